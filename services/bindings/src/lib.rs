@@ -1,0 +1,9 @@
+#![doc = include_str!("../README.md")]
+
+pub mod artifacts;
+pub mod contracts;
+mod error;
+pub mod manifest;
+pub mod network;
+
+pub use error::{Error, Result};
