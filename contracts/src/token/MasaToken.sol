@@ -21,7 +21,7 @@ contract MasaToken is ERC20, ERC20Burnable, ERC20Permit, ERC20Votes, IMasaToken 
     /// @param genesisHolder Receives {TOTAL_SUPPLY}; the genesis distribution moves it onwards.
     /// @dev Emits {Transfer} and {GenesisMinted}. Reverts with {MasaToken__ZeroGenesisHolder}.
     constructor(address genesisHolder) ERC20("Masa Token", "MASA") ERC20Permit("Masa Token") {
-        
+        if (genesisHolder == address(0)) revert MasaToken__ZeroGenesisHolder();
         _mint(genesisHolder, TOTAL_SUPPLY);
         emit GenesisMinted(genesisHolder, TOTAL_SUPPLY);
     }

@@ -3,10 +3,9 @@ pragma solidity ^0.8.24;
 
 /// @title Vm
 /// @notice The subset of Foundry cheatcodes the Masa tests use (signatures as in forge-std's Vm.sol).
-/// @dev The npm `forge-std` package pinned in package.json (1.1.2) ships its sources flat (no `src/`)
-/// and without `ds-test`, so `forge-std/Test.sol` cannot be resolved with this project's remappings.
-/// This file stands in for it; its `Test` keeps forge-std's names so that switching back is a
-/// one-line import change in each test.
+/// @dev forge-std cannot be installed here: GitHub is unreachable and the npm `forge-std` (1.1.2) is
+/// an old flat copy that needs the missing `ds-test`. This file stands in for it; its `Test` keeps
+/// forge-std's names so that switching to forge-std is a one-line import change in each test.
 interface Vm {
     // Environment
     function warp(uint256 newTimestamp) external;
