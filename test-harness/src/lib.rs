@@ -1,1 +1,12 @@
-//! x
+#![doc = include_str!("../README.md")]
+
+mod anvil;
+mod chain;
+mod error;
+mod revm;
+pub mod scenarios;
+
+pub use anvil::AnvilChain;
+pub use chain::{Chain, ChainExt, TxOutcome};
+pub use error::{Error, Result};
+pub use revm::RevmChain;

@@ -2,6 +2,7 @@
 
 pub mod artifacts;
 pub mod contracts;
+pub mod eip712;
 mod error;
 pub mod manifest;
 pub mod network;

@@ -1,0 +1,43 @@
+//! EIP-712 typed data the contracts verify, for signing off-chain (wallets, dapps, tests).
+
+use alloy::{
+    primitives::{Address, B256, Signature},
+    sol,
+    sol_types::{Eip712Domain, eip712_domain},
+};
+
+sol! {
+    /// EIP-2612 `permit` approval, as hashed by OpenZeppelin's `ERC20Permit`.
+    #[derive(Debug, PartialEq, Eq)]
+    struct Permit {
+        address owner;
+        address spender;
+        uint256 value;
+        uint256 nonce;
+        uint256 deadline;
+    }
+
+    /// ERC-5805 `delegateBySig` delegation, as hashed by OpenZeppelin's `Votes`.
+    #[derive(Debug, PartialEq, Eq)]
+    struct Delegation {
+        address delegatee;
+        uint256 nonce;
+        uint256 expiry;
+    }
+}
+
+/// The EIP-712 domain of the MASA token at `token` on `chain_id` (name "Masa Token", version "1").
+pub fn masa_token_domain(chain_id: u64, token: Address) -> Eip712Domain {
+    eip712_domain! {
+        name: "Masa Token",
+        version: "1",
+        chain_id: chain_id,
+        verifying_contract: token,
+    }
+}
+
+/// A signature split into the `(v, r, s)` arguments Solidity signature checks take.
+pub fn vrs(signature: &Signature) -> (u8, B256, B256) {
+    let v = 27 + u8::from(signature.v());
+    (v, signature.r().into(), signature.s().into())
+}

@@ -1,0 +1,4 @@
+//! Scenarios: end-to-end stories written once against [`Chain`](crate::Chain), run on every
+//! backend by the tests in `tests/it`.
+
+pub mod masa_token;

@@ -1,0 +1,4 @@
+//! End-to-end tests: every scenario on revm and on anvil, and `masa deploy` against anvil.
+
+mod deploy;
+mod masa_token;
