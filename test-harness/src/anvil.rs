@@ -31,7 +31,8 @@ impl AnvilChain {
         let binary = masa_cli::devnet::anvil_binary(root).map_err(|e| Error::Spawn(format!("{e:#}")))?;
         let anvil =
             masa_cli::devnet::spawn_anvil(&binary, 0, None).map_err(|e| Error::Spawn(format!("{e:#}")))?;
-        let accounts: Vec<PrivateKeySigner> = anvil.keys().iter().cloned().map(PrivateKeySigner::from).collect();
+        let accounts: Vec<PrivateKeySigner> =
+            anvil.keys().iter().cloned().map(PrivateKeySigner::from).collect();
         let mut wallet = EthereumWallet::from(accounts[0].clone());
         for signer in &accounts[1..] {
             wallet.register_signer(signer.clone());
@@ -51,7 +52,8 @@ impl AnvilChain {
     }
 
     async fn mine(&self, tx: TransactionRequest) -> Result<TxOutcome> {
-        let receipt = self.provider.send_transaction(tx.with_gas_limit(GAS_LIMIT)).await?.get_receipt().await?;
+        let receipt =
+            self.provider.send_transaction(tx.with_gas_limit(GAS_LIMIT)).await?.get_receipt().await?;
         Ok(TxOutcome {
             success: receipt.status(),
             gas_used: receipt.gas_used,

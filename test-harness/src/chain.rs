@@ -72,7 +72,12 @@ pub trait ChainExt: Chain {
 
     /// Checks that a call reverts with custom error `E`, both simulated (decoding the revert
     /// data) and mined (receipt status 0), and returns the decoded error.
-    async fn expect_revert<E: SolError, C: SolCall>(&mut self, from: Address, to: Address, call: C) -> Result<E> {
+    async fn expect_revert<E: SolError, C: SolCall>(
+        &mut self,
+        from: Address,
+        to: Address,
+        call: C,
+    ) -> Result<E> {
         let data: Bytes = call.abi_encode().into();
         let Err(revert) = self.call(from, to, data.clone()).await? else {
             return Err(Error::DidNotRevert { to });

@@ -150,7 +150,9 @@ impl Chain for RevmChain {
         Ok(match result {
             ExecutionResult::Success { output, .. } => Ok(output.into_data()),
             ExecutionResult::Revert { output, .. } => Err(output),
-            ExecutionResult::Halt { reason, .. } => return Err(Error::Revm(format!("call halted: {reason:?}"))),
+            ExecutionResult::Halt { reason, .. } => {
+                return Err(Error::Revm(format!("call halted: {reason:?}")));
+            }
         })
     }
 

@@ -2,7 +2,9 @@
 //!
 //! Each binding carries the ABI (calls, events, custom errors as Rust types), the creation and
 //! runtime bytecode, and with `#[sol(rpc)]` a typed contract instance over any alloy provider.
-#![allow(missing_docs)] // the items are generated from the ABI; their docs are the NatSpec
+// The items are generated from the ABI: their docs are the NatSpec, and their argument lists are
+// the Solidity functions'.
+#![allow(missing_docs, clippy::too_many_arguments)]
 
 use alloy::sol;
 

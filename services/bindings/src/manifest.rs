@@ -51,8 +51,8 @@ impl Manifest {
     /// Reads a manifest from `path`.
     pub fn load(path: impl AsRef<Path>) -> Result<Self> {
         let path = path.as_ref();
-        let text = std::fs::read_to_string(path)
-            .map_err(|source| Error::Io { path: path.to_path_buf(), source })?;
+        let text =
+            std::fs::read_to_string(path).map_err(|source| Error::Io { path: path.to_path_buf(), source })?;
         serde_json::from_str(&text).map_err(|source| Error::Parse { path: path.to_path_buf(), source })
     }
 

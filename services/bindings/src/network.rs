@@ -32,8 +32,8 @@ impl Networks {
     /// Reads `networks.toml` from the deployments directory.
     pub fn load(deployments_dir: impl AsRef<Path>) -> Result<Self> {
         let path = deployments_dir.as_ref().join(NETWORKS_FILE);
-        let text = std::fs::read_to_string(&path)
-            .map_err(|source| Error::Io { path: path.clone(), source })?;
+        let text =
+            std::fs::read_to_string(&path).map_err(|source| Error::Io { path: path.clone(), source })?;
         Self::parse(&text).map_err(|source| Error::Networks { path, source })
     }
 
@@ -76,7 +76,8 @@ mod tests {
 
     #[test]
     fn rejects_unknown_keys() {
-        let err = Networks::parse("[x]\nchain_id = 1\nfinality_depth = 0\nnative_currency = \"E\"\ntypo = 1\n");
+        let err =
+            Networks::parse("[x]\nchain_id = 1\nfinality_depth = 0\nnative_currency = \"E\"\ntypo = 1\n");
         assert!(err.is_err());
     }
 }

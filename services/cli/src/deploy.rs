@@ -120,7 +120,9 @@ pub enum DeployError {
         found: B256,
     },
     /// The deployer cannot pay for the deployment.
-    #[error("deployer {account} has {balance} wei on chain {chain_id}, but deploying {contract} needs about {needed} wei")]
+    #[error(
+        "deployer {account} has {balance} wei on chain {chain_id}, but deploying {contract} needs about {needed} wei"
+    )]
     InsufficientFunds {
         /// The deployer.
         account: Address,
@@ -178,7 +180,9 @@ pub async fn deploy(config: &DeployConfig, signer: PrivateKeySigner) -> Result<D
             }
             name.clone()
         }
-        None => networks.by_chain_id(chain_id).map_or_else(|| format!("chain-{chain_id}"), |n| n.name.clone()),
+        None => {
+            networks.by_chain_id(chain_id).map_or_else(|| format!("chain-{chain_id}"), |n| n.name.clone())
+        }
     };
     let manifest_path =
         config.manifest.clone().unwrap_or_else(|| config.deployments_dir.join(format!("{network}.json")));
@@ -232,15 +236,11 @@ pub async fn deploy(config: &DeployConfig, signer: PrivateKeySigner) -> Result<D
     let gas = token.estimate_gas().await.map_err(|e| step.send_error(&e))?;
     step.check_funds(&provider, gas).await?;
     let pending = token.send().await.map_err(|e| step.send_error(&e))?;
-    contracts.insert(step.artifact.name.to_owned(), step.confirm(&provider, pending, token_args.into()).await?);
+    contracts
+        .insert(step.artifact.name.to_owned(), step.confirm(&provider, pending, token_args.into()).await?);
 
-    let manifest = Manifest {
-        network,
-        chain_id,
-        deployer,
-        compiler: artifacts::MASA_TOKEN.compiler()?,
-        contracts,
-    };
+    let manifest =
+        Manifest { network, chain_id, deployer, compiler: artifacts::MASA_TOKEN.compiler()?, contracts };
     manifest.save(&manifest_path)?;
     Ok(DeployReport { outcome: Outcome::Deployed, manifest, manifest_path })
 }
@@ -261,9 +261,7 @@ impl Step<'_> {
 
     /// Fails before sending when the deployer cannot pay gas × max fee per gas.
     async fn check_funds(&self, provider: &impl Provider, gas: u64) -> Result<(), DeployError> {
-        let rpc = |request| {
-            move |source| DeployError::Rpc { url: self.url.clone(), request, source }
-        };
+        let rpc = |request| move |source| DeployError::Rpc { url: self.url.clone(), request, source };
         let fees = provider.estimate_eip1559_fees().await.map_err(rpc("eth_feeHistory"))?;
         let balance = provider.get_balance(self.deployer).await.map_err(rpc("eth_getBalance"))?;
         let needed = U256::from(gas) * U256::from(fees.max_fee_per_gas);
@@ -288,18 +286,16 @@ impl Step<'_> {
     ) -> Result<Deployment, DeployError> {
         let tx_hash = *pending.tx_hash();
         tracing::info!(contract = self.artifact.name, %tx_hash, "creation transaction sent");
-        let receipt = pending
-            .with_timeout(Some(self.timeout))
-            .get_receipt()
-            .await
-            .map_err(|e| self.send_error(&e))?;
+        let receipt =
+            pending.with_timeout(Some(self.timeout)).get_receipt().await.map_err(|e| self.send_error(&e))?;
         let (Some(address), true) = (receipt.contract_address, receipt.status()) else {
             return Err(DeployError::Reverted { contract: self.artifact.name, tx_hash });
         };
-        let code = provider
-            .get_code_at(address)
-            .await
-            .map_err(|source| DeployError::Rpc { url: self.url.clone(), request: "eth_getCode", source })?;
+        let code = provider.get_code_at(address).await.map_err(|source| DeployError::Rpc {
+            url: self.url.clone(),
+            request: "eth_getCode",
+            source,
+        })?;
         tracing::info!(contract = self.artifact.name, %address, block = receipt.block_number, "deployed");
         Ok(Deployment {
             address,

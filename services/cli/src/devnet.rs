@@ -32,16 +32,18 @@ pub fn anvil_binary(root: &Path) -> Result<PathBuf> {
     };
     for dir in root.ancestors() {
         let modules = dir.join("node_modules");
-        for candidate in [
-            modules.join(format!("@foundry-rs/anvil-{platform}/bin/anvil")),
-            modules.join(".bin/anvil"),
-        ] {
+        for candidate in
+            [modules.join(format!("@foundry-rs/anvil-{platform}/bin/anvil")), modules.join(".bin/anvil")]
+        {
             if candidate.is_file() {
                 return Ok(candidate);
             }
         }
     }
-    bail!("anvil not found under {}/node_modules: run `make setup` (npm ci) or set MASA_ANVIL", root.display())
+    bail!(
+        "anvil not found under {}/node_modules: run `make setup` (npm ci) or set MASA_ANVIL",
+        root.display()
+    )
 }
 
 /// Starts anvil (Cancun rules, chain id [`DEVNET_CHAIN_ID`]) on `port`; 0 picks a free port.

@@ -42,15 +42,18 @@ pub async fn deploy<C: Chain>(chain: &mut C, genesis: Address) -> Result<(Addres
     let supply = U256::from(1_588_866_523u64) * MASA;
     chain.ensure_eq("totalSupply", chain.view(token, MasaToken::totalSupplyCall {}).await?, supply)?;
     chain.ensure_eq("TOTAL_SUPPLY", chain.view(token, MasaToken::TOTAL_SUPPLYCall {}).await?, supply)?;
-    chain.ensure_eq("genesis balance", chain.view(token, MasaToken::balanceOfCall { account: genesis }).await?, supply)?;
+    chain.ensure_eq(
+        "genesis balance",
+        chain.view(token, MasaToken::balanceOfCall { account: genesis }).await?,
+        supply,
+    )?;
     chain.ensure_eq("name", chain.view(token, MasaToken::nameCall {}).await?, "Masa Token".to_owned())?;
     chain.ensure_eq("symbol", chain.view(token, MasaToken::symbolCall {}).await?, "MASA".to_owned())?;
     chain.ensure_eq("decimals", chain.view(token, MasaToken::decimalsCall {}).await?, 18)?;
-    let genesis_event = outcome
-        .logs
-        .iter()
-        .find_map(|log| MasaToken::GenesisMinted::decode_log(log).ok())
-        .ok_or_else(|| Error::Expectation { chain: chain.name(), message: "no GenesisMinted event".into() })?;
+    let genesis_event =
+        outcome.logs.iter().find_map(|log| MasaToken::GenesisMinted::decode_log(log).ok()).ok_or_else(
+            || Error::Expectation { chain: chain.name(), message: "no GenesisMinted event".into() },
+        )?;
     chain.ensure_eq("GenesisMinted", (genesis_event.holder, genesis_event.amount), (genesis, supply))?;
     Ok((token, outcome.gas_used))
 }
@@ -64,14 +67,20 @@ pub async fn lifecycle<C: Chain>(chain: &mut C) -> Result<GasReport> {
     let balance = async |chain: &C, account| chain.view(token, MasaToken::balanceOfCall { account }).await;
 
     // transfer, with its event, and a transfer beyond the balance
-    let outcome = chain.send(genesis, token, MasaToken::transferCall { to: alice, value: MASA * U256::from(1_000) }).await?;
+    let outcome = chain
+        .send(genesis, token, MasaToken::transferCall { to: alice, value: MASA * U256::from(1_000) })
+        .await?;
     gas.transfer = outcome.gas_used;
     let transfer = outcome
         .logs
         .iter()
         .find_map(|log| MasaToken::Transfer::decode_log(log).ok())
         .ok_or_else(|| Error::Expectation { chain: chain.name(), message: "no Transfer event".into() })?;
-    chain.ensure_eq("Transfer event", (transfer.from, transfer.to, transfer.value), (genesis, alice, MASA * U256::from(1_000)))?;
+    chain.ensure_eq(
+        "Transfer event",
+        (transfer.from, transfer.to, transfer.value),
+        (genesis, alice, MASA * U256::from(1_000)),
+    )?;
     chain.ensure_eq("alice balance", balance(chain, alice).await?, MASA * U256::from(1_000))?;
     let err: MasaToken::ERC20InsufficientBalance = chain
         .expect_revert(alice, token, MasaToken::transferCall { to: bob, value: MASA * U256::from(1_001) })
@@ -90,11 +99,29 @@ pub async fn lifecycle<C: Chain>(chain: &mut C) -> Result<GasReport> {
     let permit_call =
         MasaToken::permitCall { owner: alice, spender: bob, value: permit.value, deadline, v, r, s };
     gas.permit = chain.send(bob, token, permit_call.clone()).await?.gas_used;
-    chain.ensure_eq("allowance after permit", chain.view(token, MasaToken::allowanceCall { owner: alice, spender: bob }).await?, permit.value)?;
-    chain.ensure_eq("nonce after permit", chain.view(token, MasaToken::noncesCall { owner: alice }).await?, nonce + U256::from(1))?;
-    chain.send(bob, token, MasaToken::transferFromCall { from: alice, to: carol, value: MASA * U256::from(60) }).await?;
+    chain.ensure_eq(
+        "allowance after permit",
+        chain.view(token, MasaToken::allowanceCall { owner: alice, spender: bob }).await?,
+        permit.value,
+    )?;
+    chain.ensure_eq(
+        "nonce after permit",
+        chain.view(token, MasaToken::noncesCall { owner: alice }).await?,
+        nonce + U256::from(1),
+    )?;
+    chain
+        .send(
+            bob,
+            token,
+            MasaToken::transferFromCall { from: alice, to: carol, value: MASA * U256::from(60) },
+        )
+        .await?;
     chain.ensure_eq("carol balance", balance(chain, carol).await?, MASA * U256::from(60))?;
-    chain.ensure_eq("allowance after spend", chain.view(token, MasaToken::allowanceCall { owner: alice, spender: bob }).await?, MASA * U256::from(40))?;
+    chain.ensure_eq(
+        "allowance after spend",
+        chain.view(token, MasaToken::allowanceCall { owner: alice, spender: bob }).await?,
+        MASA * U256::from(40),
+    )?;
     // the replayed signature now recovers to another address (the nonce moved on)
     let replay: MasaToken::ERC2612InvalidSigner = chain.expect_revert(carol, token, permit_call).await?;
     chain.ensure_eq("replay owner", replay.owner, alice)?;
@@ -105,31 +132,67 @@ pub async fn lifecycle<C: Chain>(chain: &mut C) -> Result<GasReport> {
     chain.ensure_eq("expired deadline", err.deadline, past)?;
 
     // delegation and votes on the timestamp clock
-    chain.ensure_eq("CLOCK_MODE", chain.view(token, MasaToken::CLOCK_MODECall {}).await?, "mode=timestamp".to_owned())?;
+    chain.ensure_eq(
+        "CLOCK_MODE",
+        chain.view(token, MasaToken::CLOCK_MODECall {}).await?,
+        "mode=timestamp".to_owned(),
+    )?;
     gas.delegate = chain.send(alice, token, MasaToken::delegateCall { delegatee: alice }).await?.gas_used;
     chain.send(genesis, token, MasaToken::delegateCall { delegatee: dave }).await?;
     let delegated_at = chain.timestamp().await?;
     let alice_balance = balance(chain, alice).await?;
     let genesis_balance = balance(chain, genesis).await?;
     chain.ensure_eq("clock", chain.view(token, MasaToken::clockCall {}).await?.to::<u64>(), delegated_at)?;
-    chain.ensure_eq("alice votes", chain.view(token, MasaToken::getVotesCall { account: alice }).await?, alice_balance)?;
-    chain.ensure_eq("dave votes", chain.view(token, MasaToken::getVotesCall { account: dave }).await?, genesis_balance)?;
-    chain.ensure_eq("dave delegator", chain.view(token, MasaToken::delegatesCall { account: genesis }).await?, dave)?;
+    chain.ensure_eq(
+        "alice votes",
+        chain.view(token, MasaToken::getVotesCall { account: alice }).await?,
+        alice_balance,
+    )?;
+    chain.ensure_eq(
+        "dave votes",
+        chain.view(token, MasaToken::getVotesCall { account: dave }).await?,
+        genesis_balance,
+    )?;
+    chain.ensure_eq(
+        "dave delegator",
+        chain.view(token, MasaToken::delegatesCall { account: genesis }).await?,
+        dave,
+    )?;
     let err: MasaToken::ERC5805FutureLookup = chain
-        .expect_revert(alice, token, MasaToken::getPastVotesCall { account: alice, timepoint: U256::from(delegated_at + 1_000) })
+        .expect_revert(
+            alice,
+            token,
+            MasaToken::getPastVotesCall { account: alice, timepoint: U256::from(delegated_at + 1_000) },
+        )
         .await?;
     chain.ensure_eq("future lookup", err.timepoint, U256::from(delegated_at + 1_000))?;
     chain.advance_time(10).await?;
     let at = U256::from(delegated_at);
-    chain.ensure_eq("alice past votes", chain.view(token, MasaToken::getPastVotesCall { account: alice, timepoint: at }).await?, alice_balance)?;
-    chain.ensure_eq("bob past votes", chain.view(token, MasaToken::getPastVotesCall { account: bob, timepoint: at }).await?, U256::ZERO)?;
+    chain.ensure_eq(
+        "alice past votes",
+        chain.view(token, MasaToken::getPastVotesCall { account: alice, timepoint: at }).await?,
+        alice_balance,
+    )?;
+    chain.ensure_eq(
+        "bob past votes",
+        chain.view(token, MasaToken::getPastVotesCall { account: bob, timepoint: at }).await?,
+        U256::ZERO,
+    )?;
 
     // burn lowers balance, votes and supply; burning more than the balance fails
     let supply_before = chain.view(token, MasaToken::totalSupplyCall {}).await?;
     gas.burn = chain.send(alice, token, MasaToken::burnCall { value: MASA * U256::from(10) }).await?.gas_used;
     let burnt_at = chain.timestamp().await?;
-    chain.ensure_eq("supply after burn", chain.view(token, MasaToken::totalSupplyCall {}).await?, supply_before - MASA * U256::from(10))?;
-    chain.ensure_eq("alice votes after burn", chain.view(token, MasaToken::getVotesCall { account: alice }).await?, alice_balance - MASA * U256::from(10))?;
+    chain.ensure_eq(
+        "supply after burn",
+        chain.view(token, MasaToken::totalSupplyCall {}).await?,
+        supply_before - MASA * U256::from(10),
+    )?;
+    chain.ensure_eq(
+        "alice votes after burn",
+        chain.view(token, MasaToken::getVotesCall { account: alice }).await?,
+        alice_balance - MASA * U256::from(10),
+    )?;
     let err: MasaToken::ERC20InsufficientBalance =
         chain.expect_revert(carol, token, MasaToken::burnCall { value: MASA * U256::from(61) }).await?;
     chain.ensure_eq("burn beyond balance", (err.sender, err.needed), (carol, MASA * U256::from(61)))?;

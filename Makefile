@@ -1,0 +1,65 @@
+# The front door. `make help` lists the targets; `make test` and `make lint` are what CI runs.
+
+SHELL := bash
+.SHELLFLAGS := -eu -o pipefail -c
+.DEFAULT_GOAL := help
+MAKEFLAGS += --no-print-directory
+
+BIN := $(CURDIR)/node_modules/.bin
+FORGE := $(BIN)/forge
+CARGO ?= cargo
+# Installed once per package-lock.json change: a second `make test` reinstalls nothing.
+NPM_STAMP := node_modules/.installed
+ARTIFACT := contracts/out/MasaToken.sol/MasaToken.json
+CONTRACT_SOURCES := $(shell find contracts/src contracts/test -name '*.sol' 2>/dev/null) contracts/foundry.toml
+
+.PHONY: help setup contracts build test test-contracts test-rust lint fmt devnet bench clean
+
+help: ## list the targets
+	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  \033[36m%-15s\033[0m %s\n", $$1, $$2}'
+
+setup: $(NPM_STAMP) ## install the pinned JavaScript-side toolchain (npm ci: forge, anvil, cast, solcjs, circom2, ...)
+
+# `npm install` honouring the lockfile, not `npm ci`: some optional platform packages of
+# @foundry-rs (e.g. anvil-darwin-amd64@1.7.1) are not on the registry, and `npm ci` refuses a
+# lockfile without them. Versions are exact in package.json and integrity-pinned in the lockfile.
+$(NPM_STAMP): package.json package-lock.json
+	npm install --no-audit --no-fund --loglevel=error
+	@touch $@
+
+contracts: $(ARTIFACT) ## compile the Solidity suite (forge + solcjs) into contracts/out
+
+$(ARTIFACT): $(NPM_STAMP) $(CONTRACT_SOURCES) tools/solc
+	cd contracts && $(FORGE) build
+	@touch $@
+
+build: contracts ## build contracts and every Rust crate
+	$(CARGO) build --workspace --all-targets --locked
+
+test: test-contracts test-rust ## run every suite: forge (unit, fuzz, gas snapshot) and cargo (revm + anvil harness)
+
+test-contracts: contracts
+	cd contracts && $(FORGE) test
+	cd contracts && $(FORGE) snapshot --check
+
+test-rust: contracts
+	$(CARGO) test --workspace --locked
+
+lint: contracts ## formatting and static checks: forge fmt, rustfmt, clippy -D warnings
+	cd contracts && $(FORGE) fmt --check
+	$(CARGO) fmt --all --check
+	$(CARGO) clippy --workspace --all-targets --locked -- -D warnings
+
+fmt: setup ## format Solidity and Rust sources
+	cd contracts && $(FORGE) fmt
+	$(CARGO) fmt --all
+
+devnet: contracts ## anvil + the deployed suite on http://127.0.0.1:8545 until Ctrl-C
+	$(CARGO) run --locked --quiet -p masa-cli --bin masa -- devnet
+
+bench: contracts ## gas of every contract operation (forge gas report)
+	cd contracts && $(FORGE) test --gas-report
+
+clean: ## remove build outputs (contracts/out, cargo target)
+	rm -rf contracts/out contracts/cache
+	$(CARGO) clean
