@@ -1,0 +1,61 @@
+//! `make bench`: the MASA lifecycle scenario on both backends — gas per operation (identical on
+//! both, by construction) and wall time per run, revm in-process versus a spawned anvil.
+//!
+//! Times are medians over `MASA_BENCH_RUNS` runs (default 20) measured in one process, so the
+//! revm/anvil ratio compares like with like on a noisy machine.
+
+use masa_test_harness::{AnvilChain, RevmChain, scenarios::masa_token};
+use std::time::{Duration, Instant};
+
+fn median(mut samples: Vec<Duration>) -> Duration {
+    samples.sort();
+    samples[samples.len() / 2]
+}
+
+#[tokio::main(flavor = "current_thread")]
+async fn main() {
+    let runs: usize = std::env::var("MASA_BENCH_RUNS").ok().and_then(|s| s.parse().ok()).unwrap_or(20);
+
+    let mut revm_times = Vec::with_capacity(runs);
+    let mut gas = None;
+    for _ in 0..runs {
+        let start = Instant::now();
+        let mut chain = RevmChain::new();
+        gas = Some(masa_token::lifecycle(&mut chain).await.expect("scenario on revm"));
+        revm_times.push(start.elapsed());
+    }
+
+    // anvil start-up is measured apart from the scenario it then serves
+    let mut spawn_times = Vec::with_capacity(runs);
+    let mut anvil_times = Vec::with_capacity(runs);
+    for _ in 0..runs {
+        let start = Instant::now();
+        let mut chain = AnvilChain::spawn().expect("spawn anvil");
+        spawn_times.push(start.elapsed());
+        let start = Instant::now();
+        masa_token::lifecycle(&mut chain).await.expect("scenario on anvil");
+        anvil_times.push(start.elapsed());
+    }
+
+    let gas = gas.expect("at least one run");
+    let (revm, anvil, spawn) = (median(revm_times), median(anvil_times), median(spawn_times));
+    println!("MASA token gas (both backends)");
+    println!("| operation | gas |");
+    println!("|---|---:|");
+    for (op, used) in [
+        ("deploy", gas.deploy),
+        ("transfer (new holder)", gas.transfer),
+        ("permit", gas.permit),
+        ("delegate (self)", gas.delegate),
+        ("burn (delegated holder)", gas.burn),
+    ] {
+        println!("| {op} | {used} |");
+    }
+    println!();
+    println!("lifecycle scenario, median of {runs} runs");
+    println!("| backend | wall time |");
+    println!("|---|---:|");
+    println!("| revm in-process | {:.2} ms |", revm.as_secs_f64() * 1e3);
+    println!("| anvil over JSON-RPC | {:.2} ms (+ {:.0} ms to spawn) |", anvil.as_secs_f64() * 1e3, spawn.as_secs_f64() * 1e3);
+    println!("| ratio anvil / revm | {:.1}x |", anvil.as_secs_f64() / revm.as_secs_f64());
+}
