@@ -198,6 +198,8 @@ contract MasaGovernorTest is Test {
             abi.encodeWithSelector(
                 TimelockController.TimelockUnexpectedOperationState.selector,
                 operation,
+                // the timelock's state bitmap: bit `state` set (forge-lint misreads the operand order)
+                // forge-lint: disable-next-line(incorrect-shift)
                 bytes32(1 << uint8(TimelockController.OperationState.Ready))
             )
         );
