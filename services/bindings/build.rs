@@ -1,17 +1,15 @@
-//! Fails early, with the command to run, when the Foundry artifacts the bindings are generated
-//! from do not exist yet, and rebuilds the bindings whenever an artifact changes.
+//! Stops early, with the command to run, when the Foundry artifacts the bindings are generated
+//! from do not exist yet. (Changes to the artifacts rebuild the crate through the
+//! `include_str!` of each one in `src/contracts.rs`.)
 
 use std::path::Path;
 
-/// Artifacts read by `src/contracts.rs`, relative to this crate.
-const ARTIFACTS: &[&str] = &["../../contracts/out/MasaToken.sol/MasaToken.json"];
+const OUT: &str = "../../contracts/out";
 
 fn main() {
-    for artifact in ARTIFACTS {
-        println!("cargo:rerun-if-changed={artifact}");
-        assert!(
-            Path::new(artifact).exists(),
-            "contract artifact {artifact} is missing: run `make contracts` (forge build) first"
-        );
-    }
+    println!("cargo:rerun-if-changed={OUT}");
+    assert!(
+        Path::new(OUT).join("MasaToken.sol/MasaToken.json").exists(),
+        "contract artifacts are missing from {OUT}: run `make contracts` (forge build) first"
+    );
 }

@@ -56,6 +56,10 @@ async fn main() {
     println!("| backend | wall time |");
     println!("|---|---:|");
     println!("| revm in-process | {:.2} ms |", revm.as_secs_f64() * 1e3);
-    println!("| anvil over JSON-RPC | {:.2} ms (+ {:.0} ms to spawn) |", anvil.as_secs_f64() * 1e3, spawn.as_secs_f64() * 1e3);
+    println!(
+        "| anvil over JSON-RPC | {:.2} ms (+ {:.0} ms to spawn) |",
+        anvil.as_secs_f64() * 1e3,
+        spawn.as_secs_f64() * 1e3
+    );
     println!("| ratio anvil / revm | {:.1}x |", anvil.as_secs_f64() / revm.as_secs_f64());
 }

@@ -13,11 +13,10 @@ pub struct ContractArtifact {
     pub json: &'static str,
 }
 
-/// The MASA token artifact.
-pub const MASA_TOKEN: ContractArtifact = ContractArtifact {
-    name: "MasaToken",
-    json: include_str!("../../../contracts/out/MasaToken.sol/MasaToken.json"),
-};
+/// The artifact of the contract called `name`, among those bound in [`crate::contracts`].
+pub fn artifact(name: &str) -> Option<ContractArtifact> {
+    crate::contracts::ARTIFACTS.iter().find(|a| a.name == name).copied()
+}
 
 /// The compiler settings a contract was built with.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -82,10 +81,15 @@ mod tests {
     use super::*;
 
     #[test]
-    fn masa_token_is_built_for_cancun() {
-        let settings = MASA_TOKEN.compiler().unwrap();
-        assert_eq!(settings.evm_version, "cancun");
-        assert!(settings.solc_version.starts_with("0.8."), "{}", settings.solc_version);
-        assert!(settings.optimizer);
+    fn every_contract_is_built_for_cancun_with_one_compiler() {
+        let first = crate::contracts::ARTIFACTS[0].compiler().unwrap();
+        assert_eq!(first.evm_version, "cancun");
+        assert!(first.solc_version.starts_with("0.8."), "{}", first.solc_version);
+        assert!(first.optimizer);
+        for artifact in crate::contracts::ARTIFACTS {
+            assert_eq!(artifact.compiler().unwrap(), first, "{}", artifact.name);
+        }
+        assert_eq!(artifact("MasaToken").unwrap().name, "MasaToken");
+        assert!(artifact("Nope").is_none());
     }
 }

@@ -2,16 +2,37 @@
 //!
 //! Each binding carries the ABI (calls, events, custom errors as Rust types), the creation and
 //! runtime bytecode, and with `#[sol(rpc)]` a typed contract instance over any alloy provider.
+//! [`ARTIFACTS`] embeds the same artifact files, for their compiler metadata.
+
 // The items are generated from the ABI: their docs are the NatSpec, and their argument lists are
 // the Solidity functions'.
 #![allow(missing_docs, clippy::too_many_arguments)]
 
+use crate::artifacts::ContractArtifact;
 use alloy::sol;
 
-sol!(
+/// Binds each contract from its artifact (path relative to this crate) and lists the artifacts.
+macro_rules! bind {
+    ($($(#[$doc:meta])* $name:ident => $path:literal;)*) => {
+        $(
+            sol!($(#[$doc])* #[sol(rpc)] #[derive(Debug, PartialEq, Eq)] $name, $path);
+        )*
+
+        /// Every bound contract's artifact, by contract name.
+        pub const ARTIFACTS: &[ContractArtifact] = &[$(
+            ContractArtifact {
+                name: stringify!($name),
+                json: include_str!(concat!(env!("CARGO_MANIFEST_DIR"), "/", $path)),
+            },
+        )*];
+    };
+}
+
+bind! {
     /// The MASA ERC-20 token (`contracts/src/token/MasaToken.sol`).
-    #[sol(rpc)]
-    #[derive(Debug, PartialEq, Eq)]
-    MasaToken,
-    "../../contracts/out/MasaToken.sol/MasaToken.json"
-);
+    MasaToken => "../../contracts/out/MasaToken.sol/MasaToken.json";
+    /// OpenZeppelin's timelock: owns every protocol parameter, executes passed proposals.
+    TimelockController => "../../contracts/out/TimelockController.sol/TimelockController.json";
+    /// The Masa DAO governor (`contracts/src/governance/MasaGovernor.sol`).
+    MasaGovernor => "../../contracts/out/MasaGovernor.sol/MasaGovernor.json";
+}

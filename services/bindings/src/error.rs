@@ -8,8 +8,8 @@ pub type Result<T, E = Error> = std::result::Result<T, E>;
 /// What can go wrong reading artifacts and manifests.
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
-    /// A manifest file could not be read or written.
-    #[error("manifest {path}: {source}")]
+    /// A file could not be read or written.
+    #[error("{path}: {source}")]
     Io {
         /// The manifest path.
         path: PathBuf,
@@ -34,9 +34,9 @@ pub enum Error {
         /// The contract asked for.
         contract: String,
     },
-    /// The network definitions file is not valid.
-    #[error("network definitions {path}: {source}")]
-    Networks {
+    /// A TOML file (network definitions, suite parameters) is not valid.
+    #[error("{path}: {source}")]
+    Toml {
         /// The file path.
         path: PathBuf,
         /// The TOML error.

@@ -6,5 +6,6 @@ pub mod eip712;
 mod error;
 pub mod manifest;
 pub mod network;
+pub mod params;
 
 pub use error::{Error, Result};

@@ -34,7 +34,7 @@ impl Networks {
         let path = deployments_dir.as_ref().join(NETWORKS_FILE);
         let text =
             std::fs::read_to_string(&path).map_err(|source| Error::Io { path: path.clone(), source })?;
-        Self::parse(&text).map_err(|source| Error::Networks { path, source })
+        Self::parse(&text).map_err(|source| Error::Toml { path, source })
     }
 
     /// Parses network definitions from TOML text.

@@ -24,7 +24,7 @@ pub struct Cli {
 #[derive(Debug, clap::Subcommand)]
 pub enum Command {
     /// Deploy the contract suite (or detect an existing deployment) and write the manifest.
-    Deploy(DeployArgs),
+    Deploy(Box<DeployArgs>),
     /// Run a local anvil chain with the suite deployed, until Ctrl-C.
     Devnet(DevnetArgs),
 }
@@ -51,6 +51,9 @@ pub struct DeployArgs {
     /// Manifest path (default: `<deployments>/<network>.json`).
     #[arg(long)]
     pub manifest: Option<PathBuf>,
+    /// Suite parameters (default: `<deployments>/params/<network>.toml`).
+    #[arg(long)]
+    pub params: Option<PathBuf>,
     /// Seconds to wait for one RPC answer or one receipt.
     #[arg(long, default_value_t = 60)]
     pub timeout: u64,
@@ -60,7 +63,7 @@ impl Cli {
     /// Runs the parsed command.
     pub async fn run(self) -> Result<()> {
         match self.command {
-            Command::Deploy(args) => run_deploy(args).await,
+            Command::Deploy(args) => run_deploy(*args).await,
             Command::Devnet(args) => devnet::run(&args).await,
         }
     }
@@ -86,6 +89,7 @@ async fn run_deploy(args: DeployArgs) -> Result<()> {
         network: args.network,
         deployments_dir: args.deployments,
         manifest: args.manifest,
+        params: args.params,
         genesis_holder: args.genesis_holder,
         timeout: Duration::from_secs(args.timeout),
     };

@@ -5,21 +5,27 @@
 //! once, atomically, after every contract is deployed: a failed run leaves no partial manifest.
 
 use alloy::{
+    contract::{CallBuilder, CallDecoder},
     network::EthereumWallet,
-    primitives::{Address, B256, U256, keccak256},
+    primitives::{Address, B256, U256, aliases::U48, keccak256},
     providers::{Provider, ProviderBuilder},
+    rpc::types::TransactionReceipt,
     signers::local::PrivateKeySigner,
     sol_types::SolConstructor,
     transports::TransportError,
 };
 use masa_bindings::{
-    artifacts::{self, ContractArtifact},
-    contracts::MasaToken,
+    artifacts,
+    contracts::{MasaGovernor, MasaToken, TimelockController},
     manifest::{Deployment, Manifest},
     network::Networks,
+    params::SuiteParams,
 };
 use std::{collections::BTreeMap, future::Future, path::PathBuf, time::Duration};
 use url::Url;
+
+/// The contracts of the suite, in deployment order.
+pub const SUITE: [&str; 3] = ["MasaToken", "TimelockController", "MasaGovernor"];
 
 /// What to deploy, where, and where to record it.
 #[derive(Debug, Clone)]
@@ -32,6 +38,8 @@ pub struct DeployConfig {
     pub deployments_dir: PathBuf,
     /// Manifest path; `<deployments_dir>/<network>.json` when not given.
     pub manifest: Option<PathBuf>,
+    /// Suite parameters; `<deployments_dir>/params/<network>.toml` when not given.
+    pub params: Option<PathBuf>,
     /// Receives the whole MASA supply; the deployer when not given.
     pub genesis_holder: Option<Address>,
     /// Longest wait for one RPC answer or one transaction receipt.
@@ -119,10 +127,20 @@ pub enum DeployError {
         /// Code hash found on chain (the empty-code hash if there is no code).
         found: B256,
     },
-    /// The deployer cannot pay for the deployment.
+    /// The manifest records a live deployment of another set of contracts than this suite.
     #[error(
-        "deployer {account} has {balance} wei on chain {chain_id}, but deploying {contract} needs about {needed} wei"
+        "manifest {path} records a live deployment of [{recorded}], not this suite's [{suite}]; deploy to a new manifest (--manifest)"
     )]
+    SuiteChanged {
+        /// The manifest path.
+        path: PathBuf,
+        /// Contracts in the manifest.
+        recorded: String,
+        /// Contracts of this suite.
+        suite: String,
+    },
+    /// The deployer cannot pay for the deployment.
+    #[error("deployer {account} has {balance} wei on chain {chain_id}, but {step} needs about {needed} wei")]
     InsufficientFunds {
         /// The deployer.
         account: Address,
@@ -132,22 +150,22 @@ pub enum DeployError {
         needed: U256,
         /// The chain.
         chain_id: u64,
-        /// The contract about to be deployed.
-        contract: &'static str,
+        /// The step about to be sent.
+        step: &'static str,
     },
-    /// Sending a creation transaction or waiting for it failed.
-    #[error("deploying {contract} failed: {reason}")]
+    /// Sending a transaction of the deployment or waiting for it failed.
+    #[error("{step} failed: {reason}")]
     Send {
-        /// The contract.
-        contract: &'static str,
+        /// The deployment step (contract creation or set-up call).
+        step: &'static str,
         /// What went wrong.
         reason: String,
     },
-    /// A creation transaction was mined but reverted.
-    #[error("deploying {contract}: transaction {tx_hash} reverted")]
+    /// A transaction of the deployment was mined but reverted.
+    #[error("{step}: transaction {tx_hash} reverted")]
     Reverted {
-        /// The contract.
-        contract: &'static str,
+        /// The deployment step.
+        step: &'static str,
         /// The transaction.
         tx_hash: B256,
     },
@@ -217,6 +235,16 @@ pub async fn deploy(config: &DeployConfig, signer: PrivateKeySigner) -> Result<D
             }
         }
         if live == existing.contracts.len() && live > 0 {
+            let recorded: Vec<&str> = existing.contracts.keys().map(String::as_str).collect();
+            let mut suite = SUITE.to_vec();
+            suite.sort_unstable();
+            if recorded != suite {
+                return Err(DeployError::SuiteChanged {
+                    path: manifest_path,
+                    recorded: recorded.join(", "),
+                    suite: suite.join(", "),
+                });
+            }
             tracing::info!(manifest = %manifest_path.display(), "suite already deployed on chain {chain_id}");
             return Ok(DeployReport { outcome: Outcome::AlreadyDeployed, manifest: existing, manifest_path });
         }
@@ -226,44 +254,148 @@ pub async fn deploy(config: &DeployConfig, signer: PrivateKeySigner) -> Result<D
         );
     }
 
+    let params_path = match &config.params {
+        Some(path) => path.clone(),
+        None => SuiteParams::path(&config.deployments_dir, &network),
+    };
+    let params = SuiteParams::load(&params_path)?;
     let holder = config.genesis_holder.unwrap_or(deployer);
-    let mut contracts = BTreeMap::new();
+    let mut run = Deployer {
+        provider: &provider,
+        url,
+        chain_id,
+        deployer,
+        timeout: config.timeout,
+        contracts: BTreeMap::new(),
+    };
 
-    // The suite, in dependency order. Each step: estimate, check funds, send, record.
-    let token_args = MasaToken::constructorCall { genesisHolder: holder }.abi_encode();
-    let token = MasaToken::deploy_builder(&provider, holder);
-    let step = Step { artifact: artifacts::MASA_TOKEN, chain_id, deployer, timeout: config.timeout, url };
-    let gas = token.estimate_gas().await.map_err(|e| step.send_error(&e))?;
-    step.check_funds(&provider, gas).await?;
-    let pending = token.send().await.map_err(|e| step.send_error(&e))?;
-    contracts
-        .insert(step.artifact.name.to_owned(), step.confirm(&provider, pending, token_args.into()).await?);
+    // The suite, in dependency order.
+    let token = run
+        .create(
+            "MasaToken",
+            MasaToken::deploy_builder(&provider, holder),
+            MasaToken::constructorCall { genesisHolder: holder },
+        )
+        .await?;
 
-    let manifest =
-        Manifest { network, chain_id, deployer, compiler: artifacts::MASA_TOKEN.compiler()?, contracts };
+    let gov = &params.governance;
+    let timelock_args = TimelockController::constructorCall {
+        minDelay: U256::from(gov.timelock_min_delay),
+        proposers: vec![],
+        executors: vec![Address::ZERO], // execution of passed proposals is open to anyone
+        admin: deployer,                // renounced below, once the governor holds its roles
+    };
+    let timelock = run
+        .create(
+            "TimelockController",
+            TimelockController::deploy_builder(
+                &provider,
+                timelock_args.minDelay,
+                timelock_args.proposers.clone(),
+                timelock_args.executors.clone(),
+                timelock_args.admin,
+            ),
+            timelock_args,
+        )
+        .await?;
+
+    let governor_config = MasaGovernor::Config {
+        votingDelay: U48::from(gov.voting_delay),
+        votingPeriod: gov.voting_period,
+        proposalThreshold: U256::from(gov.proposal_threshold_masa) * U256::from(10u64).pow(U256::from(18u64)),
+        quorumPercent: U256::from(gov.quorum_percent),
+        voteExtension: U48::from(gov.vote_extension),
+    };
+    let governor_args = MasaGovernor::constructorCall { token, timelock, config: governor_config.clone() };
+    let governor = run
+        .create(
+            "MasaGovernor",
+            MasaGovernor::deploy_builder(&provider, token, timelock, governor_config),
+            governor_args,
+        )
+        .await?;
+
+    // The governor becomes the timelock's only proposer and canceller; the deployer lets go.
+    let timelock_contract = TimelockController::new(timelock, &provider);
+    let roles = [
+        ("PROPOSER_ROLE", timelock_contract.PROPOSER_ROLE().call().await),
+        ("CANCELLER_ROLE", timelock_contract.CANCELLER_ROLE().call().await),
+    ];
+    for (name, role) in roles {
+        let role = role.map_err(|e| run.error(name, &e))?;
+        run.execute("TimelockController.grantRole", timelock_contract.grantRole(role, governor)).await?;
+    }
+    let admin = timelock_contract
+        .DEFAULT_ADMIN_ROLE()
+        .call()
+        .await
+        .map_err(|e| run.error("DEFAULT_ADMIN_ROLE", &e))?;
+    run.execute("TimelockController.renounceRole", timelock_contract.renounceRole(admin, deployer)).await?;
+
+    let compiler = artifacts::artifact("MasaToken").expect("MasaToken is bound").compiler()?;
+    let manifest = Manifest { network, chain_id, deployer, compiler, contracts: run.contracts };
     manifest.save(&manifest_path)?;
     Ok(DeployReport { outcome: Outcome::Deployed, manifest, manifest_path })
 }
 
-/// One contract of the suite being deployed.
-struct Step<'a> {
-    artifact: ContractArtifact,
+/// One deployment run: sends transactions from the deployer and records the created contracts.
+struct Deployer<'a, P> {
+    provider: &'a P,
+    url: &'a Url,
     chain_id: u64,
     deployer: Address,
     timeout: Duration,
-    url: &'a Url,
+    contracts: BTreeMap<String, Deployment>,
 }
 
-impl Step<'_> {
-    fn send_error(&self, err: &(dyn std::error::Error + 'static)) -> DeployError {
-        DeployError::Send { contract: self.artifact.name, reason: error_chain(err) }
+impl<P: Provider> Deployer<'_, P> {
+    fn error(&self, step: &'static str, err: &(dyn std::error::Error + 'static)) -> DeployError {
+        DeployError::Send { step, reason: error_chain(err) }
     }
 
-    /// Fails before sending when the deployer cannot pay gas × max fee per gas.
-    async fn check_funds(&self, provider: &impl Provider, gas: u64) -> Result<(), DeployError> {
+    /// Deploys `contract` with `builder` (whose constructor arguments are `args`): estimates,
+    /// checks funds, sends, waits, and records the deployment.
+    async fn create<Q: Provider, D: CallDecoder>(
+        &mut self,
+        contract: &'static str,
+        builder: CallBuilder<Q, D>,
+        args: impl SolConstructor,
+    ) -> Result<Address, DeployError> {
+        let receipt = self.execute(contract, builder).await?;
+        let address = receipt
+            .contract_address
+            .ok_or(DeployError::Reverted { step: contract, tx_hash: receipt.transaction_hash })?;
+        let code = self.provider.get_code_at(address).await.map_err(|source| DeployError::Rpc {
+            url: self.url.clone(),
+            request: "eth_getCode",
+            source,
+        })?;
+        tracing::info!(contract, %address, block = receipt.block_number, "deployed");
+        self.contracts.insert(
+            contract.to_owned(),
+            Deployment {
+                address,
+                tx_hash: receipt.transaction_hash,
+                block_number: receipt.block_number.unwrap_or_default(),
+                block_hash: receipt.block_hash.unwrap_or_default(),
+                code_hash: keccak256(&code),
+                constructor_args: args.abi_encode().into(),
+            },
+        );
+        Ok(address)
+    }
+
+    /// Sends one transaction of the run and waits for its successful receipt. Fails before
+    /// sending when the deployer cannot pay gas × max fee per gas.
+    async fn execute<Q: Provider, D: CallDecoder>(
+        &self,
+        step: &'static str,
+        builder: CallBuilder<Q, D>,
+    ) -> Result<TransactionReceipt, DeployError> {
         let rpc = |request| move |source| DeployError::Rpc { url: self.url.clone(), request, source };
-        let fees = provider.estimate_eip1559_fees().await.map_err(rpc("eth_feeHistory"))?;
-        let balance = provider.get_balance(self.deployer).await.map_err(rpc("eth_getBalance"))?;
+        let gas = builder.estimate_gas().await.map_err(|e| self.error(step, &e))?;
+        let fees = self.provider.estimate_eip1559_fees().await.map_err(rpc("eth_feeHistory"))?;
+        let balance = self.provider.get_balance(self.deployer).await.map_err(rpc("eth_getBalance"))?;
         let needed = U256::from(gas) * U256::from(fees.max_fee_per_gas);
         if balance < needed {
             return Err(DeployError::InsufficientFunds {
@@ -271,40 +403,24 @@ impl Step<'_> {
                 balance,
                 needed,
                 chain_id: self.chain_id,
-                contract: self.artifact.name,
+                step,
             });
         }
-        Ok(())
-    }
-
-    /// Waits for the creation receipt and records the deployment.
-    async fn confirm(
-        &self,
-        provider: &impl Provider,
-        pending: alloy::providers::PendingTransactionBuilder<alloy::network::Ethereum>,
-        constructor_args: alloy::primitives::Bytes,
-    ) -> Result<Deployment, DeployError> {
+        let pending = builder
+            .gas(gas)
+            .max_fee_per_gas(fees.max_fee_per_gas)
+            .max_priority_fee_per_gas(fees.max_priority_fee_per_gas)
+            .send()
+            .await
+            .map_err(|e| self.error(step, &e))?;
         let tx_hash = *pending.tx_hash();
-        tracing::info!(contract = self.artifact.name, %tx_hash, "creation transaction sent");
+        tracing::debug!(step, %tx_hash, "transaction sent");
         let receipt =
-            pending.with_timeout(Some(self.timeout)).get_receipt().await.map_err(|e| self.send_error(&e))?;
-        let (Some(address), true) = (receipt.contract_address, receipt.status()) else {
-            return Err(DeployError::Reverted { contract: self.artifact.name, tx_hash });
-        };
-        let code = provider.get_code_at(address).await.map_err(|source| DeployError::Rpc {
-            url: self.url.clone(),
-            request: "eth_getCode",
-            source,
-        })?;
-        tracing::info!(contract = self.artifact.name, %address, block = receipt.block_number, "deployed");
-        Ok(Deployment {
-            address,
-            tx_hash,
-            block_number: receipt.block_number.unwrap_or_default(),
-            block_hash: receipt.block_hash.unwrap_or_default(),
-            code_hash: keccak256(&code),
-            constructor_args,
-        })
+            pending.with_timeout(Some(self.timeout)).get_receipt().await.map_err(|e| self.error(step, &e))?;
+        if !receipt.status() {
+            return Err(DeployError::Reverted { step, tx_hash });
+        }
+        Ok(receipt)
     }
 }
 

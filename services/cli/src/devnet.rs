@@ -86,6 +86,7 @@ pub async fn run(args: &DevnetArgs) -> Result<()> {
         network: Some("anvil".into()),
         deployments_dir: args.deployments.clone(),
         manifest: None,
+        params: None,
         genesis_holder: None,
         timeout: Duration::from_secs(30),
     };
@@ -99,13 +100,13 @@ pub async fn run(args: &DevnetArgs) -> Result<()> {
 
 fn print_summary(anvil: &AnvilInstance, report: &DeployReport) {
     println!("deployed: the Masa suite is live on the devnet");
-    println!("  rpc url   {}", anvil.endpoint());
-    println!("  chain id  {}", report.manifest.chain_id);
-    println!("  manifest  {}", report.manifest_path.display());
+    println!("  rpc url            {}", anvil.endpoint());
+    println!("  chain id           {}", report.manifest.chain_id);
+    println!("  manifest           {}", report.manifest_path.display());
     for (name, deployment) in &report.manifest.contracts {
-        println!("  {name:<9} {}", deployment.address);
+        println!("  {name:<18} {}", deployment.address);
     }
-    println!("  deployer  {} (anvil dev account 0)", report.manifest.deployer);
+    println!("  deployer           {} (anvil dev account 0)", report.manifest.deployer);
     println!("press Ctrl-C to stop");
 }
 

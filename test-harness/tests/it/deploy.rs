@@ -5,7 +5,10 @@ use alloy::{
     providers::Provider,
     signers::local::PrivateKeySigner,
 };
-use masa_bindings::{contracts::MasaToken, manifest::Manifest};
+use masa_bindings::{
+    contracts::{MasaGovernor, MasaToken, TimelockController},
+    manifest::Manifest,
+};
 use masa_cli::deploy::{DeployConfig, DeployError, Outcome, deploy};
 use masa_test_harness::{AnvilChain, Chain};
 use std::{path::PathBuf, time::Duration};
@@ -13,8 +16,10 @@ use std::{path::PathBuf, time::Duration};
 /// A deployments directory with the repository's network definitions.
 fn deployments() -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
-    let networks = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../deployments/networks.toml");
-    std::fs::copy(networks, dir.path().join("networks.toml")).unwrap();
+    let repo = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../deployments");
+    std::fs::copy(repo.join("networks.toml"), dir.path().join("networks.toml")).unwrap();
+    std::fs::create_dir(dir.path().join("params")).unwrap();
+    std::fs::copy(repo.join("params/anvil.toml"), dir.path().join("params/anvil.toml")).unwrap();
     dir
 }
 
@@ -24,6 +29,7 @@ fn config(rpc_url: &str, dir: &tempfile::TempDir) -> DeployConfig {
         network: None,
         deployments_dir: dir.path().to_path_buf(),
         manifest: None,
+        params: None,
         genesis_holder: None,
         timeout: Duration::from_secs(10),
     }
@@ -48,6 +54,20 @@ async fn deploys_once_then_detects_the_deployment() {
     let supply = token.totalSupply().call().await.unwrap();
     assert_eq!(supply, U256::from(1_588_866_523u64) * U256::from(10u64).pow(U256::from(18u64)));
     assert_eq!(token.balanceOf(deployer.address()).call().await.unwrap(), supply);
+
+    // the governor is the timelock's only proposer; the deployer kept no admin power
+    let timelock =
+        TimelockController::new(first.manifest.address_of("TimelockController").unwrap(), chain.provider());
+    let governor = first.manifest.address_of("MasaGovernor").unwrap();
+    let proposer = timelock.PROPOSER_ROLE().call().await.unwrap();
+    let admin = timelock.DEFAULT_ADMIN_ROLE().call().await.unwrap();
+    assert!(timelock.hasRole(proposer, governor).call().await.unwrap());
+    assert!(!timelock.hasRole(proposer, deployer.address()).call().await.unwrap());
+    assert!(!timelock.hasRole(admin, deployer.address()).call().await.unwrap());
+    let dao = MasaGovernor::new(governor, chain.provider());
+    assert_eq!(dao.token().call().await.unwrap(), *token.address());
+    assert_eq!(dao.timelock().call().await.unwrap(), *timelock.address());
+    assert_eq!(dao.CLOCK_MODE().call().await.unwrap(), "mode=timestamp");
 
     let block = chain.provider().get_block_number().await.unwrap();
     let second = deploy(&cfg, deployer).await.unwrap();
@@ -120,6 +140,29 @@ async fn network_name_must_match_the_chain() {
     let err = deploy(&cfg, chain.accounts()[0].clone()).await.unwrap_err();
     assert!(matches!(err, DeployError::WrongChain { expected: 43113, actual: 31337, .. }), "{err}");
     assert!(!dir.path().join("fuji.json").exists());
+}
+
+#[tokio::test]
+async fn a_manifest_of_another_suite_is_refused() {
+    let chain = AnvilChain::spawn().unwrap();
+    let dir = deployments();
+    let cfg = config(&chain.endpoint(), &dir);
+    let report = deploy(&cfg, chain.accounts()[0].clone()).await.unwrap();
+    let mut older = report.manifest.clone();
+    older.contracts.remove("MasaGovernor");
+    older.save(&report.manifest_path).unwrap();
+    let err = deploy(&cfg, chain.accounts()[0].clone()).await.unwrap_err();
+    assert!(matches!(err, DeployError::SuiteChanged { .. }), "{err}");
+}
+
+#[tokio::test]
+async fn missing_suite_parameters_fail_before_sending() {
+    let chain = AnvilChain::spawn().unwrap();
+    let dir = deployments();
+    std::fs::remove_file(dir.path().join("params/anvil.toml")).unwrap();
+    let err = deploy(&config(&chain.endpoint(), &dir), chain.accounts()[0].clone()).await.unwrap_err();
+    assert!(err.to_string().contains("params/anvil.toml"), "{err}");
+    assert_eq!(chain.provider().get_block_number().await.unwrap(), 0, "nothing may be mined");
 }
 
 #[tokio::test]
