@@ -7,7 +7,7 @@ use crate::{Error, Result};
 use alloy::{
     primitives::{Address, Bytes, Log},
     signers::local::PrivateKeySigner,
-    sol_types::{SolCall, SolError},
+    sol_types::{SolCall, SolConstructor, SolError},
 };
 
 /// What a mined transaction did.
@@ -49,6 +49,21 @@ pub trait ChainExt: Chain {
     /// Address of the `i`-th funded account.
     fn account(&self, i: usize) -> Address {
         self.accounts()[i].address()
+    }
+
+    /// Deploys `bytecode` with constructor arguments `args`; the creation must succeed.
+    async fn create(
+        &mut self,
+        from: Address,
+        bytecode: &[u8],
+        args: impl SolConstructor,
+    ) -> Result<(Address, TxOutcome)> {
+        let init_code: Bytes = [bytecode, args.abi_encode().as_slice()].concat().into();
+        let outcome = self.deploy(from, init_code).await?;
+        match (outcome.success, outcome.created) {
+            (true, Some(address)) => Ok((address, outcome)),
+            _ => Err(Error::Expectation { chain: self.name(), message: "contract creation failed".into() }),
+        }
     }
 
     /// Calls a view function and decodes its return value.

@@ -2,9 +2,9 @@
 
 use crate::{Chain, ChainExt, Error, Result};
 use alloy::{
-    primitives::{Address, Bytes, U256},
+    primitives::{Address, U256},
     signers::SignerSync,
-    sol_types::{SolConstructor, SolEvent, SolStruct},
+    sol_types::{SolEvent, SolStruct},
 };
 use masa_bindings::{
     contracts::MasaToken,
@@ -12,7 +12,7 @@ use masa_bindings::{
 };
 
 /// 1 MASA in wei.
-const MASA: U256 = U256::from_limbs([1_000_000_000_000_000_000, 0, 0, 0]);
+pub const MASA: U256 = U256::from_limbs([1_000_000_000_000_000_000, 0, 0, 0]);
 
 /// Gas used by each step, for reports and benchmarks.
 #[derive(Debug, Clone, Default)]
@@ -31,14 +31,9 @@ pub struct GasReport {
 
 /// Deploys MASA with `genesis` as holder and checks the genesis state; returns the address.
 pub async fn deploy<C: Chain>(chain: &mut C, genesis: Address) -> Result<(Address, u64)> {
-    let args = MasaToken::constructorCall { genesisHolder: genesis }.abi_encode();
-    let init_code: Bytes = [MasaToken::BYTECODE.as_ref(), args.as_slice()].concat().into();
-    let outcome = chain.deploy(genesis, init_code).await?;
-    chain.ensure(outcome.success, || "deployment reverted".into())?;
-    let token = outcome.created.ok_or_else(|| Error::Expectation {
-        chain: chain.name(),
-        message: "deployment created no contract".into(),
-    })?;
+    let (token, outcome) = chain
+        .create(genesis, &MasaToken::BYTECODE, MasaToken::constructorCall { genesisHolder: genesis })
+        .await?;
     let supply = U256::from(1_588_866_523u64) * MASA;
     chain.ensure_eq("totalSupply", chain.view(token, MasaToken::totalSupplyCall {}).await?, supply)?;
     chain.ensure_eq("TOTAL_SUPPLY", chain.view(token, MasaToken::TOTAL_SUPPLYCall {}).await?, supply)?;

@@ -1,4 +1,5 @@
 //! Scenarios: end-to-end stories written once against [`Chain`](crate::Chain), run on every
 //! backend by the tests in `tests/it`.
 
+pub mod governance;
 pub mod masa_token;

@@ -1,4 +1,5 @@
 //! End-to-end tests: every scenario on revm and on anvil, and `masa deploy` against anvil.
 
 mod deploy;
+mod governance;
 mod masa_token;
