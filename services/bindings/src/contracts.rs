@@ -35,4 +35,8 @@ bind! {
     TimelockController => "../../contracts/out/TimelockController.sol/TimelockController.json";
     /// The Masa DAO governor (`contracts/src/governance/MasaGovernor.sol`).
     MasaGovernor => "../../contracts/out/MasaGovernor.sol/MasaGovernor.json";
+    /// One vesting schedule per wallet, deployed as clones (`contracts/src/token/MasaVestingWallet.sol`).
+    MasaVestingWallet => "../../contracts/out/MasaVestingWallet.sol/MasaVestingWallet.json";
+    /// The one-shot genesis distributor (`contracts/src/token/MasaGenesis.sol`).
+    MasaGenesis => "../../contracts/out/MasaGenesis.sol/MasaGenesis.json";
 }

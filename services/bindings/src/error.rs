@@ -16,6 +16,14 @@ pub enum Error {
         /// The underlying I/O error.
         source: std::io::Error,
     },
+    /// A JSON data file is not valid.
+    #[error("{path}: {source}")]
+    Json {
+        /// The file path.
+        path: PathBuf,
+        /// The JSON error.
+        source: serde_json::Error,
+    },
     /// A manifest file is not a valid manifest.
     #[error("manifest {path} is not a valid deployment manifest: {source}")]
     Parse {

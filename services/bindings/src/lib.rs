@@ -1,5 +1,6 @@
 #![doc = include_str!("../README.md")]
 
+pub mod allocations;
 pub mod artifacts;
 pub mod contracts;
 pub mod eip712;

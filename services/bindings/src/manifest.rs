@@ -5,7 +5,7 @@
 //! interrupted deployment never leaves a partial manifest behind.
 
 use crate::{Error, Result, artifacts::CompilerSettings};
-use alloy::primitives::{Address, B256, Bytes};
+use alloy::primitives::{Address, B256, Bytes, U256};
 use serde::{Deserialize, Serialize};
 use std::{
     collections::BTreeMap,
@@ -27,6 +27,23 @@ pub struct Manifest {
     pub compiler: CompilerSettings,
     /// Deployments by contract name.
     pub contracts: BTreeMap<String, Deployment>,
+    /// The vesting wallets the genesis distribution created, in distribution order.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub vesting_wallets: Vec<VestingWallet>,
+}
+
+/// A vesting wallet created by the genesis distribution.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct VestingWallet {
+    /// The allocation category (`IMasaGenesis.Category` index).
+    pub category: u8,
+    /// The beneficiary at genesis.
+    pub beneficiary: Address,
+    /// The wallet (an EIP-1167 clone of `MasaVestingWallet`).
+    pub wallet: Address,
+    /// Its allocation, in wei.
+    pub amount: U256,
 }
 
 /// One deployed contract.
@@ -130,6 +147,12 @@ mod tests {
                 optimizer_runs: 10_000,
             },
             contracts: BTreeMap::from([("MasaToken".to_owned(), deployment)]),
+            vesting_wallets: vec![VestingWallet {
+                category: 6,
+                beneficiary: address!("f39Fd6e51aad88F6F4ce6aB8827279cffFb92266"),
+                wallet: address!("00000000000000000000000000000000000000AA"),
+                amount: U256::from(311_080_041u64),
+            }],
         }
     }
 

@@ -11,6 +11,45 @@ use std::path::{Path, PathBuf};
 pub struct SuiteParams {
     /// DAO governor and timelock settings.
     pub governance: GovernanceParams,
+    /// The genesis distribution of the supply.
+    pub genesis: GenesisParams,
+}
+
+/// The genesis distribution: reference events of the vesting schedules and the table.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct GenesisParams {
+    /// The public sale.
+    pub public_sale: Timepoint,
+    /// The exchange listing.
+    pub listing: Timepoint,
+    /// The oracle network's launch.
+    pub oracle_launch: Timepoint,
+    /// The allocation table, relative to the deployments directory.
+    pub allocations: PathBuf,
+}
+
+/// A moment in time: fixed, or relative to the deployment (for devnets).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(untagged)]
+pub enum Timepoint {
+    /// Unix seconds.
+    Unix(u64),
+    /// Seconds after the timestamp of the block the deployment starts at.
+    AfterDeploy {
+        /// The offset in seconds.
+        after_deploy: u64,
+    },
+}
+
+impl Timepoint {
+    /// Unix seconds, given the deployment's starting block timestamp.
+    pub const fn resolve(self, deploy_time: u64) -> u64 {
+        match self {
+            Self::Unix(t) => t,
+            Self::AfterDeploy { after_deploy } => deploy_time + after_deploy,
+        }
+    }
 }
 
 /// Governor and timelock settings; durations in seconds (MASA votes use a timestamp clock).
@@ -56,5 +95,8 @@ mod tests {
         let params = SuiteParams::load(SuiteParams::path(dir, "anvil")).unwrap();
         assert_eq!(params.governance.quorum_percent, 4);
         assert!(params.governance.voting_period > 0);
+        assert_eq!(params.genesis.listing.resolve(1_000), 1_000);
+        assert_eq!(Timepoint::Unix(7).resolve(1_000), 7);
+        assert!(Path::new(dir).join(&params.genesis.allocations).exists());
     }
 }

@@ -5,7 +5,6 @@ use crate::{
     devnet::{self, DevnetArgs},
     wallet::WalletArgs,
 };
-use alloy::primitives::Address;
 use anyhow::{Context, Result};
 use masa_bindings::network::Networks;
 use std::{path::PathBuf, time::Duration};
@@ -42,9 +41,6 @@ pub struct DeployArgs {
     /// The signing key.
     #[command(flatten)]
     pub wallet: WalletArgs,
-    /// Receives the whole MASA supply (default: the deployer).
-    #[arg(long)]
-    pub genesis_holder: Option<Address>,
     /// Directory of network definitions and manifests.
     #[arg(long, default_value = "deployments", env = "MASA_DEPLOYMENTS")]
     pub deployments: PathBuf,
@@ -90,7 +86,6 @@ async fn run_deploy(args: DeployArgs) -> Result<()> {
         deployments_dir: args.deployments,
         manifest: args.manifest,
         params: args.params,
-        genesis_holder: args.genesis_holder,
         timeout: Duration::from_secs(args.timeout),
     };
     let report = deploy::deploy(&config, signer).await?;

@@ -6,6 +6,7 @@
 
 use alloy::{
     contract::{CallBuilder, CallDecoder},
+    eips::BlockNumberOrTag,
     network::EthereumWallet,
     primitives::{Address, B256, U256, aliases::U48, keccak256},
     providers::{Provider, ProviderBuilder},
@@ -15,9 +16,10 @@ use alloy::{
     transports::TransportError,
 };
 use masa_bindings::{
+    allocations::{AllocationTable, TableError},
     artifacts,
-    contracts::{MasaGovernor, MasaToken, TimelockController},
-    manifest::{Deployment, Manifest},
+    contracts::{MasaGenesis, MasaGovernor, MasaToken, MasaVestingWallet, TimelockController},
+    manifest::{Deployment, Manifest, VestingWallet},
     network::Networks,
     params::SuiteParams,
 };
@@ -25,7 +27,8 @@ use std::{collections::BTreeMap, future::Future, path::PathBuf, time::Duration};
 use url::Url;
 
 /// The contracts of the suite, in deployment order.
-pub const SUITE: [&str; 3] = ["MasaToken", "TimelockController", "MasaGovernor"];
+pub const SUITE: [&str; 5] =
+    ["MasaToken", "TimelockController", "MasaGovernor", "MasaVestingWallet", "MasaGenesis"];
 
 /// What to deploy, where, and where to record it.
 #[derive(Debug, Clone)]
@@ -40,8 +43,6 @@ pub struct DeployConfig {
     pub manifest: Option<PathBuf>,
     /// Suite parameters; `<deployments_dir>/params/<network>.toml` when not given.
     pub params: Option<PathBuf>,
-    /// Receives the whole MASA supply; the deployer when not given.
-    pub genesis_holder: Option<Address>,
     /// Longest wait for one RPC answer or one transaction receipt.
     pub timeout: Duration,
 }
@@ -169,6 +170,9 @@ pub enum DeployError {
         /// The transaction.
         tx_hash: B256,
     },
+    /// The allocation table cannot be distributed.
+    #[error("allocation table: {0}")]
+    Table(#[from] TableError),
     /// Manifest, network or artifact problem.
     #[error(transparent)]
     Bindings(#[from] masa_bindings::Error),
@@ -259,7 +263,16 @@ pub async fn deploy(config: &DeployConfig, signer: PrivateKeySigner) -> Result<D
         None => SuiteParams::path(&config.deployments_dir, &network),
     };
     let params = SuiteParams::load(&params_path)?;
-    let holder = config.genesis_holder.unwrap_or(deployer);
+    let table = AllocationTable::load(config.deployments_dir.join(&params.genesis.allocations))?;
+    // Check the table before sending anything (suite contract names resolve to a stand-in).
+    let total_supply = U256::from(1_588_866_523u64) * U256::from(10u64).pow(U256::from(18u64));
+    table.entries(total_supply, |name| SUITE.contains(&name).then_some(Address::ZERO))?;
+    let deploy_time = provider
+        .get_block_by_number(BlockNumberOrTag::Latest)
+        .await
+        .map_err(rpc("eth_getBlockByNumber"))?
+        .map_or(0, |block| block.header.timestamp);
+    let holder = deployer; // receives the supply, then hands all of it to MasaGenesis
     let mut run = Deployer {
         provider: &provider,
         url,
@@ -332,8 +345,65 @@ pub async fn deploy(config: &DeployConfig, signer: PrivateKeySigner) -> Result<D
         .map_err(|e| run.error("DEFAULT_ADMIN_ROLE", &e))?;
     run.execute("TimelockController.renounceRole", timelock_contract.renounceRole(admin, deployer)).await?;
 
+    // Genesis: every token goes into a vesting wallet, in one transaction.
+    let implementation = run
+        .create(
+            "MasaVestingWallet",
+            MasaVestingWallet::deploy_builder(&provider),
+            MasaVestingWallet::constructorCall {},
+        )
+        .await?;
+    let genesis_params = &params.genesis;
+    let genesis_args = MasaGenesis::constructorCall {
+        token_: token,
+        vestingImplementation_: implementation,
+        publicSale_: genesis_params.public_sale.resolve(deploy_time),
+        listing_: genesis_params.listing.resolve(deploy_time),
+        oracleLaunch_: genesis_params.oracle_launch.resolve(deploy_time),
+        treasury_: timelock, // unvested tokens of revoked wallets return to the DAO
+        revoker_: timelock,
+    };
+    let genesis = run
+        .create(
+            "MasaGenesis",
+            MasaGenesis::deploy_builder(
+                &provider,
+                genesis_args.token_,
+                genesis_args.vestingImplementation_,
+                genesis_args.publicSale_,
+                genesis_args.listing_,
+                genesis_args.oracleLaunch_,
+                genesis_args.treasury_,
+                genesis_args.revoker_,
+            ),
+            genesis_args,
+        )
+        .await?;
+    let entries = table.entries(total_supply, |name| run.contracts.get(name).map(|d| d.address))?;
+    let masa = MasaToken::new(token, &provider);
+    run.execute("MasaToken.transfer to MasaGenesis", masa.transfer(genesis, total_supply)).await?;
+    let receipt = run
+        .execute("MasaGenesis.distribute", MasaGenesis::new(genesis, &provider).distribute(entries))
+        .await?;
+    let vesting_wallets = receipt
+        .inner
+        .logs()
+        .iter()
+        .filter_map(|log| log.log_decode::<MasaGenesis::AllocationCreated>().ok())
+        .map(|log| {
+            let created = log.inner.data;
+            VestingWallet {
+                category: created.category,
+                beneficiary: created.beneficiary,
+                wallet: created.wallet,
+                amount: created.amount,
+            }
+        })
+        .collect();
+
     let compiler = artifacts::artifact("MasaToken").expect("MasaToken is bound").compiler()?;
-    let manifest = Manifest { network, chain_id, deployer, compiler, contracts: run.contracts };
+    let manifest =
+        Manifest { network, chain_id, deployer, compiler, contracts: run.contracts, vesting_wallets };
     manifest.save(&manifest_path)?;
     Ok(DeployReport { outcome: Outcome::Deployed, manifest, manifest_path })
 }

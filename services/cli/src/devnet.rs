@@ -87,7 +87,6 @@ pub async fn run(args: &DevnetArgs) -> Result<()> {
         deployments_dir: args.deployments.clone(),
         manifest: None,
         params: None,
-        genesis_holder: None,
         timeout: Duration::from_secs(30),
     };
     let report = deploy::deploy(&config, signer).await?;

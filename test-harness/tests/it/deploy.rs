@@ -1,12 +1,8 @@
 //! `masa deploy` (the library the binary runs) against a real anvil.
 
-use alloy::{
-    primitives::{U256, address},
-    providers::Provider,
-    signers::local::PrivateKeySigner,
-};
+use alloy::{primitives::U256, providers::Provider, signers::local::PrivateKeySigner};
 use masa_bindings::{
-    contracts::{MasaGovernor, MasaToken, TimelockController},
+    contracts::{MasaGenesis, MasaGovernor, MasaToken, MasaVestingWallet, TimelockController},
     manifest::Manifest,
 };
 use masa_cli::deploy::{DeployConfig, DeployError, Outcome, deploy};
@@ -20,6 +16,8 @@ fn deployments() -> tempfile::TempDir {
     std::fs::copy(repo.join("networks.toml"), dir.path().join("networks.toml")).unwrap();
     std::fs::create_dir(dir.path().join("params")).unwrap();
     std::fs::copy(repo.join("params/anvil.toml"), dir.path().join("params/anvil.toml")).unwrap();
+    std::fs::create_dir(dir.path().join("allocations")).unwrap();
+    std::fs::copy(repo.join("allocations/anvil.json"), dir.path().join("allocations/anvil.json")).unwrap();
     dir
 }
 
@@ -30,7 +28,6 @@ fn config(rpc_url: &str, dir: &tempfile::TempDir) -> DeployConfig {
         deployments_dir: dir.path().to_path_buf(),
         manifest: None,
         params: None,
-        genesis_holder: None,
         timeout: Duration::from_secs(10),
     }
 }
@@ -53,7 +50,7 @@ async fn deploys_once_then_detects_the_deployment() {
     let token = MasaToken::new(first.manifest.address_of("MasaToken").unwrap(), chain.provider());
     let supply = token.totalSupply().call().await.unwrap();
     assert_eq!(supply, U256::from(1_588_866_523u64) * U256::from(10u64).pow(U256::from(18u64)));
-    assert_eq!(token.balanceOf(deployer.address()).call().await.unwrap(), supply);
+    assert_eq!(token.balanceOf(deployer.address()).call().await.unwrap(), U256::ZERO, "all went to genesis");
 
     // the governor is the timelock's only proposer; the deployer kept no admin power
     let timelock =
@@ -77,14 +74,48 @@ async fn deploys_once_then_detects_the_deployment() {
 }
 
 #[tokio::test]
-async fn genesis_holder_receives_the_supply() {
+async fn genesis_puts_the_whole_supply_into_vesting_wallets() {
     let chain = AnvilChain::spawn().unwrap();
     let dir = deployments();
-    let holder = address!("00000000000000000000000000000000000A11CE");
-    let cfg = DeployConfig { genesis_holder: Some(holder), ..config(&chain.endpoint(), &dir) };
-    let report = deploy(&cfg, chain.accounts()[0].clone()).await.unwrap();
-    let token = MasaToken::new(report.manifest.address_of("MasaToken").unwrap(), chain.provider());
-    assert_eq!(token.balanceOf(holder).call().await.unwrap(), token.totalSupply().call().await.unwrap());
+    let report = deploy(&config(&chain.endpoint(), &dir), chain.accounts()[0].clone()).await.unwrap();
+    let manifest = &report.manifest;
+    let token = MasaToken::new(manifest.address_of("MasaToken").unwrap(), chain.provider());
+    let timelock = manifest.address_of("TimelockController").unwrap();
+    let supply = token.totalSupply().call().await.unwrap();
+    assert_eq!(manifest.vesting_wallets.len(), 13);
+
+    let mut held = U256::ZERO;
+    for entry in &manifest.vesting_wallets {
+        let balance = token.balanceOf(entry.wallet).call().await.unwrap();
+        assert_eq!(balance, entry.amount, "wallet {} holds its allocation", entry.wallet);
+        let wallet = MasaVestingWallet::new(entry.wallet, chain.provider());
+        assert_eq!(wallet.beneficiary().call().await.unwrap(), entry.beneficiary);
+        assert_eq!(wallet.allocation().call().await.unwrap(), entry.amount);
+        held += balance;
+    }
+    assert_eq!(held, supply, "every token is in a vesting wallet");
+    let genesis = MasaGenesis::new(manifest.address_of("MasaGenesis").unwrap(), chain.provider());
+    assert!(genesis.distributed().call().await.unwrap());
+    assert_eq!(token.balanceOf(*genesis.address()).call().await.unwrap(), U256::ZERO);
+
+    // the DAO treasury (ecosystem growth) vests to the timelock; 1 MASA below the published table
+    let ecosystem = manifest.vesting_wallets.iter().find(|w| w.category == 6).unwrap();
+    assert_eq!(ecosystem.beneficiary, timelock);
+    assert_eq!(ecosystem.amount, U256::from(311_080_041u64) * U256::from(10u64).pow(U256::from(18u64)));
+}
+
+#[tokio::test]
+async fn a_table_that_misses_the_supply_fails_before_sending() {
+    let chain = AnvilChain::spawn().unwrap();
+    let dir = deployments();
+    let path = dir.path().join("allocations/anvil.json");
+    // the table as published (ecosystem 311,080,042): one MASA more than the supply
+    let table = std::fs::read_to_string(&path).unwrap().replace("\"311080041\"", "\"311080042\"");
+    std::fs::write(&path, table).unwrap();
+    let err = deploy(&config(&chain.endpoint(), &dir), chain.accounts()[0].clone()).await.unwrap_err();
+    assert!(err.to_string().contains("allocations sum to"), "{err}");
+    assert_eq!(chain.provider().get_block_number().await.unwrap(), 0, "nothing may be mined");
+    assert!(!dir.path().join("anvil.json").exists());
 }
 
 #[tokio::test]

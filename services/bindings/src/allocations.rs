@@ -1,0 +1,233 @@
+//! The genesis allocation table (`deployments/allocations/<network>.json`): who receives which
+//! part of the MASA supply, on which vesting schedule. A reviewed data file, not code.
+//!
+//! Amounts are whole MASA as decimal strings; schedules are named and shared by entries; a
+//! beneficiary is an address or the name of a suite contract (`TimelockController` for the DAO
+//! treasury), resolved once the suite is deployed.
+
+use crate::{Error, Result, contracts::IMasaGenesis};
+use alloy::primitives::{Address, U256};
+use serde::Deserialize;
+use std::{collections::BTreeMap, path::Path};
+
+/// Seconds in the `…Days` fields.
+const DAY: u64 = 86_400;
+
+/// The whole file.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct AllocationTable {
+    /// The network the table is for.
+    pub network: String,
+    /// Named vesting schedules.
+    pub schedules: BTreeMap<String, Schedule>,
+    /// Allocation entries, in distribution order.
+    pub allocations: Vec<Entry>,
+}
+
+/// A vesting schedule: lock-up after the reference event, a share at lock end, the rest linear.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct Schedule {
+    /// The event the lock-up counts from.
+    pub reference: Reference,
+    /// Days after the reference event during which nothing vests.
+    pub lockup_days: u64,
+    /// Share released when the lock-up ends, in basis points.
+    pub unlock_bps: u16,
+    /// Days over which the rest vests linearly.
+    pub linear_days: u64,
+    /// Whether governance may revoke the unvested part (team and advisors only).
+    pub revocable: bool,
+}
+
+/// Reference events (`IMasaGenesis.ReferenceEvent`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+pub enum Reference {
+    /// The public sale.
+    PublicSale,
+    /// The exchange listing.
+    Listing,
+    /// The oracle network's launch.
+    OracleLaunch,
+}
+
+/// Allocation categories (`IMasaGenesis.Category`), in the contract's order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Deserialize)]
+pub enum Category {
+    /// Core team.
+    CoreTeam,
+    /// Major partners and advisors.
+    PartnersAdvisors,
+    /// Private round.
+    PrivateRound,
+    /// CoinList community sale.
+    CoinList,
+    /// Community rewards.
+    CommunityRewards,
+    /// Oracle node staking rewards.
+    OracleStakingRewards,
+    /// Ecosystem growth (DAO treasury).
+    EcosystemGrowth,
+}
+
+/// Who receives an allocation.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(untagged)]
+pub enum Beneficiary {
+    /// A fixed address.
+    Address(Address),
+    /// A contract of the suite, by manifest name.
+    Contract(String),
+}
+
+/// One allocation.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Entry {
+    /// Its category.
+    pub category: Category,
+    /// Its beneficiary.
+    pub beneficiary: Beneficiary,
+    /// Whole MASA, as a decimal string.
+    pub amount: String,
+    /// Name of its schedule in [`AllocationTable::schedules`].
+    pub schedule: String,
+}
+
+impl AllocationTable {
+    /// Reads the table at `path`.
+    pub fn load(path: impl AsRef<Path>) -> Result<Self> {
+        let path = path.as_ref();
+        let text =
+            std::fs::read_to_string(path).map_err(|source| Error::Io { path: path.to_path_buf(), source })?;
+        serde_json::from_str(&text).map_err(|source| Error::Json { path: path.to_path_buf(), source })
+    }
+
+    /// The entries as `MasaGenesis.distribute` takes them, with contract beneficiaries resolved
+    /// by `resolve`. Checks names, amounts and the sum against `total_supply` (wei) first, so a
+    /// bad table fails before anything is sent.
+    pub fn entries(
+        &self,
+        total_supply: U256,
+        resolve: impl Fn(&str) -> Option<Address>,
+    ) -> Result<Vec<IMasaGenesis::Allocation>, TableError> {
+        let one_masa = U256::from(10u64).pow(U256::from(18u64));
+        let mut sum = U256::ZERO;
+        let mut entries = Vec::with_capacity(self.allocations.len());
+        for (index, entry) in self.allocations.iter().enumerate() {
+            let schedule = self
+                .schedules
+                .get(&entry.schedule)
+                .ok_or_else(|| TableError::UnknownSchedule { index, schedule: entry.schedule.clone() })?;
+            let whole: U256 = entry
+                .amount
+                .parse()
+                .map_err(|_| TableError::BadAmount { index, amount: entry.amount.clone() })?;
+            let amount = whole
+                .checked_mul(one_masa)
+                .ok_or_else(|| TableError::BadAmount { index, amount: entry.amount.clone() })?;
+            let beneficiary = match &entry.beneficiary {
+                Beneficiary::Address(address) => *address,
+                Beneficiary::Contract(name) => {
+                    resolve(name).ok_or_else(|| TableError::UnknownContract { index, name: name.clone() })?
+                }
+            };
+            sum = sum.saturating_add(amount);
+            entries.push(IMasaGenesis::Allocation {
+                category: entry.category as u8,
+                beneficiary,
+                amount,
+                referenceEvent: schedule.reference as u8,
+                lockup: schedule.lockup_days * DAY,
+                unlockBps: schedule.unlock_bps,
+                linearDuration: schedule.linear_days * DAY,
+                revocable: schedule.revocable,
+            });
+        }
+        if sum != total_supply {
+            return Err(TableError::WrongTotal { sum, total_supply });
+        }
+        Ok(entries)
+    }
+}
+
+/// A table that cannot be distributed.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum TableError {
+    /// An entry names a schedule the table does not define.
+    #[error("allocation #{index} uses undefined schedule {schedule:?}")]
+    UnknownSchedule {
+        /// Entry index.
+        index: usize,
+        /// The schedule name.
+        schedule: String,
+    },
+    /// An amount is not a whole number of MASA.
+    #[error("allocation #{index} has amount {amount:?}, not a whole number of MASA")]
+    BadAmount {
+        /// Entry index.
+        index: usize,
+        /// The amount as written.
+        amount: String,
+    },
+    /// A beneficiary names a contract the suite does not have.
+    #[error("allocation #{index} names beneficiary {name:?}, which is not a contract of the suite")]
+    UnknownContract {
+        /// Entry index.
+        index: usize,
+        /// The name.
+        name: String,
+    },
+    /// The entries do not add up to the supply.
+    #[error("allocations sum to {sum} wei, but the supply is {total_supply} wei")]
+    WrongTotal {
+        /// Their sum.
+        sum: U256,
+        /// The supply.
+        total_supply: U256,
+    },
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn anvil() -> AllocationTable {
+        AllocationTable::load(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../../deployments/allocations/anvil.json"
+        ))
+        .unwrap()
+    }
+
+    fn supply() -> U256 {
+        U256::from(1_588_866_523u64) * U256::from(10u64).pow(U256::from(18u64))
+    }
+
+    #[test]
+    fn the_anvil_table_covers_the_supply_exactly() {
+        let timelock = Address::repeat_byte(0x71);
+        let entries =
+            anvil().entries(supply(), |name| (name == "TimelockController").then_some(timelock)).unwrap();
+        let ecosystem = entries.iter().find(|e| e.category == Category::EcosystemGrowth as u8).unwrap();
+        assert_eq!(ecosystem.beneficiary, timelock);
+        assert_eq!(ecosystem.amount, U256::from(311_080_041u64) * U256::from(10u64).pow(U256::from(18u64)));
+    }
+
+    #[test]
+    fn bad_tables_are_rejected_before_sending() {
+        let mut table = anvil();
+        let err = table.entries(supply(), |_| None).unwrap_err();
+        assert!(matches!(err, TableError::UnknownContract { .. }), "{err}");
+        table.allocations[0].amount = "12.5".into();
+        let err = table.entries(supply(), |_| Some(Address::ZERO)).unwrap_err();
+        assert!(matches!(err, TableError::BadAmount { index: 0, .. }), "{err}");
+        table.allocations[0].amount = "1".into();
+        let err = table.entries(supply(), |_| Some(Address::ZERO)).unwrap_err();
+        assert!(matches!(err, TableError::WrongTotal { .. }), "{err}");
+        table.allocations[0].schedule = "nope".into();
+        let err = table.entries(supply(), |_| Some(Address::ZERO)).unwrap_err();
+        assert_eq!(err.to_string(), "allocation #0 uses undefined schedule \"nope\"");
+    }
+}
