@@ -3,12 +3,12 @@
 use crate::{
     deploy::{self, DeployConfig, Outcome},
     devnet::{self, DevnetArgs},
+    target::TargetArgs,
+    vesting::VestingCommand,
     wallet::WalletArgs,
 };
-use anyhow::{Context, Result};
-use masa_bindings::network::Networks;
+use anyhow::Result;
 use std::{path::PathBuf, time::Duration};
-use url::Url;
 
 /// `masa`: deploy and operate the Masa personal-data network.
 #[derive(Debug, clap::Parser)]
@@ -26,27 +26,20 @@ pub enum Command {
     Deploy(Box<DeployArgs>),
     /// Run a local anvil chain with the suite deployed, until Ctrl-C.
     Devnet(DevnetArgs),
+    /// Inspect and release genesis vesting wallets.
+    #[command(subcommand)]
+    Vesting(VestingCommand),
 }
 
 /// Options of `masa deploy`.
 #[derive(Debug, Clone, clap::Args)]
 pub struct DeployArgs {
-    /// JSON-RPC endpoint (default: the network's `rpc_url` in networks.toml).
-    #[arg(long, env = "MASA_RPC_URL")]
-    pub rpc_url: Option<Url>,
-    /// Network name from `<deployments>/networks.toml`; checked against the RPC's chain id.
-    /// Found from the chain id when omitted.
-    #[arg(long)]
-    pub network: Option<String>,
+    /// The chain, and where network definitions, parameters and the manifest live.
+    #[command(flatten)]
+    pub target: TargetArgs,
     /// The signing key.
     #[command(flatten)]
     pub wallet: WalletArgs,
-    /// Directory of network definitions and manifests.
-    #[arg(long, default_value = "deployments", env = "MASA_DEPLOYMENTS")]
-    pub deployments: PathBuf,
-    /// Manifest path (default: `<deployments>/<network>.json`).
-    #[arg(long)]
-    pub manifest: Option<PathBuf>,
     /// Suite parameters (default: `<deployments>/params/<network>.toml`).
     #[arg(long)]
     pub params: Option<PathBuf>,
@@ -61,30 +54,19 @@ impl Cli {
         match self.command {
             Command::Deploy(args) => run_deploy(*args).await,
             Command::Devnet(args) => devnet::run(&args).await,
+            Command::Vesting(command) => command.run().await,
         }
     }
 }
 
 async fn run_deploy(args: DeployArgs) -> Result<()> {
-    let rpc_url = match (args.rpc_url, &args.network) {
-        (Some(url), _) => url,
-        (None, Some(name)) => {
-            let networks = Networks::load(&args.deployments)?;
-            let network = networks.by_name(name)?;
-            let url = network
-                .rpc_url
-                .as_deref()
-                .with_context(|| format!("network {name} has no rpc_url: pass --rpc-url"))?;
-            url.parse().with_context(|| format!("network {name} has an invalid rpc_url {url}"))?
-        }
-        (None, None) => anyhow::bail!("give --rpc-url or --network"),
-    };
+    let rpc_url = args.target.rpc_url()?;
     let signer = args.wallet.signer()?;
     let config = DeployConfig {
         rpc_url,
-        network: args.network,
-        deployments_dir: args.deployments,
-        manifest: args.manifest,
+        network: args.target.network,
+        deployments_dir: args.target.deployments,
+        manifest: args.target.manifest,
         params: args.params,
         timeout: Duration::from_secs(args.timeout),
     };

@@ -3,4 +3,6 @@
 pub mod cmd;
 pub mod deploy;
 pub mod devnet;
+pub mod target;
+pub mod vesting;
 pub mod wallet;

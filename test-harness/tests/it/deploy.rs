@@ -9,8 +9,8 @@ use masa_cli::deploy::{DeployConfig, DeployError, Outcome, deploy};
 use masa_test_harness::{AnvilChain, Chain};
 use std::{path::PathBuf, time::Duration};
 
-/// A deployments directory with the repository's network definitions.
-fn deployments() -> tempfile::TempDir {
+/// A deployments directory with the repository's network definitions, parameters and table.
+pub(crate) fn deployments() -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
     let repo = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../deployments");
     std::fs::copy(repo.join("networks.toml"), dir.path().join("networks.toml")).unwrap();
@@ -21,7 +21,7 @@ fn deployments() -> tempfile::TempDir {
     dir
 }
 
-fn config(rpc_url: &str, dir: &tempfile::TempDir) -> DeployConfig {
+pub(crate) fn config(rpc_url: &str, dir: &tempfile::TempDir) -> DeployConfig {
     DeployConfig {
         rpc_url: rpc_url.parse().unwrap(),
         network: None,

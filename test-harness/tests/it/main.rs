@@ -3,3 +3,4 @@
 mod deploy;
 mod governance;
 mod masa_token;
+mod vesting;
