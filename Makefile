@@ -11,6 +11,7 @@ CARGO ?= cargo
 # Installed once per package-lock.json change: a second `make test` reinstalls nothing.
 NPM_STAMP := node_modules/.installed
 ARTIFACT := contracts/out/MasaToken.sol/MasaToken.json
+EXTERNAL := contracts/external/uniswap-v2/UniswapV2Router02.json
 CONTRACT_SOURCES := $(shell find contracts/src contracts/test -name '*.sol' 2>/dev/null) contracts/foundry.toml
 
 .PHONY: help setup contracts build test test-contracts test-rust lint fmt devnet bench clean
@@ -27,11 +28,15 @@ $(NPM_STAMP): package.json package-lock.json
 	npm install --no-audit --no-fund --loglevel=error
 	@touch $@
 
-contracts: $(ARTIFACT) ## compile the Solidity suite (forge + solcjs) into contracts/out
+contracts: $(ARTIFACT) $(EXTERNAL) ## compile the Solidity suite (forge + solcjs) into contracts/out
 
 $(ARTIFACT): $(NPM_STAMP) $(CONTRACT_SOURCES) tools/solc
 	cd contracts && $(FORGE) build
 	@touch $@
+
+# The real Uniswap V2 build artifacts from npm, reshaped for `sol!` (tools/external-artifacts).
+$(EXTERNAL): $(NPM_STAMP) tools/external-artifacts
+	tools/external-artifacts
 
 build: contracts ## build contracts and every Rust crate
 	$(CARGO) build --workspace --all-targets --locked
@@ -61,5 +66,5 @@ bench: contracts ## gas per MASA operation and revm-vs-anvil scenario time (rele
 	$(CARGO) bench --locked -p masa-test-harness --bench scenarios
 
 clean: ## remove build outputs (contracts/out, cargo target)
-	rm -rf contracts/out contracts/cache
+	rm -rf contracts/out contracts/cache contracts/external
 	$(CARGO) clean

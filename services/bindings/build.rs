@@ -4,12 +4,18 @@
 
 use std::path::Path;
 
-const OUT: &str = "../../contracts/out";
+/// Our artifacts (forge) and the external ones (tools/external-artifacts).
+const DIRS: [(&str, &str); 2] = [
+    ("../../contracts/out", "MasaToken.sol/MasaToken.json"),
+    ("../../contracts/external", "uniswap-v2/UniswapV2Router02.json"),
+];
 
 fn main() {
-    println!("cargo:rerun-if-changed={OUT}");
-    assert!(
-        Path::new(OUT).join("MasaToken.sol/MasaToken.json").exists(),
-        "contract artifacts are missing from {OUT}: run `make contracts` (forge build) first"
-    );
+    for (dir, probe) in DIRS {
+        println!("cargo:rerun-if-changed={dir}");
+        assert!(
+            Path::new(dir).join(probe).exists(),
+            "contract artifacts are missing from {dir}: run `make contracts` first"
+        );
+    }
 }

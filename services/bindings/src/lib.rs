@@ -8,5 +8,6 @@ mod error;
 pub mod manifest;
 pub mod network;
 pub mod params;
+pub mod uniswap;
 
 pub use error::{Error, Result};
