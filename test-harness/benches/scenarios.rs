@@ -4,7 +4,10 @@
 //! Times are medians over `MASA_BENCH_RUNS` runs (default 20) measured in one process, so the
 //! revm/anvil ratio compares like with like on a noisy machine.
 
-use masa_test_harness::{AnvilChain, RevmChain, scenarios::masa_token};
+use masa_test_harness::{
+    AnvilChain, RevmChain,
+    scenarios::{governance, masa_token},
+};
 use std::time::{Duration, Instant};
 
 fn median(mut samples: Vec<Duration>) -> Duration {
@@ -50,6 +53,19 @@ async fn main() {
         ("burn (delegated holder)", gas.burn),
     ] {
         println!("| {op} | {used} |");
+    }
+    let dao = governance::raise_timelock_delay(&mut RevmChain::new()).await.expect("governance on revm");
+    println!();
+    println!("DAO proposal gas (revm)");
+    println!("| step | gas |");
+    println!("|---|---:|");
+    for (step, used) in [
+        ("propose", dao.propose),
+        ("castVote", dao.cast_vote),
+        ("queue", dao.queue),
+        ("execute", dao.execute),
+    ] {
+        println!("| {step} | {used} |");
     }
     println!();
     println!("lifecycle scenario, median of {runs} runs");
