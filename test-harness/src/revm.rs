@@ -59,7 +59,7 @@ impl RevmChain {
         let accounts: Vec<PrivateKeySigner> =
             DEV_KEYS.iter().map(|key| key.parse().expect("the dev keys are valid")).collect();
         for signer in &accounts {
-            let balance = U256::from(10_000u64) * U256::from(10u64).pow(U256::from(18u64));
+            let balance = U256::from(10_000u64) * masa_bindings::MASA; // 10,000 ether: same decimals
             db.insert_account_info(signer.address(), AccountInfo { balance, ..Default::default() });
         }
         let evm = Context::mainnet()

@@ -112,7 +112,6 @@ impl AllocationTable {
         total_supply: U256,
         resolve: impl Fn(&str) -> Option<Address>,
     ) -> Result<Vec<IMasaGenesis::Allocation>, TableError> {
-        let one_masa = U256::from(10u64).pow(U256::from(18u64));
         let mut sum = U256::ZERO;
         let mut entries = Vec::with_capacity(self.allocations.len());
         for (index, entry) in self.allocations.iter().enumerate() {
@@ -125,7 +124,7 @@ impl AllocationTable {
                 .parse()
                 .map_err(|_| TableError::BadAmount { index, amount: entry.amount.clone() })?;
             let amount = whole
-                .checked_mul(one_masa)
+                .checked_mul(crate::MASA)
                 .ok_or_else(|| TableError::BadAmount { index, amount: entry.amount.clone() })?;
             let beneficiary = match &entry.beneficiary {
                 Beneficiary::Address(address) => *address,
@@ -201,33 +200,30 @@ mod tests {
         .unwrap()
     }
 
-    fn supply() -> U256 {
-        U256::from(1_588_866_523u64) * U256::from(10u64).pow(U256::from(18u64))
-    }
-
     #[test]
     fn the_anvil_table_covers_the_supply_exactly() {
         let timelock = Address::repeat_byte(0x71);
-        let entries =
-            anvil().entries(supply(), |name| (name == "TimelockController").then_some(timelock)).unwrap();
+        let entries = anvil()
+            .entries(crate::TOTAL_SUPPLY, |name| (name == "TimelockController").then_some(timelock))
+            .unwrap();
         let ecosystem = entries.iter().find(|e| e.category == Category::EcosystemGrowth as u8).unwrap();
         assert_eq!(ecosystem.beneficiary, timelock);
-        assert_eq!(ecosystem.amount, U256::from(311_080_041u64) * U256::from(10u64).pow(U256::from(18u64)));
+        assert_eq!(ecosystem.amount, crate::masa(311_080_041));
     }
 
     #[test]
     fn bad_tables_are_rejected_before_sending() {
         let mut table = anvil();
-        let err = table.entries(supply(), |_| None).unwrap_err();
+        let err = table.entries(crate::TOTAL_SUPPLY, |_| None).unwrap_err();
         assert!(matches!(err, TableError::UnknownContract { .. }), "{err}");
         table.allocations[0].amount = "12.5".into();
-        let err = table.entries(supply(), |_| Some(Address::ZERO)).unwrap_err();
+        let err = table.entries(crate::TOTAL_SUPPLY, |_| Some(Address::ZERO)).unwrap_err();
         assert!(matches!(err, TableError::BadAmount { index: 0, .. }), "{err}");
         table.allocations[0].amount = "1".into();
-        let err = table.entries(supply(), |_| Some(Address::ZERO)).unwrap_err();
+        let err = table.entries(crate::TOTAL_SUPPLY, |_| Some(Address::ZERO)).unwrap_err();
         assert!(matches!(err, TableError::WrongTotal { .. }), "{err}");
         table.allocations[0].schedule = "nope".into();
-        let err = table.entries(supply(), |_| Some(Address::ZERO)).unwrap_err();
+        let err = table.entries(crate::TOTAL_SUPPLY, |_| Some(Address::ZERO)).unwrap_err();
         assert_eq!(err.to_string(), "allocation #0 uses undefined schedule \"nope\"");
     }
 }

@@ -16,10 +16,12 @@ use alloy::{
     transports::TransportError,
 };
 use masa_bindings::{
+    TOTAL_SUPPLY,
     allocations::{AllocationTable, TableError},
     artifacts,
     contracts::{MasaGenesis, MasaGovernor, MasaToken, MasaVestingWallet, TimelockController},
     manifest::{Deployment, Manifest, VestingWallet},
+    masa,
     network::Networks,
     params::SuiteParams,
 };
@@ -265,14 +267,12 @@ pub async fn deploy(config: &DeployConfig, signer: PrivateKeySigner) -> Result<D
     let params = SuiteParams::load(&params_path)?;
     let table = AllocationTable::load(config.deployments_dir.join(&params.genesis.allocations))?;
     // Check the table before sending anything (suite contract names resolve to a stand-in).
-    let total_supply = U256::from(1_588_866_523u64) * U256::from(10u64).pow(U256::from(18u64));
-    table.entries(total_supply, |name| SUITE.contains(&name).then_some(Address::ZERO))?;
+    table.entries(TOTAL_SUPPLY, |name| SUITE.contains(&name).then_some(Address::ZERO))?;
     let deploy_time = provider
         .get_block_by_number(BlockNumberOrTag::Latest)
         .await
         .map_err(rpc("eth_getBlockByNumber"))?
         .map_or(0, |block| block.header.timestamp);
-    let holder = deployer; // receives the supply, then hands all of it to MasaGenesis
     let mut run = Deployer {
         provider: &provider,
         url,
@@ -286,8 +286,9 @@ pub async fn deploy(config: &DeployConfig, signer: PrivateKeySigner) -> Result<D
     let token = run
         .create(
             "MasaToken",
-            MasaToken::deploy_builder(&provider, holder),
-            MasaToken::constructorCall { genesisHolder: holder },
+            // the deployer receives the supply, then hands all of it to MasaGenesis below
+            MasaToken::deploy_builder(&provider, deployer),
+            MasaToken::constructorCall { genesisHolder: deployer },
         )
         .await?;
 
@@ -315,7 +316,7 @@ pub async fn deploy(config: &DeployConfig, signer: PrivateKeySigner) -> Result<D
     let governor_config = MasaGovernor::Config {
         votingDelay: U48::from(gov.voting_delay),
         votingPeriod: gov.voting_period,
-        proposalThreshold: U256::from(gov.proposal_threshold_masa) * U256::from(10u64).pow(U256::from(18u64)),
+        proposalThreshold: masa(gov.proposal_threshold_masa),
         quorumPercent: U256::from(gov.quorum_percent),
         voteExtension: U48::from(gov.vote_extension),
     };
@@ -379,9 +380,9 @@ pub async fn deploy(config: &DeployConfig, signer: PrivateKeySigner) -> Result<D
             genesis_args,
         )
         .await?;
-    let entries = table.entries(total_supply, |name| run.contracts.get(name).map(|d| d.address))?;
-    let masa = MasaToken::new(token, &provider);
-    run.execute("MasaToken.transfer to MasaGenesis", masa.transfer(genesis, total_supply)).await?;
+    let entries = table.entries(TOTAL_SUPPLY, |name| run.contracts.get(name).map(|d| d.address))?;
+    let masa_token = MasaToken::new(token, &provider);
+    run.execute("MasaToken.transfer to MasaGenesis", masa_token.transfer(genesis, TOTAL_SUPPLY)).await?;
     let receipt = run
         .execute("MasaGenesis.distribute", MasaGenesis::new(genesis, &provider).distribute(entries))
         .await?;

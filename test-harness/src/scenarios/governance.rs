@@ -1,11 +1,14 @@
 //! The DAO end to end: delegate, propose, vote, queue in the timelock, wait, execute.
 
-use crate::{Chain, ChainExt, Error, Result, scenarios::masa_token::MASA};
+use crate::{Chain, ChainExt, Error, Result};
 use alloy::{
     primitives::{Address, B256, Bytes, U256, aliases::U48, keccak256},
     sol_types::{SolCall, SolEvent},
 };
-use masa_bindings::contracts::{MasaGovernor, MasaToken, TimelockController};
+use masa_bindings::{
+    MASA,
+    contracts::{MasaGovernor, MasaToken, TimelockController},
+};
 
 /// Governance parameters of the scenario (seconds): short, so the story fits in a test.
 const VOTING_DELAY: u64 = 1;

@@ -7,12 +7,10 @@ use alloy::{
     sol_types::{SolEvent, SolStruct},
 };
 use masa_bindings::{
+    MASA, TOTAL_SUPPLY,
     contracts::MasaToken,
     eip712::{Permit, masa_token_domain, vrs},
 };
-
-/// 1 MASA in wei.
-pub const MASA: U256 = U256::from_limbs([1_000_000_000_000_000_000, 0, 0, 0]);
 
 /// Gas used by each step, for reports and benchmarks.
 #[derive(Debug, Clone, Default)]
@@ -34,7 +32,7 @@ pub async fn deploy<C: Chain>(chain: &mut C, genesis: Address) -> Result<(Addres
     let (token, outcome) = chain
         .create(genesis, &MasaToken::BYTECODE, MasaToken::constructorCall { genesisHolder: genesis })
         .await?;
-    let supply = U256::from(1_588_866_523u64) * MASA;
+    let supply = TOTAL_SUPPLY;
     chain.ensure_eq("totalSupply", chain.view(token, MasaToken::totalSupplyCall {}).await?, supply)?;
     chain.ensure_eq("TOTAL_SUPPLY", chain.view(token, MasaToken::TOTAL_SUPPLYCall {}).await?, supply)?;
     chain.ensure_eq(

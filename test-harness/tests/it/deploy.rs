@@ -49,7 +49,8 @@ async fn deploys_once_then_detects_the_deployment() {
 
     let token = MasaToken::new(first.manifest.address_of("MasaToken").unwrap(), chain.provider());
     let supply = token.totalSupply().call().await.unwrap();
-    assert_eq!(supply, U256::from(1_588_866_523u64) * U256::from(10u64).pow(U256::from(18u64)));
+    assert_eq!(supply, masa_bindings::TOTAL_SUPPLY);
+    assert_eq!(token.TOTAL_SUPPLY().call().await.unwrap(), masa_bindings::TOTAL_SUPPLY);
     assert_eq!(token.balanceOf(deployer.address()).call().await.unwrap(), U256::ZERO, "all went to genesis");
 
     // the governor is the timelock's only proposer; the deployer kept no admin power
@@ -101,7 +102,7 @@ async fn genesis_puts_the_whole_supply_into_vesting_wallets() {
     // the DAO treasury (ecosystem growth) vests to the timelock; 1 MASA below the published table
     let ecosystem = manifest.vesting_wallets.iter().find(|w| w.category == 6).unwrap();
     assert_eq!(ecosystem.beneficiary, timelock);
-    assert_eq!(ecosystem.amount, U256::from(311_080_041u64) * U256::from(10u64).pow(U256::from(18u64)));
+    assert_eq!(ecosystem.amount, masa_bindings::masa(311_080_041));
 }
 
 #[tokio::test]
