@@ -43,6 +43,21 @@ fn unreachable_rpc_is_one_line() {
 }
 
 #[test]
+fn vesting_show_with_unreachable_rpc_is_one_line() {
+    let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+    let url = format!("http://127.0.0.1:{port}");
+    let out = masa(&["vesting", "show", "0x70997970C51812dc3A010C7d01b50e0d17dc79C8", "--rpc-url", &url]);
+    assert_one_line_error(&out, "cannot reach the RPC");
+}
+
+#[test]
+fn vesting_show_with_a_bad_address_is_a_usage_error() {
+    let out = masa(&["vesting", "show", "0x1234", "--rpc-url", "http://127.0.0.1:1"]);
+    assert_eq!(out.status.code(), Some(2), "clap usage errors exit 2");
+    assert!(String::from_utf8_lossy(&out.stderr).contains("invalid value '0x1234'"));
+}
+
+#[test]
 fn malformed_key_is_one_line() {
     let out = masa(&["deploy", "--rpc-url", "http://127.0.0.1:1", "--private-key", "0x1234"]);
     assert_one_line_error(&out, "--private-key is not a valid secp256k1 private key");
