@@ -23,6 +23,12 @@ interface Vm {
     function sign(uint256 privateKey, bytes32 digest) external pure returns (uint8 v, bytes32 r, bytes32 s);
     function computeCreateAddress(address deployer, uint256 nonce) external pure returns (address);
 
+    // Balances
+    function deal(address account, uint256 newBalance) external;
+
+    // Artifacts (paths relative to the project root, within foundry.toml's fs_permissions)
+    function getCode(string calldata artifactPath) external view returns (bytes memory creationBytecode);
+
     // Expectations
     function expectRevert() external;
     function expectRevert(bytes4 revertData) external;
