@@ -5,7 +5,7 @@
 //! beneficiary is an address or the name of a suite contract (`TimelockController` for the DAO
 //! treasury), resolved once the suite is deployed.
 
-use crate::{Error, Result, contracts::IMasaGenesis};
+use crate::{Error, Result, contracts::IMasaGenesis, params::AddressRef};
 use alloy::primitives::{Address, U256};
 use serde::Deserialize;
 use std::{collections::BTreeMap, path::Path};
@@ -71,16 +71,6 @@ pub enum Category {
     EcosystemGrowth,
 }
 
-/// Who receives an allocation.
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
-#[serde(untagged)]
-pub enum Beneficiary {
-    /// A fixed address.
-    Address(Address),
-    /// A contract of the suite, by manifest name.
-    Contract(String),
-}
-
 /// One allocation.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -88,7 +78,7 @@ pub struct Entry {
     /// Its category.
     pub category: Category,
     /// Its beneficiary.
-    pub beneficiary: Beneficiary,
+    pub beneficiary: AddressRef,
     /// Whole MASA, as a decimal string.
     pub amount: String,
     /// Name of its schedule in [`AllocationTable::schedules`].
@@ -126,12 +116,9 @@ impl AllocationTable {
             let amount = whole
                 .checked_mul(crate::MASA)
                 .ok_or_else(|| TableError::BadAmount { index, amount: entry.amount.clone() })?;
-            let beneficiary = match &entry.beneficiary {
-                Beneficiary::Address(address) => *address,
-                Beneficiary::Contract(name) => {
-                    resolve(name).ok_or_else(|| TableError::UnknownContract { index, name: name.clone() })?
-                }
-            };
+            let beneficiary = entry.beneficiary.resolve(&resolve).ok_or_else(|| {
+                TableError::UnknownContract { index, name: format!("{:?}", entry.beneficiary) }
+            })?;
             sum = sum.saturating_add(amount);
             entries.push(IMasaGenesis::Allocation {
                 category: entry.category as u8,

@@ -39,4 +39,6 @@ bind! {
     MasaVestingWallet => "../../contracts/out/MasaVestingWallet.sol/MasaVestingWallet.json";
     /// The one-shot genesis distributor (`contracts/src/token/MasaGenesis.sol`).
     MasaGenesis => "../../contracts/out/MasaGenesis.sol/MasaGenesis.json";
+    /// The protocol fee router (`contracts/src/fees/FeeRouter.sol`).
+    FeeRouter => "../../contracts/out/FeeRouter.sol/FeeRouter.json";
 }

@@ -2,6 +2,7 @@
 //! sets at deployment and governance may change later.
 
 use crate::{Error, Result};
+use alloy::primitives::Address;
 use serde::Deserialize;
 use std::path::{Path, PathBuf};
 
@@ -13,6 +14,94 @@ pub struct SuiteParams {
     pub governance: GovernanceParams,
     /// The genesis distribution of the supply.
     pub genesis: GenesisParams,
+    /// The fee router.
+    pub fees: FeeParams,
+}
+
+/// An address, or the manifest name of a contract of the suite (resolved once it is deployed).
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(untagged)]
+pub enum AddressRef {
+    /// A fixed address.
+    Address(Address),
+    /// A suite contract, by manifest name (e.g. `TimelockController`).
+    Contract(String),
+}
+
+impl AddressRef {
+    /// The address, resolving contract names with `resolve`; `None` for an unknown name.
+    pub fn resolve(&self, resolve: impl Fn(&str) -> Option<Address>) -> Option<Address> {
+        match self {
+            Self::Address(address) => Some(*address),
+            Self::Contract(name) => resolve(name),
+        }
+    }
+}
+
+/// Fee router settings.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FeeParams {
+    /// Where non-MASA fees are swapped.
+    pub dex: Dex,
+    /// Shares of every fee, in basis points summing to 10,000.
+    pub shares: FeeShares,
+    /// Who receives the distributed shares.
+    pub recipients: FeeRecipients,
+}
+
+/// The Uniswap-V2-compatible exchange the fee router swaps through.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(untagged)]
+pub enum Dex {
+    /// Deploy the real Uniswap V2 (factory, WETH9, router02) with the suite: devnets.
+    Deploy(DeployDex),
+    /// An existing router; `wrapped_native` absent where the native coin is not accepted (on
+    /// the Masa subnet the native coin is MASA itself).
+    Existing {
+        /// The router.
+        router: Address,
+        /// The wrapped native coin.
+        wrapped_native: Option<Address>,
+    },
+}
+
+/// The exchanges the deployer can deploy itself.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+pub enum DeployDex {
+    /// Uniswap V2 from its npm build artifacts.
+    #[serde(rename = "deploy-uniswap-v2")]
+    UniswapV2,
+}
+
+/// Fee shares in basis points (`IFeeRouter.Shares`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FeeShares {
+    /// Burned.
+    pub burn: u16,
+    /// Oracle node rewards.
+    pub oracle: u16,
+    /// Validator rewards.
+    pub validator: u16,
+    /// Data-contributor rewards.
+    pub contributor: u16,
+    /// DAO treasury.
+    pub treasury: u16,
+}
+
+/// Fee recipients (`IFeeRouter.Recipients`).
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FeeRecipients {
+    /// Oracle node rewards.
+    pub oracle_rewards: AddressRef,
+    /// Validator rewards.
+    pub validator_rewards: AddressRef,
+    /// Data-contributor rewards.
+    pub contributor_rewards: AddressRef,
+    /// DAO treasury.
+    pub treasury: AddressRef,
 }
 
 /// The genesis distribution: reference events of the vesting schedules and the table.
@@ -98,5 +187,22 @@ mod tests {
         assert_eq!(params.genesis.listing.resolve(1_000), 1_000);
         assert_eq!(Timepoint::Unix(7).resolve(1_000), 7);
         assert!(Path::new(dir).join(&params.genesis.allocations).exists());
+        assert_eq!(params.fees.dex, Dex::Deploy(DeployDex::UniswapV2));
+        let s = params.fees.shares;
+        assert_eq!(
+            u32::from(s.burn)
+                + u32::from(s.oracle)
+                + u32::from(s.validator)
+                + u32::from(s.contributor)
+                + u32::from(s.treasury),
+            10_000
+        );
+        let timelock = Address::repeat_byte(1);
+        let resolved = params
+            .fees
+            .recipients
+            .treasury
+            .resolve(|name| (name == "TimelockController").then_some(timelock));
+        assert_eq!(resolved, Some(timelock));
     }
 }

@@ -4,11 +4,15 @@
 //! chain id, same code at every recorded address) and sends nothing. The manifest is written
 //! once, atomically, after every contract is deployed: a failed run leaves no partial manifest.
 
+// `DeployError` is returned at most once per run, never on a hot path, and its variants carry
+// the context (paths, addresses, hashes) its one-line messages need: its size does not matter.
+#![allow(clippy::result_large_err)]
+
 use alloy::{
     contract::{CallBuilder, CallDecoder},
     eips::BlockNumberOrTag,
     network::EthereumWallet,
-    primitives::{Address, B256, U256, aliases::U48, keccak256},
+    primitives::{Address, B256, Bytes, U256, aliases::U48, keccak256},
     providers::{Provider, ProviderBuilder},
     rpc::types::TransactionReceipt,
     signers::local::PrivateKeySigner,
@@ -19,18 +23,24 @@ use masa_bindings::{
     TOTAL_SUPPLY,
     allocations::{AllocationTable, TableError},
     artifacts,
-    contracts::{MasaGenesis, MasaGovernor, MasaToken, MasaVestingWallet, TimelockController},
+    contracts::{
+        FeeRouter, IFeeRouter, MasaGenesis, MasaGovernor, MasaToken, MasaVestingWallet, TimelockController,
+    },
     manifest::{Deployment, Manifest, VestingWallet},
     masa,
     network::Networks,
-    params::SuiteParams,
+    params::{AddressRef, DeployDex, Dex, SuiteParams},
+    uniswap::{UniswapV2Factory, UniswapV2Router02, WETH9},
 };
 use std::{collections::BTreeMap, future::Future, path::PathBuf, time::Duration};
 use url::Url;
 
 /// The contracts of the suite, in deployment order.
-pub const SUITE: [&str; 5] =
-    ["MasaToken", "TimelockController", "MasaGovernor", "MasaVestingWallet", "MasaGenesis"];
+pub const SUITE: [&str; 6] =
+    ["MasaToken", "TimelockController", "MasaGovernor", "MasaVestingWallet", "MasaGenesis", "FeeRouter"];
+
+/// The Uniswap V2 contracts deployed with the suite where the parameters ask for it (devnets).
+pub const UNISWAP_V2: [&str; 3] = ["WETH9", "UniswapV2Factory", "UniswapV2Router02"];
 
 /// What to deploy, where, and where to record it.
 #[derive(Debug, Clone)]
@@ -76,7 +86,7 @@ pub enum DeployError {
     #[error("cannot reach the RPC at {url}: {reason}")]
     Unreachable {
         /// The endpoint.
-        url: Url,
+        url: String,
         /// Transport error or timeout.
         reason: String,
     },
@@ -84,17 +94,17 @@ pub enum DeployError {
     #[error("RPC request {request} to {url} failed: {source}")]
     Rpc {
         /// The endpoint.
-        url: Url,
+        url: String,
         /// What was asked.
         request: &'static str,
         /// The transport error.
-        source: TransportError,
+        source: Box<TransportError>,
     },
     /// The endpoint serves another chain than the named network.
     #[error("the RPC at {url} serves chain id {actual}, but network {network} is chain id {expected}")]
     WrongChain {
         /// The endpoint.
-        url: Url,
+        url: String,
         /// The network asked for.
         network: String,
         /// Its chain id.
@@ -110,7 +120,7 @@ pub enum DeployError {
         /// The manifest's chain id.
         manifest: u64,
         /// The endpoint.
-        url: Url,
+        url: String,
         /// The endpoint's chain id.
         rpc: u64,
     },
@@ -172,6 +182,14 @@ pub enum DeployError {
         /// The transaction.
         tx_hash: B256,
     },
+    /// The suite parameters are inconsistent.
+    #[error("suite parameters {path}: {reason}")]
+    Params {
+        /// The parameters file.
+        path: PathBuf,
+        /// What is wrong.
+        reason: String,
+    },
     /// The allocation table cannot be distributed.
     #[error("allocation table: {0}")]
     Table(#[from] TableError),
@@ -188,7 +206,7 @@ pub async fn deploy(config: &DeployConfig, signer: PrivateKeySigner) -> Result<D
 
     let chain_id = with_timeout(config.timeout, provider.get_chain_id())
         .await
-        .map_err(|reason| DeployError::Unreachable { url: url.clone(), reason })?;
+        .map_err(|reason| DeployError::Unreachable { url: url.to_string(), reason })?;
 
     let networks = Networks::load(&config.deployments_dir)?;
     let network = match &config.network {
@@ -196,7 +214,7 @@ pub async fn deploy(config: &DeployConfig, signer: PrivateKeySigner) -> Result<D
             let network = networks.by_name(name)?;
             if network.chain_id != chain_id {
                 return Err(DeployError::WrongChain {
-                    url: url.clone(),
+                    url: url.to_string(),
                     network: name.clone(),
                     expected: network.chain_id,
                     actual: chain_id,
@@ -212,15 +230,30 @@ pub async fn deploy(config: &DeployConfig, signer: PrivateKeySigner) -> Result<D
         config.manifest.clone().unwrap_or_else(|| config.deployments_dir.join(format!("{network}.json")));
 
     let rpc = |request: &'static str| {
-        move |source: TransportError| DeployError::Rpc { url: url.clone(), request, source }
+        move |source: TransportError| DeployError::Rpc {
+            url: url.to_string(),
+            request,
+            source: Box::new(source),
+        }
     };
+
+    let params_path = match &config.params {
+        Some(path) => path.clone(),
+        None => SuiteParams::path(&config.deployments_dir, &network),
+    };
+    let params = SuiteParams::load(&params_path)?;
+    let mut suite: Vec<&str> = SUITE.to_vec();
+    if matches!(params.fees.dex, Dex::Deploy(DeployDex::UniswapV2)) {
+        suite.extend(UNISWAP_V2);
+    }
+    suite.sort_unstable();
 
     if let Some(existing) = Manifest::load_if_exists(&manifest_path)? {
         if existing.chain_id != chain_id {
             return Err(DeployError::ManifestForOtherChain {
                 path: manifest_path,
                 manifest: existing.chain_id,
-                url: url.clone(),
+                url: url.to_string(),
                 rpc: chain_id,
             });
         }
@@ -242,8 +275,6 @@ pub async fn deploy(config: &DeployConfig, signer: PrivateKeySigner) -> Result<D
         }
         if live == existing.contracts.len() && live > 0 {
             let recorded: Vec<&str> = existing.contracts.keys().map(String::as_str).collect();
-            let mut suite = SUITE.to_vec();
-            suite.sort_unstable();
             if recorded != suite {
                 return Err(DeployError::SuiteChanged {
                     path: manifest_path,
@@ -260,14 +291,26 @@ pub async fn deploy(config: &DeployConfig, signer: PrivateKeySigner) -> Result<D
         );
     }
 
-    let params_path = match &config.params {
-        Some(path) => path.clone(),
-        None => SuiteParams::path(&config.deployments_dir, &network),
-    };
-    let params = SuiteParams::load(&params_path)?;
     let table = AllocationTable::load(config.deployments_dir.join(&params.genesis.allocations))?;
     // Check the table before sending anything (suite contract names resolve to a stand-in).
-    table.entries(TOTAL_SUPPLY, |name| SUITE.contains(&name).then_some(Address::ZERO))?;
+    table.entries(TOTAL_SUPPLY, |name| suite.contains(&name).then_some(Address::ZERO))?;
+    let fees = &params.fees;
+    let share_sum = [
+        fees.shares.burn,
+        fees.shares.oracle,
+        fees.shares.validator,
+        fees.shares.contributor,
+        fees.shares.treasury,
+    ]
+    .iter()
+    .map(|&bps| u32::from(bps))
+    .sum::<u32>();
+    if share_sum != 10_000 {
+        return Err(DeployError::Params {
+            path: params_path,
+            reason: format!("fee shares sum to {share_sum} basis points, not 10000"),
+        });
+    }
     let deploy_time = provider
         .get_block_by_number(BlockNumberOrTag::Latest)
         .await
@@ -288,7 +331,7 @@ pub async fn deploy(config: &DeployConfig, signer: PrivateKeySigner) -> Result<D
             "MasaToken",
             // the deployer receives the supply, then hands all of it to MasaGenesis below
             MasaToken::deploy_builder(&provider, deployer),
-            MasaToken::constructorCall { genesisHolder: deployer },
+            MasaToken::constructorCall { genesisHolder: deployer }.abi_encode().into(),
         )
         .await?;
 
@@ -309,7 +352,7 @@ pub async fn deploy(config: &DeployConfig, signer: PrivateKeySigner) -> Result<D
                 timelock_args.executors.clone(),
                 timelock_args.admin,
             ),
-            timelock_args,
+            timelock_args.abi_encode().into(),
         )
         .await?;
 
@@ -325,7 +368,7 @@ pub async fn deploy(config: &DeployConfig, signer: PrivateKeySigner) -> Result<D
         .create(
             "MasaGovernor",
             MasaGovernor::deploy_builder(&provider, token, timelock, governor_config),
-            governor_args,
+            governor_args.abi_encode().into(),
         )
         .await?;
 
@@ -351,7 +394,7 @@ pub async fn deploy(config: &DeployConfig, signer: PrivateKeySigner) -> Result<D
         .create(
             "MasaVestingWallet",
             MasaVestingWallet::deploy_builder(&provider),
-            MasaVestingWallet::constructorCall {},
+            MasaVestingWallet::constructorCall {}.abi_encode().into(),
         )
         .await?;
     let genesis_params = &params.genesis;
@@ -377,7 +420,7 @@ pub async fn deploy(config: &DeployConfig, signer: PrivateKeySigner) -> Result<D
                 genesis_args.treasury_,
                 genesis_args.revoker_,
             ),
-            genesis_args,
+            genesis_args.abi_encode().into(),
         )
         .await?;
     let entries = table.entries(TOTAL_SUPPLY, |name| run.contracts.get(name).map(|d| d.address))?;
@@ -401,6 +444,71 @@ pub async fn deploy(config: &DeployConfig, signer: PrivateKeySigner) -> Result<D
             }
         })
         .collect();
+
+    // Fees: the exchange (the real Uniswap V2 on a devnet), then the router, owned by the DAO.
+    let (swap_router, wrapped_native) = match &fees.dex {
+        Dex::Existing { router, wrapped_native } => (*router, wrapped_native.unwrap_or(Address::ZERO)),
+        Dex::Deploy(DeployDex::UniswapV2) => {
+            let weth = run.create("WETH9", WETH9::deploy_builder(&provider), Bytes::new()).await?;
+            let factory = run
+                .create(
+                    "UniswapV2Factory",
+                    UniswapV2Factory::deploy_builder(&provider, timelock),
+                    UniswapV2Factory::constructorCall { _feeToSetter: timelock }.abi_encode().into(),
+                )
+                .await?;
+            let router = run
+                .create(
+                    "UniswapV2Router02",
+                    UniswapV2Router02::deploy_builder(&provider, factory, weth),
+                    UniswapV2Router02::constructorCall { _factory: factory, _WETH: weth }.abi_encode().into(),
+                )
+                .await?;
+            (router, weth)
+        }
+    };
+    let resolve = |name: &str| run.contracts.get(name).map(|d| d.address);
+    let recipient = |which: &'static str, address: &AddressRef| {
+        address.resolve(resolve).ok_or_else(|| DeployError::Params {
+            path: params_path.clone(),
+            reason: format!("fee recipient {which} names no contract of the suite"),
+        })
+    };
+    let shares = IFeeRouter::Shares {
+        burnBps: fees.shares.burn,
+        oracleBps: fees.shares.oracle,
+        validatorBps: fees.shares.validator,
+        contributorBps: fees.shares.contributor,
+        treasuryBps: fees.shares.treasury,
+    };
+    let recipients = IFeeRouter::Recipients {
+        oracleRewards: recipient("oracle_rewards", &fees.recipients.oracle_rewards)?,
+        validatorRewards: recipient("validator_rewards", &fees.recipients.validator_rewards)?,
+        contributorRewards: recipient("contributor_rewards", &fees.recipients.contributor_rewards)?,
+        treasury: recipient("treasury", &fees.recipients.treasury)?,
+    };
+    let fee_router_args = FeeRouter::constructorCall {
+        masa_: token,
+        swapRouter_: swap_router,
+        wrappedNative_: wrapped_native,
+        owner_: timelock,
+        shares_: shares.clone(),
+        recipients_: recipients.clone(),
+    };
+    run.create(
+        "FeeRouter",
+        FeeRouter::deploy_builder(
+            &provider,
+            token,
+            swap_router,
+            wrapped_native,
+            timelock,
+            shares,
+            recipients,
+        ),
+        fee_router_args.abi_encode().into(),
+    )
+    .await?;
 
     let compiler = artifacts::artifact("MasaToken").expect("MasaToken is bound").compiler()?;
     let manifest =
@@ -430,16 +538,16 @@ impl<P: Provider> Deployer<'_, P> {
         &mut self,
         contract: &'static str,
         builder: CallBuilder<Q, D>,
-        args: impl SolConstructor,
+        constructor_args: Bytes,
     ) -> Result<Address, DeployError> {
         let receipt = self.execute(contract, builder).await?;
         let address = receipt
             .contract_address
             .ok_or(DeployError::Reverted { step: contract, tx_hash: receipt.transaction_hash })?;
         let code = self.provider.get_code_at(address).await.map_err(|source| DeployError::Rpc {
-            url: self.url.clone(),
+            url: self.url.to_string(),
             request: "eth_getCode",
-            source,
+            source: Box::new(source),
         })?;
         tracing::info!(contract, %address, block = receipt.block_number, "deployed");
         self.contracts.insert(
@@ -450,7 +558,7 @@ impl<P: Provider> Deployer<'_, P> {
                 block_number: receipt.block_number.unwrap_or_default(),
                 block_hash: receipt.block_hash.unwrap_or_default(),
                 code_hash: keccak256(&code),
-                constructor_args: args.abi_encode().into(),
+                constructor_args,
             },
         );
         Ok(address)
@@ -463,7 +571,9 @@ impl<P: Provider> Deployer<'_, P> {
         step: &'static str,
         builder: CallBuilder<Q, D>,
     ) -> Result<TransactionReceipt, DeployError> {
-        let rpc = |request| move |source| DeployError::Rpc { url: self.url.clone(), request, source };
+        let rpc = |request| {
+            move |source| DeployError::Rpc { url: self.url.to_string(), request, source: Box::new(source) }
+        };
         let gas = builder.estimate_gas().await.map_err(|e| self.error(step, &e))?;
         let fees = self.provider.estimate_eip1559_fees().await.map_err(rpc("eth_feeHistory"))?;
         let balance = self.provider.get_balance(self.deployer).await.map_err(rpc("eth_getBalance"))?;

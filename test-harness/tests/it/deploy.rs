@@ -2,7 +2,7 @@
 
 use alloy::{primitives::U256, providers::Provider, signers::local::PrivateKeySigner};
 use masa_bindings::{
-    contracts::{MasaGenesis, MasaGovernor, MasaToken, MasaVestingWallet, TimelockController},
+    contracts::{FeeRouter, MasaGenesis, MasaGovernor, MasaToken, MasaVestingWallet, TimelockController},
     manifest::Manifest,
 };
 use masa_cli::deploy::{DeployConfig, DeployError, Outcome, deploy};
@@ -66,6 +66,17 @@ async fn deploys_once_then_detects_the_deployment() {
     assert_eq!(dao.token().call().await.unwrap(), *token.address());
     assert_eq!(dao.timelock().call().await.unwrap(), *timelock.address());
     assert_eq!(dao.CLOCK_MODE().call().await.unwrap(), "mode=timestamp");
+
+    // the fee router swaps through the deployed Uniswap V2 and answers to the DAO
+    let fees = FeeRouter::new(first.manifest.address_of("FeeRouter").unwrap(), chain.provider());
+    assert_eq!(fees.owner().call().await.unwrap(), *timelock.address());
+    assert_eq!(
+        fees.swapRouter().call().await.unwrap(),
+        first.manifest.address_of("UniswapV2Router02").unwrap()
+    );
+    assert_eq!(fees.wrappedNative().call().await.unwrap(), first.manifest.address_of("WETH9").unwrap());
+    assert_eq!(fees.shares().call().await.unwrap().burnBps, 2_000);
+    assert_eq!(fees.recipients().call().await.unwrap().treasury, *timelock.address());
 
     let block = chain.provider().get_block_number().await.unwrap();
     let second = deploy(&cfg, deployer).await.unwrap();
