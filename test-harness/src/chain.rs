@@ -7,7 +7,7 @@ use crate::{Error, Result};
 use alloy::{
     primitives::{Address, Bytes, Log},
     signers::local::PrivateKeySigner,
-    sol_types::{SolCall, SolConstructor, SolError},
+    sol_types::{SolCall, SolError},
 };
 
 /// What a mined transaction did.
@@ -51,14 +51,9 @@ pub trait ChainExt: Chain {
         self.accounts()[i].address()
     }
 
-    /// Deploys `bytecode` with constructor arguments `args`; the creation must succeed.
-    async fn create(
-        &mut self,
-        from: Address,
-        bytecode: &[u8],
-        args: impl SolConstructor,
-    ) -> Result<(Address, TxOutcome)> {
-        let init_code: Bytes = [bytecode, args.abi_encode().as_slice()].concat().into();
+    /// Deploys `bytecode` with ABI-encoded constructor arguments `args`; the creation must succeed.
+    async fn create(&mut self, from: Address, bytecode: &[u8], args: &[u8]) -> Result<(Address, TxOutcome)> {
+        let init_code: Bytes = [bytecode, args].concat().into();
         let outcome = self.deploy(from, init_code).await?;
         match (outcome.success, outcome.created) {
             (true, Some(address)) => Ok((address, outcome)),

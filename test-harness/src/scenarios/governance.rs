@@ -3,7 +3,7 @@
 use crate::{Chain, ChainExt, Error, Result};
 use alloy::{
     primitives::{Address, B256, Bytes, U256, aliases::U48, keccak256},
-    sol_types::{SolCall, SolEvent},
+    sol_types::{SolCall, SolConstructor, SolEvent},
 };
 use masa_bindings::{
     MASA,
@@ -54,18 +54,23 @@ pub struct GasReport {
 /// `admin` renounces the timelock admin role.
 pub async fn deploy<C: Chain>(chain: &mut C, admin: Address) -> Result<Dao> {
     let (token, _) = chain
-        .create(admin, &MasaToken::BYTECODE, MasaToken::constructorCall { genesisHolder: admin })
+        .create(
+            admin,
+            &MasaToken::BYTECODE,
+            &MasaToken::constructorCall { genesisHolder: admin }.abi_encode(),
+        )
         .await?;
     let (timelock, _) = chain
         .create(
             admin,
             &TimelockController::BYTECODE,
-            TimelockController::constructorCall {
+            &TimelockController::constructorCall {
                 minDelay: U256::from(TIMELOCK_DELAY),
                 proposers: vec![],
                 executors: vec![Address::ZERO],
                 admin,
-            },
+            }
+            .abi_encode(),
         )
         .await?;
     let config = MasaGovernor::Config {
@@ -76,7 +81,11 @@ pub async fn deploy<C: Chain>(chain: &mut C, admin: Address) -> Result<Dao> {
         voteExtension: U48::from(VOTE_EXTENSION),
     };
     let (governor, _) = chain
-        .create(admin, &MasaGovernor::BYTECODE, MasaGovernor::constructorCall { token, timelock, config })
+        .create(
+            admin,
+            &MasaGovernor::BYTECODE,
+            &MasaGovernor::constructorCall { token, timelock, config }.abi_encode(),
+        )
         .await?;
     for role in [
         chain.view(timelock, TimelockController::PROPOSER_ROLECall {}).await?,
@@ -95,21 +104,19 @@ pub async fn deploy<C: Chain>(chain: &mut C, admin: Address) -> Result<Dao> {
     Ok(Dao { token, timelock, governor })
 }
 
-/// Passes `calldata` on `target` through the DAO: `proposer` proposes, `voters` vote for,
+/// Passes `calls` (target, calldata) through the DAO: `proposer` proposes, `voters` vote for,
 /// the proposal is queued, the timelock delay passes, anyone executes. Checks every state.
 pub async fn pass<C: Chain>(
     chain: &mut C,
     dao: Dao,
     proposer: Address,
     voters: &[Address],
-    target: Address,
-    calldata: Bytes,
+    calls: Vec<(Address, Bytes)>,
     description: &str,
 ) -> Result<GasReport> {
     let mut gas = GasReport::default();
-    let targets = vec![target];
-    let values = vec![U256::ZERO];
-    let calldatas = vec![calldata];
+    let (targets, calldatas): (Vec<Address>, Vec<Bytes>) = calls.into_iter().unzip();
+    let values = vec![U256::ZERO; targets.len()];
     let description_hash: B256 = keccak256(description.as_bytes());
 
     let outcome = chain
@@ -214,9 +221,15 @@ pub async fn raise_timelock_delay<C: Chain>(chain: &mut C) -> Result<GasReport> 
     chain.ensure_eq("unauthorized scheduler", (denied.account, denied.neededRole), (admin, proposer_role))?;
 
     let raise = TimelockController::updateDelayCall { newDelay: U256::from(2 * TIMELOCK_DELAY) };
-    let gas =
-        pass(chain, dao, alice, &[alice, admin], dao.timelock, raise.abi_encode().into(), "Double the delay")
-            .await?;
+    let gas = pass(
+        chain,
+        dao,
+        alice,
+        &[alice, admin],
+        vec![(dao.timelock, raise.abi_encode().into())],
+        "Double the delay",
+    )
+    .await?;
     chain.ensure_eq(
         "timelock delay after execution",
         chain.view(dao.timelock, TimelockController::getMinDelayCall {}).await?,

@@ -4,7 +4,7 @@ use crate::{Chain, ChainExt, Error, Result};
 use alloy::{
     primitives::{Address, U256},
     signers::SignerSync,
-    sol_types::{SolEvent, SolStruct},
+    sol_types::{SolConstructor, SolEvent, SolStruct},
 };
 use masa_bindings::{
     MASA, TOTAL_SUPPLY,
@@ -30,7 +30,11 @@ pub struct GasReport {
 /// Deploys MASA with `genesis` as holder and checks the genesis state; returns the address.
 pub async fn deploy<C: Chain>(chain: &mut C, genesis: Address) -> Result<(Address, u64)> {
     let (token, outcome) = chain
-        .create(genesis, &MasaToken::BYTECODE, MasaToken::constructorCall { genesisHolder: genesis })
+        .create(
+            genesis,
+            &MasaToken::BYTECODE,
+            &MasaToken::constructorCall { genesisHolder: genesis }.abi_encode(),
+        )
         .await?;
     let supply = TOTAL_SUPPLY;
     chain.ensure_eq("totalSupply", chain.view(token, MasaToken::totalSupplyCall {}).await?, supply)?;

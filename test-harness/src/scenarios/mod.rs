@@ -1,5 +1,6 @@
 //! Scenarios: end-to-end stories written once against [`Chain`](crate::Chain), run on every
 //! backend by the tests in `tests/it`.
 
+pub mod fees;
 pub mod governance;
 pub mod masa_token;
