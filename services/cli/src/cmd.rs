@@ -3,6 +3,7 @@
 use crate::{
     deploy::{self, DeployConfig, Outcome},
     devnet::{self, DevnetArgs},
+    fee::FeeCommand,
     target::TargetArgs,
     vesting::VestingCommand,
     wallet::WalletArgs,
@@ -29,6 +30,9 @@ pub enum Command {
     /// Inspect and release genesis vesting wallets.
     #[command(subcommand)]
     Vesting(VestingCommand),
+    /// Pay protocol fees through the fee router.
+    #[command(subcommand)]
+    Fee(FeeCommand),
 }
 
 /// Options of `masa deploy`.
@@ -55,6 +59,7 @@ impl Cli {
             Command::Deploy(args) => run_deploy(*args).await,
             Command::Devnet(args) => devnet::run(&args).await,
             Command::Vesting(command) => command.run().await,
+            Command::Fee(command) => command.run().await,
         }
     }
 }

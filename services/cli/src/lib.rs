@@ -3,6 +3,7 @@
 pub mod cmd;
 pub mod deploy;
 pub mod devnet;
+pub mod fee;
 pub mod target;
 pub mod vesting;
 pub mod wallet;

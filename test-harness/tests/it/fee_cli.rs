@@ -1,0 +1,57 @@
+//! `masa fee pay` (the library the binary runs) on a deployed suite on anvil.
+
+use crate::deploy::{config, deployments};
+use alloy::{
+    network::EthereumWallet,
+    primitives::{Address, U256, keccak256},
+    providers::{ProviderBuilder, ext::AnvilApi},
+};
+use masa_bindings::{MASA, contracts::MasaToken};
+use masa_cli::{
+    deploy::deploy,
+    fee::{min_masa_out, pay_fee},
+    vesting::release,
+};
+use masa_test_harness::{AnvilChain, Chain};
+
+#[tokio::test]
+async fn a_masa_fee_is_burned_and_split_by_the_deployed_router() {
+    let chain = AnvilChain::spawn().unwrap();
+    let dir = deployments();
+    let payer = chain.accounts()[0].clone();
+    let manifest = deploy(&config(&chain.endpoint(), &dir), payer.clone()).await.unwrap().manifest;
+    let provider = ProviderBuilder::new()
+        .wallet(EthereumWallet::from(payer.clone()))
+        .connect_http(chain.endpoint().parse().unwrap());
+
+    // community rewards (100% a month after listing) vest to the payer on anvil
+    chain.provider().anvil_increase_time(31 * 86_400).await.unwrap();
+    chain.provider().evm_mine(None).await.unwrap();
+    let community = manifest.vesting_wallets.iter().find(|w| w.category == 4).unwrap();
+    assert_eq!(community.beneficiary, payer.address());
+    release(&provider, community.wallet).await.unwrap();
+
+    let masa = manifest.address_of("MasaToken").unwrap();
+    let fee_router = manifest.address_of("FeeRouter").unwrap();
+    let timelock = manifest.address_of("TimelockController").unwrap();
+    let token = MasaToken::new(masa, &provider);
+    let supply = token.totalSupply().call().await.unwrap();
+    let fee = MASA * U256::from(1_000);
+    let min = min_masa_out(&provider, fee_router, masa, masa, fee, 50).await.unwrap();
+    assert_eq!(min, fee, "no swap, no slippage");
+    let deadline = chain.timestamp().await.unwrap() + 300;
+    let paid = pay_fee(&provider, fee_router, masa, fee, min, deadline, keccak256("data-use")).await.unwrap();
+    assert_eq!(paid.masa_amount, fee);
+    assert_eq!(paid.burned, fee / U256::from(5), "anvil.toml burns 20%");
+    assert_eq!(token.totalSupply().call().await.unwrap(), supply - paid.burned);
+    // every other share goes to the DAO treasury until the reward contracts exist
+    assert_eq!(token.balanceOf(timelock).call().await.unwrap(), fee - paid.burned - paid.dust);
+
+    // a token governance has not accepted is refused before anything is sent
+    let err = min_masa_out(&provider, fee_router, Address::repeat_byte(9), masa, fee, 50).await.unwrap_err();
+    assert!(err.to_string().contains("not accepted"), "{err}");
+    // an expired deadline is refused with the router's custom error
+    let err =
+        pay_fee(&provider, fee_router, masa, fee, fee, deadline - 400, keccak256("x")).await.unwrap_err();
+    assert!(err.to_string().contains("FeeRouter__DeadlineExpired"), "{err}");
+}
