@@ -6,7 +6,7 @@
 
 use masa_test_harness::{
     AnvilChain, RevmChain,
-    scenarios::{governance, masa_token},
+    scenarios::{fees, governance, masa_token},
 };
 use std::time::{Duration, Instant};
 
@@ -67,6 +67,13 @@ async fn main() {
     ] {
         println!("| {step} | {used} |");
     }
+    let fee = fees::dao_changes_the_burn_share(&mut RevmChain::new()).await.expect("fees on revm");
+    println!();
+    println!("fee router gas (revm, 5 recipients incl. burn)");
+    println!("| path | gas |");
+    println!("|---|---:|");
+    println!("| payFee in MASA | {} |", fee.masa_path);
+    println!("| payFee in USDC, swapped through Uniswap V2 | {} |", fee.swap_path);
     println!();
     println!("lifecycle scenario, median of {runs} runs");
     println!("| backend | wall time |");
