@@ -69,7 +69,7 @@ fmt: setup ## format Solidity and Rust sources
 devnet: contracts ## anvil + the deployed suite on http://127.0.0.1:8545 until Ctrl-C
 	$(CARGO) run --locked --quiet -p masa-cli --bin masa -- devnet
 
-bench: contracts ## gas per MASA operation and revm-vs-anvil scenario time (release build)
+bench: contracts ## gas of MASA, DAO and fee operations; revm-vs-anvil scenario time (release)
 	$(CARGO) bench --locked -p masa-test-harness --bench scenarios
 
 clean: ## remove build outputs (contracts/out, cargo target)
