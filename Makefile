@@ -21,7 +21,7 @@ CONTRACT_SOURCES := $(shell find contracts/src contracts/test -name '*.sol' 2>/d
 help: ## list the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  \033[36m%-15s\033[0m %s\n", $$1, $$2}'
 
-setup: $(NPM_STAMP) ## install the pinned JavaScript-side toolchain (npm ci: forge, anvil, cast, solcjs, circom2, ...)
+setup: $(NPM_STAMP) ## install the pinned JavaScript-side toolchain (npm: forge, anvil, cast, solcjs, circom2, ...)
 
 # `npm install` honouring the lockfile, not `npm ci`: some optional platform packages of
 # @foundry-rs (e.g. anvil-darwin-amd64@1.7.1) are not on the registry, and `npm ci` refuses a
