@@ -9,18 +9,34 @@ import {Ownable2Step} from "@openzeppelin/contracts/access/Ownable2Step.sol";
 import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
 import {ERC20Burnable} from "@openzeppelin/contracts/token/ERC20/extensions/ERC20Burnable.sol";
 import {SafeERC20} from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol";
+import {Address} from "@openzeppelin/contracts/utils/Address.sol";
 import {ReentrancyGuardTransient} from "@openzeppelin/contracts/utils/ReentrancyGuardTransient.sol";
 
 /// @title FeeRouter
 /// @notice Converts every protocol fee to MASA, burns the governance-set share and distributes the
 /// rest. See {IFeeRouter}.
-/// @dev Swaps take the caller's minimum output and deadline: nothing here reads a spot price,
-/// which a same-block trade could move (the old Masa gateway quoted `getAmountsIn` on-chain).
-/// Shares are pushed to the recipients in the same transaction: MASA is a plain ERC-20 without
-/// hooks or blocklists, so a transfer to a recipient can neither re-enter nor fail on its own.
-/// Integer-division remainders are carried in {dust} and routed with the next fee, so every wei
-/// is burned or distributed eventually and none is stranded. Owned by the DAO timelock
-/// ({Ownable2Step}: a new owner must accept).
+/// @dev
+/// - **No on-chain price.** Swaps take the caller's minimum output and deadline: nothing here
+///   reads a spot price, which a same-block trade could move (the old Masa gateway quoted
+///   `getAmountsIn` on-chain). The deadline is checked here before any token moves, and the MASA
+///   received is measured as a balance change, not taken from the router's return value.
+/// - **Push, not pull.** Shares are transferred to the four recipients in the fee's own
+///   transaction. MASA is a plain OpenZeppelin ERC-20 without hooks or blocklists, so a transfer
+///   to a recipient can neither re-enter nor fail on its own (only a zero recipient could, and
+///   {setRecipients} refuses it); the recipients are governance-chosen reward contracts and the
+///   treasury, which then hold their MASA at once instead of a claimable balance here, and this
+///   contract holds nothing but {dust} between transactions.
+/// - **Dust.** Integer-division remainders (at most 4 wei per fee) are carried in {dust} and
+///   routed with the next fee, so every wei is burned or distributed eventually and none is lost.
+/// - **Native coin.** Accepted only where `wrappedNative` is set at construction (immutable):
+///   `payFeeNative` wraps `msg.value` (WETH9 `deposit`) and swaps it along the wrapper's path. On
+///   the Masa subnet the native coin is MASA itself and no wrapper is set.
+/// - **Fee-on-transfer tokens are refused** ({FeeRouter__TransferAmountMismatch}): the pull is
+///   measured and must deliver exactly `amount`, so the fee the payer names is the fee swapped.
+/// - **Access control.** Owned by the DAO timelock through {Ownable2Step} (a new owner must
+///   accept; ownership cannot be renounced). Every parameter (shares, recipients, accepted tokens
+///   and their paths, the exchange) is owner-only; others get OpenZeppelin's
+///   `OwnableUnauthorizedAccount`. Entry points are `nonReentrant` (transient storage, Cancun).
 contract FeeRouter is IFeeRouter, Ownable2Step, ReentrancyGuardTransient {
     using SafeERC20 for IERC20;
 
@@ -109,10 +125,16 @@ contract FeeRouter is IFeeRouter, Ownable2Step, ReentrancyGuardTransient {
     /// @inheritdoc IFeeRouter
     function acceptToken(address token, address[] calldata path) external onlyOwner {
         uint256 hops = path.length;
-        if (
-            token == address(0) || token == address(_masa) || hops < 2 || path[0] != token
-                || path[hops - 1] != address(_masa)
-        ) revert FeeRouter__InvalidPath(token);
+        address masa_ = address(_masa);
+        if (token == address(0) || token == masa_ || hops < 2) revert FeeRouter__InvalidPath(token);
+        if (path[0] != token || path[hops - 1] != masa_) revert FeeRouter__InvalidPath(token);
+        // intermediate hops (none on a direct path): real tokens, not MASA, no token paired with itself
+        for (uint256 i = 1; i < hops - 1; ++i) {
+            address hop = path[i];
+            if (hop == address(0) || hop == masa_ || hop == path[i - 1]) {
+                revert FeeRouter__InvalidPath(token);
+            }
+        }
         _paths[token] = path;
         emit TokenAccepted(token, path);
     }
@@ -129,6 +151,28 @@ contract FeeRouter is IFeeRouter, Ownable2Step, ReentrancyGuardTransient {
         if (router == address(0)) revert FeeRouter__ZeroAddress();
         _swapRouter = IUniswapV2Router02(router);
         emit SwapRouterUpdated(router);
+    }
+
+    /// @inheritdoc IFeeRouter
+    function sweep(address token, address to) external onlyOwner nonReentrant returns (uint256 amount) {
+        if (to == address(0)) revert FeeRouter__ZeroAddress();
+        if (token == address(0)) {
+            amount = address(this).balance;
+            if (amount != 0) Address.sendValue(payable(to), amount);
+        } else {
+            amount = IERC20(token).balanceOf(address(this));
+            // The carried dust belongs to the next fee. Between transactions the MASA balance is
+            // at least the dust (it is only ever routed out together with a new fee).
+            if (token == address(_masa)) amount -= _dust;
+            if (amount != 0) IERC20(token).safeTransfer(to, amount);
+        }
+        emit Swept(token, to, amount);
+    }
+
+    /// @notice Always reverts: the fee router must keep an owner (see {FeeRouter__RenounceDisabled}).
+    /// @dev Only the owner reaches the revert; others get `OwnableUnauthorizedAccount`.
+    function renounceOwnership() public view override onlyOwner {
+        revert FeeRouter__RenounceDisabled();
     }
 
     /// @inheritdoc IFeeRouter
@@ -218,6 +262,10 @@ contract FeeRouter is IFeeRouter, Ownable2Step, ReentrancyGuardTransient {
         if (treasury != 0) masa_.safeTransfer(r.treasury, treasury);
     }
 
+    function _checkRecipient(address recipient) private view {
+        if (recipient == address(this)) revert FeeRouter__InvalidRecipient(recipient);
+    }
+
     function _setShares(Shares memory s) private {
         uint256 sum = uint256(s.burnBps) + s.oracleBps + s.validatorBps + s.contributorBps + s.treasuryBps;
         if (sum != BPS) revert FeeRouter__SharesDoNotSum(sum);
@@ -230,6 +278,10 @@ contract FeeRouter is IFeeRouter, Ownable2Step, ReentrancyGuardTransient {
             r.oracleRewards == address(0) || r.validatorRewards == address(0)
                 || r.contributorRewards == address(0) || r.treasury == address(0)
         ) revert FeeRouter__ZeroAddress();
+        _checkRecipient(r.oracleRewards);
+        _checkRecipient(r.validatorRewards);
+        _checkRecipient(r.contributorRewards);
+        _checkRecipient(r.treasury);
         _recipients = r;
         emit RecipientsUpdated(r);
     }

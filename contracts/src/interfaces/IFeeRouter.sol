@@ -7,6 +7,9 @@ pragma solidity ^0.8.24;
 /// converted to MASA through a Uniswap-V2-compatible router at a caller-given minimum output;
 /// then a governance-set share is burned and the rest split among oracle node rewards,
 /// validator rewards, data-contributor rewards and the DAO treasury.
+/// @dev The payer is always `msg.sender`: the contract that takes a fee from a user (a data
+/// staking pool, an oracle request contract) pays it from its own balance and labels it with
+/// `feeKind`. An `onBehalfOf` argument would only be an unverified label, so there is none.
 interface IFeeRouter {
     /// @notice How a fee in MASA is divided, in basis points summing to exactly 10,000.
     struct Shares {
@@ -50,20 +53,32 @@ interface IFeeRouter {
         uint256 burned, uint256 oracle, uint256 validator, uint256 contributor, uint256 treasury, uint256 dust
     );
 
-    /// @notice The shares changed.
+    /// @notice The shares changed (also emitted at construction).
+    /// @param shares The new shares.
     event SharesUpdated(Shares shares);
 
-    /// @notice The recipients changed.
+    /// @notice The recipients changed (also emitted at construction).
+    /// @param recipients The new recipients.
     event RecipientsUpdated(Recipients recipients);
 
-    /// @notice `token` is accepted, swapped to MASA along `path`.
+    /// @notice `token` is accepted, swapped to MASA along `path` (a new path replaces the old).
+    /// @param token The accepted token.
+    /// @param path Its swap path, `token` first and MASA last.
     event TokenAccepted(address indexed token, address[] path);
 
     /// @notice `token` is no longer accepted.
+    /// @param token The removed token.
     event TokenRemoved(address indexed token);
 
-    /// @notice The swap router changed.
+    /// @notice The swap router changed (also emitted at construction).
+    /// @param router The new Uniswap-V2-compatible router.
     event SwapRouterUpdated(address indexed router);
+
+    /// @notice Tokens sent here outside a fee (never fees, never the carried dust) were recovered.
+    /// @param token The token (`address(0)` for the native coin).
+    /// @param to Who received them.
+    /// @param amount How much.
+    event Swept(address indexed token, address indexed to, uint256 amount);
 
     /// @notice The shares do not add up to 10,000 basis points.
     error FeeRouter__SharesDoNotSum(uint256 sum);
@@ -80,10 +95,13 @@ interface IFeeRouter {
     /// @notice A required address was zero.
     error FeeRouter__ZeroAddress();
 
-    /// @notice A swap path must start at the token, end at MASA and have at least two hops' ends.
+    /// @notice A swap path must start at the token and end at MASA, with no zero address, no MASA
+    /// before the end and no token twice in a row; MASA itself and `address(0)` have no path.
     error FeeRouter__InvalidPath(address token);
 
-    /// @notice The swap delivered less MASA than the caller's minimum.
+    /// @notice The swap delivered less MASA than the caller's minimum. (A Uniswap V2 router
+    /// refuses first, with "UniswapV2Router: INSUFFICIENT_OUTPUT_AMOUNT"; this check on the
+    /// measured balance is the backstop against a router that reports more than it delivers.)
     error FeeRouter__InsufficientOutput(uint256 received, uint256 minimum);
 
     /// @notice The native coin is not accepted on this chain (it is MASA, or no wrapper is set).
@@ -92,6 +110,13 @@ interface IFeeRouter {
     /// @notice The token delivered another amount than transferred (fee-on-transfer tokens are
     /// refused: the fee would silently shrink).
     error FeeRouter__TransferAmountMismatch(address token, uint256 expected, uint256 received);
+
+    /// @notice A recipient cannot be the fee router itself (its share would be stranded here).
+    error FeeRouter__InvalidRecipient(address recipient);
+
+    /// @notice The owner cannot renounce: a router without an owner could never be re-pointed at
+    /// a new exchange, nor its shares changed.
+    error FeeRouter__RenounceDisabled();
 
     /// @notice Pays a fee of `amount` `token` from the caller (who approved this contract).
     /// @param token MASA or an accepted token.
@@ -108,9 +133,15 @@ interface IFeeRouter {
         external
         returns (uint256 masaAmount);
 
-    /// @notice Pays a fee of `msg.value` native coin, wrapped and swapped to MASA.
-    /// @dev Reverts with {FeeRouter__NativeNotAccepted} where the native coin is not accepted,
-    /// and as {payFee} otherwise.
+    /// @notice Pays a fee of `msg.value` native coin, wrapped and swapped to MASA along the path
+    /// governance accepted for the wrapped native token.
+    /// @param minMasaOut The least MASA the swap may yield, quoted off-chain by the caller.
+    /// @param deadline Latest timestamp the payment may execute at.
+    /// @param feeKind Accounting label.
+    /// @return masaAmount The MASA the fee became.
+    /// @dev Emits {FeePaid} (token `address(0)`) and {FeeDistributed}. Reverts with
+    /// {FeeRouter__NativeNotAccepted} where the native coin is not accepted (no wrapper: the
+    /// native coin is MASA; or no path for the wrapper), and as {payFee} otherwise.
     function payFeeNative(uint256 minMasaOut, uint256 deadline, bytes32 feeKind)
         external
         payable
@@ -121,7 +152,8 @@ interface IFeeRouter {
     function setShares(Shares calldata shares) external;
 
     /// @notice Sets the recipients. Only the owner.
-    /// @dev Emits {RecipientsUpdated}. Reverts with {FeeRouter__ZeroAddress}.
+    /// @dev Emits {RecipientsUpdated}. Reverts with {FeeRouter__ZeroAddress} or
+    /// {FeeRouter__InvalidRecipient} (the router itself).
     function setRecipients(Recipients calldata recipients) external;
 
     /// @notice Accepts `token`, swapped along `path` (`path[0] == token`, last is MASA). Only the owner.
@@ -135,6 +167,15 @@ interface IFeeRouter {
     /// @notice Sets the Uniswap-V2-compatible router. Only the owner.
     /// @dev Emits {SwapRouterUpdated}. Reverts with {FeeRouter__ZeroAddress}.
     function setSwapRouter(address router) external;
+
+    /// @notice Sends `to` what this contract holds of `token` beyond the carried dust: tokens or
+    /// native coin sent here outside a fee. Fees never stay here (each is swapped, burned and
+    /// distributed in its own transaction), so only such strays can be swept. Only the owner.
+    /// @param token The token, or `address(0)` for the native coin.
+    /// @param to The receiver.
+    /// @return amount What was sent (zero if nothing was stray).
+    /// @dev Emits {Swept}. Reverts with {FeeRouter__ZeroAddress} when `to` is zero.
+    function sweep(address token, address to) external returns (uint256 amount);
 
     /// @notice The MASA token.
     function masa() external view returns (address);

@@ -55,6 +55,12 @@ interface Vm {
     function assertGe(uint256 left, uint256 right, string calldata error) external pure;
     function assertLt(uint256 left, uint256 right, string calldata error) external pure;
     function assertLe(uint256 left, uint256 right, string calldata error) external pure;
+
+    // ---- Added for the fee router tests: files and JSON (reading the npm Uniswap V2 artifacts
+    // as published). Paths are relative to the project root, within foundry.toml's fs_permissions.
+    function readFile(string calldata path) external view returns (string memory data);
+    function parseJsonBytes(string calldata json, string calldata key) external pure returns (bytes memory);
+    // ---- end of the fee router additions
 }
 
 /// @title Test
