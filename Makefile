@@ -16,7 +16,7 @@ ARTIFACT := contracts/out/MasaToken.sol/MasaToken.json
 EXTERNAL := contracts/external/uniswap-v2/UniswapV2Router02.json
 CONTRACT_SOURCES := $(shell find contracts/src contracts/test -name '*.sol' 2>/dev/null) contracts/foundry.toml
 
-.PHONY: help setup contracts build test test-contracts test-rust lint fmt devnet bench clean
+.PHONY: help setup contracts circuits build test test-contracts test-circuits test-rust lint fmt devnet bench clean
 
 help: ## list the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  \033[36m%-15s\033[0m %s\n", $$1, $$2}'
@@ -40,10 +40,14 @@ $(ARTIFACT): $(NPM_STAMP) $(CONTRACT_SOURCES) tools/solc
 $(EXTERNAL): $(NPM_STAMP) tools/external-artifacts
 	tools/external-artifacts
 
+circuits: $(NPM_STAMP) ## compile the circom circuits (r1cs, wasm, sym) into circuits/build
+	mkdir -p circuits/build
+	node_modules/.bin/circom2 circuits/disclosure.circom --r1cs --wasm --sym --O2 -l node_modules -o circuits/build
+
 build: contracts ## build contracts and every Rust crate
 	$(CARGO) build --workspace --all-targets --locked
 
-test: test-contracts test-rust ## run every suite: forge (unit, fuzz, gas snapshot) and cargo (revm + anvil harness)
+test: test-contracts test-circuits test-rust ## run every suite: forge, circuits (r1cs soundness), cargo (revm + anvil)
 
 # `forge test` runs every test (unit, fuzz, invariant); `forge snapshot --check` compares gas
 # with the committed contracts/.gas-snapshot, but forge 1.7 only *prints* a stale or missing
@@ -53,6 +57,10 @@ test-contracts: contracts
 	cd contracts && $(FORGE) snapshot --check 2>&1 | tee cache/snapshot-check.log
 	@if grep -qE '^(Diff in|No matching snapshot entry)' contracts/cache/snapshot-check.log; then \
 	  echo "error: contracts/.gas-snapshot is stale: run 'cd contracts && forge snapshot' and commit it" >&2; exit 1; fi
+
+# compiles the circuits itself, then checks valid and tampered witnesses against the r1cs
+test-circuits: $(NPM_STAMP)
+	node circuits/test/disclosure.test.js
 
 test-rust: contracts
 	$(CARGO) test --workspace --locked
@@ -73,5 +81,5 @@ bench: contracts ## gas of MASA, DAO and fee operations; revm-vs-anvil scenario 
 	$(CARGO) bench --locked -p masa-test-harness --bench scenarios
 
 clean: ## remove build outputs (contracts/out, cargo target)
-	rm -rf contracts/out contracts/cache contracts/external
+	rm -rf contracts/out contracts/cache contracts/external circuits/build
 	$(CARGO) clean
