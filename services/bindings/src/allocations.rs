@@ -71,6 +71,37 @@ pub enum Category {
     EcosystemGrowth,
 }
 
+impl Category {
+    /// Every category, in the contract's order (index = `IMasaGenesis.Category` value).
+    pub const ALL: [Self; 7] = [
+        Self::CoreTeam,
+        Self::PartnersAdvisors,
+        Self::PrivateRound,
+        Self::CoinList,
+        Self::CommunityRewards,
+        Self::OracleStakingRewards,
+        Self::EcosystemGrowth,
+    ];
+
+    /// The category with contract index `index`.
+    pub fn from_index(index: u8) -> Option<Self> {
+        Self::ALL.get(usize::from(index)).copied()
+    }
+
+    /// A human-readable name.
+    pub const fn label(self) -> &'static str {
+        match self {
+            Self::CoreTeam => "core team",
+            Self::PartnersAdvisors => "partners & advisors",
+            Self::PrivateRound => "private round",
+            Self::CoinList => "CoinList community sale",
+            Self::CommunityRewards => "community rewards",
+            Self::OracleStakingRewards => "oracle node staking rewards",
+            Self::EcosystemGrowth => "ecosystem growth",
+        }
+    }
+}
+
 /// One allocation.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -195,6 +226,8 @@ mod tests {
             .unwrap();
         let ecosystem = entries.iter().find(|e| e.category == Category::EcosystemGrowth as u8).unwrap();
         assert_eq!(ecosystem.beneficiary, timelock);
+        assert_eq!(Category::from_index(ecosystem.category), Some(Category::EcosystemGrowth));
+        assert!(Category::ALL.iter().enumerate().all(|(i, c)| *c as usize == i));
         assert_eq!(ecosystem.amount, crate::masa(311_080_041));
     }
 

@@ -8,21 +8,11 @@ use alloy::{
 };
 use anyhow::{Context, Result, bail};
 use masa_bindings::{
+    allocations::Category,
     contracts::{MasaVestingWallet, MasaVestingWallet::MasaVestingWalletInstance},
     manifest::VestingWallet,
 };
 use serde::Serialize;
-
-/// Category names, in `IMasaGenesis.Category` order.
-const CATEGORIES: [&str; 7] = [
-    "core team",
-    "partners & advisors",
-    "private round",
-    "CoinList community sale",
-    "community rewards",
-    "oracle node staking rewards",
-    "ecosystem growth",
-];
 
 /// `masa vesting` subcommands.
 #[derive(Debug, clap::Subcommand)]
@@ -188,7 +178,7 @@ pub async fn report(provider: &impl Provider, entry: &VestingWallet) -> Result<W
     let schedule = contract.schedule().call().await.map_err(read("schedule()"))?;
     Ok(WalletReport {
         wallet: entry.wallet,
-        category: CATEGORIES.get(usize::from(entry.category)).map_or("unknown", |c| c).to_owned(),
+        category: Category::from_index(entry.category).map_or("unknown", Category::label).to_owned(),
         beneficiary: contract.beneficiary().call().await.map_err(read("beneficiary()"))?,
         allocation: contract.allocation().call().await.map_err(read("allocation()"))?,
         vested: contract.vestedAmount(now).call().await.map_err(read("vestedAmount()"))?,
