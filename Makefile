@@ -10,6 +10,10 @@ MAKEFLAGS += --no-print-directory
 FOUNDRY_PLATFORM := $(shell node -p "({linux:'linux',darwin:'darwin'})[process.platform]+'-'+({x64:'amd64',arm64:'arm64'})[process.arch]" 2>/dev/null)
 FORGE := $(CURDIR)/node_modules/@foundry-rs/forge-$(FOUNDRY_PLATFORM)/bin/forge
 CARGO ?= cargo
+# Rust-side tools installed with `cargo install` (pinned, --locked), outside the clone so CI
+# reuses them; a fresh machine builds them once.
+TOOLS ?= $(HOME)/.cache/masa-network/tools
+CIRCOMSPECT := $(TOOLS)/bin/circomspect
 # Installed once per package-lock.json change: a second `make test` reinstalls nothing.
 NPM_STAMP := node_modules/.installed
 ARTIFACT := contracts/out/MasaToken.sol/MasaToken.json
@@ -65,8 +69,12 @@ test-circuits: $(NPM_STAMP)
 test-rust: contracts
 	$(CARGO) test --workspace --locked
 
-lint: contracts ## formatting and static checks: forge fmt, rustfmt, clippy -D warnings
+$(CIRCOMSPECT):
+	$(CARGO) install circomspect --version 0.9.0 --locked --root $(TOOLS)
+
+lint: contracts $(CIRCOMSPECT) ## static checks: forge fmt, circomspect, rustfmt, clippy -D warnings
 	cd contracts && $(FORGE) fmt --check
+	tools/circomspect-check $(CIRCOMSPECT)
 	$(CARGO) fmt --all --check
 	$(CARGO) clippy --workspace --all-targets --locked -- -D warnings
 
