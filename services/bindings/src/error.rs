@@ -66,4 +66,12 @@ pub enum Error {
         /// The JSON error.
         source: serde_json::Error,
     },
+    /// A contract's creation code could not be linked with its libraries.
+    #[error("cannot link {contract}: {reason}")]
+    Link {
+        /// The contract name.
+        contract: &'static str,
+        /// What is wrong.
+        reason: String,
+    },
 }

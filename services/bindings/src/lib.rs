@@ -5,6 +5,7 @@ pub mod artifacts;
 pub mod contracts;
 pub mod eip712;
 mod error;
+pub mod link;
 pub mod manifest;
 pub mod network;
 pub mod params;

@@ -1,0 +1,79 @@
+//! Library linking for contracts that call public library functions (`PoseidonT3` in the
+//! zkSBT registry's Merkle tree).
+//!
+//! solc leaves a 20-byte placeholder `__$<keccak(fully qualified name)[..17]>$__` in the
+//! creation code for each library address and lists its byte offsets in the artifact's
+//! `bytecode.linkReferences`. Linking writes the deployed library's address at those offsets.
+//! (foundry-compilers can link too, but pulls the whole compiler-driver stack into every
+//! binary for these few lines; the offsets come from the compiler, nothing is guessed.)
+
+use crate::{Error, Result, artifacts::ContractArtifact};
+use alloy::primitives::{Address, Bytes, hex};
+use serde::Deserialize;
+use std::collections::BTreeMap;
+
+#[derive(Deserialize)]
+struct Artifact {
+    bytecode: Bytecode,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct Bytecode {
+    object: String,
+    #[serde(default)]
+    link_references: BTreeMap<String, BTreeMap<String, Vec<Offset>>>,
+}
+
+#[derive(Deserialize)]
+struct Offset {
+    start: usize,
+    length: usize,
+}
+
+/// The creation code of `artifact` with every library it references replaced by the address
+/// given for that library name in `libraries`.
+///
+/// Fails when the artifact references a library missing from `libraries`.
+pub fn linked_bytecode(artifact: ContractArtifact, libraries: &[(&str, Address)]) -> Result<Bytes> {
+    let parsed: Artifact = serde_json::from_str(artifact.json)
+        .map_err(|source| Error::Artifact { contract: artifact.name, source })?;
+    let Bytecode { object, link_references } = parsed.bytecode;
+    let hex_code = object.strip_prefix("0x").unwrap_or(&object);
+    // The placeholders are not hex: fill them with zeros first, then write the addresses.
+    let mut code = hex_code.as_bytes().to_vec();
+    for offsets in link_references.values().flat_map(BTreeMap::values) {
+        for o in offsets {
+            code[2 * o.start..2 * (o.start + o.length)].fill(b'0');
+        }
+    }
+    let mut code = hex::decode(&code).map_err(|_| Error::Link {
+        contract: artifact.name,
+        reason: "creation code is not hex outside its link references".into(),
+    })?;
+    for (library, offsets) in link_references.values().flat_map(|libs| libs.iter()) {
+        let Some((_, address)) = libraries.iter().find(|(name, _)| name == library) else {
+            return Err(Error::Link {
+                contract: artifact.name,
+                reason: format!("needs library {library}, which was not given"),
+            });
+        };
+        for o in offsets {
+            if o.length != Address::len_bytes() || o.start + o.length > code.len() {
+                return Err(Error::Link {
+                    contract: artifact.name,
+                    reason: format!("bad link reference for {library} at {}", o.start),
+                });
+            }
+            code[o.start..o.start + o.length].copy_from_slice(address.as_slice());
+        }
+    }
+    Ok(code.into())
+}
+
+/// The names of the libraries `artifact` must be linked with (empty for most contracts).
+pub fn required_libraries(artifact: ContractArtifact) -> Result<Vec<String>> {
+    let parsed: Artifact = serde_json::from_str(artifact.json)
+        .map_err(|source| Error::Artifact { contract: artifact.name, source })?;
+    Ok(parsed.bytecode.link_references.into_values().flat_map(BTreeMap::into_keys).collect())
+}
