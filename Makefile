@@ -18,6 +18,8 @@ CIRCOMSPECT := $(TOOLS)/bin/circomspect
 NPM_STAMP := node_modules/.installed
 ARTIFACT := contracts/out/MasaToken.sol/MasaToken.json
 EXTERNAL := contracts/external/uniswap-v2/UniswapV2Router02.json
+R1CS := circuits/build/disclosure.r1cs
+CIRCUIT_SOURCES := $(shell find circuits -name '*.circom' -not -path 'circuits/build/*' 2>/dev/null)
 CONTRACT_SOURCES := $(shell find contracts/src contracts/test -name '*.sol' 2>/dev/null) contracts/foundry.toml
 
 .PHONY: help setup contracts circuits build test test-contracts test-circuits test-rust lint fmt devnet bench clean
@@ -44,7 +46,9 @@ $(ARTIFACT): $(NPM_STAMP) $(CONTRACT_SOURCES) tools/solc
 $(EXTERNAL): $(NPM_STAMP) tools/external-artifacts
 	tools/external-artifacts
 
-circuits: $(NPM_STAMP) ## compile the circom circuits (r1cs, wasm, sym) into circuits/build
+circuits: $(R1CS) ## compile the circom circuits (r1cs, wasm, sym) into circuits/build
+
+$(R1CS): $(NPM_STAMP) $(CIRCUIT_SOURCES)
 	mkdir -p circuits/build
 	node_modules/.bin/circom2 circuits/disclosure.circom --r1cs --wasm --sym --O2 -l node_modules -o circuits/build
 

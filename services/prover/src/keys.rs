@@ -1,0 +1,192 @@
+//! Proving keys: a reproducible development setup, the import of a snarkjs `.zkey` from a real
+//! multi-party ceremony, and one fast on-disk format for both.
+//!
+//! The file (`circuits/build/disclosure.key`) is a header (magic, format version, SHA-256 of
+//! the `.r1cs` it belongs to, origin) followed by the ark-serialize *uncompressed* proving key
+//! and the circuit's A, B, C matrices. Uncompressed points load without square roots and, since
+//! the file is ours and hash-bound to the circuit, without subgroup checks: tens of
+//! milliseconds, against about a second for a snarkjs `.zkey` with checked points.
+
+use crate::ProverError;
+use ark_bn254::{Bn254, Fr};
+use ark_circom::{
+    CircomCircuit, CircomReduction,
+    circom::{R1CS, R1CSFile},
+};
+use ark_groth16::{Groth16, ProvingKey};
+use ark_relations::utils::matrix::Matrix;
+use ark_serialize::{CanonicalDeserialize, CanonicalSerialize, Compress, Validate};
+use ark_std::rand::SeedableRng;
+use rand_chacha::ChaCha20Rng;
+use sha2::{Digest, Sha256};
+use std::{
+    fs::{self, File},
+    io::{BufReader, BufWriter, Write},
+    path::Path,
+};
+
+const MAGIC: &[u8; 8] = b"MASAGK01";
+
+/// Where a proving key comes from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum KeyOrigin {
+    /// `masa-prover setup --dev`: toxic waste derived from a public seed. Anyone can forge
+    /// proofs for it: development and tests only.
+    Development,
+    /// Imported from a snarkjs `.zkey` (a Groth16 phase-2 ceremony).
+    Ceremony,
+}
+
+/// The circuit's constraint matrices in the shape ark-groth16's prover takes.
+#[derive(Debug, Clone, PartialEq, Eq, CanonicalSerialize, CanonicalDeserialize)]
+pub struct Matrices {
+    /// Public inputs including the constant wire 1.
+    pub num_inputs: u64,
+    /// Number of constraints.
+    pub num_constraints: u64,
+    /// Number of wires.
+    pub num_wires: u64,
+    /// A, B, C: per constraint, `(coefficient, wire)` pairs.
+    pub abc: [Matrix<Fr>; 3],
+}
+
+/// A proving key bound to one circuit build.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Keys {
+    /// The Groth16 proving key (with its verifying key).
+    pub pk: ProvingKey<Bn254>,
+    /// The constraint matrices.
+    pub matrices: Matrices,
+    /// SHA-256 of the `.r1cs` the key was made for.
+    pub r1cs_sha256: [u8; 32],
+    /// Development or ceremony key.
+    pub origin: KeyOrigin,
+}
+
+/// The SHA-256 and parsed contents of an `.r1cs` file.
+pub fn read_r1cs(path: &Path) -> Result<([u8; 32], R1CS<Fr>), ProverError> {
+    let bytes = fs::read(path).map_err(|source| ProverError::io(path, source))?;
+    let file = R1CSFile::<Fr>::new(std::io::Cursor::new(&bytes))
+        .map_err(|e| ProverError::Key(format!("{}: not a circom r1cs file: {e}", path.display())))?;
+    Ok((Sha256::digest(&bytes).into(), file.into()))
+}
+
+/// One constraint of an r1cs file: A, B, C as `(wire, coefficient)` lists.
+type Constraint = ark_circom::circom::Constraints<Fr>;
+
+fn matrices(r1cs: &R1CS<Fr>) -> Matrices {
+    let column = |pick: fn(&Constraint) -> &Vec<(usize, Fr)>| {
+        r1cs.constraints
+            .iter()
+            .map(|c| pick(c).iter().map(|&(wire, coeff)| (coeff, wire)).collect())
+            .collect::<Matrix<Fr>>()
+    };
+    Matrices {
+        num_inputs: r1cs.num_inputs as u64,
+        num_constraints: r1cs.constraints.len() as u64,
+        num_wires: r1cs.num_variables as u64,
+        abc: [column(|c| &c.0), column(|c| &c.1), column(|c| &c.2)],
+    }
+}
+
+impl Keys {
+    /// The development setup: Groth16 parameters for `r1cs_path` from a ChaCha20 stream seeded
+    /// with `seed`. Reproducible (same r1cs, same seed: same key, same Solidity verifier) and
+    /// insecure by design: the seed is the toxic waste.
+    pub fn development(r1cs_path: &Path, seed: u64) -> Result<Self, ProverError> {
+        let (r1cs_sha256, mut r1cs) = read_r1cs(r1cs_path)?;
+        // The witness calculator's output is indexed by wire already.
+        r1cs.wire_mapping = None;
+        let matrices = matrices(&r1cs);
+        let circuit = CircomCircuit { r1cs, witness: None };
+        let mut rng = ChaCha20Rng::seed_from_u64(seed);
+        let pk =
+            Groth16::<Bn254, CircomReduction>::generate_random_parameters_with_reduction(circuit, &mut rng)
+                .map_err(|e| ProverError::Key(format!("setup failed: {e}")))?;
+        Ok(Self { pk, matrices, r1cs_sha256, origin: KeyOrigin::Development })
+    }
+
+    /// Imports a snarkjs `.zkey` made for `r1cs_path` (its constraint matrices must be the
+    /// r1cs's, or it belongs to another circuit).
+    pub fn import_zkey(zkey_path: &Path, r1cs_path: &Path) -> Result<Self, ProverError> {
+        let (r1cs_sha256, mut r1cs) = read_r1cs(r1cs_path)?;
+        r1cs.wire_mapping = None;
+        let ours = matrices(&r1cs);
+        let mut reader =
+            BufReader::new(File::open(zkey_path).map_err(|source| ProverError::io(zkey_path, source))?);
+        let (pk, index) = ark_circom::read_zkey(&mut reader).map_err(|e| {
+            ProverError::Key(format!("{}: not a Groth16 BN254 zkey: {e}", zkey_path.display()))
+        })?;
+        let sorted = |m: &Matrix<Fr>| -> Vec<Vec<(Fr, usize)>> {
+            m.iter()
+                .map(|row| {
+                    let mut row = row.clone();
+                    row.sort_by_key(|&(_, wire)| wire);
+                    row
+                })
+                .collect()
+        };
+        let same_shape = index.num_constraints as u64 == ours.num_constraints
+            && index.num_instance_variables as u64 == ours.num_inputs
+            && sorted(&index.a) == sorted(&ours.abc[0])
+            && sorted(&index.b) == sorted(&ours.abc[1]);
+        if !same_shape {
+            return Err(ProverError::Key(format!(
+                "{} was made for another circuit than {} ({} constraints / {} public inputs vs {} / {})",
+                zkey_path.display(),
+                r1cs_path.display(),
+                index.num_constraints,
+                index.num_instance_variables.saturating_sub(1),
+                ours.num_constraints,
+                ours.num_inputs - 1,
+            )));
+        }
+        Ok(Self { pk, matrices: ours, r1cs_sha256, origin: KeyOrigin::Ceremony })
+    }
+
+    /// Writes the key in the fast format (atomically: temp file, then rename).
+    pub fn save(&self, path: &Path) -> Result<(), ProverError> {
+        let tmp = path.with_extension("tmp");
+        let write = || -> Result<(), ProverError> {
+            let file = File::create(&tmp).map_err(|source| ProverError::io(&tmp, source))?;
+            let mut w = BufWriter::new(file);
+            let io = |source| ProverError::io(&tmp, source);
+            w.write_all(MAGIC).map_err(io)?;
+            w.write_all(&self.r1cs_sha256).map_err(io)?;
+            w.write_all(&[u8::from(self.origin == KeyOrigin::Ceremony)]).map_err(io)?;
+            let ser = |e: ark_serialize::SerializationError| ProverError::Key(format!("serialize: {e}"));
+            self.pk.serialize_uncompressed(&mut w).map_err(ser)?;
+            self.matrices.serialize_uncompressed(&mut w).map_err(ser)?;
+            w.flush().map_err(io)
+        };
+        write()?;
+        fs::rename(&tmp, path).map_err(|source| ProverError::io(path, source))
+    }
+
+    /// Loads a key written by [`Keys::save`], refusing one made for another r1cs than
+    /// `expected_r1cs_sha256`.
+    pub fn load(path: &Path, expected_r1cs_sha256: Option<[u8; 32]>) -> Result<Self, ProverError> {
+        let bytes = fs::read(path).map_err(|source| ProverError::io(path, source))?;
+        let bad = |what: &str| ProverError::Key(format!("{}: {what}", path.display()));
+        if bytes.len() < 41 || &bytes[..8] != MAGIC {
+            return Err(bad("not a masa-prover key file (run `masa-prover setup --dev` or `import-zkey`)"));
+        }
+        let r1cs_sha256: [u8; 32] = bytes[8..40].try_into().expect("32 bytes");
+        if let Some(expected) = expected_r1cs_sha256
+            && expected != r1cs_sha256
+        {
+            return Err(bad("made for another build of the circuit (r1cs hash differs): redo the setup"));
+        }
+        let origin = if bytes[40] == 1 { KeyOrigin::Ceremony } else { KeyOrigin::Development };
+        let mut r: &[u8] = &bytes[41..];
+        // Validate::No: the file is ours and bound to the circuit by hash (see module docs).
+        let pk = ProvingKey::<Bn254>::deserialize_with_mode(&mut r, Compress::No, Validate::No)
+            .map_err(|e| bad(&format!("corrupt proving key: {e}")))?;
+        let matrices = Matrices::deserialize_with_mode(&mut r, Compress::No, Validate::No)
+            .map_err(|e| bad(&format!("corrupt matrices: {e}")))?;
+        if !r.is_empty() {
+            return Err(bad("trailing bytes"));
+        }
+        Ok(Self { pk, matrices, r1cs_sha256, origin })
+    }
+}

@@ -1,0 +1,79 @@
+//! zkSBT proofs in Rust: Groth16 over BN254 with ark-circom and arkworks, from the circom2
+//! artifacts of `circuits/disclosure.circom`.
+//!
+//! - [`record`], [`statement`]: what is proven, checked before any proving work;
+//! - [`poseidon`], [`merkle`]: the circuit's hashes and the registry's tree, off-chain;
+//! - [`keys`]: development setup, snarkjs `.zkey` import, one fast key format;
+//! - [`witness`], [`prover`]: witness code compiled once and cached, proofs, local verification;
+//! - [`verifier`]: the generated Solidity verifier and its staleness check;
+//! - [`encryption`]: records sealed to their owner and re-encrypted to consumers.
+
+pub mod cli;
+pub mod encryption;
+pub mod field;
+pub mod keys;
+pub mod merkle;
+pub mod poseidon;
+pub mod prover;
+pub mod record;
+pub mod statement;
+pub mod verifier;
+pub mod witness;
+
+pub use prover::{DisclosureProof, Prover, Timings};
+
+use std::path::{Path, PathBuf};
+
+/// Default artifact locations, relative to the repository root.
+pub mod paths {
+    /// The circuit's constraint system.
+    pub const R1CS: &str = "circuits/build/disclosure.r1cs";
+    /// The circuit's witness code.
+    pub const WASM: &str = "circuits/build/disclosure_js/disclosure.wasm";
+    /// The proving key in the fast format.
+    pub const KEY: &str = "circuits/build/disclosure.key";
+    /// The generated Solidity verifier (committed).
+    pub const VERIFIER: &str = "contracts/src/identity/generated/DisclosureVerifier.sol";
+    /// The seed of the development setup.
+    pub const DEV_SEED: u64 = 0x4d41_5341; // "MASA"
+}
+
+/// Everything that can go wrong while proving.
+#[derive(Debug, thiserror::Error)]
+pub enum ProverError {
+    /// A file could not be read or written.
+    #[error("{path}: {source}")]
+    Io {
+        /// The file.
+        path: PathBuf,
+        /// The I/O error.
+        source: std::io::Error,
+    },
+    /// A key problem (missing, corrupt, for another circuit).
+    #[error("{0}")]
+    Key(String),
+    /// The witness could not be computed.
+    #[error("witness: {0}")]
+    Witness(String),
+    /// Groth16 proving failed.
+    #[error("proving: {0}")]
+    Prove(String),
+    /// The prover's inputs are inconsistent.
+    #[error("{0}")]
+    Input(String),
+    /// The statement cannot be proven about the record.
+    #[error(transparent)]
+    Statement(#[from] statement::StatementError),
+    /// A number is not a field element.
+    #[error(transparent)]
+    NotInField(#[from] field::NotInField),
+    /// A record could not be decrypted.
+    #[error("{0}")]
+    Decrypt(String),
+}
+
+impl ProverError {
+    pub(crate) fn io(path: &Path, source: std::io::Error) -> Self {
+        Self::Io { path: path.to_owned(), source }
+    }
+}

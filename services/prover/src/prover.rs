@@ -1,0 +1,285 @@
+//! The prover: keys and compiled witness code loaded once, then proofs on demand.
+
+use crate::{
+    ProverError,
+    field::{to_fr, to_u256},
+    keys::{Keys, Matrices},
+    merkle::{MAX_DEPTH, MerkleProof},
+    poseidon,
+    record::Record,
+    statement::{Mode, Statement},
+    witness::{WitnessCodeSource, Witnesser},
+};
+use alloy::primitives::U256;
+use ark_bn254::{Bn254, Fr};
+use ark_circom::CircomReduction;
+use ark_ff::{UniformRand, Zero};
+use ark_groth16::{Groth16, PreparedVerifyingKey, Proof, prepare_verifying_key};
+use num_bigint::{BigInt, Sign};
+use rand_core::OsRng;
+use serde::{Deserialize, Serialize};
+use std::{
+    path::Path,
+    time::{Duration, Instant},
+};
+
+/// Number of public inputs of the disclosure circuit.
+pub const PUBLIC_INPUTS: usize = 10;
+
+/// Where time went, for `--timings` and the benchmark.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Timings {
+    /// Compiling or loading the witness code.
+    pub witness_code: Duration,
+    /// Loading the proving key.
+    pub key_load: Duration,
+    /// Computing the witness (and checking it against the constraints).
+    pub witness: Duration,
+    /// The Groth16 prover.
+    pub prove: Duration,
+}
+
+/// A proof with its public inputs, in the circuit's order (circuits/disclosure.md).
+#[derive(Debug, Clone, PartialEq)]
+pub struct DisclosureProof {
+    /// The Groth16 proof.
+    pub proof: Proof<Bn254>,
+    /// mode, root, schemaId, fieldIndex, operator, operandA, operandB, scope, nullifier,
+    /// messageHash.
+    pub public_inputs: [Fr; PUBLIC_INPUTS],
+}
+
+impl DisclosureProof {
+    /// The proof as the generated Solidity verifier takes it: A, B, C in EIP-197 encoding.
+    pub fn proof_calldata(&self) -> [U256; 8] {
+        taceo_groth16_sol::prepare_uncompressed_proof(&self.proof)
+    }
+
+    /// The public inputs as `uint256[10]`.
+    pub fn inputs_calldata(&self) -> [U256; PUBLIC_INPUTS] {
+        self.public_inputs.map(to_u256)
+    }
+
+    /// The nullifier (public input 8).
+    pub fn nullifier(&self) -> U256 {
+        to_u256(self.public_inputs[8])
+    }
+
+    /// The root (public input 1): the commitment in direct mode, a tree root otherwise.
+    pub fn root(&self) -> U256 {
+        to_u256(self.public_inputs[1])
+    }
+}
+
+/// Loads once, proves many times.
+#[derive(Debug)]
+pub struct Prover {
+    keys: Keys,
+    pvk: PreparedVerifyingKey<Bn254>,
+    witnesser: Witnesser,
+    /// Time spent loading, by stage (`witness`/`prove` stay zero).
+    pub load_timings: Timings,
+}
+
+impl Prover {
+    /// Loads the proving key at `key_path` and the witness code at `wasm_path`; with
+    /// `r1cs_path`, refuses a key made for another build of the circuit.
+    pub fn load(
+        key_path: &Path,
+        wasm_path: &Path,
+        r1cs_sha256: Option<[u8; 32]>,
+    ) -> Result<Self, ProverError> {
+        let start = Instant::now();
+        let witnesser = Witnesser::load(wasm_path)?;
+        let witness_code = start.elapsed();
+        let start = Instant::now();
+        let keys = Keys::load(key_path, r1cs_sha256)?;
+        let pvk = prepare_verifying_key(&keys.pk.vk);
+        let key_load = start.elapsed();
+        Ok(Self {
+            keys,
+            pvk,
+            witnesser,
+            load_timings: Timings { witness_code, key_load, ..Timings::default() },
+        })
+    }
+
+    /// From an in-memory key (tests, `setup` followed by a proof).
+    pub fn from_keys(keys: Keys, wasm_path: &Path) -> Result<Self, ProverError> {
+        let start = Instant::now();
+        let witnesser = Witnesser::load(wasm_path)?;
+        let pvk = prepare_verifying_key(&keys.pk.vk);
+        let load_timings = Timings { witness_code: start.elapsed(), ..Timings::default() };
+        Ok(Self { keys, pvk, witnesser, load_timings })
+    }
+
+    /// Whether the witness code came from the compiled-module cache.
+    pub fn witness_code_source(&self) -> WitnessCodeSource {
+        self.witnesser.source
+    }
+
+    /// The keys in use.
+    pub fn keys(&self) -> &Keys {
+        &self.keys
+    }
+
+    /// Proves `statement` about `record`. Anonymous mode needs the record's membership proof
+    /// in the registry's tree. Fails with a clear error, before any proving work, when the
+    /// statement is false or the inputs are inconsistent.
+    pub fn prove(
+        &mut self,
+        record: &Record,
+        statement: &Statement,
+        membership: Option<&MerkleProof>,
+    ) -> Result<(DisclosureProof, Timings), ProverError> {
+        let start = Instant::now();
+        let CircuitInputs { named: inputs, public } = circuit_inputs(record, statement, membership)?;
+        let assignment = self.witnesser.witness(inputs)?;
+        let m = &self.keys.matrices;
+        if assignment.len() as u64 != m.num_wires {
+            return Err(ProverError::Witness(format!(
+                "the witness code produced {} wires, the key's circuit has {}: witness code and key are from different builds",
+                assignment.len(),
+                m.num_wires
+            )));
+        }
+        if assignment[1..=PUBLIC_INPUTS] != public {
+            return Err(ProverError::Witness(
+                "the witness's public inputs differ from the statement's".into(),
+            ));
+        }
+        check_satisfied(m, &assignment)?;
+        let witness_time = start.elapsed();
+
+        let start = Instant::now();
+        let (r, s) = (Fr::rand(&mut OsRng), Fr::rand(&mut OsRng));
+        let proof = Groth16::<Bn254, CircomReduction>::create_proof_with_reduction_and_matrices(
+            &self.keys.pk,
+            r,
+            s,
+            &m.abc[..2],
+            m.num_inputs as usize,
+            m.num_constraints as usize,
+            &assignment,
+        )
+        .map_err(|e| ProverError::Prove(e.to_string()))?;
+        let prove_time = start.elapsed();
+        Ok((
+            DisclosureProof { proof, public_inputs: public },
+            Timings { witness: witness_time, prove: prove_time, ..Timings::default() },
+        ))
+    }
+
+    /// Verifies a proof against this prover's verifying key.
+    pub fn verify(&self, proof: &DisclosureProof) -> bool {
+        Groth16::<Bn254>::verify_proof(&self.pvk, &proof.proof, &proof.public_inputs).unwrap_or(false)
+    }
+}
+
+/// The circuit's inputs by signal name (what snarkjs reads from `input.json`), and the public
+/// inputs they produce.
+#[derive(Debug, Clone)]
+pub struct CircuitInputs {
+    /// `(signal name, values)`, in the circuit's declaration order.
+    pub named: Vec<(String, Vec<BigInt>)>,
+    /// The 10 public inputs.
+    pub public: [Fr; PUBLIC_INPUTS],
+}
+
+impl CircuitInputs {
+    /// The inputs as a snarkjs `input.json` object (decimal strings).
+    pub fn to_json(&self) -> serde_json::Value {
+        let map = self
+            .named
+            .iter()
+            .map(|(name, values)| {
+                let values: Vec<serde_json::Value> =
+                    values.iter().map(|v| serde_json::Value::String(v.to_string())).collect();
+                let value = if values.len() == 1 && !matches!(name.as_str(), "value" | "pathIndices" | "pathElements") {
+                    values[0].clone()
+                } else {
+                    serde_json::Value::Array(values)
+                };
+                (name.clone(), value)
+            })
+            .collect();
+        serde_json::Value::Object(map)
+    }
+}
+
+/// Builds the circuit's inputs for `statement` about `record` (checked: a false statement or
+/// an inconsistent Merkle proof is an error here).
+pub fn circuit_inputs(
+    record: &Record,
+    statement: &Statement,
+    membership: Option<&MerkleProof>,
+) -> Result<CircuitInputs, ProverError> {
+        statement.check(record)?;
+        let f = record.fields()?;
+        let commitment = poseidon::commitment(f.schema_id, &record.values, f.salt, f.owner_secret);
+        let (root, depth, indices, elements) = match (statement.mode, membership) {
+            (Mode::Direct, _) => (commitment, 0, [false; MAX_DEPTH], [Fr::zero(); MAX_DEPTH]),
+            (Mode::Anonymous, None) => {
+                return Err(ProverError::Input("an anonymous proof needs the record's Merkle proof".into()));
+            }
+            (Mode::Anonymous, Some(m)) => {
+                if m.compute_root(commitment) != m.root {
+                    return Err(ProverError::Input(
+                        "the Merkle proof is not for this record's commitment (is the tree up to date?)"
+                            .into(),
+                    ));
+                }
+                (m.root, m.depth, m.path_indices, m.path_elements)
+            }
+        };
+        let scope = to_fr("scope", statement.scope)?;
+        let public: [Fr; PUBLIC_INPUTS] = [
+            Fr::from(statement.mode as u64),
+            root,
+            f.schema_id,
+            Fr::from(statement.field_index),
+            Fr::from(statement.operator as u64),
+            Fr::from(statement.operand_a),
+            Fr::from(statement.operand_b),
+            scope,
+            poseidon::nullifier(f.owner_secret, scope),
+            to_fr("messageHash", statement.message_hash)?,
+        ];
+        const NAMES: [&str; PUBLIC_INPUTS] = [
+            "mode",
+            "root",
+            "schemaId",
+            "fieldIndex",
+            "operator",
+            "operandA",
+            "operandB",
+            "scope",
+            "nullifier",
+            "messageHash",
+        ];
+        let mut inputs: Vec<(String, Vec<BigInt>)> =
+            NAMES.iter().zip(public).map(|(name, v)| ((*name).to_owned(), vec![big(v)])).collect();
+        inputs.push(("value".into(), record.values.iter().map(|&v| BigInt::from(v)).collect()));
+        inputs.push(("salt".into(), vec![big(f.salt)]));
+        inputs.push(("ownerSecret".into(), vec![big(f.owner_secret)]));
+        inputs.push(("merkleDepth".into(), vec![BigInt::from(depth)]));
+        inputs.push(("pathIndices".into(), indices.iter().map(|&b| BigInt::from(u8::from(b))).collect()));
+        inputs.push(("pathElements".into(), elements.iter().copied().map(big).collect()));
+
+    Ok(CircuitInputs { named: inputs, public })
+}
+
+fn big(value: Fr) -> BigInt {
+    BigInt::from_bytes_be(Sign::Plus, &to_u256(value).to_be_bytes::<32>())
+}
+
+/// Every constraint `<A_i, w> * <B_i, w> = <C_i, w>` holds: a witness that fails here would
+/// only give an invalid proof, so it is an error with the constraint's number.
+fn check_satisfied(m: &Matrices, w: &[Fr]) -> Result<(), ProverError> {
+    let dot = |row: &Vec<(Fr, usize)>| row.iter().map(|&(c, i)| c * w[i]).sum::<Fr>();
+    let [a, b, c] = &m.abc;
+    match (0..a.len()).find(|&i| dot(&a[i]) * dot(&b[i]) != dot(&c[i])) {
+        None => Ok(()),
+        Some(i) => Err(ProverError::Witness(format!("constraint {i} is not satisfied by the witness"))),
+    }
+}

@@ -1,0 +1,226 @@
+//! A disclosure statement ("field 0 >= 700, for this scope and message") and the circuit's
+//! public inputs it becomes.
+
+use crate::{
+    field::{NotInField, to_fr},
+    poseidon::FIELDS,
+    record::Record,
+};
+use alloy::primitives::U256;
+use serde::{Deserialize, Serialize};
+use std::{fmt, str::FromStr};
+
+/// The comparison, as the circuit numbers it (`circuits/lib/predicate.circom`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum Operator {
+    /// `value == a`
+    #[serde(rename = "==")]
+    Eq = 0,
+    /// `value != a`
+    #[serde(rename = "!=")]
+    Ne = 1,
+    /// `value < a`
+    #[serde(rename = "<")]
+    Lt = 2,
+    /// `value <= a`
+    #[serde(rename = "<=")]
+    Le = 3,
+    /// `value > a`
+    #[serde(rename = ">")]
+    Gt = 4,
+    /// `value >= a`
+    #[serde(rename = ">=")]
+    Ge = 5,
+    /// `a <= value <= b`
+    #[serde(rename = "in")]
+    InRange = 6,
+}
+
+impl Operator {
+    /// All operators, by circuit number.
+    pub const ALL: [Self; 7] = [Self::Eq, Self::Ne, Self::Lt, Self::Le, Self::Gt, Self::Ge, Self::InRange];
+
+    /// The symbol (`==`, ..., `in`).
+    pub const fn symbol(self) -> &'static str {
+        match self {
+            Self::Eq => "==",
+            Self::Ne => "!=",
+            Self::Lt => "<",
+            Self::Le => "<=",
+            Self::Gt => ">",
+            Self::Ge => ">=",
+            Self::InRange => "in",
+        }
+    }
+
+    /// Whether `value` satisfies the operator against `a` (and `b` for a range).
+    pub const fn holds(self, value: u64, a: u64, b: u64) -> bool {
+        match self {
+            Self::Eq => value == a,
+            Self::Ne => value != a,
+            Self::Lt => value < a,
+            Self::Le => value <= a,
+            Self::Gt => value > a,
+            Self::Ge => value >= a,
+            Self::InRange => a <= value && value <= b,
+        }
+    }
+}
+
+impl fmt::Display for Operator {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.symbol())
+    }
+}
+
+impl FromStr for Operator {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Self::ALL
+            .into_iter()
+            .find(|op| op.symbol() == s)
+            .ok_or_else(|| format!("unknown operator {s:?} (expected one of == != < <= > >= in)"))
+    }
+}
+
+/// Against what the record is proven.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Mode {
+    /// Against the record's own commitment: the verifier learns which token it is.
+    Direct = 0,
+    /// Against a root of the registry's tree: the verifier learns only "one of the records".
+    Anonymous = 1,
+}
+
+/// What is disclosed about a record, and to whom it is bound.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct Statement {
+    /// Direct or anonymous.
+    pub mode: Mode,
+    /// Which field, in `[0, 8)`.
+    pub field_index: u8,
+    /// The comparison.
+    pub operator: Operator,
+    /// First operand.
+    pub operand_a: u64,
+    /// Second operand (the range's upper bound; 0 for other operators).
+    #[serde(default)]
+    pub operand_b: u64,
+    /// The nullifier scope (`ZkSBT.scopeOf(consumer, purpose)`).
+    pub scope: U256,
+    /// The bound message (`ZkSBT.messageHashOf(recipient, message)`).
+    pub message_hash: U256,
+}
+
+/// Why a statement cannot be proven about a record.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum StatementError {
+    /// The field index is out of range.
+    #[error("field index {0} is out of range: a record has {FIELDS} fields")]
+    FieldIndex(u8),
+    /// `operandB` is set for an operator other than `in`.
+    #[error("operandB must be 0 unless the operator is `in` (got {0})")]
+    OperandB(u64),
+    /// The statement is false for this record: no proof exists.
+    #[error("the statement is false for this record: field {field} is not {operator} {operands}")]
+    False {
+        /// The field index.
+        field: u8,
+        /// The operator.
+        operator: Operator,
+        /// The operand(s), as text.
+        operands: String,
+    },
+    /// A number is not a field element.
+    #[error(transparent)]
+    NotInField(#[from] NotInField),
+}
+
+impl Statement {
+    /// Checks that the statement is well formed and true for `record`, so that a failure is a
+    /// clear error here and never a failed witness.
+    pub fn check(&self, record: &Record) -> Result<(), StatementError> {
+        let field = usize::from(self.field_index);
+        if field >= FIELDS {
+            return Err(StatementError::FieldIndex(self.field_index));
+        }
+        if self.operator != Operator::InRange && self.operand_b != 0 {
+            return Err(StatementError::OperandB(self.operand_b));
+        }
+        to_fr("scope", self.scope)?;
+        to_fr("messageHash", self.message_hash)?;
+        if !self.operator.holds(record.values[field], self.operand_a, self.operand_b) {
+            let operands = if self.operator == Operator::InRange {
+                format!("[{}, {}]", self.operand_a, self.operand_b)
+            } else {
+                self.operand_a.to_string()
+            };
+            return Err(StatementError::False { field: self.field_index, operator: self.operator, operands });
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn record() -> Record {
+        Record {
+            schema_id: U256::from(1),
+            values: [720, 0, 0, 0, 0, 0, 0, u64::MAX],
+            salt: U256::from(5),
+            owner_secret: U256::from(6),
+        }
+    }
+
+    fn statement(operator: Operator, a: u64, b: u64) -> Statement {
+        Statement {
+            mode: Mode::Direct,
+            field_index: 0,
+            operator,
+            operand_a: a,
+            operand_b: b,
+            scope: U256::from(1),
+            message_hash: U256::from(2),
+        }
+    }
+
+    #[test]
+    fn operators_parse_and_hold() {
+        for op in Operator::ALL {
+            assert_eq!(op.symbol().parse::<Operator>().unwrap(), op);
+        }
+        assert!("=>".parse::<Operator>().is_err());
+        assert!(Operator::InRange.holds(720, 700, 720));
+        assert!(!Operator::InRange.holds(720, 721, 900));
+        assert!(Operator::Ge.holds(700, 700, 0) && !Operator::Gt.holds(700, 700, 0));
+    }
+
+    #[test]
+    fn false_and_malformed_statements_are_refused_before_proving() {
+        let r = record();
+        assert!(statement(Operator::Ge, 700, 0).check(&r).is_ok());
+        assert!(matches!(statement(Operator::Ge, 721, 0).check(&r), Err(StatementError::False { .. })));
+        assert_eq!(statement(Operator::Ge, 700, 1).check(&r), Err(StatementError::OperandB(1)));
+        let mut s = statement(Operator::Eq, 720, 0);
+        s.field_index = 8;
+        assert_eq!(s.check(&r), Err(StatementError::FieldIndex(8)));
+        let mut s = statement(Operator::Eq, 720, 0);
+        s.scope = crate::field::MODULUS;
+        assert!(matches!(s.check(&r), Err(StatementError::NotInField(_))));
+    }
+
+    #[test]
+    fn json_shape() {
+        let s: Statement = serde_json::from_str(
+            r#"{"mode":"anonymous","fieldIndex":0,"operator":">=","operandA":700,"scope":"0x1","messageHash":"0x2"}"#,
+        )
+        .unwrap();
+        assert_eq!(s.operator, Operator::Ge);
+        assert_eq!(s.mode, Mode::Anonymous);
+    }
+}
