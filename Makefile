@@ -19,10 +19,11 @@ NPM_STAMP := node_modules/.installed
 ARTIFACT := contracts/out/MasaToken.sol/MasaToken.json
 EXTERNAL := contracts/external/uniswap-v2/UniswapV2Router02.json
 R1CS := circuits/build/disclosure.r1cs
+KEY := circuits/build/disclosure.key
 CIRCUIT_SOURCES := $(shell find circuits -name '*.circom' -not -path 'circuits/build/*' 2>/dev/null)
 CONTRACT_SOURCES := $(shell find contracts/src contracts/test -name '*.sol' 2>/dev/null) contracts/foundry.toml
 
-.PHONY: help setup contracts circuits build test test-contracts test-circuits test-rust lint fmt devnet bench clean
+.PHONY: help setup contracts circuits keys verifier build test test-contracts test-circuits test-rust lint fmt devnet bench clean
 
 help: ## list the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  \033[36m%-15s\033[0m %s\n", $$1, $$2}'
@@ -52,6 +53,15 @@ $(R1CS): $(NPM_STAMP) $(CIRCUIT_SOURCES)
 	mkdir -p circuits/build
 	node_modules/.bin/circom2 circuits/disclosure.circom --r1cs --wasm --sym --O2 -l node_modules -o circuits/build
 
+# The development proving key (seeded, reproducible, insecure) for the current circuit build.
+$(KEY): $(R1CS)
+	$(CARGO) run --locked --quiet -p masa-prover -- setup --dev
+
+keys: $(KEY) ## the development proving key for the disclosure circuit (circuits/build/disclosure.key)
+
+verifier: $(KEY) ## regenerate contracts/src/identity/generated/DisclosureVerifier.sol from the circuit and key
+	$(CARGO) run --locked --quiet -p masa-prover -- export-verifier
+
 build: contracts ## build contracts and every Rust crate
 	$(CARGO) build --workspace --all-targets --locked
 
@@ -70,7 +80,7 @@ test-contracts: contracts
 test-circuits: $(NPM_STAMP)
 	node circuits/test/disclosure.test.js
 
-test-rust: contracts
+test-rust: contracts circuits
 	$(CARGO) test --workspace --locked
 
 $(CIRCOMSPECT):
