@@ -20,6 +20,7 @@ ARTIFACT := contracts/out/MasaToken.sol/MasaToken.json
 EXTERNAL := contracts/external/uniswap-v2/UniswapV2Router02.json
 R1CS := circuits/build/disclosure.r1cs
 KEY := circuits/build/disclosure.key
+FIXTURES := contracts/test/identity/fixtures
 CIRCUIT_SOURCES := $(shell find circuits -name '*.circom' -not -path 'circuits/build/*' 2>/dev/null)
 CONTRACT_SOURCES := $(shell find contracts/src contracts/test -name '*.sol' 2>/dev/null) contracts/foundry.toml
 
@@ -59,8 +60,10 @@ $(KEY): $(R1CS)
 
 keys: $(KEY) ## the development proving key for the disclosure circuit (circuits/build/disclosure.key)
 
-verifier: $(KEY) ## regenerate contracts/src/identity/generated/DisclosureVerifier.sol from the circuit and key
+verifier: $(KEY) ## regenerate the Solidity verifier (and its real-proof test fixture) from the circuit and key
 	$(CARGO) run --locked --quiet -p masa-prover -- export-verifier
+	$(CARGO) run --locked --quiet -p masa-prover -- prove --record $(FIXTURES)/record.json \
+	  --statement $(FIXTURES)/statement.json --out $(FIXTURES)/disclosure-proof.json
 
 build: contracts ## build contracts and every Rust crate
 	$(CARGO) build --workspace --all-targets --locked

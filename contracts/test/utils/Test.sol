@@ -60,7 +60,12 @@ interface Vm {
     // as published). Paths are relative to the project root, within foundry.toml's fs_permissions.
     function readFile(string calldata path) external view returns (string memory data);
     function parseJsonBytes(string calldata json, string calldata key) external pure returns (bytes memory);
-    // ---- end of the fee router additions
+    function parseJsonUintArray(string calldata json, string calldata key)
+        external
+        pure
+        returns (uint256[] memory);
+    // ---- end of the file and JSON additions
+    function expectRevert(bytes4 revertData, address reverter) external;
 }
 
 /// @title Test

@@ -5,8 +5,8 @@ use crate::{
     field::to_fr,
     keys::{Keys, read_r1cs},
     merkle::{LeanImt, MerkleProof},
-    prover::circuit_inputs,
     paths,
+    prover::circuit_inputs,
     record::Record,
     statement::{Mode, Statement},
     verifier,
@@ -104,14 +104,44 @@ pub struct ProofFile {
     pub proof: [U256; 8],
     /// The 10 public inputs.
     pub public_inputs: [U256; 10],
-    /// Stage timings of the run that made it.
+    /// Stage timings of the run that made it, in milliseconds.
     #[serde(default)]
-    pub timings: Timings,
+    pub timings_ms: TimingsMs,
+}
+
+/// [`Timings`] in milliseconds, for JSON.
+#[derive(Debug, Clone, Copy, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct TimingsMs {
+    /// Compiling or loading the witness code.
+    pub witness_code: f64,
+    /// Loading the proving key.
+    pub key_load: f64,
+    /// Witness generation and constraint check.
+    pub witness: f64,
+    /// Groth16 proving.
+    pub prove: f64,
+}
+
+impl From<Timings> for TimingsMs {
+    fn from(t: Timings) -> Self {
+        let ms = |d: std::time::Duration| d.as_secs_f64() * 1e3;
+        Self {
+            witness_code: ms(t.witness_code),
+            key_load: ms(t.key_load),
+            witness: ms(t.witness),
+            prove: ms(t.prove),
+        }
+    }
 }
 
 impl From<(&DisclosureProof, Timings)> for ProofFile {
     fn from((proof, timings): (&DisclosureProof, Timings)) -> Self {
-        Self { proof: proof.proof_calldata(), public_inputs: proof.inputs_calldata(), timings }
+        Self {
+            proof: proof.proof_calldata(),
+            public_inputs: proof.inputs_calldata(),
+            timings_ms: timings.into(),
+        }
     }
 }
 

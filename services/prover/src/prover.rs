@@ -17,7 +17,6 @@ use ark_ff::{UniformRand, Zero};
 use ark_groth16::{Groth16, PreparedVerifyingKey, Proof, prepare_verifying_key};
 use num_bigint::{BigInt, Sign};
 use rand_core::OsRng;
-use serde::{Deserialize, Serialize};
 use std::{
     path::Path,
     time::{Duration, Instant},
@@ -27,7 +26,7 @@ use std::{
 pub const PUBLIC_INPUTS: usize = 10;
 
 /// Where time went, for `--timings` and the benchmark.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct Timings {
     /// Compiling or loading the witness code.
     pub witness_code: Duration,
@@ -195,7 +194,9 @@ impl CircuitInputs {
             .map(|(name, values)| {
                 let values: Vec<serde_json::Value> =
                     values.iter().map(|v| serde_json::Value::String(v.to_string())).collect();
-                let value = if values.len() == 1 && !matches!(name.as_str(), "value" | "pathIndices" | "pathElements") {
+                let value = if values.len() == 1
+                    && !matches!(name.as_str(), "value" | "pathIndices" | "pathElements")
+                {
                     values[0].clone()
                 } else {
                     serde_json::Value::Array(values)
@@ -214,57 +215,56 @@ pub fn circuit_inputs(
     statement: &Statement,
     membership: Option<&MerkleProof>,
 ) -> Result<CircuitInputs, ProverError> {
-        statement.check(record)?;
-        let f = record.fields()?;
-        let commitment = poseidon::commitment(f.schema_id, &record.values, f.salt, f.owner_secret);
-        let (root, depth, indices, elements) = match (statement.mode, membership) {
-            (Mode::Direct, _) => (commitment, 0, [false; MAX_DEPTH], [Fr::zero(); MAX_DEPTH]),
-            (Mode::Anonymous, None) => {
-                return Err(ProverError::Input("an anonymous proof needs the record's Merkle proof".into()));
+    statement.check(record)?;
+    let f = record.fields()?;
+    let commitment = poseidon::commitment(f.schema_id, &record.values, f.salt, f.owner_secret);
+    let (root, depth, indices, elements) = match (statement.mode, membership) {
+        (Mode::Direct, _) => (commitment, 0, [false; MAX_DEPTH], [Fr::zero(); MAX_DEPTH]),
+        (Mode::Anonymous, None) => {
+            return Err(ProverError::Input("an anonymous proof needs the record's Merkle proof".into()));
+        }
+        (Mode::Anonymous, Some(m)) => {
+            if m.compute_root(commitment) != m.root {
+                return Err(ProverError::Input(
+                    "the Merkle proof is not for this record's commitment (is the tree up to date?)".into(),
+                ));
             }
-            (Mode::Anonymous, Some(m)) => {
-                if m.compute_root(commitment) != m.root {
-                    return Err(ProverError::Input(
-                        "the Merkle proof is not for this record's commitment (is the tree up to date?)"
-                            .into(),
-                    ));
-                }
-                (m.root, m.depth, m.path_indices, m.path_elements)
-            }
-        };
-        let scope = to_fr("scope", statement.scope)?;
-        let public: [Fr; PUBLIC_INPUTS] = [
-            Fr::from(statement.mode as u64),
-            root,
-            f.schema_id,
-            Fr::from(statement.field_index),
-            Fr::from(statement.operator as u64),
-            Fr::from(statement.operand_a),
-            Fr::from(statement.operand_b),
-            scope,
-            poseidon::nullifier(f.owner_secret, scope),
-            to_fr("messageHash", statement.message_hash)?,
-        ];
-        const NAMES: [&str; PUBLIC_INPUTS] = [
-            "mode",
-            "root",
-            "schemaId",
-            "fieldIndex",
-            "operator",
-            "operandA",
-            "operandB",
-            "scope",
-            "nullifier",
-            "messageHash",
-        ];
-        let mut inputs: Vec<(String, Vec<BigInt>)> =
-            NAMES.iter().zip(public).map(|(name, v)| ((*name).to_owned(), vec![big(v)])).collect();
-        inputs.push(("value".into(), record.values.iter().map(|&v| BigInt::from(v)).collect()));
-        inputs.push(("salt".into(), vec![big(f.salt)]));
-        inputs.push(("ownerSecret".into(), vec![big(f.owner_secret)]));
-        inputs.push(("merkleDepth".into(), vec![BigInt::from(depth)]));
-        inputs.push(("pathIndices".into(), indices.iter().map(|&b| BigInt::from(u8::from(b))).collect()));
-        inputs.push(("pathElements".into(), elements.iter().copied().map(big).collect()));
+            (m.root, m.depth, m.path_indices, m.path_elements)
+        }
+    };
+    let scope = to_fr("scope", statement.scope)?;
+    let public: [Fr; PUBLIC_INPUTS] = [
+        Fr::from(statement.mode as u64),
+        root,
+        f.schema_id,
+        Fr::from(statement.field_index),
+        Fr::from(statement.operator as u64),
+        Fr::from(statement.operand_a),
+        Fr::from(statement.operand_b),
+        scope,
+        poseidon::nullifier(f.owner_secret, scope),
+        to_fr("messageHash", statement.message_hash)?,
+    ];
+    const NAMES: [&str; PUBLIC_INPUTS] = [
+        "mode",
+        "root",
+        "schemaId",
+        "fieldIndex",
+        "operator",
+        "operandA",
+        "operandB",
+        "scope",
+        "nullifier",
+        "messageHash",
+    ];
+    let mut inputs: Vec<(String, Vec<BigInt>)> =
+        NAMES.iter().zip(public).map(|(name, v)| ((*name).to_owned(), vec![big(v)])).collect();
+    inputs.push(("value".into(), record.values.iter().map(|&v| BigInt::from(v)).collect()));
+    inputs.push(("salt".into(), vec![big(f.salt)]));
+    inputs.push(("ownerSecret".into(), vec![big(f.owner_secret)]));
+    inputs.push(("merkleDepth".into(), vec![BigInt::from(depth)]));
+    inputs.push(("pathIndices".into(), indices.iter().map(|&b| BigInt::from(u8::from(b))).collect()));
+    inputs.push(("pathElements".into(), elements.iter().copied().map(big).collect()));
 
     Ok(CircuitInputs { named: inputs, public })
 }

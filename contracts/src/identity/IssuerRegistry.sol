@@ -1,0 +1,105 @@
+// SPDX-License-Identifier: MIT
+pragma solidity ^0.8.24;
+
+import {IIssuerRegistry} from "../interfaces/IIssuerRegistry.sol";
+import {Ownable} from "@openzeppelin/contracts/access/Ownable.sol";
+import {Ownable2Step} from "@openzeppelin/contracts/access/Ownable2Step.sol";
+
+/// @title IssuerRegistry
+/// @notice Record schemas and the issuers allowed to attest them. See {IIssuerRegistry}.
+/// @dev Owned by the DAO timelock ({Ownable2Step}, no renounce). The initial schemas and issuers
+/// are registered in the constructor, so no deployer key ever holds the registry.
+contract IssuerRegistry is IIssuerRegistry, Ownable2Step {
+    /// @dev The BN254 scalar field: schema ids are public inputs of the disclosure circuit.
+    uint256 private constant SNARK_SCALAR_FIELD =
+        21888242871839275222246405745257275088548364400416034343698204186575808495617;
+
+    struct IssuerInfo {
+        string name;
+        bool active;
+    }
+
+    mapping(uint256 schemaId => Schema) private _schemas;
+    mapping(uint256 schemaId => bool) private _schemaExists;
+    mapping(address issuer => IssuerInfo) private _issuers;
+    mapping(address issuer => mapping(uint256 schemaId => bool)) private _mayAttest;
+
+    /// @param owner_ The DAO timelock.
+    /// @param schemas Schemas to register.
+    /// @param issuers Issuers to register (active) with the schemas each may attest.
+    constructor(address owner_, SchemaInit[] memory schemas, IssuerInit[] memory issuers) Ownable(owner_) {
+        for (uint256 i; i < schemas.length; ++i) {
+            _setSchema(schemas[i].schemaId, schemas[i].schema);
+        }
+        for (uint256 i; i < issuers.length; ++i) {
+            IssuerInit memory init = issuers[i];
+            _setIssuer(init.issuer, init.name, true);
+            for (uint256 j; j < init.schemaIds.length; ++j) {
+                _setIssuerSchema(init.issuer, init.schemaIds[j], true);
+            }
+        }
+    }
+
+    /// @inheritdoc IIssuerRegistry
+    function setSchema(uint256 schemaId, Schema calldata schema_) external onlyOwner {
+        _setSchema(schemaId, schema_);
+    }
+
+    /// @inheritdoc IIssuerRegistry
+    function setIssuer(address issuer, string calldata name, bool active) external onlyOwner {
+        _setIssuer(issuer, name, active);
+    }
+
+    /// @inheritdoc IIssuerRegistry
+    function setIssuerSchema(address issuer, uint256 schemaId, bool allowed) external onlyOwner {
+        _setIssuerSchema(issuer, schemaId, allowed);
+    }
+
+    /// @notice Disabled: a registry without an owner could never add schemas or drop issuers.
+    function renounceOwnership() public view override onlyOwner {
+        revert IssuerRegistry__RenounceDisabled();
+    }
+
+    /// @inheritdoc IIssuerRegistry
+    function schema(uint256 schemaId) external view returns (Schema memory) {
+        return _schemas[schemaId];
+    }
+
+    /// @inheritdoc IIssuerRegistry
+    function schemaExists(uint256 schemaId) external view returns (bool) {
+        return _schemaExists[schemaId];
+    }
+
+    /// @inheritdoc IIssuerRegistry
+    function isIssuer(address issuer, uint256 schemaId) external view returns (bool) {
+        return _issuers[issuer].active && _mayAttest[issuer][schemaId];
+    }
+
+    /// @notice The name and status of `issuer_`.
+    function issuerInfo(address issuer_) external view returns (string memory name, bool active) {
+        IssuerInfo storage info = _issuers[issuer_];
+        return (info.name, info.active);
+    }
+
+    function _setSchema(uint256 schemaId, Schema memory schema_) private {
+        if (schemaId == 0 || schemaId >= SNARK_SCALAR_FIELD) {
+            revert IssuerRegistry__InvalidSchemaId(schemaId);
+        }
+        _schemas[schemaId] = schema_;
+        _schemaExists[schemaId] = true;
+        emit SchemaSet(schemaId, schema_.uri, schema_.selfAttestable, schema_.active);
+    }
+
+    function _setIssuer(address issuer_, string memory name, bool active) private {
+        if (issuer_ == address(0)) revert IssuerRegistry__ZeroIssuer();
+        _issuers[issuer_] = IssuerInfo(name, active);
+        emit IssuerSet(issuer_, name, active);
+    }
+
+    function _setIssuerSchema(address issuer_, uint256 schemaId, bool allowed) private {
+        if (issuer_ == address(0)) revert IssuerRegistry__ZeroIssuer();
+        if (!_schemaExists[schemaId]) revert IssuerRegistry__UnknownSchema(schemaId);
+        _mayAttest[issuer_][schemaId] = allowed;
+        emit IssuerSchemaSet(issuer_, schemaId, allowed);
+    }
+}
