@@ -41,4 +41,14 @@ bind! {
     MasaGenesis => "../../contracts/out/MasaGenesis.sol/MasaGenesis.json";
     /// The protocol fee router (`contracts/src/fees/FeeRouter.sol`).
     FeeRouter => "../../contracts/out/FeeRouter.sol/FeeRouter.json";
+    /// zkSBT schemas and issuers (`contracts/src/identity/IssuerRegistry.sol`).
+    IssuerRegistry => "../../contracts/out/IssuerRegistry.sol/IssuerRegistry.json";
+    /// The generated Groth16 verifier of the disclosure circuit.
+    DisclosureVerifier => "../../contracts/out/DisclosureVerifier.sol/DisclosureVerifier.json";
+    /// Poseidon over BN254 for the zkSBT tree (npm `poseidon-solidity`; a linked library).
+    PoseidonT3 => "../../contracts/out/PoseidonT3.sol/PoseidonT3.json";
+    /// The zkSBT registry (`contracts/src/identity/ZkSBT.sol`). Its creation code calls
+    /// `PoseidonT3` and must be linked: [`crate::link::linked_bytecode`].
+    #[sol(ignore_unlinked)]
+    ZkSBT => "../../contracts/out/ZkSBT.sol/ZkSBT.json";
 }

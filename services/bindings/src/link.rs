@@ -77,3 +77,25 @@ pub fn required_libraries(artifact: ContractArtifact) -> Result<Vec<String>> {
         .map_err(|source| Error::Artifact { contract: artifact.name, source })?;
     Ok(parsed.bytecode.link_references.into_values().flat_map(BTreeMap::into_keys).collect())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::artifacts::artifact;
+    use alloy::primitives::address;
+
+    #[test]
+    fn zksbt_is_linked_with_poseidon() {
+        let zksbt = artifact("ZkSBT").unwrap();
+        assert_eq!(required_libraries(zksbt).unwrap(), ["PoseidonT3"]);
+        let poseidon = address!("0x3333333C0A88F9BE4fd23ed0536F9B6c427e3B93");
+        let code = linked_bytecode(zksbt, &[("PoseidonT3", poseidon)]).unwrap();
+        assert!(code.windows(20).any(|w| w == poseidon.as_slice()), "the address is written in");
+        let err = linked_bytecode(zksbt, &[]).unwrap_err();
+        assert!(err.to_string().contains("needs library PoseidonT3"), "{err}");
+        // contracts without libraries come out unchanged
+        let token = artifact("MasaToken").unwrap();
+        assert!(required_libraries(token).unwrap().is_empty());
+        assert_eq!(linked_bytecode(token, &[]).unwrap(), crate::contracts::MasaToken::BYTECODE.clone());
+    }
+}

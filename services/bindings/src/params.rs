@@ -16,6 +16,46 @@ pub struct SuiteParams {
     pub genesis: GenesisParams,
     /// The fee router.
     pub fees: FeeParams,
+    /// The zkSBT registry, its schemas and issuers.
+    pub identity: IdentityParams,
+}
+
+/// zkSBT registry settings.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct IdentityParams {
+    /// How many recent tree roots anonymous disclosures may use.
+    pub root_window: u64,
+    /// Schemas registered at deployment.
+    #[serde(default)]
+    pub schemas: Vec<SchemaParams>,
+    /// Issuers registered at deployment.
+    #[serde(default)]
+    pub issuers: Vec<IssuerParams>,
+}
+
+/// A record schema.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SchemaParams {
+    /// Schema id (non-zero, below the BN254 scalar field).
+    pub id: u64,
+    /// Where the schema's fields are described.
+    pub uri: String,
+    /// Whether records may be minted without an issuer's attestation.
+    pub self_attestable: bool,
+}
+
+/// An issuer and the schemas it may attest.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct IssuerParams {
+    /// The issuer's signing address.
+    pub address: Address,
+    /// Display name.
+    pub name: String,
+    /// Schema ids it may attest.
+    pub schemas: Vec<u64>,
 }
 
 /// An address, or the manifest name of a contract of the suite (resolved once it is deployed).
@@ -188,6 +228,8 @@ mod tests {
         assert_eq!(Timepoint::Unix(7).resolve(1_000), 7);
         assert!(Path::new(dir).join(&params.genesis.allocations).exists());
         assert_eq!(params.fees.dex, Dex::Deploy(DeployDex::UniswapV2));
+        assert!(params.identity.root_window > 0);
+        assert!(params.identity.schemas.iter().any(|s| s.self_attestable));
         let s = params.fees.shares;
         assert_eq!(
             u32::from(s.burn)

@@ -12,6 +12,7 @@ mod error;
 mod fees;
 mod genesis;
 mod governance;
+mod identity;
 mod runner;
 
 pub use error::DeployError;
@@ -36,8 +37,18 @@ use std::{collections::BTreeMap, path::PathBuf, time::Duration};
 use url::Url;
 
 /// The contracts of the suite, in deployment order.
-pub const SUITE: [&str; 6] =
-    ["MasaToken", "TimelockController", "MasaGovernor", "MasaVestingWallet", "MasaGenesis", "FeeRouter"];
+pub const SUITE: [&str; 10] = [
+    "MasaToken",
+    "TimelockController",
+    "MasaGovernor",
+    "MasaVestingWallet",
+    "MasaGenesis",
+    "FeeRouter",
+    "PoseidonT3",
+    "DisclosureVerifier",
+    "IssuerRegistry",
+    "ZkSBT",
+];
 
 /// The Uniswap V2 contracts deployed with the suite where the parameters ask for it (devnets).
 pub const UNISWAP_V2: [&str; 3] = ["WETH9", "UniswapV2Factory", "UniswapV2Router02"];
@@ -194,6 +205,7 @@ pub async fn deploy(config: &DeployConfig, signer: PrivateKeySigner) -> Result<D
     let gov = governance::deploy(&mut run, &params.governance).await?;
     let vesting_wallets = genesis::deploy(&mut run, gov, &params.genesis, &table, deploy_time).await?;
     fees::deploy(&mut run, gov, &params.fees, &params_path).await?;
+    identity::deploy(&mut run, gov, &params.identity).await?;
 
     let compiler = artifacts::artifact("MasaToken").expect("MasaToken is bound").compiler()?;
     let manifest =
