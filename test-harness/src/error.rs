@@ -45,4 +45,10 @@ pub enum Error {
         /// What was expected and what was found.
         message: String,
     },
+    /// The prover failed.
+    #[error("prover: {0}")]
+    Prover(#[from] masa_prover::ProverError),
+    /// A number is not a field element.
+    #[error(transparent)]
+    NotInField(#[from] masa_prover::field::NotInField),
 }

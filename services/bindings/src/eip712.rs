@@ -24,6 +24,40 @@ sol! {
         uint256 nonce;
         uint256 expiry;
     }
+
+    /// A person's consent to the mint of a zkSBT holding their record (`ZkSBT.CONSENT_TYPEHASH`).
+    #[derive(Debug, PartialEq, Eq)]
+    struct Consent {
+        address owner;
+        uint256 schemaId;
+        uint256 commitment;
+        bytes32 ciphertextHash;
+        address issuer;
+        uint64 expiry;
+        uint256 nonce;
+        uint256 deadline;
+    }
+
+    /// An issuer's attestation of a record (`ZkSBT.ATTESTATION_TYPEHASH`).
+    #[derive(Debug, PartialEq, Eq)]
+    struct Attestation {
+        address owner;
+        uint256 schemaId;
+        uint256 commitment;
+        uint64 expiry;
+        uint256 nonce;
+        uint256 deadline;
+    }
+}
+
+/// The EIP-712 domain of the zkSBT registry at `registry` (name "Masa zkSBT", version "1").
+pub fn zksbt_domain(chain_id: u64, registry: Address) -> Eip712Domain {
+    eip712_domain! {
+        name: "Masa zkSBT",
+        version: "1",
+        chain_id: chain_id,
+        verifying_contract: registry,
+    }
 }
 
 /// The EIP-712 domain of the MASA token at `token` on `chain_id` (name "Masa Token", version "1").

@@ -1,1 +1,242 @@
-fn main() {}
+//! `make bench`: masa-prover against `snarkjs groth16 fullprove` on the same circuit, inputs,
+//! key (a snarkjs ceremony key, imported) and machine, as ratios measured in one run; plus the
+//! stage breakdown and a cross-check that each side verifies the other's proofs.
+//!
+//! The snarkjs key comes from `tools/dev-ceremony` (cached under circuits/build/ceremony; the
+//! first run takes a few minutes).
+
+use alloy::primitives::U256;
+use masa_prover::{
+    Prover,
+    cli::{ProofFile, verify_calldata},
+    keys::{Keys, read_r1cs},
+    paths,
+    prover::circuit_inputs,
+    record::Record,
+    statement::{Mode, Operator, Statement},
+    witness::{Witnesser, module_cache_path},
+};
+use std::{
+    fs,
+    path::{Path, PathBuf},
+    process::Command,
+    time::{Duration, Instant},
+};
+
+const PROCESS_RUNS: usize = 7;
+const WARM_RUNS: usize = 15;
+
+fn root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..").canonicalize().unwrap()
+}
+
+fn median(mut v: Vec<Duration>) -> Duration {
+    v.sort();
+    v[v.len() / 2]
+}
+
+fn ms(d: Duration) -> String {
+    format!("{:.1} ms", d.as_secs_f64() * 1e3)
+}
+
+fn run(cmd: &mut Command) -> Duration {
+    let start = Instant::now();
+    let out = cmd.output().expect("spawn");
+    let elapsed = start.elapsed();
+    assert!(out.status.success(), "{cmd:?} failed: {}", String::from_utf8_lossy(&out.stderr));
+    elapsed
+}
+
+fn main() {
+    let root = root();
+    let r1cs = root.join(paths::R1CS);
+    let wasm = root.join(paths::WASM);
+    assert!(r1cs.exists() && wasm.exists(), "run `make circuits` first");
+    let status = Command::new(root.join("tools/dev-ceremony")).status().expect("tools/dev-ceremony");
+    assert!(status.success(), "tools/dev-ceremony failed");
+    let zkey = root.join("circuits/build/ceremony/disclosure.zkey");
+    let vkey = root.join("circuits/build/ceremony/verification_key.json");
+    let snarkjs = root.join("node_modules/.bin/snarkjs");
+    let dir = tempfile::tempdir().unwrap();
+    let tmp = dir.path();
+
+    // the same key on both sides: the snarkjs ceremony key, imported
+    let start = Instant::now();
+    let keys = Keys::import_zkey(&zkey, &r1cs).unwrap();
+    let import = start.elapsed();
+    let key_path = tmp.join("ceremony.key");
+    keys.save(&key_path).unwrap();
+
+    let record = Record {
+        schema_id: U256::from(2),
+        values: [742, 1_700_000_000, 840, 0, 0, 0, 0, 0],
+        salt: U256::from(0x5a17_u64) << 200,
+        owner_secret: U256::from(0x5ec7e7_u64) << 180,
+    };
+    let statement = Statement {
+        mode: Mode::Direct,
+        field_index: 0,
+        operator: Operator::Ge,
+        operand_a: 700,
+        operand_b: 0,
+        scope: U256::from(0xabcdef_u64),
+        message_hash: U256::from(0x123456_u64),
+    };
+    let record_path = tmp.join("record.json");
+    let statement_path = tmp.join("statement.json");
+    let input_path = tmp.join("input.json");
+    fs::write(&record_path, serde_json::to_string(&record).unwrap()).unwrap();
+    fs::write(&statement_path, serde_json::to_string(&statement).unwrap()).unwrap();
+    let inputs = circuit_inputs(&record, &statement, None).unwrap();
+    fs::write(&input_path, inputs.to_json().to_string()).unwrap();
+
+    // witness code: compile once vs load the cached module
+    let cache = module_cache_path(&wasm, &fs::read(&wasm).unwrap());
+    let _ = fs::remove_file(&cache);
+    let start = Instant::now();
+    Witnesser::load(&wasm).unwrap();
+    let compile = start.elapsed();
+    let start = Instant::now();
+    Witnesser::load(&wasm).unwrap();
+    let cached = start.elapsed();
+
+    // whole process, cold start each time
+    let ours_bin = env!("CARGO_BIN_EXE_masa-prover");
+    let proof_path = tmp.join("proof.json");
+    let ours: Vec<Duration> = (0..PROCESS_RUNS)
+        .map(|_| {
+            run(Command::new(ours_bin)
+                .current_dir(&root)
+                .args(["--key", key_path.to_str().unwrap(), "prove", "--record"])
+                .arg(&record_path)
+                .arg("--statement")
+                .arg(&statement_path)
+                .arg("--out")
+                .arg(&proof_path))
+        })
+        .collect();
+    let sj_proof = tmp.join("sj-proof.json");
+    let sj_public = tmp.join("sj-public.json");
+    let theirs: Vec<Duration> = (0..PROCESS_RUNS)
+        .map(|_| {
+            run(Command::new(&snarkjs)
+                .current_dir(&root)
+                .args(["groth16", "fullprove"])
+                .arg(&input_path)
+                .arg(&wasm)
+                .arg(&zkey)
+                .arg(&sj_proof)
+                .arg(&sj_public))
+        })
+        .collect();
+
+    // warm: keys and witness code loaded, proofs in a loop
+    let mut prover = Prover::load(&key_path, &wasm, Some(read_r1cs(&r1cs).unwrap().0)).unwrap();
+    let mut stages = Vec::new();
+    let ours_warm: Vec<Duration> = (0..WARM_RUNS)
+        .map(|_| {
+            let start = Instant::now();
+            let (proof, t) = prover.prove(&record, &statement, None).unwrap();
+            let elapsed = start.elapsed();
+            assert!(prover.verify(&proof));
+            stages.push(t);
+            elapsed
+        })
+        .collect();
+    let warm_script = format!(
+        "const snarkjs = require('snarkjs'); const fs = require('fs');
+         (async () => {{
+           const input = JSON.parse(fs.readFileSync('{input}'));
+           const zkey = fs.readFileSync('{zkey}'); const wasm = fs.readFileSync('{wasm}');
+           await snarkjs.groth16.fullProve(input, {{type: 'mem', data: wasm}}, {{type: 'mem', data: zkey}});
+           const times = [];
+           for (let i = 0; i < {WARM_RUNS}; i++) {{
+             const t = process.hrtime.bigint();
+             await snarkjs.groth16.fullProve(input, {{type: 'mem', data: wasm}}, {{type: 'mem', data: zkey}});
+             times.push(Number(process.hrtime.bigint() - t) / 1e6);
+           }}
+           console.log(JSON.stringify(times)); process.exit(0);
+         }})();",
+        input = input_path.display(),
+        zkey = zkey.display(),
+        wasm = wasm.display(),
+    );
+    let out = Command::new("node").current_dir(&root).args(["-e", &warm_script]).output().unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let theirs_warm: Vec<f64> = serde_json::from_slice(&out.stdout).unwrap();
+    let theirs_warm: Vec<Duration> =
+        theirs_warm.into_iter().map(|m| Duration::from_secs_f64(m / 1e3)).collect();
+
+    // cross-check: snarkjs verifies our proof, and we verify snarkjs's
+    let ours_file: ProofFile = serde_json::from_str(&fs::read_to_string(&proof_path).unwrap()).unwrap();
+    let dec = |v: U256| v.to_string();
+    let p = ours_file.proof;
+    let snark_proof = serde_json::json!({
+        "pi_a": [dec(p[0]), dec(p[1]), "1"],
+        "pi_b": [[dec(p[3]), dec(p[2])], [dec(p[5]), dec(p[4])], ["1", "0"]],
+        "pi_c": [dec(p[6]), dec(p[7]), "1"],
+        "protocol": "groth16", "curve": "bn128"
+    });
+    let ours_as_snarkjs = tmp.join("ours-as-snarkjs.json");
+    let ours_public = tmp.join("ours-public.json");
+    fs::write(&ours_as_snarkjs, snark_proof.to_string()).unwrap();
+    fs::write(&ours_public, serde_json::to_string(&ours_file.public_inputs.map(dec)).unwrap()).unwrap();
+    run(Command::new(&snarkjs)
+        .args(["groth16", "verify"])
+        .arg(&vkey)
+        .arg(&ours_public)
+        .arg(&ours_as_snarkjs));
+    let sj: serde_json::Value = serde_json::from_str(&fs::read_to_string(&sj_proof).unwrap()).unwrap();
+    let sj_pub: Vec<String> = serde_json::from_str(&fs::read_to_string(&sj_public).unwrap()).unwrap();
+    let n = |v: &serde_json::Value| v.as_str().unwrap().parse::<U256>().unwrap();
+    let theirs_file = ProofFile {
+        proof: [
+            n(&sj["pi_a"][0]),
+            n(&sj["pi_a"][1]),
+            n(&sj["pi_b"][0][1]),
+            n(&sj["pi_b"][0][0]),
+            n(&sj["pi_b"][1][1]),
+            n(&sj["pi_b"][1][0]),
+            n(&sj["pi_c"][0]),
+            n(&sj["pi_c"][1]),
+        ],
+        public_inputs: std::array::from_fn(|i| sj_pub[i].parse().unwrap()),
+        timings_ms: Default::default(),
+    };
+    assert!(verify_calldata(&keys, &theirs_file).unwrap(), "masa-prover rejects the snarkjs proof");
+    assert_eq!(theirs_file.public_inputs, ours_file.public_inputs, "same public inputs");
+
+    let median_stage = |f: fn(&masa_prover::Timings) -> Duration| median(stages.iter().map(f).collect());
+    let (ours_p, theirs_p) = (median(ours), median(theirs));
+    let (ours_w, theirs_w) = (median(ours_warm), median(theirs_warm));
+    println!(
+        "\ndisclosure circuit, 7,006 constraints, {PROCESS_RUNS} process runs / {WARM_RUNS} warm proofs (medians)"
+    );
+    println!("| measure | masa-prover | snarkjs 0.7.6 | ratio |");
+    println!("|---|---|---|---|");
+    println!(
+        "| whole process (prove one proof from files) | {} | {} | {:.1}x |",
+        ms(ours_p),
+        ms(theirs_p),
+        theirs_p.as_secs_f64() / ours_p.as_secs_f64()
+    );
+    println!(
+        "| per proof, keys and witness code loaded | {} | {} | {:.1}x |",
+        ms(ours_w),
+        ms(theirs_w),
+        theirs_w.as_secs_f64() / ours_w.as_secs_f64()
+    );
+    println!("\nmasa-prover stages:");
+    println!("  witness code: compile {} once, then load cached {}", ms(compile), ms(cached));
+    println!(
+        "  key: import snarkjs zkey {} once, then load {}",
+        ms(import),
+        ms(prover.load_timings.key_load)
+    );
+    println!(
+        "  witness + constraint check {}, Groth16 prove {}",
+        ms(median_stage(|t| t.witness)),
+        ms(median_stage(|t| t.prove))
+    );
+    println!("cross-check: snarkjs verifies masa-prover's proof, masa-prover verifies snarkjs's: ok");
+}

@@ -4,3 +4,4 @@
 pub mod fees;
 pub mod governance;
 pub mod masa_token;
+pub mod zksbt;

@@ -6,3 +6,4 @@ mod fees;
 mod governance;
 mod masa_token;
 mod vesting;
+mod zksbt;

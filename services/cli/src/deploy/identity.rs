@@ -31,7 +31,11 @@ pub(super) async fn deploy<P: Provider>(
         .iter()
         .map(|s| IIssuerRegistry::SchemaInit {
             schemaId: U256::from(s.id),
-            schema: IIssuerRegistry::Schema { uri: s.uri.clone(), selfAttestable: s.self_attestable, active: true },
+            schema: IIssuerRegistry::Schema {
+                uri: s.uri.clone(),
+                selfAttestable: s.self_attestable,
+                active: true,
+            },
         })
         .collect();
     let issuers: Vec<IIssuerRegistry::IssuerInit> = params
