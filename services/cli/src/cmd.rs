@@ -4,6 +4,7 @@ use crate::{
     deploy::{self, DeployConfig, Outcome},
     devnet::{self, DevnetArgs},
     fee::FeeCommand,
+    sbt::SbtCommand,
     target::TargetArgs,
     vesting::VestingCommand,
     wallet::WalletArgs,
@@ -33,6 +34,9 @@ pub enum Command {
     /// Pay protocol fees through the fee router.
     #[command(subcommand)]
     Fee(FeeCommand),
+    /// zkSBT data records: create, attest, mint, show, prove, burn.
+    #[command(subcommand)]
+    Sbt(Box<SbtCommand>),
 }
 
 /// Options of `masa deploy`.
@@ -60,6 +64,7 @@ impl Cli {
             Command::Devnet(args) => devnet::run(&args).await,
             Command::Vesting(command) => command.run().await,
             Command::Fee(command) => command.run().await,
+            Command::Sbt(command) => command.run().await,
         }
     }
 }

@@ -4,6 +4,7 @@ pub mod cmd;
 pub mod deploy;
 pub mod devnet;
 pub mod fee;
+pub mod sbt;
 pub mod target;
 pub mod vesting;
 pub mod wallet;

@@ -5,5 +5,6 @@ mod fee_cli;
 mod fees;
 mod governance;
 mod masa_token;
+mod sbt_cli;
 mod vesting;
 mod zksbt;

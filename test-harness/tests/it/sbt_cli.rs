@@ -1,0 +1,161 @@
+//! `masa sbt` (the library the binary runs) on a deployed suite on anvil: record, attest,
+//! mint, show, prove (anonymous, submitted), burn, and the refusals in between.
+
+use crate::deploy::{config, deployments};
+use alloy::{hex, primitives::U256};
+use clap::Parser;
+use masa_cli::{cmd::Cli, deploy::deploy};
+use masa_prover::{keys::Keys, paths, record::Record};
+use masa_test_harness::{AnvilChain, Chain};
+use std::path::{Path, PathBuf};
+
+fn root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
+}
+
+async fn masa(args: &[&str]) -> anyhow::Result<()> {
+    Cli::try_parse_from(std::iter::once("masa").chain(args.iter().copied()))?.run().await
+}
+
+#[tokio::test]
+async fn record_attest_mint_prove_burn_from_the_cli() {
+    let chain = AnvilChain::spawn().unwrap();
+    let dir = deployments();
+    deploy(&config(&chain.endpoint(), &dir), chain.accounts()[0].clone()).await.unwrap();
+    let tmp = tempfile::tempdir().unwrap();
+    let key = tmp.path().join("disclosure.key");
+    Keys::development(&root().join(paths::R1CS), paths::DEV_SEED).unwrap().save(&key).unwrap();
+    let hexkey = |i: usize| format!("0x{}", hex::encode(chain.accounts()[i].to_bytes()));
+    let (owner, issuer) = (hexkey(1), hexkey(9)); // account 9 is the devnet issuer (params/anvil.toml)
+    let owner_address = chain.accounts()[1].address().to_string();
+    let endpoint = chain.endpoint();
+    let deployments = dir.path().to_str().unwrap().to_owned();
+    let t = |args: &[&str]| -> Vec<String> {
+        let mut v: Vec<String> = args.iter().map(|s| (*s).to_owned()).collect();
+        v.extend(["--rpc-url".into(), endpoint.clone(), "--deployments".into(), deployments.clone()]);
+        v
+    };
+    let run = |args: Vec<String>| async move {
+        let refs: Vec<&str> = args.iter().map(String::as_str).collect();
+        masa(&refs).await
+    };
+    let path = |name: &str| tmp.path().join(name).to_str().unwrap().to_owned();
+
+    // a self-attested profile, then an attested credit score
+    run(t(&["sbt", "mint", "--schema", "1", "--values", "1600000000,10,20", "--private-key", &owner]))
+        .await
+        .unwrap();
+    masa(&[
+        "sbt",
+        "record",
+        "--schema",
+        "2",
+        "--values",
+        "742,1700000000,840",
+        "--out",
+        &path("r.json"),
+        "--private-key",
+        &owner,
+    ])
+    .await
+    .unwrap();
+    let record: Record = serde_json::from_str(&std::fs::read_to_string(path("r.json")).unwrap()).unwrap();
+    let commitment = format!("{:#x}", masa_prover::field::to_u256(record.commitment().unwrap()));
+    // an attested schema without the issuer's attestation is refused by the registry
+    let err =
+        run(t(&["sbt", "mint", "--record", &path("r.json"), "--private-key", &owner])).await.unwrap_err();
+    assert!(err.to_string().contains("ZkSBT__AttestationRequired"), "{err}");
+    run(t(&[
+        "sbt",
+        "attest",
+        "--owner",
+        &owner_address,
+        "--schema",
+        "2",
+        "--commitment",
+        &commitment,
+        "--out",
+        &path("a.json"),
+        "--private-key",
+        &issuer,
+    ]))
+    .await
+    .unwrap();
+    run(t(&[
+        "sbt",
+        "mint",
+        "--record",
+        &path("r.json"),
+        "--attestation",
+        &path("a.json"),
+        "--private-key",
+        &owner,
+    ]))
+    .await
+    .unwrap();
+    // the attestation cannot be used twice (its nonce is spent)
+    let err = run(t(&[
+        "sbt",
+        "mint",
+        "--record",
+        &path("r.json"),
+        "--attestation",
+        &path("a.json"),
+        "--private-key",
+        &owner,
+    ]))
+    .await
+    .unwrap_err();
+    assert!(err.to_string().contains("refused"), "{err}");
+
+    // an anonymous proof, consumed by the owner acting as its own consumer
+    let prove = |token: &str, op: &str, value: &str, purpose: &str| {
+        t(&[
+            "sbt",
+            "prove",
+            "--token",
+            token,
+            "--field",
+            "0",
+            "--op",
+            op,
+            "--value",
+            value,
+            "--consumer",
+            &owner_address,
+            "--purpose",
+            purpose,
+            "--anonymous",
+            "--submit",
+            "--key",
+            key.to_str().unwrap(),
+            "--circuit",
+            root().join("circuits/build").to_str().unwrap(),
+            "--out",
+            &path("d.json"),
+            "--private-key",
+            &owner,
+        ])
+    };
+    run(prove("2", ">=", "700", "credit-check")).await.unwrap();
+    let disclosure: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(path("d.json")).unwrap()).unwrap();
+    assert_eq!(disclosure["mode"], "0x1");
+    assert_eq!(disclosure["operandA"].as_str().unwrap().parse::<U256>().unwrap(), U256::from(700));
+    // the same scope again: the nullifier is spent
+    let err = run(prove("2", ">=", "700", "credit-check")).await.unwrap_err();
+    assert!(err.to_string().contains("nullifier"), "{err}");
+    // a false statement is refused before proving
+    let err = run(prove("2", ">=", "800", "other")).await.unwrap_err();
+    assert!(err.to_string().contains("statement is false"), "{err}");
+
+    // burn: the record is gone and cannot be proven
+    run(t(&["sbt", "burn", "--token", "2", "--private-key", &owner])).await.unwrap();
+    let err = run(prove("2", ">=", "700", "after-burn")).await.unwrap_err();
+    assert!(err.to_string().contains("does not exist"), "{err}");
+    // only the owner burns
+    let err = run(t(&["sbt", "burn", "--token", "1", "--private-key", &issuer])).await.unwrap_err();
+    assert!(err.to_string().contains("belongs to"), "{err}");
+    run(t(&["sbt", "show", "--json", "--private-key", &owner])).await.unwrap();
+    assert!(chain.timestamp().await.unwrap() > 0);
+}
