@@ -102,8 +102,9 @@ fmt: setup ## format Solidity and Rust sources
 devnet: contracts ## anvil + the deployed suite on http://127.0.0.1:8545 until Ctrl-C
 	$(CARGO) run --locked --quiet -p masa-cli --bin masa -- devnet
 
-bench: contracts ## gas of MASA, DAO and fee operations; revm-vs-anvil scenario time (release)
+bench: contracts circuits ## gas (MASA, DAO, fees, zkSBT); revm vs anvil; masa-prover vs snarkjs (release)
 	$(CARGO) bench --locked -p masa-test-harness --bench scenarios
+	$(CARGO) bench --locked -p masa-prover --bench prove
 
 clean: ## remove build outputs (contracts/out, cargo target)
 	rm -rf contracts/out contracts/cache contracts/external circuits/build

@@ -6,7 +6,7 @@
 
 use masa_test_harness::{
     AnvilChain, RevmChain,
-    scenarios::{fees, governance, masa_token},
+    scenarios::{fees, governance, masa_token, zksbt},
 };
 use std::time::{Duration, Instant};
 
@@ -74,6 +74,7 @@ async fn main() {
     println!("|---|---:|");
     println!("| payFee in MASA | {} |", fee.masa_path);
     println!("| payFee in USDC, swapped through Uniswap V2 | {} |", fee.swap_path);
+    zksbt_gas().await;
     println!();
     println!("lifecycle scenario, median of {runs} runs");
     println!("| backend | wall time |");
@@ -85,4 +86,39 @@ async fn main() {
         spawn.as_secs_f64() * 1e3
     );
     println!("| ratio anvil / revm | {:.1}x |", anvil.as_secs_f64() / revm.as_secs_f64());
+}
+
+/// zkSBT gas with real proofs, against the Groth16 floor of the precompiles.
+async fn zksbt_gas() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+    let keys = masa_prover::keys::Keys::development(
+        &root.join(masa_prover::paths::R1CS),
+        masa_prover::paths::DEV_SEED,
+    )
+    .expect("make circuits");
+    let mut prover =
+        masa_prover::Prover::from_keys(keys, &root.join(masa_prover::paths::WASM)).expect("prover");
+    let gas = zksbt::disclosure_lifecycle(&mut RevmChain::new(), &mut prover).await.expect("zkSBT on revm");
+    // 181,000 + 6,150 per public input (ecPairing with 4 pairs + 10 ecMul/ecAdd), plus the
+    // 21,000 transaction base and the calldata
+    let floor = 181_000 + 6_150 * 10;
+    println!();
+    println!("zkSBT gas (revm, real proofs; Groth16 precompile floor {floor} for 10 public inputs)");
+    println!("| operation | gas |");
+    println!("|---|---:|");
+    for (op, used) in [
+        ("mint, attested (2 EIP-712 signatures, tree insert, 209-byte ciphertext)", gas.mint_attested),
+        ("mint, self-attested (4th leaf)", gas.mint_self),
+        ("verifyDisclosure as a transaction (direct)", gas.verify_direct),
+        ("consumeDisclosure, direct", gas.consume_direct),
+        ("consumeDisclosure, anonymous", gas.consume_anonymous),
+        ("burn (leaf removal, record erased)", gas.burn),
+    ] {
+        println!("| {op} | {used} |");
+    }
+    println!(
+        "consumeDisclosure calldata: {} bytes; direct consume is {} gas above floor + 21,000 base",
+        gas.consume_calldata_bytes,
+        gas.consume_direct as i64 - floor as i64 - 21_000
+    );
 }
