@@ -21,7 +21,7 @@ use masa_bindings::{
     eip712::{Attestation, Consent, zksbt_domain},
 };
 use masa_prover::{
-    Prover,
+    DisclosureProof, Prover,
     encryption::{OwnerKeys, seal},
     field::{to_fr, to_u256},
     keys::read_r1cs,
@@ -411,21 +411,7 @@ impl SbtCommand {
                     Prover::load(&key, &circuit.join("disclosure_js/disclosure.wasm"), Some(r1cs_hash))
                         .context("loading the prover (run `make keys` for the development key)")?;
                 let (proof, timings) = prover.prove(&record, &statement, membership.as_ref())?;
-                let inputs = proof.inputs_calldata();
-                let d = IZkSBT::Disclosure {
-                    mode: inputs[0],
-                    root: inputs[1],
-                    schemaId: inputs[2],
-                    fieldIndex: inputs[3],
-                    operator: inputs[4],
-                    operandA: inputs[5],
-                    operandB: inputs[6],
-                    purpose,
-                    nullifier: inputs[8],
-                    recipient,
-                    message,
-                    proof: proof.proof_calldata(),
-                };
+                let d = disclosure(&proof, purpose, recipient, message);
                 eprintln!(
                     "proved in {:.1?} (witness {:.1?})",
                     timings.witness + timings.prove,
@@ -568,6 +554,31 @@ async fn mint<P: Provider>(
         .find_map(|log| log.log_decode::<ZkSBT::RecordMinted>().ok())
         .context("the mint emitted no RecordMinted event")?;
     Ok(minted.inner.data.tokenId)
+}
+
+/// The `consumeDisclosure` argument made of `proof` (its public inputs in circuit order) and the
+/// context the registry derives the scope and message hash from.
+pub fn disclosure(
+    proof: &DisclosureProof,
+    purpose: B256,
+    recipient: Address,
+    message: B256,
+) -> IZkSBT::Disclosure {
+    let inputs = proof.inputs_calldata();
+    IZkSBT::Disclosure {
+        mode: inputs[0],
+        root: inputs[1],
+        schemaId: inputs[2],
+        fieldIndex: inputs[3],
+        operator: inputs[4],
+        operandA: inputs[5],
+        operandB: inputs[6],
+        purpose,
+        nullifier: inputs[8],
+        recipient,
+        message,
+        proof: proof.proof_calldata(),
+    }
 }
 
 /// A disclosure as JSON, in the field names of `IZkSBT.Disclosure`.

@@ -15,8 +15,9 @@ use masa_bindings::{
     eip712::{Attestation, Consent, zksbt_domain},
     link::linked_bytecode,
 };
+use masa_cli::sbt::disclosure;
 use masa_prover::{
-    DisclosureProof, Prover,
+    Prover,
     encryption::{OwnerKeys, seal},
     field::{to_fr, to_u256},
     merkle::LeanImt,
@@ -182,30 +183,6 @@ async fn mint<C: Chain>(
         chain.ensure_eq("root after insert", to_u256(tree.root()), inserted.root)?;
     }
     Ok((minted.tokenId, outcome.gas_used))
-}
-
-/// The calldata of a disclosure made from `proof`.
-fn disclosure(
-    proof: &DisclosureProof,
-    purpose: B256,
-    recipient: Address,
-    message: B256,
-) -> IZkSBT::Disclosure {
-    let inputs = proof.inputs_calldata();
-    IZkSBT::Disclosure {
-        mode: inputs[0],
-        root: inputs[1],
-        schemaId: inputs[2],
-        fieldIndex: inputs[3],
-        operator: inputs[4],
-        operandA: inputs[5],
-        operandB: inputs[6],
-        purpose,
-        nullifier: inputs[8],
-        recipient,
-        message,
-        proof: proof.proof_calldata(),
-    }
 }
 
 /// Proves "credit score (field 0) >= 700" for `consumer`'s `purpose`, bound to `recipient` and
