@@ -22,7 +22,7 @@ use masa_bindings::{
 };
 use masa_prover::{
     DisclosureProof, Prover,
-    encryption::{OwnerKeys, seal},
+    encryption::{OwnerKeys, PublicKey, open, seal, share},
     field::{to_fr, to_u256},
     keys::read_r1cs,
     merkle::LeanImt,
@@ -162,6 +162,45 @@ pub enum SbtCommand {
         #[command(flatten)]
         target: TargetArgs,
         /// The owner's wallet.
+        #[command(flatten)]
+        wallet: WalletArgs,
+    },
+    /// Print the wallet's record-encryption public key (X25519, hex), for owners to share to.
+    Keys {
+        /// The wallet.
+        #[command(flatten)]
+        wallet: WalletArgs,
+    },
+    /// Share one of the wallet's records with a data consumer: re-encrypt it to their key.
+    Share {
+        /// The token.
+        #[arg(long)]
+        token: U256,
+        /// The consumer's X25519 public key (from `masa sbt keys`), hex.
+        #[arg(long)]
+        to: String,
+        /// Where to write the sealed record.
+        #[arg(long)]
+        out: PathBuf,
+        /// The chain and deployment.
+        #[command(flatten)]
+        target: TargetArgs,
+        /// The owner's wallet.
+        #[command(flatten)]
+        wallet: WalletArgs,
+    },
+    /// As a consumer, open a shared record and check it against the token's on-chain commitment.
+    Open {
+        /// The token it was shared from.
+        #[arg(long)]
+        token: U256,
+        /// The sealed record from `masa sbt share`.
+        #[arg(long)]
+        file: PathBuf,
+        /// The chain and deployment.
+        #[command(flatten)]
+        target: TargetArgs,
+        /// The consumer's wallet.
         #[command(flatten)]
         wallet: WalletArgs,
     },
@@ -436,6 +475,46 @@ impl SbtCommand {
                     let receipt = sbt.consumeDisclosure(d).send().await?.get_receipt().await?;
                     println!("consumed in {}", receipt.transaction_hash);
                 }
+            }
+            Self::Keys { wallet } => {
+                let keys = owner_keys(&wallet.signer()?);
+                println!("{}", alloy::hex::encode(keys.public_key().as_bytes()));
+            }
+            Self::Share { token, to, out, target, wallet } => {
+                let signer = wallet.signer()?;
+                let keys = owner_keys(&signer);
+                let to: [u8; 32] = alloy::hex::decode(to.trim())
+                    .ok()
+                    .and_then(|b| b.try_into().ok())
+                    .context("--to is not a 32-byte hex X25519 public key")?;
+                let (registry, _) = connect(&target, &signer).await?;
+                let rec = ZkSBT::new(registry.sbt, &registry.provider)
+                    .record(token)
+                    .call()
+                    .await
+                    .with_context(|| format!("zkSBT {token} does not exist"))?;
+                let sealed = share(&keys, &rec.ciphertext, &PublicKey::from(to))?;
+                fs::write(&out, &sealed).with_context(|| format!("cannot write {}", out.display()))?;
+                println!("zkSBT {token} sealed to {} -> {}", alloy::hex::encode(to), out.display());
+            }
+            Self::Open { token, file, target, wallet } => {
+                let signer = wallet.signer()?;
+                let keys = owner_keys(&signer);
+                let sealed = fs::read(&file).with_context(|| format!("cannot read {}", file.display()))?;
+                let shared = open(&keys.encryption, &sealed)?;
+                let (registry, _) = connect(&target, &signer).await?;
+                let rec = ZkSBT::new(registry.sbt, &registry.provider)
+                    .record(token)
+                    .call()
+                    .await
+                    .with_context(|| format!("zkSBT {token} does not exist (burned?)"))?;
+                if shared.commitment()? != rec.commitment {
+                    bail!("the shared record does not match zkSBT {token}'s commitment: do not trust it");
+                }
+                println!(
+                    "zkSBT {token} schema {} values {:?} (matches the on-chain commitment)",
+                    shared.schema_id, shared.values
+                );
             }
             Self::Burn { token, target, wallet } => {
                 let signer = wallet.signer()?;

@@ -15,7 +15,7 @@ use crate::{
 };
 use alloy::primitives::U256;
 use ark_bn254::Fr;
-use crypto_box::{PublicKey, SecretKey};
+pub use crypto_box::{PublicKey, SecretKey};
 use hkdf::Hkdf;
 use rand_core::OsRng;
 use sha2::Sha256;

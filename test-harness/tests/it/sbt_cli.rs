@@ -149,6 +149,41 @@ async fn record_attest_mint_prove_burn_from_the_cli() {
     let err = run(prove("2", ">=", "800", "other")).await.unwrap_err();
     assert!(err.to_string().contains("statement is false"), "{err}");
 
+    // sharing: re-encrypted to a consumer's key, opened and checked against the chain
+    let consumer = hexkey(3);
+    let consumer_key =
+        masa_prover::encryption::OwnerKeys::derive(&chain.accounts()[3].to_bytes().0).public_key();
+    let to = hex::encode(consumer_key.as_bytes());
+    run(t(&[
+        "sbt",
+        "share",
+        "--token",
+        "2",
+        "--to",
+        &to,
+        "--out",
+        &path("shared.bin"),
+        "--private-key",
+        &owner,
+    ]))
+    .await
+    .unwrap();
+    run(t(&["sbt", "open", "--token", "2", "--file", &path("shared.bin"), "--private-key", &consumer]))
+        .await
+        .unwrap();
+    // not sealed to the issuer: refused
+    let err =
+        run(t(&["sbt", "open", "--token", "2", "--file", &path("shared.bin"), "--private-key", &issuer]))
+            .await
+            .unwrap_err();
+    assert!(err.to_string().contains("cannot decrypt"), "{err}");
+    // shared as token 2 but checked against token 1's commitment: refused
+    let err =
+        run(t(&["sbt", "open", "--token", "1", "--file", &path("shared.bin"), "--private-key", &consumer]))
+            .await
+            .unwrap_err();
+    assert!(err.to_string().contains("does not match"), "{err}");
+
     // burn: the record is gone and cannot be proven
     run(t(&["sbt", "burn", "--token", "2", "--private-key", &owner])).await.unwrap();
     let err = run(prove("2", ">=", "700", "after-burn")).await.unwrap_err();
