@@ -1,0 +1,81 @@
+//! Which events the indexer understands: every event of every contract the bindings were
+//! generated from, read from the same Foundry artifacts (so a changed event is picked up by
+//! rebuilding, never re-declared), decoded dynamically into JSON.
+
+use alloy::{
+    dyn_abi::{DynSolValue, EventExt},
+    json_abi::{Event, JsonAbi},
+    primitives::{B256, LogData},
+};
+use masa_bindings::contracts::ARTIFACTS;
+use serde::Deserialize;
+use std::collections::HashMap;
+
+#[derive(Deserialize)]
+struct Artifact {
+    abi: JsonAbi,
+}
+
+/// Events by topic 0, per contract name.
+#[derive(Debug, Default)]
+pub struct Catalog {
+    events: HashMap<String, HashMap<B256, Event>>,
+}
+
+/// A decoded event.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Decoded {
+    /// The event name.
+    pub name: String,
+    /// Its arguments by name, as JSON (numbers as decimal strings, bytes as hex).
+    pub args: serde_json::Value,
+}
+
+impl Catalog {
+    /// The catalog of every bound contract.
+    pub fn from_bindings() -> Self {
+        let mut events = HashMap::new();
+        for artifact in ARTIFACTS {
+            let parsed: Artifact = serde_json::from_str(artifact.json)
+                .expect("the bindings' artifacts parse (checked by their build)");
+            let by_topic = parsed.abi.events().map(|e| (e.selector(), e.clone())).collect();
+            events.insert(artifact.name.to_owned(), by_topic);
+        }
+        Self { events }
+    }
+
+    /// Decodes a log of `contract`; `None` if the contract or the event is not in the catalog
+    /// or the log does not match the event's shape.
+    pub fn decode(&self, contract: &str, log: &LogData) -> Option<Decoded> {
+        let topic0 = log.topics().first()?;
+        let event = self.events.get(contract)?.get(topic0)?;
+        let decoded = event.decode_log(log).ok()?;
+        let (mut indexed, mut body) = (decoded.indexed.into_iter(), decoded.body.into_iter());
+        let mut args = serde_json::Map::new();
+        for (i, input) in event.inputs.iter().enumerate() {
+            let value = if input.indexed { indexed.next() } else { body.next() }?;
+            let name = if input.name.is_empty() { format!("arg{i}") } else { input.name.clone() };
+            args.insert(name, json(&value));
+        }
+        Some(Decoded { name: event.name.clone(), args: serde_json::Value::Object(args) })
+    }
+}
+
+/// A decoded ABI value as JSON: integers as decimal strings (no precision loss), bytes and
+/// hashes as 0x-hex, addresses checksummed.
+fn json(value: &DynSolValue) -> serde_json::Value {
+    use serde_json::Value;
+    match value {
+        DynSolValue::Bool(b) => Value::Bool(*b),
+        DynSolValue::Int(i, _) => Value::String(i.to_string()),
+        DynSolValue::Uint(u, _) => Value::String(u.to_string()),
+        DynSolValue::FixedBytes(w, size) => Value::String(format!("0x{}", alloy::hex::encode(&w[..*size]))),
+        DynSolValue::Address(a) => Value::String(a.to_checksum(None)),
+        DynSolValue::Function(f) => Value::String(f.to_string()),
+        DynSolValue::Bytes(b) => Value::String(format!("0x{}", alloy::hex::encode(b))),
+        DynSolValue::String(s) => Value::String(s.clone()),
+        DynSolValue::Array(v) | DynSolValue::FixedArray(v) | DynSolValue::Tuple(v) => {
+            Value::Array(v.iter().map(json).collect())
+        }
+    }
+}
