@@ -1,7 +1,9 @@
-//! The `masa-prover` command line: setup, key import, verifier export, prove, verify.
+//! The `masa-prover` command line: setup, key import, verifier export, prove, verify, and the
+//! circuit inputs or Merkle proof of a claim.
 
+pub use crate::calldata::{ProofFile, TimingsMs, verify_calldata};
 use crate::{
-    DisclosureProof, Prover, ProverError, Timings,
+    Prover, ProverError,
     field::to_fr,
     keys::{Keys, read_r1cs},
     merkle::{LeanImt, MerkleProof},
@@ -13,9 +15,7 @@ use crate::{
 };
 use alloy::primitives::U256;
 use anyhow::{Context, Result, bail};
-use ark_bn254::{Bn254, Fr};
-use ark_groth16::{Groth16, Proof, prepare_verifying_key};
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 use std::{fs, path::PathBuf, time::Instant};
 
 /// `masa-prover`: zkSBT disclosure proofs in Rust (Groth16, BN254).
@@ -68,8 +68,12 @@ pub enum Command {
         #[arg(long)]
         statement: PathBuf,
         /// Anonymous mode: the registry tree's leaves in order (JSON array; 0 for removed).
-        #[arg(long)]
+        #[arg(long, conflicts_with = "merkle")]
         tree: Option<PathBuf>,
+        /// Anonymous mode: the record's membership proof (JSON: root, index, depth,
+        /// pathIndices, pathElements), instead of the whole tree.
+        #[arg(long)]
+        merkle: Option<PathBuf>,
         /// The witness code.
         #[arg(long, default_value = paths::WASM)]
         wasm: PathBuf,
@@ -89,60 +93,20 @@ pub enum Command {
         #[arg(long)]
         tree: Option<PathBuf>,
     },
+    /// Print the membership proof of one leaf of the registry's tree (JSON for `prove --merkle`).
+    Merkle {
+        /// The tree's leaves in order (JSON array; 0 for removed).
+        #[arg(long)]
+        tree: PathBuf,
+        /// The leaf's index.
+        #[arg(long)]
+        index: usize,
+    },
     /// Verify a proof file against the key.
     Verify {
         /// A proof written by `prove`.
         proof: PathBuf,
     },
-}
-
-/// A proof file: calldata for `verifyProof(uint256[8], uint256[10])`, and how long it took.
-#[derive(Debug, Clone, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct ProofFile {
-    /// A, B, C in EIP-197 order.
-    pub proof: [U256; 8],
-    /// The 10 public inputs.
-    pub public_inputs: [U256; 10],
-    /// Stage timings of the run that made it, in milliseconds.
-    #[serde(default)]
-    pub timings_ms: TimingsMs,
-}
-
-/// [`Timings`] in milliseconds, for JSON.
-#[derive(Debug, Clone, Copy, Default, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct TimingsMs {
-    /// Compiling or loading the witness code.
-    pub witness_code: f64,
-    /// Loading the proving key.
-    pub key_load: f64,
-    /// Witness generation and constraint check.
-    pub witness: f64,
-    /// Groth16 proving.
-    pub prove: f64,
-}
-
-impl From<Timings> for TimingsMs {
-    fn from(t: Timings) -> Self {
-        let ms = |d: std::time::Duration| d.as_secs_f64() * 1e3;
-        Self {
-            witness_code: ms(t.witness_code),
-            key_load: ms(t.key_load),
-            witness: ms(t.witness),
-            prove: ms(t.prove),
-        }
-    }
-}
-
-impl From<(&DisclosureProof, Timings)> for ProofFile {
-    fn from((proof, timings): (&DisclosureProof, Timings)) -> Self {
-        Self {
-            proof: proof.proof_calldata(),
-            public_inputs: proof.inputs_calldata(),
-            timings_ms: timings.into(),
-        }
-    }
 }
 
 fn read_json<T: for<'de> Deserialize<'de>>(path: &PathBuf, what: &str) -> Result<T> {
@@ -152,6 +116,27 @@ fn read_json<T: for<'de> Deserialize<'de>>(path: &PathBuf, what: &str) -> Result
 }
 
 impl Cli {
+    /// Parses the command line. `--help` and `--version` print and exit 0; a usage error is
+    /// one `error:` line on stderr and exit code 1, like every other bad input.
+    pub fn parse_or_exit() -> Self {
+        use clap::{Parser, error::ErrorKind};
+        match Self::try_parse() {
+            Ok(cli) => cli,
+            Err(err) if !err.use_stderr() => err.exit(),
+            Err(err) => {
+                let text = err.render().to_string();
+                let line = match err.kind() {
+                    ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand => {
+                        "error: a subcommand is required (see --help)"
+                    }
+                    _ => text.lines().find(|l| l.starts_with("error:")).unwrap_or("error: invalid arguments"),
+                };
+                eprintln!("{line}");
+                std::process::exit(1)
+            }
+        }
+    }
+
     /// Runs the command.
     pub fn run(self) -> Result<()> {
         match self.command {
@@ -187,12 +172,18 @@ impl Cli {
                 }
             }
             Command::Inputs { record, statement, tree } => {
-                let (record, statement, membership) = read_claim(&record, &statement, tree.as_ref())?;
+                let (record, statement, membership) = read_claim(&record, &statement, tree.as_ref(), true)?;
                 let inputs = circuit_inputs(&record, &statement, membership.as_ref())?;
                 println!("{}", serde_json::to_string_pretty(&inputs.to_json())?);
             }
-            Command::Prove { record, statement, tree, wasm, out } => {
-                let (record, statement, membership) = read_claim(&record, &statement, tree.as_ref())?;
+            Command::Prove { record, statement, tree, merkle, wasm, out } => {
+                let (record, statement, membership) = match merkle {
+                    Some(merkle) => {
+                        let (record, statement, _) = read_claim(&record, &statement, None, false)?;
+                        (record, statement, Some(read_json::<MerkleProof>(&merkle, "Merkle proof")?))
+                    }
+                    None => read_claim(&record, &statement, tree.as_ref(), true)?,
+                };
                 let (r1cs_hash, _) = read_r1cs(&self.r1cs)?;
                 let mut prover = Prover::load(&self.key, &wasm, Some(r1cs_hash))?;
                 let (proof, mut timings) = prover.prove(&record, &statement, membership.as_ref())?;
@@ -215,6 +206,10 @@ impl Cli {
                     timings.prove
                 );
             }
+            Command::Merkle { tree, index } => {
+                let proof = read_tree(&tree)?.proof(index).map_err(|e| ProverError::Input(e.to_string()))?;
+                println!("{}", serde_json::to_string_pretty(&proof)?);
+            }
             Command::Verify { proof } => {
                 let file: ProofFile = read_json(&proof, "proof")?;
                 let keys = Keys::load(&self.key, None)?;
@@ -229,66 +224,36 @@ impl Cli {
     }
 }
 
+/// Rebuilds the tree from its leaves (a JSON array of `uint256`).
+fn read_tree(path: &PathBuf) -> Result<LeanImt> {
+    let leaves: Vec<U256> = read_json(path, "tree")?;
+    let mut imt = LeanImt::new();
+    for (i, leaf) in leaves.into_iter().enumerate() {
+        imt.insert(to_fr("leaf", leaf).with_context(|| format!("tree leaf {i}"))?);
+    }
+    Ok(imt)
+}
+
 /// Reads a record, a statement and (anonymous mode) the tree, and finds the record's
-/// membership proof.
+/// membership proof; `need_tree`: an anonymous statement without a tree is an error.
 fn read_claim(
     record: &PathBuf,
     statement: &PathBuf,
     tree: Option<&PathBuf>,
+    need_tree: bool,
 ) -> Result<(Record, Statement, Option<MerkleProof>)> {
     let record: Record = read_json(record, "record")?;
     let statement: Statement = read_json(statement, "statement")?;
     let membership = match (&statement.mode, tree) {
         (Mode::Anonymous, Some(tree)) => {
-            let leaves: Vec<U256> = read_json(tree, "tree")?;
-            let mut imt = LeanImt::new();
-            for (i, leaf) in leaves.into_iter().enumerate() {
-                imt.insert(to_fr("leaf", leaf).with_context(|| format!("tree leaf {i}"))?);
-            }
+            let imt = read_tree(tree)?;
             let index = imt
                 .index_of(record.commitment()?)
                 .ok_or_else(|| ProverError::Input("the record's commitment is not in the tree".into()))?;
             Some(imt.proof(index).map_err(|e| ProverError::Input(e.to_string()))?)
         }
-        (Mode::Anonymous, None) => bail!("an anonymous proof needs --tree"),
-        (Mode::Direct, _) => None,
+        (Mode::Anonymous, None) if need_tree => bail!("an anonymous proof needs --tree or --merkle"),
+        (Mode::Anonymous, None) | (Mode::Direct, _) => None,
     };
     Ok((record, statement, membership))
-}
-
-/// Verifies calldata-shaped proof and inputs against `keys`.
-pub fn verify_calldata(keys: &Keys, file: &ProofFile) -> Result<bool> {
-    let proof = proof_from_calldata(&file.proof)?;
-    let inputs: Vec<Fr> =
-        file.public_inputs.iter().map(|&v| to_fr("public input", v)).collect::<Result<_, _>>()?;
-    let pvk = prepare_verifying_key(&keys.pk.vk);
-    Ok(Groth16::<Bn254>::verify_proof(&pvk, &proof, &inputs).unwrap_or(false))
-}
-
-/// Parses `[A.x, A.y, B.x1, B.x0, B.y1, B.y0, C.x, C.y]` back into a proof (points checked).
-pub fn proof_from_calldata(words: &[U256; 8]) -> Result<Proof<Bn254>> {
-    use ark_bn254::{Fq, Fq2, G1Affine, G2Affine};
-    use ark_ff::PrimeField;
-    let fq = |w: U256| -> Result<Fq> {
-        let f = Fq::from_be_bytes_mod_order(&w.to_be_bytes::<32>());
-        if crate::field::to_u256_fq(f) != w {
-            bail!("proof coordinate {w} is not a base field element");
-        }
-        Ok(f)
-    };
-    let g1 = |x, y| -> Result<G1Affine> {
-        let p = G1Affine::new_unchecked(fq(x)?, fq(y)?);
-        if !p.is_on_curve() || !p.is_in_correct_subgroup_assuming_on_curve() {
-            bail!("proof point is not on the curve");
-        }
-        Ok(p)
-    };
-    let b = G2Affine::new_unchecked(
-        Fq2::new(fq(words[3])?, fq(words[2])?),
-        Fq2::new(fq(words[5])?, fq(words[4])?),
-    );
-    if !b.is_on_curve() || !b.is_in_correct_subgroup_assuming_on_curve() {
-        bail!("proof point B is not on the curve");
-    }
-    Ok(Proof { a: g1(words[0], words[1])?, b, c: g1(words[6], words[7])? })
 }

@@ -5,9 +5,11 @@
 //! - [`poseidon`], [`merkle`]: the circuit's hashes and the registry's tree, off-chain;
 //! - [`keys`]: development setup, snarkjs `.zkey` import, one fast key format;
 //! - [`witness`], [`prover`]: witness code compiled once and cached, proofs, local verification;
+//! - [`calldata`]: proofs as `uint256[8]` / `uint256[10]` and the JSON proof file;
 //! - [`verifier`]: the generated Solidity verifier and its staleness check;
 //! - [`encryption`]: records sealed to their owner and re-encrypted to consumers.
 
+pub mod calldata;
 pub mod cli;
 pub mod encryption;
 pub mod field;

@@ -1,6 +1,5 @@
 //! `masa-prover`: see `masa_prover::cli`.
 
-use clap::Parser;
 use masa_prover::cli::Cli;
 use std::process::ExitCode;
 
@@ -9,10 +8,12 @@ fn main() -> ExitCode {
         .with_env_filter(tracing_subscriber::EnvFilter::from_default_env())
         .with_writer(std::io::stderr)
         .init();
-    match Cli::parse().run() {
+    match Cli::parse_or_exit().run() {
         Ok(()) => ExitCode::SUCCESS,
         Err(err) => {
-            eprintln!("error: {err:#}");
+            // one line, whatever the error chain holds
+            let message = format!("{err:#}").replace('\n', " ");
+            eprintln!("error: {message}");
             ExitCode::FAILURE
         }
     }

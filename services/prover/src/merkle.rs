@@ -9,9 +9,14 @@
 //! number as its private `merkleDepth`. (zk-kit's Rust crate follows a different hash
 //! interface and version line; this is ~100 lines over the Poseidon we already use.)
 
-use crate::poseidon::hash2;
+use crate::{
+    field::{to_fr, to_u256},
+    poseidon::hash2,
+};
+use alloy::primitives::U256;
 use ark_bn254::Fr;
 use ark_ff::Zero;
+use serde::{Deserialize, Serialize};
 
 /// Maximum depth the circuit accepts (`Disclosure(.., 20, ..)`): up to 2^20 leaves.
 pub const MAX_DEPTH: usize = 20;
@@ -23,8 +28,11 @@ pub struct LeanImt {
     levels: Vec<Vec<Fr>>,
 }
 
-/// A membership proof in the circuit's shape.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// A membership proof in the circuit's shape. As JSON (`masa-prover prove --merkle`):
+/// `{"root", "index", "depth", "pathIndices": [0|1, ...], "pathElements": ["0x..", ...]}`, the
+/// two lists at most [`MAX_DEPTH`] long (shorter ones are padded with zeros).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(try_from = "MerkleProofJson", into = "MerkleProofJson")]
 pub struct MerkleProof {
     /// The root proven against.
     pub root: Fr,
@@ -172,6 +180,56 @@ impl LeanImt {
     }
 }
 
+/// [`MerkleProof`] as JSON numbers.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+struct MerkleProofJson {
+    root: U256,
+    index: usize,
+    depth: usize,
+    path_indices: Vec<u8>,
+    path_elements: Vec<U256>,
+}
+
+impl From<MerkleProof> for MerkleProofJson {
+    fn from(p: MerkleProof) -> Self {
+        Self {
+            root: to_u256(p.root),
+            index: p.index,
+            depth: p.depth,
+            path_indices: p.path_indices.iter().map(|&b| u8::from(b)).collect(),
+            path_elements: p.path_elements.iter().copied().map(to_u256).collect(),
+        }
+    }
+}
+
+impl TryFrom<MerkleProofJson> for MerkleProof {
+    type Error = String;
+
+    fn try_from(j: MerkleProofJson) -> Result<Self, String> {
+        if j.depth > MAX_DEPTH || j.path_indices.len() > MAX_DEPTH || j.path_elements.len() > MAX_DEPTH {
+            return Err(format!("a Merkle proof has at most {MAX_DEPTH} levels"));
+        }
+        if j.path_indices.len() < j.depth || j.path_elements.len() < j.depth {
+            return Err(format!("depth {} but fewer path entries", j.depth));
+        }
+        let mut path_indices = [false; MAX_DEPTH];
+        for (out, &bit) in path_indices.iter_mut().zip(&j.path_indices) {
+            *out = match bit {
+                0 => false,
+                1 => true,
+                _ => return Err(format!("path index {bit} is not 0 or 1")),
+            };
+        }
+        let mut path_elements = [Fr::zero(); MAX_DEPTH];
+        for (out, &word) in path_elements.iter_mut().zip(&j.path_elements) {
+            *out = to_fr("pathElements", word).map_err(|e| e.to_string())?;
+        }
+        let root = to_fr("root", j.root).map_err(|e| e.to_string())?;
+        Ok(Self { root, index: j.index, depth: j.depth, path_indices, path_elements })
+    }
+}
+
 impl MerkleProof {
     /// The root this proof computes from `leaf` (what the circuit computes).
     pub fn compute_root(&self, leaf: Fr) -> Fr {
@@ -225,6 +283,41 @@ mod tests {
             }
         }
         assert!(matches!(tree.proof(37), Err(TreeError::NoSuchLeaf { .. })));
+    }
+
+    #[test]
+    fn proofs_roundtrip_through_json() {
+        let mut tree = LeanImt::new();
+        for n in 1..=5 {
+            tree.insert(fr(n));
+        }
+        let proof = tree.proof(4).unwrap();
+        let json = serde_json::to_string(&proof).unwrap();
+        assert_eq!(serde_json::from_str::<MerkleProof>(&json).unwrap(), proof);
+        let short = r#"{"root":"0x5","index":0,"depth":1,"pathIndices":[1],"pathElements":["0x2"]}"#;
+        let parsed: MerkleProof = serde_json::from_str(short).unwrap();
+        assert_eq!((parsed.depth, parsed.path_indices[0], parsed.path_elements[0]), (1, true, fr(2)));
+        let bad_bit = r#"{"root":"0x5","index":0,"depth":1,"pathIndices":[2],"pathElements":["0x2"]}"#;
+        assert!(serde_json::from_str::<MerkleProof>(bad_bit).is_err());
+        let too_deep = r#"{"root":"0x5","index":0,"depth":21,"pathIndices":[],"pathElements":[]}"#;
+        assert!(serde_json::from_str::<MerkleProof>(too_deep).is_err());
+    }
+
+    /// Against the on-chain library's rule for `_update/_remove`: one sibling per level where
+    /// the node is a right child or has a right neighbour, bottom up.
+    #[test]
+    fn siblings_are_what_the_contract_consumes() {
+        let mut tree = LeanImt::new();
+        for n in 1..=6 {
+            tree.insert(fr(n));
+        }
+        // leaf 4 (value 5): level 0 sibling 6; level 1: node (5,6) is index 2, the last, no
+        // right neighbour: skipped; level 2: right child of the (1..4) subtree
+        let left = hash2(hash2(fr(1), fr(2)), hash2(fr(3), fr(4)));
+        assert_eq!(tree.siblings(4).unwrap(), vec![(false, fr(6)), (true, left)]);
+        let p = tree.proof(4).unwrap();
+        assert_eq!(p.depth, 2);
+        assert_eq!(tree.root(), hash2(left, hash2(fr(5), fr(6))));
     }
 
     #[test]

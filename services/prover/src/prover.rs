@@ -51,12 +51,12 @@ pub struct DisclosureProof {
 impl DisclosureProof {
     /// The proof as the generated Solidity verifier takes it: A, B, C in EIP-197 encoding.
     pub fn proof_calldata(&self) -> [U256; 8] {
-        taceo_groth16_sol::prepare_uncompressed_proof(&self.proof)
+        crate::calldata::proof_words(&self.proof)
     }
 
     /// The public inputs as `uint256[10]`.
     pub fn inputs_calldata(&self) -> [U256; PUBLIC_INPUTS] {
-        self.public_inputs.map(to_u256)
+        crate::calldata::input_words(&self.public_inputs)
     }
 
     /// The nullifier (public input 8).
@@ -89,12 +89,14 @@ impl Prover {
         r1cs_sha256: Option<[u8; 32]>,
     ) -> Result<Self, ProverError> {
         let start = Instant::now();
-        let witnesser = Witnesser::load(wasm_path)?;
+        let witnesser = tracing::info_span!("witness_code").in_scope(|| Witnesser::load(wasm_path))?;
         let witness_code = start.elapsed();
+        tracing::debug!(?witness_code, source = ?witnesser.source, "witness code ready");
         let start = Instant::now();
-        let keys = Keys::load(key_path, r1cs_sha256)?;
+        let keys = tracing::info_span!("key_load").in_scope(|| Keys::load(key_path, r1cs_sha256))?;
         let pvk = prepare_verifying_key(&keys.pk.vk);
         let key_load = start.elapsed();
+        tracing::debug!(?key_load, origin = ?keys.origin, "proving key loaded");
         Ok(Self {
             keys,
             pvk,
@@ -132,6 +134,7 @@ impl Prover {
         membership: Option<&MerkleProof>,
     ) -> Result<(DisclosureProof, Timings), ProverError> {
         let start = Instant::now();
+        let span = tracing::info_span!("witness").entered();
         let CircuitInputs { named: inputs, public } = circuit_inputs(record, statement, membership)?;
         let assignment = self.witnesser.witness(inputs)?;
         let m = &self.keys.matrices;
@@ -149,8 +152,11 @@ impl Prover {
         }
         check_satisfied(m, &assignment)?;
         let witness_time = start.elapsed();
+        drop(span);
+        tracing::debug!(witness = ?witness_time, "witness computed and checked");
 
         let start = Instant::now();
+        let _span = tracing::info_span!("prove").entered();
         let (r, s) = (Fr::rand(&mut OsRng), Fr::rand(&mut OsRng));
         let proof = Groth16::<Bn254, CircomReduction>::create_proof_with_reduction_and_matrices(
             &self.keys.pk,
@@ -163,6 +169,7 @@ impl Prover {
         )
         .map_err(|e| ProverError::Prove(e.to_string()))?;
         let prove_time = start.elapsed();
+        tracing::debug!(prove = ?prove_time, "Groth16 proof");
         Ok((
             DisclosureProof { proof, public_inputs: public },
             Timings { witness: witness_time, prove: prove_time, ..Timings::default() },

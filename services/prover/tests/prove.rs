@@ -5,7 +5,7 @@ use alloy::primitives::U256;
 use ark_bn254::Fr;
 use masa_prover::{
     DisclosureProof, Prover, ProverError,
-    cli::{ProofFile, verify_calldata},
+    calldata::{ProofFile, verify_calldata},
     field::to_u256,
     keys::{KeyOrigin, Keys, read_r1cs},
     merkle::LeanImt,
