@@ -8,7 +8,8 @@ import {Ownable2Step} from "@openzeppelin/contracts/access/Ownable2Step.sol";
 /// @title IssuerRegistry
 /// @notice Record schemas and the issuers allowed to attest them. See {IIssuerRegistry}.
 /// @dev Owned by the DAO timelock ({Ownable2Step}, no renounce). The initial schemas and issuers
-/// are registered in the constructor, so no deployer key ever holds the registry.
+/// are registered in the constructor, so no deployer key ever holds the registry. An issuer may
+/// attest a list of schemas ({setIssuerSchema}) or every registered schema ({setIssuerAnySchema}).
 contract IssuerRegistry is IIssuerRegistry, Ownable2Step {
     /// @dev The BN254 scalar field: schema ids are public inputs of the disclosure circuit.
     uint256 private constant SNARK_SCALAR_FIELD =
@@ -23,6 +24,10 @@ contract IssuerRegistry is IIssuerRegistry, Ownable2Step {
     mapping(uint256 schemaId => bool) private _schemaExists;
     mapping(address issuer => IssuerInfo) private _issuers;
     mapping(address issuer => mapping(uint256 schemaId => bool)) private _mayAttest;
+    mapping(address issuer => bool) private _mayAttestAny;
+
+    /// @notice Emitted when an issuer is allowed or disallowed to attest every registered schema.
+    event IssuerAnySchemaSet(address indexed issuer, bool allowed);
 
     /// @param owner_ The DAO timelock.
     /// @param schemas Schemas to register.
@@ -55,6 +60,16 @@ contract IssuerRegistry is IIssuerRegistry, Ownable2Step {
         _setIssuerSchema(issuer, schemaId, allowed);
     }
 
+    /// @notice Allows or disallows `issuer` to attest records of every registered schema, present
+    /// and future (owner only). Per-schema permissions set by {setIssuerSchema} are kept.
+    /// @param issuer The issuer.
+    /// @param allowed Whether it may attest any registered schema.
+    function setIssuerAnySchema(address issuer, bool allowed) external onlyOwner {
+        if (issuer == address(0)) revert IssuerRegistry__ZeroIssuer();
+        _mayAttestAny[issuer] = allowed;
+        emit IssuerAnySchemaSet(issuer, allowed);
+    }
+
     /// @notice Disabled: a registry without an owner could never add schemas or drop issuers.
     function renounceOwnership() public view override onlyOwner {
         revert IssuerRegistry__RenounceDisabled();
@@ -72,7 +87,14 @@ contract IssuerRegistry is IIssuerRegistry, Ownable2Step {
 
     /// @inheritdoc IIssuerRegistry
     function isIssuer(address issuer, uint256 schemaId) external view returns (bool) {
-        return _issuers[issuer].active && _mayAttest[issuer][schemaId];
+        return _issuers[issuer].active
+            && (_mayAttest[issuer][schemaId] || (_mayAttestAny[issuer] && _schemaExists[schemaId]));
+    }
+
+    /// @notice Whether `issuer_` was allowed to attest every registered schema (whether or not it
+    /// is active).
+    function mayAttestAnySchema(address issuer_) external view returns (bool) {
+        return _mayAttestAny[issuer_];
     }
 
     /// @notice The name and status of `issuer_`.

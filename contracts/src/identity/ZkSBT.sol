@@ -26,7 +26,12 @@ import {InternalLeanIMT, LeanIMTData} from "@zk-kit/lean-imt.sol/InternalLeanIMT
 ///   be proven against a root that contains it. (Proofs in flight against older roots then fail
 ///   with {ZkSBT__UnknownRoot} and are simply re-made; removals are rare next to mints.)
 /// - **Right to be forgotten.** Burning deletes the record (commitment and ciphertext) from
-///   storage and its leaf from the tree.
+///   storage and its leaf from the tree. Revoking does the same but keeps the token, flagged
+///   `revoked` (its record then reads commitment 0 and an empty ciphertext), so the commitment is
+///   free again; a later burn of that token reports commitment 0.
+/// - **Expiry** is enforced here for direct disclosures. An expired record stays provable
+///   anonymously until someone calls {expire} (anyone may; the contract cannot tell which leaf an
+///   anonymous proof used), so consumers relying on expiry should expire records promptly.
 /// - **Disclosures** are bound to their context: the nullifier scope is derived here from the
 ///   chain, this registry, the consumer (`msg.sender` of {consumeDisclosure}) and its purpose, and
 ///   the proof's message hash from the recipient and message. A watcher who copies a pending
@@ -113,6 +118,7 @@ contract ZkSBT is IZkSBT, IERC5192, IERC5484, ERC721, EIP712 {
             expiry: req.expiry,
             revoked: false,
             inTree: true,
+            // forge-lint: disable-next-line(unsafe-typecast)
             leafIndex: uint32(leafIndex), // < MAX_LEAVES
             ciphertext: req.ciphertext
         });
@@ -151,15 +157,22 @@ contract ZkSBT is IZkSBT, IERC5192, IERC5484, ERC721, EIP712 {
         Record storage rec = _records[tokenId];
         if (rec.issuer == address(0) || rec.issuer != msg.sender) revert ZkSBT__NotIssuer();
         if (rec.revoked) revert ZkSBT__AlreadyRevoked();
-        rec.revoked = true;
+        uint256 commitment = rec.commitment;
         if (rec.inTree) _removeLeaf(rec, siblingNodes);
-        emit RecordRevoked(tokenId, msg.sender, rec.commitment);
+        // the token stays (flagged) as the trace of the revocation; what it held is erased
+        rec.revoked = true;
+        delete rec.commitment;
+        delete rec.ciphertext;
+        delete _tokenOfCommitment[commitment];
+        emit RecordRevoked(tokenId, msg.sender, commitment);
     }
 
     /// @inheritdoc IZkSBT
     function expire(uint256 tokenId, uint256[] calldata siblingNodes) external {
         _requireOwned(tokenId);
         Record storage rec = _records[tokenId];
+        // expiries and deadlines are timestamps by definition (validators shift them by seconds)
+        // forge-lint: disable-next-line(block-timestamp)
         if (!rec.inTree || rec.expiry == 0 || rec.expiry > block.timestamp) revert ZkSBT__NotExpirable();
         _removeLeaf(rec, siblingNodes);
         emit RecordExpired(tokenId, rec.commitment);
@@ -225,7 +238,8 @@ contract ZkSBT is IZkSBT, IERC5192, IERC5484, ERC721, EIP712 {
     /// @inheritdoc IZkSBT
     function isKnownRoot(uint256 root_) public view returns (bool) {
         uint256 seq = _rootSeq[root_];
-        return seq != 0 && seq >= validRootsFrom && seq + rootWindow > rootCount;
+        // 0 is the root of an empty tree (or of a one-leaf tree whose leaf was removed)
+        return root_ != 0 && seq != 0 && seq >= validRootsFrom && seq + rootWindow > rootCount;
     }
 
     /// @notice Number of leaves in the tree (removed leaves stay, as zeros).
@@ -315,10 +329,12 @@ contract ZkSBT is IZkSBT, IERC5192, IERC5484, ERC721, EIP712 {
         if (req.commitment == 0 || req.commitment >= SNARK_SCALAR_FIELD) revert ZkSBT__InvalidCommitment();
         uint256 holder = _tokenOfCommitment[req.commitment];
         if (holder != 0) revert ZkSBT__CommitmentInUse(holder);
+        // forge-lint: disable-next-line(block-timestamp)
         if (req.expiry != 0 && req.expiry <= block.timestamp) revert ZkSBT__InvalidExpiry();
     }
 
     function _checkConsent(MintRequest calldata req, bytes calldata signature) private {
+        // forge-lint: disable-next-line(block-timestamp)
         if (block.timestamp > req.consentDeadline) revert ZkSBT__SignatureExpired(req.consentDeadline);
         uint256 expected = _consentNonces[req.owner]++;
         if (req.consentNonce != expected) revert ZkSBT__InvalidNonce(req.owner, expected);
@@ -343,6 +359,7 @@ contract ZkSBT is IZkSBT, IERC5192, IERC5484, ERC721, EIP712 {
     }
 
     function _checkAttestation(MintRequest calldata req, bytes calldata signature) private {
+        // forge-lint: disable-next-line(block-timestamp)
         if (block.timestamp > req.attestationDeadline) {
             revert ZkSBT__SignatureExpired(req.attestationDeadline);
         }
@@ -384,9 +401,10 @@ contract ZkSBT is IZkSBT, IERC5192, IERC5484, ERC721, EIP712 {
     /// @dev The reason `consumer` cannot consume `d` now, as an error selector (0: it can).
     function _checkDisclosure(address consumer, Disclosure calldata d) private view returns (bytes4) {
         if (d.mode > 1) return ZkSBT__InvalidMode.selector;
+        // the nullifier must be canonical too: n and n + p must never count as two nullifiers
         if (
             d.fieldIndex > 7 || d.operator > 6 || d.operandA > type(uint64).max
-                || d.operandB > type(uint64).max
+                || d.operandB > type(uint64).max || d.nullifier >= SNARK_SCALAR_FIELD
         ) {
             return ZkSBT__MalformedStatement.selector;
         }
@@ -396,6 +414,7 @@ contract ZkSBT is IZkSBT, IERC5192, IERC5484, ERC721, EIP712 {
             uint256 tokenId = _tokenOfCommitment[d.root];
             if (tokenId == 0) return ZkSBT__RecordNotUsable.selector;
             Record storage rec = _records[tokenId];
+            // forge-lint: disable-next-line(block-timestamp)
             if (rec.revoked || (rec.expiry != 0 && rec.expiry <= block.timestamp)) {
                 return ZkSBT__RecordNotUsable.selector;
             }

@@ -1,188 +1,17 @@
 // SPDX-License-Identifier: MIT
 pragma solidity ^0.8.24;
 
-import {IssuerRegistry} from "../../src/identity/IssuerRegistry.sol";
 import {ZkSBT} from "../../src/identity/ZkSBT.sol";
 import {IDisclosureVerifier} from "../../src/interfaces/IDisclosureVerifier.sol";
 import {IERC5192} from "../../src/interfaces/IERC5192.sol";
 import {IERC5484} from "../../src/interfaces/IERC5484.sol";
 import {IIssuerRegistry} from "../../src/interfaces/IIssuerRegistry.sol";
 import {IZkSBT} from "../../src/interfaces/IZkSBT.sol";
-import {Test} from "../utils/Test.sol";
-import {InputBoundVerifier} from "./utils/InputBoundVerifier.sol";
 import {TestSmartAccount} from "./utils/TestSmartAccount.sol";
+import {ZkSBTFixture} from "./utils/ZkSBTFixture.sol";
 import {IERC721Errors} from "@openzeppelin/contracts/interfaces/draft-IERC6093.sol";
-import {PoseidonT3} from "poseidon-solidity/PoseidonT3.sol";
 
-contract ZkSBTTest is Test {
-    uint256 internal constant P =
-        21888242871839275222246405745257275088548364400416034343698204186575808495617;
-    uint256 internal constant SELF = 1; // self-attestable schema
-    uint256 internal constant ATTESTED = 2; // needs an issuer
-    uint256 internal constant WINDOW = 3;
-
-    InputBoundVerifier internal verifier;
-    IssuerRegistry internal registry;
-    ZkSBT internal sbt;
-
-    uint256 internal aliceKey = 0xA11CE;
-    uint256 internal bobKey = 0xB0B;
-    uint256 internal issuerKey = 0x155;
-    address internal alice;
-    address internal bob;
-    address internal issuer;
-    address internal dao = makeAddr("dao");
-    address internal dapp = makeAddr("dapp");
-    address internal recipient = makeAddr("recipient");
-
-    function setUp() public virtual {
-        alice = vm.addr(aliceKey);
-        bob = vm.addr(bobKey);
-        issuer = vm.addr(issuerKey);
-        IIssuerRegistry.SchemaInit[] memory schemas = new IIssuerRegistry.SchemaInit[](2);
-        schemas[0] = IIssuerRegistry.SchemaInit(SELF, IIssuerRegistry.Schema("ipfs://self", true, true));
-        schemas[1] =
-            IIssuerRegistry.SchemaInit(ATTESTED, IIssuerRegistry.Schema("ipfs://credit", false, true));
-        IIssuerRegistry.IssuerInit[] memory issuers = new IIssuerRegistry.IssuerInit[](1);
-        uint256[] memory ids = new uint256[](1);
-        ids[0] = ATTESTED;
-        issuers[0] = IIssuerRegistry.IssuerInit(issuer, "Credit bureau", ids);
-        registry = new IssuerRegistry(dao, schemas, issuers);
-        verifier = new InputBoundVerifier();
-        sbt = new ZkSBT(IDisclosureVerifier(address(verifier)), registry, WINDOW);
-    }
-
-    // ------------------------------------------------------------------ helpers
-
-    function request(address owner, uint256 schemaId, uint256 commitment, address issuer_)
-        internal
-        view
-        returns (IZkSBT.MintRequest memory req)
-    {
-        req = IZkSBT.MintRequest({
-            owner: owner,
-            schemaId: schemaId,
-            commitment: commitment,
-            ciphertext: abi.encodePacked("sealed:", commitment),
-            issuer: issuer_,
-            expiry: 0,
-            consentNonce: sbt.consentNonce(owner),
-            consentDeadline: block.timestamp + 1 hours,
-            attestationNonce: issuer_ == address(0) ? 0 : sbt.attestationNonce(issuer_),
-            attestationDeadline: block.timestamp + 1 hours
-        });
-    }
-
-    function consentDigest(IZkSBT.MintRequest memory req) internal view returns (bytes32) {
-        bytes32 structHash = keccak256(
-            abi.encode(
-                sbt.CONSENT_TYPEHASH(),
-                req.owner,
-                req.schemaId,
-                req.commitment,
-                keccak256(req.ciphertext),
-                req.issuer,
-                req.expiry,
-                req.consentNonce,
-                req.consentDeadline
-            )
-        );
-        return keccak256(abi.encodePacked("\x19\x01", sbt.DOMAIN_SEPARATOR(), structHash));
-    }
-
-    function attestationDigest(IZkSBT.MintRequest memory req) internal view returns (bytes32) {
-        bytes32 structHash = keccak256(
-            abi.encode(
-                sbt.ATTESTATION_TYPEHASH(),
-                req.owner,
-                req.schemaId,
-                req.commitment,
-                req.expiry,
-                req.attestationNonce,
-                req.attestationDeadline
-            )
-        );
-        return keccak256(abi.encodePacked("\x19\x01", sbt.DOMAIN_SEPARATOR(), structHash));
-    }
-
-    function sign(uint256 key, bytes32 digest) internal pure returns (bytes memory) {
-        (uint8 v, bytes32 r, bytes32 s) = vm.sign(key, digest);
-        return abi.encodePacked(r, s, v);
-    }
-
-    function mintSelf(uint256 ownerKey, uint256 commitment) internal returns (uint256) {
-        IZkSBT.MintRequest memory req = request(vm.addr(ownerKey), SELF, commitment, address(0));
-        return sbt.mint(req, sign(ownerKey, consentDigest(req)), "");
-    }
-
-    function mintAttested(uint256 ownerKey, uint256 commitment) internal returns (uint256) {
-        IZkSBT.MintRequest memory req = request(vm.addr(ownerKey), ATTESTED, commitment, issuer);
-        return sbt.mint(req, sign(ownerKey, consentDigest(req)), sign(issuerKey, attestationDigest(req)));
-    }
-
-    function h(uint256 a, uint256 b) internal pure returns (uint256) {
-        return PoseidonT3.hash([a, b]);
-    }
-
-    function siblings1(uint256 a) internal pure returns (uint256[] memory s) {
-        s = new uint256[](1);
-        s[0] = a;
-    }
-
-    function siblings2(uint256 a, uint256 b) internal pure returns (uint256[] memory s) {
-        s = new uint256[](2);
-        s[0] = a;
-        s[1] = b;
-    }
-
-    function disclosure(uint256 mode, uint256 root, uint256 schemaId, address consumer)
-        internal
-        view
-        returns (IZkSBT.Disclosure memory d)
-    {
-        d.mode = mode;
-        d.root = root;
-        d.schemaId = schemaId;
-        d.fieldIndex = 0;
-        d.operator = 5;
-        d.operandA = 700;
-        d.purpose = keccak256("credit-check");
-        d.nullifier = 0x1234;
-        d.recipient = recipient;
-        d.message = keccak256("loan #1");
-        d.proof[0] = verifier.proofFor(inputs(consumer, d));
-    }
-
-    /// The public inputs as the circuit orders them, computed here independently.
-    function inputs(address consumer, IZkSBT.Disclosure memory d)
-        internal
-        view
-        returns (uint256[10] memory in_)
-    {
-        in_[0] = d.mode;
-        in_[1] = d.root;
-        in_[2] = d.schemaId;
-        in_[3] = d.fieldIndex;
-        in_[4] = d.operator;
-        in_[5] = d.operandA;
-        in_[6] = d.operandB;
-        in_[7] = uint256(keccak256(abi.encode(block.chainid, address(sbt), consumer, d.purpose))) >> 8;
-        in_[8] = d.nullifier;
-        in_[9] = uint256(keccak256(abi.encode(d.recipient, d.message))) >> 8;
-    }
-
-    function consumeAs(address consumer, IZkSBT.Disclosure memory d) internal {
-        vm.prank(consumer);
-        sbt.consumeDisclosure(d);
-    }
-
-    function expectConsumeRevert(address consumer, IZkSBT.Disclosure memory d, bytes4 err) internal {
-        assertFalse(sbt.verifyDisclosure(consumer, d), "verifyDisclosure agrees with consumeDisclosure");
-        vm.prank(consumer);
-        vm.expectRevert(err);
-        sbt.consumeDisclosure(d);
-    }
-
+contract ZkSBTTest is ZkSBTFixture {
     // ------------------------------------------------------------------ soulbound
 
     function test_mint_selfAttested_recordsEverything() public {
@@ -597,6 +426,7 @@ contract ZkSBTTest is Test {
         d.purpose = purpose;
         d.recipient = to;
         d.message = message;
+        nullifier = bound(nullifier, 0, P - 1);
         d.nullifier = nullifier;
         d.proof[0] = verifier.proofFor(inputs(dapp, d));
         assertTrue(sbt.verifyDisclosure(dapp, d));
@@ -626,5 +456,574 @@ contract ZkSBTTest is Test {
         assertTrue(registry.isIssuer(issuer, 5));
         assertTrue(registry.schemaExists(5));
         assertFalse(registry.isIssuer(bob, 5));
+    }
+
+    // ------------------------------------------------------------------ soulbound (more)
+
+    function test_soulbound_noApprovalCanExist() public {
+        uint256 id = mintSelf(aliceKey, 11);
+        vm.prank(bob); // not even a stranger's approval call gets past the soulbound check
+        vm.expectRevert(IZkSBT.ZkSBT__Soulbound.selector);
+        sbt.approve(bob, id);
+        vm.prank(alice);
+        vm.expectRevert(IZkSBT.ZkSBT__Soulbound.selector);
+        sbt.setApprovalForAll(bob, false);
+        vm.prank(alice);
+        vm.expectRevert(IZkSBT.ZkSBT__Soulbound.selector);
+        sbt.approve(address(0), id);
+        assertEq(sbt.getApproved(id), address(0));
+        assertFalse(sbt.isApprovedForAll(alice, bob));
+    }
+
+    /// Whoever calls whichever transfer or approval path, for whatever target, the token stays put.
+    function testFuzz_noTransferOrApprovalPathEverSucceeds(address caller, address to, uint8 path) public {
+        uint256 id = mintSelf(aliceKey, 11);
+        vm.prank(caller);
+        bool ok;
+        path %= 5;
+        if (path == 0) {
+            (ok,) = address(sbt)
+                .call(abi.encodeWithSignature("transferFrom(address,address,uint256)", alice, to, id));
+        } else if (path == 1) {
+            (ok,) = address(sbt)
+                .call(abi.encodeWithSignature("safeTransferFrom(address,address,uint256)", alice, to, id));
+        } else if (path == 2) {
+            (ok,) = address(sbt)
+                .call(
+                    abi.encodeWithSignature(
+                        "safeTransferFrom(address,address,uint256,bytes)", alice, to, id, ""
+                    )
+                );
+        } else if (path == 3) {
+            (ok,) = address(sbt).call(abi.encodeWithSignature("approve(address,uint256)", to, id));
+        } else {
+            (ok,) = address(sbt).call(abi.encodeWithSignature("setApprovalForAll(address,bool)", to, true));
+        }
+        assertFalse(ok, "every transfer and approval path reverts");
+        assertEq(sbt.ownerOf(id), alice);
+        assertEq(sbt.getApproved(id), address(0));
+        assertFalse(sbt.isApprovedForAll(alice, to));
+    }
+
+    function test_interfaceIds_areTheStandardOnes() public view {
+        assertEq(type(IERC5192).interfaceId, bytes4(0xb45a3c0e), "ERC-5192 id");
+        assertEq(type(IERC5484).interfaceId, IERC5484.burnAuth.selector, "ERC-5484 id");
+        assertFalse(sbt.supportsInterface(type(IZkSBT).interfaceId), "not advertised");
+    }
+
+    function test_burnAuthAndLocked_revertAfterBurn() public {
+        uint256 id = mintSelf(aliceKey, 11);
+        vm.expectRevert(abi.encodeWithSelector(IERC721Errors.ERC721NonexistentToken.selector, 2));
+        sbt.burnAuth(2);
+        vm.prank(alice);
+        sbt.burn(id, new uint256[](0));
+        vm.expectRevert(abi.encodeWithSelector(IERC721Errors.ERC721NonexistentToken.selector, id));
+        sbt.locked(id);
+        vm.expectRevert(abi.encodeWithSelector(IERC721Errors.ERC721NonexistentToken.selector, id));
+        sbt.burnAuth(id);
+    }
+
+    function test_eip712_domainAndTypehashes() public view {
+        (
+            bytes1 fields,
+            string memory name,
+            string memory version,
+            uint256 chainId,
+            address verifyingContract,
+            bytes32 salt,
+            uint256[] memory extensions
+        ) = sbt.eip712Domain();
+        assertEq(fields, hex"0f");
+        assertEq(name, "Masa zkSBT");
+        assertEq(version, "1");
+        assertEq(chainId, block.chainid);
+        assertEq(verifyingContract, address(sbt));
+        assertEq(salt, bytes32(0));
+        assertEq(extensions.length, 0);
+        bytes32 expected = keccak256(
+            abi.encode(
+                keccak256(
+                    "EIP712Domain(string name,string version,uint256 chainId,address verifyingContract)"
+                ),
+                keccak256("Masa zkSBT"),
+                keccak256("1"),
+                block.chainid,
+                address(sbt)
+            )
+        );
+        assertEq(sbt.DOMAIN_SEPARATOR(), expected);
+        assertEq(
+            sbt.CONSENT_TYPEHASH(),
+            keccak256(
+                "Consent(address owner,uint256 schemaId,uint256 commitment,bytes32 ciphertextHash,address issuer,uint64 expiry,uint256 nonce,uint256 deadline)"
+            )
+        );
+        assertEq(
+            sbt.ATTESTATION_TYPEHASH(),
+            keccak256(
+                "Attestation(address owner,uint256 schemaId,uint256 commitment,uint64 expiry,uint256 nonce,uint256 deadline)"
+            )
+        );
+    }
+
+    function test_mint_emitsRecordMintedAndLeafInserted() public {
+        IZkSBT.MintRequest memory req = request(alice, ATTESTED, 21, issuer);
+        req.expiry = uint64(block.timestamp + 30 days);
+        bytes memory consent = sign(aliceKey, consentDigest(req));
+        bytes memory att = sign(issuerKey, attestationDigest(req));
+        vm.expectEmit(address(sbt));
+        emit IZkSBT.LeafInserted(0, 21, 21);
+        vm.expectEmit(address(sbt));
+        emit IZkSBT.RecordMinted(1, alice, ATTESTED, 21, issuer, 0, req.expiry, req.ciphertext);
+        sbt.mint(req, consent, att);
+        IZkSBT.Record memory rec = sbt.record(1);
+        assertEq(rec.expiry, req.expiry);
+        assertEq(rec.leafIndex, 0);
+        assertFalse(rec.revoked);
+    }
+
+    // ------------------------------------------------------------------ consent (more)
+
+    function test_consent_wrongNonce_reverts_andFailedMintsConsumeNoNonce() public {
+        IZkSBT.MintRequest memory req = request(alice, ATTESTED, 21, issuer);
+        req.consentNonce = 1; // skips 0
+        bytes memory consent = sign(aliceKey, consentDigest(req));
+        bytes memory att = sign(issuerKey, attestationDigest(req));
+        vm.expectRevert(abi.encodeWithSelector(IZkSBT.ZkSBT__InvalidNonce.selector, alice, 0));
+        sbt.mint(req, consent, att);
+        req.consentNonce = 0;
+        consent = sign(aliceKey, consentDigest(req));
+        bytes memory forged = sign(bobKey, attestationDigest(req));
+        vm.expectRevert(IZkSBT.ZkSBT__InvalidAttestation.selector);
+        sbt.mint(req, consent, forged);
+        assertEq(sbt.consentNonce(alice), 0, "a failed mint consumes no consent nonce");
+        assertEq(sbt.attestationNonce(issuer), 0, "nor an attestation nonce");
+        sbt.mint(req, consent, att);
+        assertEq(sbt.consentNonce(alice), 1);
+        assertEq(sbt.attestationNonce(issuer), 1);
+    }
+
+    function test_consent_deadlineIsInclusive() public {
+        IZkSBT.MintRequest memory req = request(alice, SELF, 11, address(0));
+        bytes memory consent = sign(aliceKey, consentDigest(req));
+        vm.warp(req.consentDeadline);
+        sbt.mint(req, consent, "");
+    }
+
+    function test_consent_malformedSignatures_revertAsInvalidConsent() public {
+        IZkSBT.MintRequest memory req = request(alice, SELF, 11, address(0));
+        vm.expectRevert(IZkSBT.ZkSBT__InvalidConsent.selector);
+        sbt.mint(req, "", "");
+        vm.expectRevert(IZkSBT.ZkSBT__InvalidConsent.selector);
+        sbt.mint(req, new bytes(65), "");
+        bytes memory good = sign(aliceKey, consentDigest(req));
+        bytes memory truncated = new bytes(64);
+        for (uint256 i; i < 64; ++i) {
+            truncated[i] = good[i];
+        }
+        vm.expectRevert(IZkSBT.ZkSBT__InvalidConsent.selector);
+        sbt.mint(req, truncated, "");
+    }
+
+    /// The consent covers every field it names: change any one after signing and it fails.
+    function testFuzz_consent_boundToEveryField(uint8 which) public {
+        IZkSBT.MintRequest memory req = request(alice, SELF, 11, address(0));
+        bytes memory consent = sign(aliceKey, consentDigest(req));
+        which %= 6;
+        if (which == 0) req.commitment = 12;
+        else if (which == 1) req.ciphertext = "sealed:other";
+        else if (which == 2) req.expiry = uint64(block.timestamp + 1);
+        else if (which == 3) req.consentDeadline += 1;
+        else if (which == 4) req.schemaId = ATTESTED + 1; // registered below, self-attestable
+        else req.owner = bob;
+        vm.prank(dao);
+        registry.setSchema(ATTESTED + 1, IIssuerRegistry.Schema("ipfs://other", true, true));
+        vm.expectRevert(IZkSBT.ZkSBT__InvalidConsent.selector);
+        sbt.mint(req, consent, "");
+    }
+
+    function test_consent_forAnotherRegistry_isRejected() public {
+        ZkSBT other = new ZkSBT(IDisclosureVerifier(address(verifier)), registry, WINDOW);
+        IZkSBT.MintRequest memory req = request(alice, SELF, 11, address(0));
+        bytes32 structHash = keccak256(
+            abi.encode(
+                sbt.CONSENT_TYPEHASH(),
+                req.owner,
+                req.schemaId,
+                req.commitment,
+                keccak256(req.ciphertext),
+                req.issuer,
+                req.expiry,
+                req.consentNonce,
+                req.consentDeadline
+            )
+        );
+        bytes memory forOther =
+            sign(aliceKey, keccak256(abi.encodePacked("\x19\x01", other.DOMAIN_SEPARATOR(), structHash)));
+        vm.expectRevert(IZkSBT.ZkSBT__InvalidConsent.selector);
+        sbt.mint(req, forOther, "");
+        other.mint(req, forOther, ""); // where it was meant to be used
+    }
+
+    function test_consent_smartAccount_replayRejected() public {
+        TestSmartAccount account = new TestSmartAccount(bob);
+        IZkSBT.MintRequest memory req = request(address(account), SELF, 11, address(0));
+        bytes memory consent = sign(bobKey, consentDigest(req));
+        uint256 id = sbt.mint(req, consent, "");
+        vm.prank(address(account)); // the account itself burns (ERC-1271 owners act by calling)
+        sbt.burn(id, new uint256[](0));
+        vm.expectRevert(abi.encodeWithSelector(IZkSBT.ZkSBT__InvalidNonce.selector, address(account), 1));
+        sbt.mint(req, consent, "");
+    }
+
+    function test_consent_contractWithoutErc1271_cannotConsent() public {
+        address noWallet = address(registry); // a contract with code but no isValidSignature
+        IZkSBT.MintRequest memory req = request(noWallet, SELF, 11, address(0));
+        bytes memory consent = sign(aliceKey, consentDigest(req));
+        vm.expectRevert(IZkSBT.ZkSBT__InvalidConsent.selector);
+        sbt.mint(req, consent, "");
+    }
+
+    // ------------------------------------------------------------------ attestation (more)
+
+    function test_attestation_boundToCommitmentAndExpiry() public {
+        IZkSBT.MintRequest memory req = request(alice, ATTESTED, 21, issuer);
+        bytes memory att = sign(issuerKey, attestationDigest(req));
+        req.commitment = 22; // the owner re-consents to another record; the attestation was not for it
+        bytes memory consent = sign(aliceKey, consentDigest(req));
+        vm.expectRevert(IZkSBT.ZkSBT__InvalidAttestation.selector);
+        sbt.mint(req, consent, att);
+        req.commitment = 21;
+        req.expiry = uint64(block.timestamp + 1 days);
+        consent = sign(aliceKey, consentDigest(req));
+        vm.expectRevert(IZkSBT.ZkSBT__InvalidAttestation.selector);
+        sbt.mint(req, consent, att);
+        req.expiry = 0;
+        req.owner = bob; // attested for alice, consented by bob
+        req.consentNonce = 0;
+        consent = sign(bobKey, consentDigest(req));
+        vm.expectRevert(IZkSBT.ZkSBT__InvalidAttestation.selector);
+        sbt.mint(req, consent, att);
+    }
+
+    function test_attestation_consentSignatureIsNoAttestation() public {
+        // the issuer mints for itself: its consent must not double as its attestation
+        vm.prank(dao);
+        registry.setIssuerSchema(issuer, SELF, true);
+        IZkSBT.MintRequest memory req = request(issuer, SELF, 21, issuer);
+        bytes memory consent = sign(issuerKey, consentDigest(req));
+        vm.expectRevert(IZkSBT.ZkSBT__InvalidAttestation.selector);
+        sbt.mint(req, consent, consent);
+        sbt.mint(req, consent, sign(issuerKey, attestationDigest(req)));
+    }
+
+    function test_attestation_bySmartAccountIssuer() public {
+        TestSmartAccount bureau = new TestSmartAccount(bob);
+        vm.startPrank(dao);
+        registry.setIssuer(address(bureau), "Bureau (multisig)", true);
+        registry.setIssuerSchema(address(bureau), ATTESTED, true);
+        vm.stopPrank();
+        IZkSBT.MintRequest memory req = request(alice, ATTESTED, 21, address(bureau));
+        uint256 id = sbt.mint(req, sign(aliceKey, consentDigest(req)), sign(bobKey, attestationDigest(req)));
+        assertEq(sbt.record(id).issuer, address(bureau));
+        assertEq(sbt.attestationNonce(address(bureau)), 1);
+    }
+
+    function test_attestation_reactivatedOrAnySchemaIssuer() public {
+        vm.prank(dao);
+        registry.setIssuer(issuer, "Credit bureau", false);
+        IZkSBT.MintRequest memory req = request(alice, ATTESTED, 21, issuer);
+        bytes memory consent = sign(aliceKey, consentDigest(req));
+        bytes memory att = sign(issuerKey, attestationDigest(req));
+        vm.expectRevert(abi.encodeWithSelector(IZkSBT.ZkSBT__NotAnIssuer.selector, issuer, ATTESTED));
+        sbt.mint(req, consent, att);
+        vm.startPrank(dao);
+        registry.setIssuer(issuer, "Credit bureau", true);
+        registry.setIssuerAnySchema(issuer, true);
+        registry.setSchema(7, IIssuerRegistry.Schema("ipfs://later", false, true));
+        vm.stopPrank();
+        sbt.mint(req, consent, att);
+        // any schema, including one registered after the permission and a self-attestable one
+        mintAttestedAs(aliceKey, 7, 31);
+        mintAttestedAs(bobKey, SELF, 32);
+    }
+
+    function test_attestation_inactiveSchema_reverts() public {
+        vm.prank(dao);
+        registry.setSchema(ATTESTED, IIssuerRegistry.Schema("ipfs://credit", false, false));
+        IZkSBT.MintRequest memory req = request(alice, ATTESTED, 21, issuer);
+        bytes memory consent = sign(aliceKey, consentDigest(req));
+        bytes memory att = sign(issuerKey, attestationDigest(req));
+        vm.expectRevert(abi.encodeWithSelector(IZkSBT.ZkSBT__SchemaNotActive.selector, ATTESTED));
+        sbt.mint(req, consent, att);
+    }
+
+    function mintAttestedAs(uint256 ownerKey, uint256 schemaId, uint256 commitment)
+        internal
+        returns (uint256)
+    {
+        IZkSBT.MintRequest memory req = request(vm.addr(ownerKey), schemaId, commitment, issuer);
+        return sbt.mint(req, sign(ownerKey, consentDigest(req)), sign(issuerKey, attestationDigest(req)));
+    }
+
+    // ------------------------------------------------------------------ commitments (more)
+
+    function testFuzz_commitmentOutsideTheField_reverts(uint256 c) public {
+        c = bound(c, P, type(uint256).max);
+        IZkSBT.MintRequest memory req = request(alice, SELF, c, address(0));
+        bytes memory consent = sign(aliceKey, consentDigest(req));
+        vm.expectRevert(IZkSBT.ZkSBT__InvalidCommitment.selector);
+        sbt.mint(req, consent, "");
+    }
+
+    function test_commitment_largestFieldElement_isAccepted() public {
+        uint256 id = mintSelf(aliceKey, P - 1);
+        assertEq(sbt.tokenOfCommitment(P - 1), id);
+        assertEq(sbt.root(), P - 1);
+    }
+
+    function test_commitment_inUseByRevokedOrExpiredToken() public {
+        uint256 expiring = mintSelfExpiring(aliceKey, 11, uint64(block.timestamp + 1 days));
+        uint256 revoked = mintAttested(aliceKey, 21);
+        vm.prank(issuer);
+        sbt.revoke(revoked, siblings1(11));
+        // revoked: its commitment is erased, so it is free for a new (consented, attested) record
+        uint256 again = mintAttested(bobKey, 21);
+        assertEq(sbt.tokenOfCommitment(21), again);
+        // expired but not burned: the token still holds its commitment
+        vm.warp(block.timestamp + 1 days);
+        IZkSBT.MintRequest memory req = request(bob, SELF, 11, address(0));
+        bytes memory consent = sign(bobKey, consentDigest(req));
+        vm.expectRevert(abi.encodeWithSelector(IZkSBT.ZkSBT__CommitmentInUse.selector, expiring));
+        sbt.mint(req, consent, "");
+    }
+
+    // ------------------------------------------------------------------ revoke, expire (more)
+
+    function test_revoke_erasesTheRecordButKeepsTheToken() public {
+        uint256 id = mintAttested(aliceKey, 21);
+        mintSelf(bobKey, 12);
+        uint256 newRoot = h(0, 12);
+        vm.expectEmit(address(sbt));
+        emit IZkSBT.LeafRemoved(0, 21, newRoot);
+        vm.expectEmit(address(sbt));
+        emit IZkSBT.RecordRevoked(id, issuer, 21);
+        vm.prank(issuer);
+        sbt.revoke(id, siblings1(12));
+        IZkSBT.Record memory rec = sbt.record(id);
+        assertTrue(rec.revoked);
+        assertFalse(rec.inTree);
+        assertEq(rec.commitment, 0, "commitment erased");
+        assertEq(rec.ciphertext.length, 0, "ciphertext erased");
+        assertEq(rec.schemaId, ATTESTED);
+        assertEq(rec.issuer, issuer);
+        assertEq(sbt.tokenOfCommitment(21), 0);
+        assertEq(sbt.ownerOf(id), alice, "the token stays");
+        assertTrue(sbt.locked(id));
+        vm.expectEmit(address(sbt));
+        emit IZkSBT.RecordBurned(id, alice, 0);
+        vm.prank(alice);
+        sbt.burn(id, new uint256[](0));
+    }
+
+    function test_revoke_selfAttestedOrByOthers_reverts_deactivatedIssuerStillRevokes() public {
+        uint256 own = mintSelf(aliceKey, 11);
+        vm.prank(issuer);
+        vm.expectRevert(IZkSBT.ZkSBT__NotIssuer.selector);
+        sbt.revoke(own, new uint256[](0));
+        vm.prank(alice);
+        vm.expectRevert(IZkSBT.ZkSBT__NotIssuer.selector);
+        sbt.revoke(own, new uint256[](0));
+        vm.prank(issuer);
+        vm.expectRevert(abi.encodeWithSelector(IERC721Errors.ERC721NonexistentToken.selector, 9));
+        sbt.revoke(9, new uint256[](0));
+
+        uint256 id = mintAttested(bobKey, 21);
+        vm.prank(dao);
+        registry.setIssuer(issuer, "Credit bureau", false);
+        vm.prank(issuer); // a deactivated issuer can still withdraw what it attested
+        sbt.revoke(id, siblings1(11));
+        assertTrue(sbt.record(id).revoked);
+        assertEq(sbt.root(), h(11, 0));
+    }
+
+    function test_expire_invalidatesEarlierRoots_andBurnStillWorks() public {
+        uint256 id = mintSelfExpiring(aliceKey, 11, uint64(block.timestamp + 1 days));
+        mintSelf(bobKey, 12);
+        uint256 withIt = sbt.root();
+        vm.warp(block.timestamp + 1 days); // expiry is inclusive: expired at `expiry`
+        vm.expectEmit(address(sbt));
+        emit IZkSBT.RecordExpired(id, 11);
+        sbt.expire(id, siblings1(12));
+        assertFalse(sbt.isKnownRoot(withIt));
+        expectConsumeRevert(dapp, disclosure(1, withIt, SELF, dapp), IZkSBT.ZkSBT__UnknownRoot.selector);
+        IZkSBT.Record memory rec = sbt.record(id);
+        assertFalse(rec.inTree);
+        assertEq(rec.commitment, 11, "expiry only takes the leaf out; the owner decides on erasure");
+        vm.prank(alice);
+        sbt.burn(id, new uint256[](0));
+        assertEq(sbt.tokenOfCommitment(11), 0);
+    }
+
+    function test_expire_neverExpiringOrRevoked_reverts() public {
+        uint256 forever = mintSelf(aliceKey, 11);
+        uint256 revoked = mintAttested(aliceKey, 21);
+        vm.prank(issuer);
+        sbt.revoke(revoked, siblings1(11));
+        vm.warp(block.timestamp + 3650 days);
+        vm.expectRevert(IZkSBT.ZkSBT__NotExpirable.selector);
+        sbt.expire(forever, new uint256[](0));
+        vm.expectRevert(IZkSBT.ZkSBT__NotExpirable.selector);
+        sbt.expire(revoked, new uint256[](0));
+        vm.expectRevert(abi.encodeWithSelector(IERC721Errors.ERC721NonexistentToken.selector, 9));
+        sbt.expire(9, new uint256[](0));
+    }
+
+    // ------------------------------------------------------------------ disclosures (more)
+
+    function test_disclosure_exactPublicInputs_recordedByTheVerifier() public {
+        mintSelf(aliceKey, 11);
+        IZkSBT.Disclosure memory d = disclosure(0, 11, SELF, dapp);
+        d.fieldIndex = 7;
+        d.operator = 6;
+        d.operandA = 18;
+        d.operandB = 65;
+        d = reprove(dapp, d);
+        uint256[10] memory expected = [
+            uint256(0),
+            11,
+            SELF,
+            7,
+            6,
+            18,
+            65,
+            uint256(keccak256(abi.encode(block.chainid, address(sbt), dapp, keccak256("credit-check")))) >> 8,
+            0x1234,
+            uint256(keccak256(abi.encode(recipient, keccak256("loan #1")))) >> 8
+        ];
+        assertEq(d.proof[0], verifier.proofFor(expected), "the test's own input vector");
+        assertEq(sbt.scopeOf(dapp, d.purpose), expected[7]);
+        assertEq(sbt.messageHashOf(recipient, d.message), expected[9]);
+        consumeAs(dapp, d);
+    }
+
+    function test_disclosure_consumerA_proofUselessToConsumerB() public {
+        mintSelf(aliceKey, 11);
+        address other = makeAddr("other-dapp");
+        IZkSBT.Disclosure memory d = disclosure(0, 11, SELF, dapp);
+        assertTrue(sbt.verifyDisclosure(dapp, d));
+        assertFalse(sbt.verifyDisclosure(other, d));
+        expectConsumeRevert(other, d, IZkSBT.ZkSBT__InvalidProof.selector);
+        assertFalse(sbt.nullifierUsed(d.nullifier), "a failed consume records nothing");
+        // the same owner proving for the other consumer gets another scope (and nullifier)
+        IZkSBT.Disclosure memory forOther = disclosure(0, 11, SELF, other);
+        forOther.nullifier = 0x5678;
+        forOther = reprove(other, forOther);
+        consumeAs(other, forOther);
+        consumeAs(dapp, d);
+    }
+
+    function test_disclosure_boundToTheChain() public {
+        mintSelf(aliceKey, 11);
+        IZkSBT.Disclosure memory d = disclosure(0, 11, SELF, dapp);
+        vm.chainId(block.chainid + 1);
+        expectConsumeRevert(dapp, d, IZkSBT.ZkSBT__InvalidProof.selector);
+    }
+
+    function test_disclosure_nullifierSpentAcrossModes() public {
+        mintSelf(aliceKey, 11);
+        consumeAs(dapp, disclosure(0, 11, SELF, dapp));
+        expectConsumeRevert(dapp, disclosure(1, sbt.root(), SELF, dapp), IZkSBT.ZkSBT__NullifierUsed.selector);
+    }
+
+    function test_disclosure_nonCanonicalNullifier_rejected() public {
+        mintSelf(aliceKey, 11);
+        IZkSBT.Disclosure memory d = disclosure(0, 11, SELF, dapp);
+        consumeAs(dapp, d);
+        d.nullifier += P; // the same field element: must not count as a fresh nullifier
+        d = reprove(dapp, d);
+        expectConsumeRevert(dapp, d, IZkSBT.ZkSBT__MalformedStatement.selector);
+    }
+
+    function test_disclosure_evictedRoot_rejected() public {
+        mintSelf(aliceKey, 11);
+        uint256 old = sbt.root();
+        for (uint256 c = 12; c < 12 + WINDOW; ++c) {
+            mintSelf(bobKey, c);
+        }
+        expectConsumeRevert(dapp, disclosure(1, old, SELF, dapp), IZkSBT.ZkSBT__UnknownRoot.selector);
+        consumeAs(dapp, disclosure(1, sbt.root(), SELF, dapp));
+    }
+
+    function test_disclosure_emptiedTree_rootZeroRejected() public {
+        uint256 id = mintSelf(aliceKey, 11);
+        vm.prank(alice);
+        sbt.burn(id, new uint256[](0));
+        assertEq(sbt.root(), 0);
+        assertFalse(sbt.isKnownRoot(0));
+        expectConsumeRevert(dapp, disclosure(1, 0, SELF, dapp), IZkSBT.ZkSBT__UnknownRoot.selector);
+        expectConsumeRevert(dapp, disclosure(0, 0, SELF, dapp), IZkSBT.ZkSBT__RecordNotUsable.selector);
+    }
+
+    function test_disclosure_anonymous_emitsAndNeverLeaksPrivateData() public {
+        mintSelf(aliceKey, 11);
+        mintSelf(bobKey, 12);
+        IZkSBT.Disclosure memory d = disclosure(1, sbt.root(), SELF, dapp);
+        uint256 scope = sbt.scopeOf(dapp, d.purpose);
+        uint256 root = h(11, 12);
+        vm.expectEmit(address(sbt));
+        emit IZkSBT.DisclosureConsumed(
+            dapp, d.purpose, d.nullifier, scope, 1, root, SELF, 0, 5, 700, 0, recipient, d.message
+        );
+        consumeAs(dapp, d);
+    }
+
+    function testFuzz_scopeAndMessageHash_areFieldElements(
+        address consumer,
+        bytes32 purpose,
+        address to,
+        bytes32 m
+    ) public view {
+        assertLt(sbt.scopeOf(consumer, purpose), P);
+        assertLt(sbt.messageHashOf(to, m), P);
+        assertEq(
+            sbt.scopeOf(consumer, purpose),
+            uint256(keccak256(abi.encode(block.chainid, address(sbt), consumer, purpose))) >> 8
+        );
+    }
+
+    /// For arbitrary disclosures (valid or not), `verifyDisclosure` never reverts and agrees with
+    /// what `consumeDisclosure` does.
+    function testFuzz_verifyDisclosure_agreesWithConsume(
+        uint8 mode,
+        uint8 rootKind,
+        uint256 field,
+        uint256 op,
+        uint256 a,
+        uint256 nullifier,
+        bool honestProof,
+        bool asOther
+    ) public {
+        mintSelf(aliceKey, 11);
+        mintSelf(bobKey, 12);
+        IZkSBT.Disclosure memory d = disclosure(mode % 3, 11, SELF, dapp);
+        rootKind %= 4;
+        d.root = rootKind == 0 ? 11 : rootKind == 1 ? sbt.root() : rootKind == 2 ? 12 : 99;
+        d.fieldIndex = field % 10;
+        d.operator = op % 9;
+        d.operandA = a % 2 == 0 ? a % (uint256(type(uint64).max) + 1) : a; // half in range
+        d.nullifier = nullifier;
+        d = reprove(dapp, d);
+        if (!honestProof) d.proof[0] ^= 1;
+        address consumer = asOther ? bob : dapp;
+        bool verified = sbt.verifyDisclosure(consumer, d);
+        vm.prank(consumer);
+        try sbt.consumeDisclosure(d) {
+            assertTrue(verified, "consumed: verifyDisclosure said true");
+            assertTrue(sbt.nullifierUsed(nullifier));
+        } catch {
+            assertFalse(verified, "reverted: verifyDisclosure said false");
+            assertFalse(sbt.nullifierUsed(nullifier));
+        }
     }
 }

@@ -66,6 +66,8 @@ interface Vm {
         returns (uint256[] memory);
     // ---- end of the file and JSON additions
     function expectRevert(bytes4 revertData, address reverter) external;
+    // ---- Added for the zkSBT tests: raw storage reads (checking that erased records are zeroed)
+    function load(address target, bytes32 slot) external view returns (bytes32 data);
 }
 
 /// @title Test
