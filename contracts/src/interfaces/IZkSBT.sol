@@ -33,7 +33,7 @@ interface IZkSBT {
 
     /// @notice What a token holds.
     /// @param schemaId The record's schema.
-    /// @param commitment The record's commitment (zero once burned).
+    /// @param commitment The record's commitment (zero once revoked; a burned token has no record).
     /// @param issuer The attesting issuer (zero: self-attested).
     /// @param issuedAt Mint time.
     /// @param expiry Expiry time (0: never).
@@ -128,8 +128,6 @@ interface IZkSBT {
 
     /// @notice Tokens are soulbound: no transfer, no approval.
     error ZkSBT__Soulbound();
-    /// @notice The token does not exist.
-    error ZkSBT__NonexistentToken(uint256 tokenId);
     /// @notice The schema is unknown or inactive.
     error ZkSBT__SchemaNotActive(uint256 schemaId);
     /// @notice The schema needs an issuer's attestation.
@@ -162,7 +160,8 @@ interface IZkSBT {
     error ZkSBT__TreeFull();
     /// @notice The disclosure's mode is neither 0 nor 1.
     error ZkSBT__InvalidMode();
-    /// @notice The field index, operator or operands are out of range.
+    /// @notice The field index, operator or operands are out of range, or the nullifier is not a
+    /// canonical field element.
     error ZkSBT__MalformedStatement();
     /// @notice The root is not a recent tree root (or predates a removal).
     error ZkSBT__UnknownRoot();
