@@ -72,11 +72,13 @@ test: test-contracts test-circuits test-rust ## run every suite: forge, circuits
 
 # `forge test` runs every test (unit, fuzz, invariant); `forge snapshot --check` compares gas
 # with the committed contracts/.gas-snapshot, but forge 1.7 only *prints* a stale or missing
-# entry (exit 0), so its output is checked here.
+# entry (exit 0), so its output is checked here. Fuzz entries (`runs: …, μ: …`) are averages over
+# inputs whose dictionary forge seeds from the compiled bytecode and run state, so they drift
+# between otherwise identical runs: only fixed-input tests must match exactly.
 test-contracts: contracts
 	cd contracts && $(FORGE) test
 	cd contracts && $(FORGE) snapshot --check 2>&1 | tee cache/snapshot-check.log
-	@if grep -qE '^(Diff in|No matching snapshot entry)' contracts/cache/snapshot-check.log; then \
+	@if grep -E '^(Diff in|No matching snapshot entry)' contracts/cache/snapshot-check.log | grep -qv 'runs:'; then \
 	  echo "error: contracts/.gas-snapshot is stale: run 'cd contracts && forge snapshot' and commit it" >&2; exit 1; fi
 
 # compiles the circuits itself, then checks valid and tampered witnesses against the r1cs
