@@ -77,7 +77,7 @@ test: test-contracts test-circuits test-rust ## run every suite: forge, circuits
 # between otherwise identical runs: only fixed-input tests must match exactly.
 test-contracts: contracts
 	cd contracts && $(FORGE) test
-	cd contracts && $(FORGE) snapshot --check 2>&1 | tee cache/snapshot-check.log
+	cd contracts && { $(FORGE) snapshot --check 2>&1 || true; } | tee cache/snapshot-check.log
 	@if grep -E '^(Diff in|No matching snapshot entry)' contracts/cache/snapshot-check.log | grep -qv 'runs:'; then \
 	  echo "error: contracts/.gas-snapshot is stale: run 'cd contracts && forge snapshot' and commit it" >&2; exit 1; fi
 
