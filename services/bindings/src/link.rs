@@ -1,7 +1,7 @@
 //! Library linking for contracts that call public library functions (`PoseidonT3` in the
 //! zkSBT registry's Merkle tree).
 //!
-//! solc leaves a 20-byte placeholder `__$<keccak(fully qualified name)[..17]>$__` in the
+//! solc leaves a 20-byte marker `__$<keccak(fully qualified name)[..17]>$__` in the
 //! creation code for each library address and lists its byte offsets in the artifact's
 //! `bytecode.linkReferences`. Linking writes the deployed library's address at those offsets.
 //! (foundry-compilers can link too, but pulls the whole compiler-driver stack into every
@@ -40,7 +40,7 @@ pub fn linked_bytecode(artifact: ContractArtifact, libraries: &[(&str, Address)]
         .map_err(|source| Error::Artifact { contract: artifact.name, source })?;
     let Bytecode { object, link_references } = parsed.bytecode;
     let hex_code = object.strip_prefix("0x").unwrap_or(&object);
-    // The placeholders are not hex: fill them with zeros first, then write the addresses.
+    // The markers are not hex: fill them with zeros first, then write the addresses.
     let mut code = hex_code.as_bytes().to_vec();
     for offsets in link_references.values().flat_map(BTreeMap::values) {
         for o in offsets {
