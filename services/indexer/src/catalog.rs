@@ -55,7 +55,16 @@ impl Catalog {
         for (i, input) in event.inputs.iter().enumerate() {
             let value = if input.indexed { indexed.next() } else { body.next() }?;
             let name = if input.name.is_empty() { format!("arg{i}") } else { input.name.clone() };
-            args.insert(name, json(&value));
+            let value = match (&value, name.as_str()) {
+                // a record's ciphertext is the owner's data, encrypted: it is summarised, never
+                // copied into the index
+                (DynSolValue::Bytes(b), "ciphertext") => serde_json::json!({
+                    "length": b.len(),
+                    "keccak256": alloy::primitives::keccak256(b).to_string(),
+                }),
+                _ => json(&value),
+            };
+            args.insert(name, value);
         }
         Some(Decoded { name: event.name.clone(), args: serde_json::Value::Object(args) })
     }

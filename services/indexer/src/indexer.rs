@@ -1,27 +1,45 @@
 //! Backfill and follow: `eth_getLogs` over every manifest contract in adaptive block ranges,
-//! each range committed with its checkpoint; a checkpoint whose block hash the chain no longer
-//! has (a reorg, live or while stopped) rewinds the index by the reorg depth first.
+//! each range committed with its derived state, the unfinalised block hashes it covers and its
+//! checkpoint in one transaction.
+//!
+//! Reorgs: the hashes of blocks within the finality depth of the head are kept. Before each
+//! pass the checkpoint's hash is compared with the chain's; when it differs (a reorg, live or
+//! while stopped) the stored hashes are walked down to the newest block the chain still has,
+//! and everything above that common ancestor is rewound atomically. Within a pass, each
+//! unfinalised block must link to its parent and every log's block hash must be the header's:
+//! a reorg during the fetch discards the range and starts the pass again.
 
 use crate::{
     catalog::Catalog,
-    store::{Checkpoint, EventRow, Store},
+    derive::{self, Changes, Context},
+    metrics::{Metrics, gauge},
+    store::{Batch, BlockRow, EventRow, Store, StoreError},
 };
 use alloy::{
+    consensus::BlockHeader,
     eips::BlockNumberOrTag,
     primitives::Address,
     providers::Provider,
     rpc::types::{Filter, Log},
 };
+use futures::{StreamExt, TryStreamExt, stream};
 use masa_bindings::manifest::Manifest;
-use std::{collections::HashMap, time::Duration};
+use std::{
+    collections::{BTreeMap, BTreeSet, HashMap},
+    sync::Arc,
+    time::{Duration, Instant},
+};
+
+/// Headers fetched concurrently.
+const HEADER_CONCURRENCY: usize = 8;
 
 /// Indexer errors.
 #[derive(Debug, thiserror::Error)]
 pub enum IndexerError {
     /// The database failed.
-    #[error("database: {0}")]
-    Db(#[from] sqlx::Error),
-    /// The RPC kept failing for a block range, after retries.
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    /// The RPC kept failing, after retries.
     #[error("RPC: {what} failed after {attempts} attempts: {reason}")]
     Rpc {
         /// What was asked.
@@ -31,9 +49,28 @@ pub enum IndexerError {
         /// The last error.
         reason: String,
     },
+    /// The chain replaced every block whose hash the index kept.
+    #[error(
+        "reorg deeper than the finality window: none of the stored blocks {lowest}..={checkpoint} is on \
+         the chain any more; re-index from scratch or raise --finality-depth"
+    )]
+    ReorgBeyondWindow {
+        /// The checkpoint.
+        checkpoint: u64,
+        /// The oldest stored block.
+        lowest: u64,
+    },
     /// The manifest lists no contract.
     #[error("the manifest has no contracts to index")]
     EmptyManifest,
+}
+
+impl IndexerError {
+    /// Whether waiting may cure it (a database or RPC outage), as opposed to a state that
+    /// needs an operator.
+    pub fn is_transient(&self) -> bool {
+        matches!(self, Self::Rpc { .. } | Self::Store(StoreError::Db(_)))
+    }
 }
 
 /// Block-range sizing: halve on failure, double on success, within bounds.
@@ -65,8 +102,12 @@ pub struct SyncReport {
     pub events: u64,
     /// Ranges committed.
     pub ranges: u64,
-    /// Events removed by a reorg rewind.
+    /// Reorgs found.
+    pub reorgs: u64,
+    /// Events removed by reorg rewinds.
     pub rewound: u64,
+    /// Ranges discarded because the chain changed while they were fetched.
+    pub discarded: u64,
     /// The checkpoint reached.
     pub head: u64,
 }
@@ -79,32 +120,46 @@ pub struct Indexer<P> {
     catalog: Catalog,
     contracts: HashMap<Address, String>,
     start: u64,
-    reorg_depth: u64,
+    finality_depth: u64,
+    ctx: Context,
+    metrics: Arc<Metrics>,
     /// Range sizing (public for tuning and tests).
     pub range: RangeControl,
 }
 
 impl<P: Provider> Indexer<P> {
-    /// An indexer of every contract in `manifest`, from its first deployment block.
+    /// An indexer of every contract in `manifest` (and its vesting wallets), from its first
+    /// deployment block, keeping block hashes `finality_depth` blocks behind the head.
     pub fn new(
         provider: P,
         store: Store,
         manifest: &Manifest,
-        reorg_depth: u64,
+        finality_depth: u64,
     ) -> Result<Self, IndexerError> {
-        let contracts: HashMap<Address, String> =
+        let mut contracts: HashMap<Address, String> =
             manifest.contracts.iter().map(|(name, d)| (d.address, name.clone())).collect();
-        let start =
-            manifest.contracts.values().map(|d| d.block_number).min().ok_or(IndexerError::EmptyManifest)?;
+        for wallet in &manifest.vesting_wallets {
+            contracts.insert(wallet.wallet, "MasaVestingWallet".to_owned());
+        }
+        let start = manifest.start_block().ok_or(IndexerError::EmptyManifest)?;
+        let ctx = Context { fee_router: manifest.contracts.get("FeeRouter").map(|d| d.address) };
         Ok(Self {
             provider,
             store,
             catalog: Catalog::from_bindings(),
             contracts,
             start,
-            reorg_depth,
+            finality_depth,
+            ctx,
+            metrics: Arc::default(),
             range: RangeControl { size: 2_000, max: 10_000 },
         })
+    }
+
+    /// Shares `metrics` with the API.
+    pub fn with_metrics(mut self, metrics: Arc<Metrics>) -> Self {
+        self.metrics = metrics;
+        self
     }
 
     /// The store.
@@ -115,17 +170,22 @@ impl<P: Provider> Indexer<P> {
     async fn retry<T, F, Fut>(&self, what: &str, mut f: F) -> Result<T, IndexerError>
     where
         F: FnMut() -> Fut,
-        Fut: std::future::Future<Output = Result<T, alloy::transports::TransportError>>,
+        Fut: Future<Output = Result<T, alloy::transports::TransportError>>,
     {
         let mut delay = Duration::from_millis(100);
-        let attempts = 6;
+        let attempts = 8;
         for attempt in 1..=attempts {
             match f().await {
                 Ok(v) => return Ok(v),
-                Err(e) if attempt == attempts => {
-                    return Err(IndexerError::Rpc { what: what.to_owned(), attempts, reason: e.to_string() });
-                }
                 Err(e) => {
+                    self.metrics.rpc_errors.inc();
+                    if attempt == attempts {
+                        return Err(IndexerError::Rpc {
+                            what: what.to_owned(),
+                            attempts,
+                            reason: e.to_string(),
+                        });
+                    }
                     tracing::warn!(what, attempt, %e, "RPC error; retrying in {delay:?}");
                     tokio::time::sleep(delay).await;
                     delay = (delay * 2).min(Duration::from_secs(10));
@@ -135,102 +195,246 @@ impl<P: Provider> Indexer<P> {
         unreachable!("the loop returns on its last attempt")
     }
 
-    async fn block_hash(&self, number: u64) -> Result<Option<String>, IndexerError> {
+    /// The chain's block `number`: (hash, parent hash, timestamp); `None` if it has none.
+    async fn header(&self, number: u64) -> Result<Option<(BlockRow, u64)>, IndexerError> {
         let block = self
             .retry("eth_getBlockByNumber", || async {
                 self.provider.get_block_by_number(BlockNumberOrTag::Number(number)).await
             })
             .await?;
-        Ok(block.map(|b| b.header.hash.to_string()))
+        Ok(block.map(|b| {
+            let row = BlockRow {
+                number,
+                hash: b.header.hash.to_string(),
+                parent_hash: b.header.parent_hash().to_string(),
+            };
+            (row, b.header.timestamp())
+        }))
     }
 
-    /// Rewinds when the checkpoint's block is no longer on the chain; returns the checkpoint
-    /// to continue from.
-    async fn check_reorg(&self) -> Result<(Option<Checkpoint>, u64), IndexerError> {
-        let Some(cp) = self.store.checkpoint().await? else { return Ok((None, 0)) };
-        if self.block_hash(cp.number).await?.as_deref() == Some(cp.hash.as_str()) {
-            return Ok((Some(cp), 0));
+    /// Finds the checkpoint still on the chain, rewinding to the common ancestor after a reorg.
+    async fn reconcile(&self, report: &mut SyncReport) -> Result<Option<BlockRow>, IndexerError> {
+        let Some(checkpoint) = self.store.checkpoint().await? else { return Ok(None) };
+        if self.header(checkpoint.number).await?.is_some_and(|(b, _)| b.hash == checkpoint.hash) {
+            return Ok(Some(checkpoint));
         }
-        let keep = cp.number.saturating_sub(self.reorg_depth).max(self.start.saturating_sub(1));
-        let hash = self.block_hash(keep).await?.unwrap_or_default();
-        let removed = self.store.rewind(&Checkpoint { number: keep, hash: hash.clone() }).await?;
+        let stored = self.store.blocks().await?;
+        let mut ancestor = None;
+        for block in &stored {
+            if self.header(block.number).await?.is_some_and(|(b, _)| b.hash == block.hash) {
+                ancestor = Some(block.clone());
+                break;
+            }
+        }
+        let Some(ancestor) = ancestor else {
+            return Err(IndexerError::ReorgBeyondWindow {
+                checkpoint: checkpoint.number,
+                lowest: stored.last().map_or(checkpoint.number, |b| b.number),
+            });
+        };
+        let removed = self.store.rewind(&ancestor, &self.ctx).await?;
+        report.reorgs += 1;
+        report.rewound += removed;
+        self.metrics.reorgs.inc();
+        self.metrics.rewound.inc_by(removed);
+        self.metrics.indexed.set(gauge(ancestor.number));
         tracing::warn!(
-            from = cp.number,
-            to = keep,
+            checkpoint = checkpoint.number,
+            ancestor = ancestor.number,
+            depth = checkpoint.number - ancestor.number,
             removed,
-            "reorg: the checkpoint block was replaced; rewound"
+            "reorg: rewound to the common ancestor"
         );
-        Ok((Some(Checkpoint { number: keep, hash }), removed))
+        Ok(Some(ancestor))
     }
 
-    fn rows(&self, logs: &[Log]) -> Vec<EventRow> {
-        logs.iter()
-            .filter_map(|log| {
-                let contract = self.contracts.get(&log.address())?;
-                let (name, args) = match self.catalog.decode(contract, log.data()) {
-                    Some(d) => (d.name, d.args.to_string()),
-                    None => ("unknown".to_owned(), serde_json::json!({ "data": log.data() }).to_string()),
-                };
-                Some(EventRow {
-                    block_number: log.block_number?,
-                    log_index: log.log_index?,
-                    block_hash: log.block_hash?.to_string(),
-                    tx_hash: log.transaction_hash?.to_string(),
-                    address: log.address().to_checksum(None),
-                    contract: contract.clone(),
-                    event: name,
-                    args,
-                })
-            })
-            .collect()
-    }
-
-    /// Indexes up to `head` (inclusive).
-    pub async fn sync_to(&mut self, head: u64) -> Result<SyncReport, IndexerError> {
-        let (cp, rewound) = self.check_reorg().await?;
-        let mut from = cp.map_or(self.start, |c| c.number + 1);
-        let mut report = SyncReport { rewound, head: from.saturating_sub(1), ..SyncReport::default() };
-        let addresses: Vec<Address> = self.contracts.keys().copied().collect();
-        while from <= head {
+    /// Logs of `[from, to]`, shrinking the range on provider errors (too large a response,
+    /// a struggling node) and retrying with backoff at one block. Returns the `to` used.
+    async fn logs(
+        &mut self,
+        from: u64,
+        head: u64,
+        addresses: &[Address],
+    ) -> Result<(u64, Vec<Log>), IndexerError> {
+        loop {
             let to = (from + self.range.size - 1).min(head);
-            let filter = Filter::new().address(addresses.clone()).from_block(from).to_block(to);
-            let logs = match self.provider.get_logs(&filter).await {
-                Ok(logs) => logs,
+            let filter = Filter::new().address(addresses.to_vec()).from_block(from).to_block(to);
+            match self.provider.get_logs(&filter).await {
+                Ok(logs) => return Ok((to, logs)),
                 Err(e) => {
-                    // too large a response or a struggling provider: smaller ranges, then retry
+                    self.metrics.rpc_errors.inc();
                     if self.range.shrink() {
                         tracing::debug!(from, to, %e, size = self.range.size, "getLogs failed; shrinking the range");
                         continue;
                     }
-                    self.retry("eth_getLogs", || self.provider.get_logs(&filter)).await?
+                    return Ok((to, self.retry("eth_getLogs", || self.provider.get_logs(&filter)).await?));
                 }
-            };
-            let hash = self.block_hash(to).await?.unwrap_or_default();
-            let rows = self.rows(&logs);
-            self.store.commit(&rows, &Checkpoint { number: to, hash }).await?;
-            tracing::info!(from, to, events = rows.len(), "indexed");
-            report.events += rows.len() as u64;
-            report.ranges += 1;
-            report.head = to;
-            from = to + 1;
-            self.range.grow();
+            }
         }
-        Ok(report)
     }
 
-    /// Follows the chain head until `stop` resolves, polling every `poll`.
+    /// Builds the batch for `[from, to]`; `None` when the chain changed while it was fetched.
+    async fn batch(
+        &self,
+        from: u64,
+        to: u64,
+        head: u64,
+        logs: &[Log],
+        parent: Option<&BlockRow>,
+    ) -> Result<Option<Batch>, IndexerError> {
+        // blocks above `final_at` may still be replaced
+        let final_at = head.saturating_sub(self.finality_depth);
+        let mut wanted: BTreeSet<u64> = (from.max(final_at + 1)..=to).collect();
+        wanted.insert(to);
+        for log in logs {
+            if log.block_timestamp.is_none() {
+                wanted.extend(log.block_number);
+            }
+        }
+        let headers: Vec<Option<(BlockRow, u64)>> = stream::iter(wanted.iter().copied())
+            .map(|number| self.header(number))
+            .buffered(HEADER_CONCURRENCY)
+            .try_collect()
+            .await?;
+        let mut by_number = BTreeMap::new();
+        for header in headers {
+            let Some((block, time)) = header else { return Ok(None) };
+            by_number.insert(block.number, (block, time));
+        }
+        // unfinalised blocks must chain: each to the previous one, the first to the checkpoint
+        for (number, (block, _)) in by_number.range(final_at + 1..) {
+            let previous = match by_number.get(&(number - 1)) {
+                Some((p, _)) => Some(&p.hash),
+                None => parent.filter(|p| p.number + 1 == *number).map(|p| &p.hash),
+            };
+            if previous.is_some_and(|p| *p != block.parent_hash) {
+                return Ok(None);
+            }
+        }
+        let mut events = Vec::with_capacity(logs.len());
+        let mut decoded = Vec::with_capacity(logs.len());
+        for log in logs {
+            let (Some(number), Some(index), Some(hash)) = (log.block_number, log.log_index, log.block_hash)
+            else {
+                // a pending log: the node answered for blocks it has not sealed
+                return Ok(None);
+            };
+            let header = by_number.get(&number);
+            if header.is_some_and(|(b, _)| b.hash != hash.to_string()) {
+                return Ok(None);
+            }
+            let Some(contract) = self.contracts.get(&log.address()) else { continue };
+            let Some(time) = log.block_timestamp.or(header.map(|(_, t)| *t)) else { return Ok(None) };
+            let (name, args) = match self.catalog.decode(contract, log.data()) {
+                Some(d) => (d.name, d.args),
+                None => ("unknown".to_owned(), serde_json::json!({ "data": log.data() })),
+            };
+            events.push(EventRow {
+                block_number: number,
+                log_index: index,
+                block_time: time,
+                block_hash: hash.to_string(),
+                tx_hash: log.transaction_hash.map(|h| h.to_string()).unwrap_or_default(),
+                address: log.address().to_checksum(None),
+                contract: contract.clone(),
+                event: name,
+                args: args.to_string(),
+            });
+            decoded.push((log.address(), args));
+        }
+        let mut changes = Changes::of(
+            events.iter().zip(&decoded).map(|(e, (address, args))| derive::Event {
+                contract: &e.contract,
+                address: *address,
+                name: &e.event,
+                args,
+                block_number: e.block_number,
+                block_time: e.block_time,
+            }),
+            &self.ctx,
+        )
+        .map_err(StoreError::from)?;
+        changes.compact();
+        let checkpoint = by_number.get(&to).map(|(b, _)| b.clone());
+        let final_checkpoint = checkpoint.clone().filter(|c| c.number <= final_at);
+        let blocks =
+            by_number.range(final_at + 1..).map(|(_, (b, _))| b.clone()).chain(final_checkpoint).collect();
+        Ok(Some(Batch { events, changes, blocks, checkpoint, prune_below: (final_at + 1).min(to) }))
+    }
+
+    /// Indexes up to `head` (inclusive).
+    pub async fn sync_to(&mut self, head: u64) -> Result<SyncReport, IndexerError> {
+        let mut report = SyncReport::default();
+        let addresses: Vec<Address> = self.contracts.keys().copied().collect();
+        self.metrics.head.set(gauge(head));
+        'pass: loop {
+            let mut parent = self.reconcile(&mut report).await?;
+            let mut from = parent.as_ref().map_or(self.start, |c| c.number + 1);
+            report.head = from.saturating_sub(1);
+            while from <= head {
+                let (to, logs) = self.logs(from, head, &addresses).await?;
+                let Some(batch) = self.batch(from, to, head, &logs, parent.as_ref()).await? else {
+                    report.discarded += 1;
+                    tracing::info!(from, to, "the chain changed during the fetch; checking for a reorg");
+                    continue 'pass;
+                };
+                let started = Instant::now();
+                self.store.commit(&batch).await?;
+                self.metrics.commit_seconds.observe(started.elapsed().as_secs_f64());
+                let count = batch.events.len() as u64;
+                tracing::info!(from, to, events = count, "indexed");
+                self.metrics.events.inc_by(count);
+                self.metrics.ranges.inc();
+                self.metrics.indexed.set(gauge(to));
+                report.events += count;
+                report.ranges += 1;
+                report.head = to;
+                parent = batch.checkpoint;
+                from = to + 1;
+                self.range.grow();
+                self.metrics.range_size.set(gauge(self.range.size));
+            }
+            return Ok(report);
+        }
+    }
+
+    /// Follows the chain head until `stop` resolves, polling every `poll`. RPC and database
+    /// outages are waited out (logged, counted in the metrics); other errors end it.
     pub async fn follow(
         &mut self,
         poll: Duration,
-        stop: impl std::future::Future<Output = ()>,
+        stop: impl Future<Output = ()>,
     ) -> Result<(), IndexerError> {
         tokio::pin!(stop);
+        let mut backoff = poll;
         loop {
-            let head = self.retry("eth_blockNumber", || self.provider.get_block_number()).await?;
-            self.sync_to(head).await?;
+            let step = async {
+                let head = self.retry("eth_blockNumber", || self.provider.get_block_number()).await?;
+                self.metrics.head.set(gauge(head));
+                let report = self.sync_to(head).await?;
+                Ok::<_, IndexerError>(report.head >= head)
+            };
+            let wait = match step.await {
+                Ok(synced) => {
+                    self.metrics.set_synced(synced);
+                    backoff = poll;
+                    poll
+                }
+                Err(e) if e.is_transient() => {
+                    if matches!(e, IndexerError::Store(_)) {
+                        self.metrics.db_errors.inc();
+                    }
+                    self.metrics.set_synced(false);
+                    tracing::error!(%e, "paused; retrying in {backoff:?}");
+                    let wait = backoff;
+                    backoff = (backoff * 2).min(Duration::from_secs(30));
+                    wait
+                }
+                Err(e) => return Err(e),
+            };
             tokio::select! {
                 () = &mut stop => return Ok(()),
-                () = tokio::time::sleep(poll) => {}
+                () = tokio::time::sleep(wait) => {}
             }
         }
     }

@@ -2,11 +2,17 @@
 
 use anyhow::{Context, Result};
 use clap::Parser;
-use masa_bindings::manifest::Manifest;
-use masa_indexer::{indexer::Indexer, store::Store};
-use std::{path::PathBuf, process::ExitCode, time::Duration};
+use masa_bindings::{manifest::Manifest, network::Networks};
+use masa_indexer::{
+    api::{AppState, router},
+    indexer::Indexer,
+    metrics::Metrics,
+    store::Store,
+};
+use std::{net::SocketAddr, path::PathBuf, process::ExitCode, sync::Arc, time::Duration};
+use tokio::sync::watch;
 
-/// Index the Masa contracts of a deployment into SQLite or PostgreSQL.
+/// Index the Masa contracts of a deployment into SQLite or PostgreSQL and serve them over HTTP.
 #[derive(Debug, Parser)]
 #[command(name = "masa-indexer", version, about)]
 struct Args {
@@ -14,27 +20,44 @@ struct Args {
     #[arg(long, env = "MASA_RPC_URL")]
     rpc_url: url::Url,
     /// The deployment manifest (addresses and deploy blocks).
-    #[arg(long, default_value = "deployments/anvil.json")]
+    #[arg(long, env = "MASA_MANIFEST", default_value = "deployments/anvil.json")]
     manifest: PathBuf,
+    /// Directory holding networks.toml (the default finality depth per chain).
+    #[arg(long, default_value = "deployments")]
+    deployments_dir: PathBuf,
     /// Database URL (`sqlite://…` or `postgres://…`); default: a SQLite file in --data-dir.
     #[arg(long, env = "MASA_DATABASE_URL")]
     database_url: Option<String>,
     /// Data directory for the default SQLite database.
-    #[arg(long, default_value = ".masa-indexer")]
+    #[arg(long, env = "MASA_DATA_DIR", default_value = ".masa-indexer")]
     data_dir: PathBuf,
-    /// Blocks to rewind when a reorg replaced the checkpoint block.
-    #[arg(long, default_value_t = 64)]
-    reorg_depth: u64,
+    /// Blocks behind the head that may still be reorganised (their hashes are kept);
+    /// default: the network's `finality_depth` in networks.toml.
+    #[arg(long)]
+    finality_depth: Option<u64>,
+    /// Largest `eth_getLogs` range, in blocks.
+    #[arg(long, default_value_t = 10_000)]
+    max_range: u64,
     /// Milliseconds between head polls.
     #[arg(long, default_value_t = 1_000)]
     poll_ms: u64,
-    /// Index up to the current head, then exit.
+    /// HTTP API address.
+    #[arg(long, env = "MASA_LISTEN", default_value = "127.0.0.1:8088")]
+    listen: SocketAddr,
+    /// Index up to the current head, then exit (no API).
     #[arg(long)]
     once: bool,
 }
 
 async fn run(args: Args) -> Result<()> {
     let manifest = Manifest::load(&args.manifest)?;
+    let finality_depth = match args.finality_depth {
+        Some(depth) => depth,
+        None => {
+            let networks = Networks::load(&args.deployments_dir)?;
+            networks.by_name(&manifest.network)?.finality_depth
+        }
+    };
     let url = match args.database_url {
         Some(url) => url,
         None => {
@@ -48,18 +71,60 @@ async fn run(args: Args) -> Result<()> {
     let head = alloy::providers::Provider::get_block_number(&provider)
         .await
         .with_context(|| format!("cannot reach the RPC at {}", args.rpc_url))?;
-    let mut indexer = Indexer::new(provider, store, &manifest, args.reorg_depth)?;
+    let metrics = Arc::new(Metrics::default());
+    let mut indexer =
+        Indexer::new(provider, store.clone(), &manifest, finality_depth)?.with_metrics(metrics.clone());
+    indexer.range.max = args.max_range.max(1);
+    indexer.range.size = indexer.range.size.min(indexer.range.max);
+    tracing::info!(network = manifest.network, finality_depth, head, "indexing");
     if args.once {
         let report = indexer.sync_to(head).await?;
         println!("indexed to block {}: {} events in {} ranges", report.head, report.events, report.ranges);
         return Ok(());
     }
-    let stop = async {
-        let _ = tokio::signal::ctrl_c().await;
-        tracing::info!("stopping");
+
+    let listener = tokio::net::TcpListener::bind(args.listen)
+        .await
+        .with_context(|| format!("cannot listen on {}", args.listen))?;
+    tracing::info!(listen = %args.listen, "API up");
+    let (stop_tx, stop_rx) = watch::channel(false);
+    let stopped = |mut rx: watch::Receiver<bool>| async move {
+        let _ = rx.wait_for(|stop| *stop).await;
     };
-    indexer.follow(Duration::from_millis(args.poll_ms), stop).await?;
+    let api = axum::serve(listener, router(AppState { store, metrics }))
+        .with_graceful_shutdown(stopped(stop_rx.clone()));
+    let api = tokio::spawn(async move { api.await });
+    tokio::spawn(async move {
+        shutdown_signal().await;
+        tracing::info!("stopping");
+        let _ = stop_tx.send(true);
+    });
+    let followed = indexer.follow(Duration::from_millis(args.poll_ms), stopped(stop_rx)).await;
+    api.await.context("the API task failed")?.context("the API failed")?;
+    followed?;
     Ok(())
+}
+
+/// Ctrl-C or SIGTERM.
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {}
+        () = term => {}
+    }
 }
 
 #[tokio::main]

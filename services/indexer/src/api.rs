@@ -1,0 +1,382 @@
+//! The HTTP API (axum) and its `OpenAPI` document (utoipa, served at `/openapi.json`).
+//!
+//! Every read is a bound query over the index; bad parameters (unknown names, malformed
+//! addresses, cursors or numbers, out-of-range limits) are a 400 with a message, a missing
+//! wallet a 404, and a database failure a 503: never a 500 for what a caller sent.
+
+use crate::{
+    metrics::Metrics,
+    store::{
+        EventFilter, EventRow, Store, StoreError,
+        query::{ActivityRow, FeesRow, ProposalRow, TokenRow, WalletRow, ZkSbtStats},
+    },
+};
+use alloy::primitives::Address;
+use axum::{
+    Json, Router,
+    extract::{Path, Query, State, rejection::QueryRejection},
+    http::{StatusCode, header},
+    response::{IntoResponse, Response},
+    routing::get,
+};
+use serde::{Deserialize, Serialize};
+use std::sync::Arc;
+use utoipa::{IntoParams, OpenApi, ToSchema};
+
+/// Largest page of events.
+pub const MAX_LIMIT: u32 = 1_000;
+/// Largest activity window, in days.
+pub const MAX_DAYS: i64 = 3_660;
+
+/// What handlers share.
+#[derive(Debug, Clone)]
+pub struct AppState {
+    /// The index.
+    pub store: Store,
+    /// Progress and counters.
+    pub metrics: Arc<Metrics>,
+}
+
+/// The API's `OpenAPI` document.
+#[derive(Debug, OpenApi)]
+#[openapi(
+    info(title = "masa-indexer", description = "Read API over the Masa network index"),
+    paths(health, ready, wallet, tokens, fees, zksbt_stats, proposals, activity, events),
+    components(schemas(
+        ApiError,
+        Ready,
+        WalletRow,
+        TokenRow,
+        FeesRow,
+        ZkSbtStats,
+        ProposalRow,
+        ActivityRow,
+        EventJson,
+        EventPage
+    ))
+)]
+pub struct ApiDoc;
+
+/// The router.
+pub fn router(state: AppState) -> Router {
+    Router::new()
+        .route("/health", get(health))
+        .route("/ready", get(ready))
+        .route("/metrics", get(metrics))
+        .route("/openapi.json", get(openapi))
+        .route("/v1/wallets/{address}", get(wallet))
+        .route("/v1/tokens", get(tokens))
+        .route("/v1/fees", get(fees))
+        .route("/v1/zksbt/stats", get(zksbt_stats))
+        .route("/v1/governance/proposals", get(proposals))
+        .route("/v1/activity", get(activity))
+        .route("/v1/events", get(events))
+        .fallback(|| async { ApiError::new(StatusCode::NOT_FOUND, "no such endpoint") })
+        .with_state(state)
+}
+
+/// An error: status and a one-line message.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ApiError {
+    /// What went wrong.
+    error: String,
+    #[serde(skip)]
+    status: u16,
+}
+
+impl ApiError {
+    fn new(status: StatusCode, message: impl Into<String>) -> Self {
+        Self { error: message.into(), status: status.as_u16() }
+    }
+    fn bad(message: impl Into<String>) -> Self {
+        Self::new(StatusCode::BAD_REQUEST, message)
+    }
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        let status = StatusCode::from_u16(self.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+        (status, Json(self)).into_response()
+    }
+}
+
+impl From<StoreError> for ApiError {
+    fn from(e: StoreError) -> Self {
+        tracing::warn!(%e, "API read failed");
+        Self::new(StatusCode::SERVICE_UNAVAILABLE, format!("the index is unavailable: {e}"))
+    }
+}
+
+impl From<QueryRejection> for ApiError {
+    fn from(e: QueryRejection) -> Self {
+        Self::bad(e.body_text())
+    }
+}
+
+type ApiResult<T> = Result<Json<T>, ApiError>;
+
+fn address(text: &str) -> Result<String, ApiError> {
+    text.parse::<Address>()
+        .map(|a| a.to_checksum(None))
+        .map_err(|_| ApiError::bad(format!("`{text}` is not a 20-byte hex address")))
+}
+
+/// Liveness.
+#[derive(Debug, Serialize, ToSchema)]
+struct Health {
+    status: &'static str,
+}
+
+/// Process up.
+#[utoipa::path(get, path = "/health", responses((status = 200, description = "The process is up")))]
+async fn health() -> Json<Health> {
+    Json(Health { status: "ok" })
+}
+
+/// Readiness: caught up with the chain head.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Ready {
+    /// Caught up.
+    ready: bool,
+    /// Chain head last seen.
+    head: i64,
+    /// Last indexed block.
+    indexed: i64,
+}
+
+/// Caught up with the head and the database answers.
+#[utoipa::path(get, path = "/ready", responses(
+    (status = 200, description = "Caught up", body = Ready),
+    (status = 503, description = "Behind the head, or the database is down", body = Ready)
+))]
+async fn ready(State(s): State<AppState>) -> Response {
+    let body = Ready { ready: false, head: s.metrics.head.get(), indexed: s.metrics.indexed.get() };
+    let ready = s.metrics.is_synced() && s.store.ping().await.is_ok();
+    let status = if ready { StatusCode::OK } else { StatusCode::SERVICE_UNAVAILABLE };
+    (status, Json(Ready { ready, ..body })).into_response()
+}
+
+async fn metrics(State(s): State<AppState>) -> Response {
+    (
+        [(header::CONTENT_TYPE, "application/openmetrics-text; version=1.0.0; charset=utf-8")],
+        s.metrics.encode(),
+    )
+        .into_response()
+}
+
+async fn openapi() -> Response {
+    Json(ApiDoc::openapi()).into_response()
+}
+
+/// A wallet: balances, transfers, rewards, records held, disclosures made, votes.
+#[utoipa::path(get, path = "/v1/wallets/{address}",
+    params(("address" = String, Path, description = "20-byte hex address, any case")),
+    responses(
+        (status = 200, body = WalletRow),
+        (status = 400, description = "Not an address", body = ApiError),
+        (status = 404, description = "No event ever involved this wallet", body = ApiError),
+    ))]
+async fn wallet(State(s): State<AppState>, Path(text): Path<String>) -> ApiResult<WalletRow> {
+    let address = address(&text)?;
+    s.store
+        .wallet(&address)
+        .await?
+        .map(Json)
+        .ok_or_else(|| ApiError::new(StatusCode::NOT_FOUND, format!("no indexed activity for {address}")))
+}
+
+/// Tokens with minted, burned and current supply.
+#[utoipa::path(get, path = "/v1/tokens", responses((status = 200, body = Vec<TokenRow>)))]
+async fn tokens(State(s): State<AppState>) -> ApiResult<Vec<TokenRow>> {
+    Ok(Json(s.store.tokens().await?))
+}
+
+/// Fee router totals: payments per token and the MASA split.
+#[utoipa::path(get, path = "/v1/fees", responses((status = 200, body = FeesRow)))]
+async fn fees(State(s): State<AppState>) -> ApiResult<FeesRow> {
+    Ok(Json(s.store.fees().await?))
+}
+
+/// zkSBT registry statistics.
+#[utoipa::path(get, path = "/v1/zksbt/stats", responses((status = 200, body = ZkSbtStats)))]
+async fn zksbt_stats(State(s): State<AppState>) -> ApiResult<ZkSbtStats> {
+    Ok(Json(s.store.zksbt_stats().await?))
+}
+
+/// Paging of proposals.
+#[derive(Debug, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+struct ProposalQuery {
+    /// Proposals created before this block (the previous page's last `block_number`).
+    before_block: Option<u64>,
+    /// Page size, 1 to 1000 (default 100).
+    limit: Option<u32>,
+}
+
+fn limit(limit: Option<u32>) -> Result<u32, ApiError> {
+    match limit.unwrap_or(100) {
+        l @ 1..=MAX_LIMIT => Ok(l),
+        l => Err(ApiError::bad(format!("limit must be between 1 and {MAX_LIMIT}, not {l}"))),
+    }
+}
+
+/// Governance proposals, newest first, with tallies.
+#[utoipa::path(get, path = "/v1/governance/proposals", params(ProposalQuery), responses(
+    (status = 200, body = Vec<ProposalRow>),
+    (status = 400, body = ApiError),
+))]
+async fn proposals(
+    State(s): State<AppState>,
+    q: Result<Query<ProposalQuery>, QueryRejection>,
+) -> ApiResult<Vec<ProposalRow>> {
+    let Query(q) = q?;
+    Ok(Json(s.store.proposals(q.before_block, limit(q.limit)?).await?))
+}
+
+/// Days of activity.
+#[derive(Debug, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+struct ActivityQuery {
+    /// First UTC day (days since 1970-01-01), inclusive.
+    from_day: i64,
+    /// Last UTC day, inclusive; at most 3660 days after `from_day`.
+    to_day: i64,
+}
+
+/// Events per day, contract and event name (for charts).
+#[utoipa::path(get, path = "/v1/activity", params(ActivityQuery), responses(
+    (status = 200, body = Vec<ActivityRow>),
+    (status = 400, body = ApiError),
+))]
+async fn activity(
+    State(s): State<AppState>,
+    q: Result<Query<ActivityQuery>, QueryRejection>,
+) -> ApiResult<Vec<ActivityRow>> {
+    let Query(q) = q?;
+    if q.from_day < 0 || q.to_day < q.from_day || q.to_day - q.from_day > MAX_DAYS {
+        return Err(ApiError::bad(format!(
+            "need 0 <= from_day <= to_day <= from_day + {MAX_DAYS}, got {}..{}",
+            q.from_day, q.to_day
+        )));
+    }
+    Ok(Json(s.store.activity(q.from_day, q.to_day).await?))
+}
+
+/// Event filters and paging.
+#[derive(Debug, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+struct EventQuery {
+    /// Manifest contract name, e.g. `MasaToken`.
+    contract: Option<String>,
+    /// Event name, e.g. `Transfer`.
+    event: Option<String>,
+    /// Emitting contract address.
+    address: Option<String>,
+    /// Transaction hash.
+    tx_hash: Option<String>,
+    /// From this block, inclusive.
+    from_block: Option<u64>,
+    /// To this block, inclusive.
+    to_block: Option<u64>,
+    /// Page size, 1 to 1000 (default 100).
+    limit: Option<u32>,
+    /// `next_cursor` of the previous page.
+    cursor: Option<String>,
+}
+
+/// An event with its decoded arguments.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct EventJson {
+    block_number: u64,
+    log_index: u64,
+    block_time: u64,
+    block_hash: String,
+    tx_hash: String,
+    address: String,
+    contract: String,
+    event: String,
+    /// Arguments by name: integers as decimal strings, bytes as hex, addresses checksummed.
+    #[schema(value_type = Object)]
+    args: serde_json::Value,
+}
+
+impl From<EventRow> for EventJson {
+    fn from(e: EventRow) -> Self {
+        Self {
+            args: serde_json::from_str(&e.args).unwrap_or(serde_json::Value::Null),
+            block_number: e.block_number,
+            log_index: e.log_index,
+            block_time: e.block_time,
+            block_hash: e.block_hash,
+            tx_hash: e.tx_hash,
+            address: e.address,
+            contract: e.contract,
+            event: e.event,
+        }
+    }
+}
+
+/// A page of events.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct EventPage {
+    events: Vec<EventJson>,
+    /// Pass as `cursor` for the next page; absent on the last page.
+    next_cursor: Option<String>,
+}
+
+fn cursor(text: &str) -> Result<(u64, u64), ApiError> {
+    let bad = || ApiError::bad(format!("`{text}` is not a cursor from a previous page"));
+    let (block, log) = text.split_once('-').ok_or_else(bad)?;
+    let block = block.parse::<u64>().map_err(|_| bad())?;
+    let log = log.parse::<u64>().map_err(|_| bad())?;
+    // stored numbers are BIGINT
+    if i64::try_from(block).is_err() || i64::try_from(log).is_err() {
+        return Err(bad());
+    }
+    Ok((block, log))
+}
+
+fn block_param(name: &str, v: Option<u64>) -> Result<Option<u64>, ApiError> {
+    match v {
+        Some(b) if i64::try_from(b).is_err() => Err(ApiError::bad(format!("{name} {b} is beyond any block"))),
+        _ => Ok(v),
+    }
+}
+
+/// Events in chain order, filtered, with cursor pagination.
+#[utoipa::path(get, path = "/v1/events", params(EventQuery), responses(
+    (status = 200, body = EventPage),
+    (status = 400, body = ApiError),
+))]
+async fn events(
+    State(s): State<AppState>,
+    q: Result<Query<EventQuery>, QueryRejection>,
+) -> ApiResult<EventPage> {
+    let Query(q) = q?;
+    let tx_hash = match q.tx_hash {
+        Some(h) => Some(
+            h.parse::<alloy::primitives::B256>()
+                .map(|h| h.to_string())
+                .map_err(|_| ApiError::bad(format!("`{h}` is not a 32-byte hex hash")))?,
+        ),
+        None => None,
+    };
+    let filter = EventFilter {
+        contract: q.contract,
+        event: q.event,
+        address: q.address.as_deref().map(address).transpose()?,
+        tx_hash,
+        from_block: block_param("from_block", q.from_block)?,
+        to_block: block_param("to_block", q.to_block)?,
+        after: q.cursor.as_deref().map(cursor).transpose()?,
+        limit: limit(q.limit)?,
+    };
+    let page = s.store.event_page(&filter).await?;
+    Ok(Json(EventPage {
+        events: page.events.into_iter().map(EventJson::from).collect(),
+        next_cursor: page.next.map(|(b, l)| format!("{b}-{l}")),
+    }))
+}

@@ -1,0 +1,330 @@
+//! The database: SQLite (default, a file in the data directory) or PostgreSQL, through sqlx's
+//! `Any` driver with one set of migrations and queries for both.
+//!
+//! A batch (events, their derived changes, the unfinalised block hashes it covers and the new
+//! checkpoint) is written in one transaction, and a reorg rewind (derived state undone, rows,
+//! events and block hashes above the common ancestor removed, checkpoint moved back) is another:
+//! a crash leaves either all of it or none.
+
+pub mod query;
+mod sql;
+
+pub use query::{EventFilter, EventPage};
+
+use crate::derive::{self, Changes, Context, DeriveError};
+use alloy::primitives::{I256, U256};
+use sqlx::{AnyPool, AssertSqlSafe, Row, any::AnyPoolOptions};
+use std::time::Duration;
+
+/// Store errors.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    /// The database failed.
+    #[error("database: {0}")]
+    Db(#[from] sqlx::Error),
+    /// A migration failed.
+    #[error("database migration: {0}")]
+    Migrate(#[from] sqlx::migrate::MigrateError),
+    /// A stored event no longer derives (its ABI changed under an existing database).
+    #[error(transparent)]
+    Derive(#[from] DeriveError),
+    /// A stored event row does not parse back.
+    #[error("corrupt event row at block {block}: {what}")]
+    Corrupt {
+        /// Its block.
+        block: u64,
+        /// What does not parse.
+        what: &'static str,
+    },
+    /// A derived amount would become negative: the index is inconsistent.
+    #[error("inconsistent derived state: {table}.{column} for {key} would be {value}")]
+    Inconsistent {
+        /// Table.
+        table: &'static str,
+        /// Column.
+        column: &'static str,
+        /// Key values.
+        key: String,
+        /// The impossible value.
+        value: I256,
+    },
+}
+
+/// One event row.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EventRow {
+    /// Block number.
+    pub block_number: u64,
+    /// Position in the block.
+    pub log_index: u64,
+    /// Block timestamp (seconds).
+    pub block_time: u64,
+    /// Block hash.
+    pub block_hash: String,
+    /// Transaction hash.
+    pub tx_hash: String,
+    /// Emitting contract address (checksummed).
+    pub address: String,
+    /// Manifest name of the contract.
+    pub contract: String,
+    /// Event name.
+    pub event: String,
+    /// Decoded arguments (JSON).
+    pub args: String,
+}
+
+/// A block: the checkpoint, or one of the unfinalised window.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BlockRow {
+    /// Its number.
+    pub number: u64,
+    /// Its hash.
+    pub hash: String,
+    /// Its parent's hash.
+    pub parent_hash: String,
+}
+
+/// What one transaction writes.
+#[derive(Debug, Default)]
+pub struct Batch {
+    /// Events, in chain order.
+    pub events: Vec<EventRow>,
+    /// Their derived changes.
+    pub changes: Changes,
+    /// Block hashes of the unfinalised window that the batch covers (checkpoint included).
+    pub blocks: Vec<BlockRow>,
+    /// The new checkpoint: the last block covered.
+    pub checkpoint: Option<BlockRow>,
+    /// Block hashes below this number are final and dropped.
+    pub prune_below: u64,
+}
+
+/// The indexer's database.
+#[derive(Debug, Clone)]
+pub struct Store {
+    pool: AnyPool,
+    postgres: bool,
+}
+
+pub(crate) fn n(v: u64) -> i64 {
+    i64::try_from(v).expect("block numbers, times and log indices fit in i64")
+}
+
+pub(crate) fn u(v: i64) -> u64 {
+    u64::try_from(v).expect("stored numbers are non-negative")
+}
+
+impl Store {
+    /// Connects (creating a SQLite file if needed) and applies the migrations.
+    pub async fn connect(url: &str) -> Result<Self, StoreError> {
+        sqlx::any::install_default_drivers();
+        let postgres = url.starts_with("postgres:") || url.starts_with("postgresql:");
+        let url = if url.starts_with("sqlite:") && !url.contains("mode=") {
+            format!("{url}{}mode=rwc", if url.contains('?') { '&' } else { '?' })
+        } else {
+            url.to_owned()
+        };
+        // SQLite allows one writer; readers (the API) use their own connections in WAL mode.
+        let max = if postgres { 8 } else { 4 };
+        let pool = AnyPoolOptions::new()
+            .max_connections(max)
+            .acquire_timeout(Duration::from_secs(3))
+            .after_connect(move |conn, _| {
+                Box::pin(async move {
+                    if !postgres {
+                        // WAL: the API reads while the indexer writes; NORMAL: durable at each
+                        // checkpoint of the WAL, consistent after a crash (atomic transactions).
+                        for pragma in [
+                            "PRAGMA journal_mode = WAL",
+                            "PRAGMA synchronous = NORMAL",
+                            "PRAGMA busy_timeout = 10000",
+                        ] {
+                            sqlx::query(pragma).execute(&mut *conn).await?;
+                        }
+                    }
+                    Ok(())
+                })
+            })
+            .connect(&url)
+            .await?;
+        sqlx::migrate!("./migrations").run(&pool).await?;
+        Ok(Self { pool, postgres })
+    }
+
+    /// Whether this is PostgreSQL (otherwise SQLite).
+    pub fn is_postgres(&self) -> bool {
+        self.postgres
+    }
+
+    /// Whether the database answers.
+    pub async fn ping(&self) -> Result<(), StoreError> {
+        sqlx::query("SELECT 1").execute(&self.pool).await?;
+        Ok(())
+    }
+
+    /// The checkpoint, if anything was indexed.
+    pub async fn checkpoint(&self) -> Result<Option<BlockRow>, StoreError> {
+        let row = sqlx::query(
+            "SELECT c.block_number, c.block_hash, COALESCE(b.parent_hash, '') FROM checkpoint c \
+             LEFT JOIN blocks b ON b.block_number = c.block_number WHERE c.id = 1",
+        )
+        .fetch_optional(&self.pool)
+        .await?;
+        Ok(row.map(|r| BlockRow { number: u(r.get(0)), hash: r.get(1), parent_hash: r.get(2) }))
+    }
+
+    /// The stored block hashes, newest first (the unfinalised window and the checkpoint).
+    pub async fn blocks(&self) -> Result<Vec<BlockRow>, StoreError> {
+        let rows = sqlx::query(
+            "SELECT block_number, block_hash, parent_hash FROM blocks ORDER BY block_number DESC",
+        )
+        .fetch_all(&self.pool)
+        .await?;
+        Ok(rows
+            .iter()
+            .map(|r| BlockRow { number: u(r.get(0)), hash: r.get(1), parent_hash: r.get(2) })
+            .collect())
+    }
+
+    /// Writes a batch atomically.
+    pub async fn commit(&self, batch: &Batch) -> Result<(), StoreError> {
+        let mut tx = self.pool.begin().await?;
+        sql::insert_events(&mut tx, &batch.events).await?;
+        sql::apply(&mut tx, &batch.changes).await?;
+        for block in &batch.blocks {
+            sql::put_block(&mut tx, block).await?;
+        }
+        if let Some(checkpoint) = &batch.checkpoint {
+            sql::set_checkpoint(&mut tx, checkpoint).await?;
+        }
+        sqlx::query("DELETE FROM blocks WHERE block_number < $1")
+            .bind(n(batch.prune_below))
+            .execute(&mut *tx)
+            .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Removes everything above `ancestor` (a reorg: events, their derived state, rows and
+    /// block hashes) and moves the checkpoint there, atomically. Returns the events removed.
+    pub async fn rewind(&self, ancestor: &BlockRow, ctx: &Context) -> Result<u64, StoreError> {
+        let mut tx = self.pool.begin().await?;
+        let above = n(ancestor.number);
+        let rows = sqlx::query(
+            "SELECT contract, address, event, args, block_number, block_time FROM events \
+             WHERE block_number > $1 ORDER BY block_number, log_index",
+        )
+        .bind(above)
+        .fetch_all(&mut *tx)
+        .await?;
+        let mut parsed = Vec::with_capacity(rows.len());
+        for r in &rows {
+            let block = u(r.get(4));
+            let address: String = r.get(1);
+            let args: String = r.get(3);
+            let address: alloy::primitives::Address =
+                address.parse().map_err(|_| StoreError::Corrupt { block, what: "address" })?;
+            let args: serde_json::Value =
+                serde_json::from_str(&args).map_err(|_| StoreError::Corrupt { block, what: "args" })?;
+            parsed.push((r.get::<String, _>(0), address, r.get::<String, _>(2), args, block, u(r.get(5))));
+        }
+        let changes = Changes::of(
+            parsed.iter().map(|(contract, address, name, args, block_number, block_time)| derive::Event {
+                contract,
+                address: *address,
+                name,
+                args,
+                block_number: *block_number,
+                block_time: *block_time,
+            }),
+            ctx,
+        )?;
+        let mut undo = changes.negated();
+        undo.compact();
+        sql::apply(&mut tx, &undo).await?;
+        for table in derive::ROW_TABLES {
+            sqlx::query(AssertSqlSafe(format!("DELETE FROM {table} WHERE block_number > $1")))
+                .bind(above)
+                .execute(&mut *tx)
+                .await?;
+        }
+        let deleted =
+            sqlx::query("DELETE FROM events WHERE block_number > $1").bind(above).execute(&mut *tx).await?;
+        sqlx::query("DELETE FROM blocks WHERE block_number > $1").bind(above).execute(&mut *tx).await?;
+        sql::put_block(&mut tx, ancestor).await?;
+        sql::set_checkpoint(&mut tx, ancestor).await?;
+        tx.commit().await?;
+        Ok(deleted.rows_affected())
+    }
+
+    /// Number of events, optionally of one contract.
+    pub async fn count(&self, contract: Option<&str>) -> Result<u64, StoreError> {
+        let row = match contract {
+            Some(c) => {
+                sqlx::query("SELECT COUNT(*) FROM events WHERE contract = $1")
+                    .bind(c)
+                    .fetch_one(&self.pool)
+                    .await?
+            }
+            None => sqlx::query("SELECT COUNT(*) FROM events").fetch_one(&self.pool).await?,
+        };
+        Ok(u(row.get(0)))
+    }
+
+    /// All events in chain order.
+    pub async fn events(&self) -> Result<Vec<EventRow>, StoreError> {
+        let rows = sqlx::query(AssertSqlSafe(format!(
+            "SELECT {} FROM events ORDER BY block_number, log_index",
+            sql::EVENT_COLUMNS
+        )))
+        .fetch_all(&self.pool)
+        .await?;
+        Ok(rows.iter().map(sql::event_row).collect())
+    }
+
+    /// Every derived table, row by row as text, in key order: to compare two indexes. A row
+    /// whose values are all zero reads like an absent one (a counter that went up and back down
+    /// keeps its row; an index that never saw those events has none), so such rows are left out.
+    pub async fn derived_state(&self) -> Result<Vec<(String, Vec<String>)>, StoreError> {
+        let mut out = Vec::new();
+        for (table, keys) in sql::DERIVED_TABLES {
+            let rows = sqlx::query(AssertSqlSafe(format!("SELECT * FROM {table} ORDER BY 1, 2")))
+                .fetch_all(&self.pool)
+                .await?;
+            for row in rows {
+                let cells: Vec<String> = (0..row.len())
+                    .map(|i| {
+                        row.try_get::<String, _>(i)
+                            .or_else(|_| row.try_get::<i64, _>(i).map(|v| v.to_string()))
+                            .unwrap_or_default()
+                    })
+                    .collect();
+                if cells[*keys..].iter().all(|v| v == "0") {
+                    continue;
+                }
+                out.push(((*table).to_owned(), cells));
+            }
+        }
+        Ok(out)
+    }
+
+    /// A uint256 amount column of one row, zero when absent. Table and column names are the
+    /// caller's constants, never input.
+    pub async fn amount(
+        &self,
+        table: &'static str,
+        key_column: &'static str,
+        key: &str,
+        column: &'static str,
+    ) -> Result<U256, StoreError> {
+        let row = sqlx::query(AssertSqlSafe(format!("SELECT {column} FROM {table} WHERE {key_column} = $1")))
+            .bind(key)
+            .fetch_optional(&self.pool)
+            .await?;
+        Ok(row.map(|r| r.get::<String, _>(0).parse().unwrap_or_default()).unwrap_or_default())
+    }
+
+    pub(crate) fn pool(&self) -> &AnyPool {
+        &self.pool
+    }
+}

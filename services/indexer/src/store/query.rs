@@ -1,0 +1,424 @@
+//! Reads for the HTTP API: wallets, tokens, fees, zkSBT statistics, governance, activity and
+//! events with keyset (cursor) pagination. Every parameter is bound, never formatted in.
+
+use super::{EventRow, Store, StoreError, n, sql};
+use serde::Serialize;
+use sqlx::{AssertSqlSafe, Row};
+use std::collections::BTreeMap;
+use utoipa::ToSchema;
+
+/// A wallet's summary: MASA and other token balances, transfers, rewards, records, disclosures.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, ToSchema)]
+pub struct WalletRow {
+    /// Checksummed address.
+    pub address: String,
+    /// Balances by token address (decimal strings, base units).
+    pub balances: BTreeMap<String, String>,
+    /// Incoming token transfers.
+    pub transfers_in: i64,
+    /// Outgoing token transfers.
+    pub transfers_out: i64,
+    /// MASA received from the fee router (rewards).
+    pub rewards_earned: String,
+    /// Fees paid through the fee router.
+    pub fees_paid: i64,
+    /// MASA released to it by vesting wallets.
+    pub vested_released: String,
+    /// Governance votes cast.
+    pub votes_cast: i64,
+    /// zkSBT records held now (minted minus burned).
+    pub records_held: i64,
+    /// zkSBT records ever minted to it.
+    pub records_minted: i64,
+    /// Disclosures it received as the bound recipient (data points it contributed).
+    pub disclosures: i64,
+    /// Disclosures it consumed as a data consumer.
+    pub disclosures_consumed: i64,
+    /// Its zkSBT records.
+    pub records: Vec<RecordRow>,
+}
+
+/// A zkSBT record's public fields and status.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ToSchema)]
+pub struct RecordRow {
+    /// Token id (decimal).
+    pub token_id: String,
+    /// Owner.
+    pub owner: String,
+    /// Schema id (decimal).
+    pub schema_id: String,
+    /// Issuer (zero address when self-attested).
+    pub issuer: String,
+    /// Poseidon commitment (decimal); erased on-chain by a burn, kept here as minted.
+    pub commitment: String,
+    /// Leaf index in the anonymity set.
+    pub leaf_index: i64,
+    /// Expiry (unix seconds, 0 = none).
+    pub expiry: i64,
+    /// Minted at block.
+    pub block_number: i64,
+    /// Burned by its owner.
+    pub burned: bool,
+    /// Revoked by its issuer.
+    pub revoked: bool,
+    /// Marked expired.
+    pub expired: bool,
+}
+
+/// A token's supply.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ToSchema)]
+pub struct TokenRow {
+    /// Token address.
+    pub token: String,
+    /// Ever minted.
+    pub minted: String,
+    /// Ever burned.
+    pub burned: String,
+    /// Minted minus burned.
+    pub supply: String,
+    /// Holders with a non-zero balance.
+    pub holders: i64,
+}
+
+/// Fee router totals.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, ToSchema)]
+pub struct FeesRow {
+    /// Per input token: payments, amount in, MASA it became.
+    pub payments: Vec<FeePaymentRow>,
+    /// MASA by destination (burned, oracle, validator, contributor, treasury, dust).
+    pub distribution: BTreeMap<String, String>,
+}
+
+/// Fee payments in one token.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ToSchema)]
+pub struct FeePaymentRow {
+    /// Input token (address; the zero address for the native coin).
+    pub token: String,
+    /// Number of payments.
+    pub payments: i64,
+    /// Total paid in that token.
+    pub amount_in: String,
+    /// MASA those payments became.
+    pub masa: String,
+}
+
+/// zkSBT registry statistics.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, ToSchema)]
+pub struct ZkSbtStats {
+    /// Counters: minted, burned, revoked, expired, disclosures, `disclosures_direct`,
+    /// `disclosures_anonymous`.
+    pub counters: BTreeMap<String, i64>,
+    /// Records currently usable: minted minus burned, revoked and expired.
+    pub active: i64,
+    /// Per schema.
+    pub schemas: Vec<SchemaStats>,
+}
+
+/// One schema's counts.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ToSchema)]
+pub struct SchemaStats {
+    /// Schema id (decimal).
+    pub schema_id: String,
+    /// Records minted.
+    pub minted: i64,
+    /// Disclosures consumed.
+    pub disclosures: i64,
+}
+
+/// A governance proposal with its tally.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ToSchema)]
+pub struct ProposalRow {
+    /// Proposal id (decimal).
+    pub proposal_id: String,
+    /// Proposer.
+    pub proposer: String,
+    /// Voting starts (timestamp clock).
+    pub vote_start: i64,
+    /// Voting ends.
+    pub vote_end: i64,
+    /// Description.
+    pub description: String,
+    /// Created at block.
+    pub block_number: i64,
+    /// Votes against, for and abstaining (weights, decimal).
+    pub against_votes: String,
+    /// For.
+    pub for_votes: String,
+    /// Abstain.
+    pub abstain_votes: String,
+    /// Voters.
+    pub voters: i64,
+    /// Queued in the timelock.
+    pub queued: bool,
+    /// Executed.
+    pub executed: bool,
+    /// Canceled.
+    pub canceled: bool,
+}
+
+/// Events of one kind on one day.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ToSchema)]
+pub struct ActivityRow {
+    /// UTC day (days since 1970-01-01).
+    pub day: i64,
+    /// Contract.
+    pub contract: String,
+    /// Event.
+    pub event: String,
+    /// Count.
+    pub events: i64,
+}
+
+/// Which events to list.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct EventFilter {
+    /// Manifest contract name.
+    pub contract: Option<String>,
+    /// Event name.
+    pub event: Option<String>,
+    /// Emitting address (checksummed).
+    pub address: Option<String>,
+    /// Transaction hash.
+    pub tx_hash: Option<String>,
+    /// From this block (inclusive).
+    pub from_block: Option<u64>,
+    /// To this block (inclusive).
+    pub to_block: Option<u64>,
+    /// Strictly after this (block, log index): the cursor.
+    pub after: Option<(u64, u64)>,
+    /// Page size.
+    pub limit: u32,
+}
+
+/// A page of events.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EventPage {
+    /// The events, in chain order.
+    pub events: Vec<EventRow>,
+    /// The last event's (block, log index) when more may follow.
+    pub next: Option<(u64, u64)>,
+}
+
+fn amount_text(r: &sqlx::any::AnyRow, i: usize) -> String {
+    r.get(i)
+}
+
+impl Store {
+    /// A wallet's summary; `None` when no event ever touched it.
+    pub async fn wallet(&self, address: &str) -> Result<Option<WalletRow>, StoreError> {
+        let row = sqlx::query(
+            "SELECT transfers_in, transfers_out, rewards_earned, fees_paid, vested_released, votes_cast, \
+             records_held, records_minted, disclosures, disclosures_consumed FROM wallets WHERE address = $1",
+        )
+        .bind(address)
+        .fetch_optional(self.pool())
+        .await?;
+        let Some(r) = row else { return Ok(None) };
+        let balances = sqlx::query("SELECT token, amount FROM balances WHERE holder = $1 ORDER BY token")
+            .bind(address)
+            .fetch_all(self.pool())
+            .await?
+            .iter()
+            .map(|b| (b.get(0), b.get(1)))
+            .collect();
+        Ok(Some(WalletRow {
+            address: address.to_owned(),
+            balances,
+            transfers_in: r.get(0),
+            transfers_out: r.get(1),
+            rewards_earned: amount_text(&r, 2),
+            fees_paid: r.get(3),
+            vested_released: amount_text(&r, 4),
+            votes_cast: r.get(5),
+            records_held: r.get(6),
+            records_minted: r.get(7),
+            disclosures: r.get(8),
+            disclosures_consumed: r.get(9),
+            records: self.records_of(address).await?,
+        }))
+    }
+
+    /// A wallet's zkSBT records, oldest first.
+    pub async fn records_of(&self, owner: &str) -> Result<Vec<RecordRow>, StoreError> {
+        let rows = sqlx::query(
+            "SELECT r.token_id, r.owner, r.schema_id, r.issuer, r.commitment, r.leaf_index, r.expiry, r.block_number, \
+             COALESCE(s.burned, 0), COALESCE(s.revoked, 0), COALESCE(s.expired, 0) \
+             FROM zksbt_records r LEFT JOIN zksbt_status s ON s.token_id = r.token_id \
+             WHERE r.owner = $1 ORDER BY r.block_number, r.leaf_index",
+        )
+        .bind(owner)
+        .fetch_all(self.pool())
+        .await?;
+        Ok(rows
+            .iter()
+            .map(|r| RecordRow {
+                token_id: r.get(0),
+                owner: r.get(1),
+                schema_id: r.get(2),
+                issuer: r.get(3),
+                commitment: r.get(4),
+                leaf_index: r.get(5),
+                expiry: r.get(6),
+                block_number: r.get(7),
+                burned: r.get::<i64, _>(8) > 0,
+                revoked: r.get::<i64, _>(9) > 0,
+                expired: r.get::<i64, _>(10) > 0,
+            })
+            .collect())
+    }
+
+    /// Every token's minted, burned and current supply, with its holder count.
+    pub async fn tokens(&self) -> Result<Vec<TokenRow>, StoreError> {
+        let rows = sqlx::query("SELECT token, minted, burned FROM supply ORDER BY token")
+            .fetch_all(self.pool())
+            .await?;
+        let mut out = Vec::with_capacity(rows.len());
+        for r in rows {
+            let token: String = r.get(0);
+            let minted: alloy::primitives::U256 = amount_text(&r, 1).parse().unwrap_or_default();
+            let burned: alloy::primitives::U256 = amount_text(&r, 2).parse().unwrap_or_default();
+            let holders = sqlx::query("SELECT COUNT(*) FROM balances WHERE token = $1 AND amount <> '0'")
+                .bind(token.as_str())
+                .fetch_one(self.pool())
+                .await?;
+            out.push(TokenRow {
+                token,
+                minted: minted.to_string(),
+                burned: burned.to_string(),
+                supply: minted.saturating_sub(burned).to_string(),
+                holders: holders.get(0),
+            });
+        }
+        Ok(out)
+    }
+
+    /// Fee router totals.
+    pub async fn fees(&self) -> Result<FeesRow, StoreError> {
+        let payments =
+            sqlx::query("SELECT token, payments, amount_in, masa FROM fee_payments ORDER BY token")
+                .fetch_all(self.pool())
+                .await?
+                .iter()
+                .map(|r| FeePaymentRow {
+                    token: r.get(0),
+                    payments: r.get(1),
+                    amount_in: r.get(2),
+                    masa: r.get(3),
+                })
+                .collect();
+        let distribution = sqlx::query("SELECT bucket, amount FROM fee_distribution ORDER BY bucket")
+            .fetch_all(self.pool())
+            .await?
+            .iter()
+            .map(|r| (r.get(0), r.get(1)))
+            .collect();
+        Ok(FeesRow { payments, distribution })
+    }
+
+    /// zkSBT registry statistics.
+    pub async fn zksbt_stats(&self) -> Result<ZkSbtStats, StoreError> {
+        let counters: BTreeMap<String, i64> =
+            sqlx::query("SELECT counter, value FROM zksbt_stats ORDER BY counter")
+                .fetch_all(self.pool())
+                .await?
+                .iter()
+                .map(|r| (r.get(0), r.get(1)))
+                .collect();
+        let active = sqlx::query(
+            "SELECT COUNT(*) FROM zksbt_records r LEFT JOIN zksbt_status s ON s.token_id = r.token_id \
+             WHERE COALESCE(s.burned, 0) = 0 AND COALESCE(s.revoked, 0) = 0 AND COALESCE(s.expired, 0) = 0",
+        )
+        .fetch_one(self.pool())
+        .await?
+        .get(0);
+        let schemas =
+            sqlx::query("SELECT schema_id, minted, disclosures FROM zksbt_schemas ORDER BY schema_id")
+                .fetch_all(self.pool())
+                .await?
+                .iter()
+                .map(|r| SchemaStats { schema_id: r.get(0), minted: r.get(1), disclosures: r.get(2) })
+                .collect();
+        Ok(ZkSbtStats { counters, active, schemas })
+    }
+
+    /// Governance proposals, newest first, at most `limit`, created strictly before block
+    /// `before` when given.
+    pub async fn proposals(&self, before: Option<u64>, limit: u32) -> Result<Vec<ProposalRow>, StoreError> {
+        let rows = sqlx::query(
+            "SELECT p.proposal_id, p.proposer, p.vote_start, p.vote_end, p.description, p.block_number, \
+             COALESCE(t.against_votes, '0'), COALESCE(t.for_votes, '0'), COALESCE(t.abstain_votes, '0'), \
+             COALESCE(t.voters, 0), COALESCE(t.queued, 0), COALESCE(t.executed, 0), COALESCE(t.canceled, 0) \
+             FROM proposals p LEFT JOIN proposal_tallies t ON t.proposal_id = p.proposal_id \
+             WHERE p.block_number < $1 ORDER BY p.block_number DESC, p.proposal_id LIMIT $2",
+        )
+        .bind(before.map_or(i64::MAX, n))
+        .bind(i64::from(limit))
+        .fetch_all(self.pool())
+        .await?;
+        Ok(rows
+            .iter()
+            .map(|r| ProposalRow {
+                proposal_id: r.get(0),
+                proposer: r.get(1),
+                vote_start: r.get(2),
+                vote_end: r.get(3),
+                description: r.get(4),
+                block_number: r.get(5),
+                against_votes: r.get(6),
+                for_votes: r.get(7),
+                abstain_votes: r.get(8),
+                voters: r.get(9),
+                queued: r.get::<i64, _>(10) > 0,
+                executed: r.get::<i64, _>(11) > 0,
+                canceled: r.get::<i64, _>(12) > 0,
+            })
+            .collect())
+    }
+
+    /// Events per day, contract and event for days in `[from_day, to_day]`.
+    pub async fn activity(&self, from_day: i64, to_day: i64) -> Result<Vec<ActivityRow>, StoreError> {
+        let rows = sqlx::query(
+            "SELECT day, contract, event, events FROM activity WHERE day >= $1 AND day <= $2 \
+             ORDER BY day, contract, event",
+        )
+        .bind(from_day)
+        .bind(to_day)
+        .fetch_all(self.pool())
+        .await?;
+        Ok(rows
+            .iter()
+            .map(|r| ActivityRow { day: r.get(0), contract: r.get(1), event: r.get(2), events: r.get(3) })
+            .collect())
+    }
+
+    /// A page of events matching `filter`, in chain order.
+    pub async fn event_page(&self, filter: &EventFilter) -> Result<EventPage, StoreError> {
+        // one statement with every filter optional: `$k IS NULL OR column = $k`
+        let sql = format!(
+            "SELECT {} FROM events WHERE \
+             ($1 IS NULL OR contract = $1) AND ($2 IS NULL OR event = $2) AND ($3 IS NULL OR address = $3) \
+             AND ($4 IS NULL OR tx_hash = $4) AND block_number >= $5 AND block_number <= $6 \
+             AND (block_number > $7 OR (block_number = $7 AND log_index > $8)) \
+             ORDER BY block_number, log_index LIMIT $9",
+            sql::EVENT_COLUMNS
+        );
+        let (after_block, after_log) = filter.after.map_or((-1, -1), |(b, l)| (n(b), n(l)));
+        let rows = sqlx::query(AssertSqlSafe(sql))
+            .bind(filter.contract.as_deref())
+            .bind(filter.event.as_deref())
+            .bind(filter.address.as_deref())
+            .bind(filter.tx_hash.as_deref())
+            .bind(filter.from_block.map_or(0, n))
+            .bind(filter.to_block.map_or(i64::MAX, n))
+            .bind(after_block)
+            .bind(after_log)
+            .bind(i64::from(filter.limit))
+            .fetch_all(self.pool())
+            .await?;
+        let events: Vec<EventRow> = rows.iter().map(sql::event_row).collect();
+        let next = (events.len() == filter.limit as usize)
+            .then(|| events.last().map(|e| (e.block_number, e.log_index)))
+            .flatten();
+        Ok(EventPage { events, next })
+    }
+}

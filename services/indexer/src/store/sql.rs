@@ -1,0 +1,181 @@
+//! The statements behind [`Store`](super::Store): multi-row event inserts and derived-state
+//! upserts, written once in the SQL that SQLite and PostgreSQL both accept (`$N` parameters,
+//! `ON CONFLICT … DO UPDATE`). Table and column names come from the derive modules' constants,
+//! never from input.
+
+use super::{BlockRow, EventRow, StoreError, n, u};
+use crate::derive::{Changes, Key, Value};
+use alloy::primitives::{I256, U256};
+use sqlx::{Any, AssertSqlSafe, Row, Transaction, any::AnyRow, query::Query};
+
+type Tx<'c> = Transaction<'c, Any>;
+type AnyQuery<'q> = Query<'q, Any, sqlx::any::AnyArguments>;
+
+/// The derived tables and their number of key columns, for whole-state comparisons.
+pub(super) const DERIVED_TABLES: &[(&str, usize)] = &[
+    ("wallets", 1),
+    ("balances", 2),
+    ("supply", 1),
+    ("fee_payments", 1),
+    ("fee_distribution", 1),
+    ("vesting", 1),
+    ("proposals", 1),
+    ("proposal_tallies", 1),
+    ("zksbt_records", 1),
+    ("zksbt_status", 1),
+    ("zksbt_stats", 1),
+    ("zksbt_schemas", 1),
+    ("activity", 3),
+];
+
+pub(super) const EVENT_COLUMNS: &str =
+    "block_number, log_index, block_time, block_hash, tx_hash, address, contract, event, args";
+
+/// Rows per INSERT statement: 9 parameters each, well under both databases' limits.
+const EVENTS_PER_INSERT: usize = 500;
+
+pub(super) fn event_row(r: &AnyRow) -> EventRow {
+    EventRow {
+        block_number: u(r.get(0)),
+        log_index: u(r.get(1)),
+        block_time: u(r.get(2)),
+        block_hash: r.get(3),
+        tx_hash: r.get(4),
+        address: r.get(5),
+        contract: r.get(6),
+        event: r.get(7),
+        args: r.get(8),
+    }
+}
+
+/// `($first, $first+1, …)` for `count` parameters.
+fn params(first: usize, count: usize) -> String {
+    let list: Vec<String> = (first..first + count).map(|i| format!("${i}")).collect();
+    format!("({})", list.join(", "))
+}
+
+fn bind<'q>(q: AnyQuery<'q>, v: &'q Value) -> AnyQuery<'q> {
+    match v {
+        Value::Int(i) => q.bind(*i),
+        Value::Text(s) => q.bind(s.as_str()),
+    }
+}
+
+pub(super) async fn insert_events(tx: &mut Tx<'_>, events: &[EventRow]) -> Result<(), StoreError> {
+    for chunk in events.chunks(EVENTS_PER_INSERT) {
+        let values: Vec<String> = (0..chunk.len()).map(|i| params(i * 9 + 1, 9)).collect();
+        let sql = format!("INSERT INTO events ({EVENT_COLUMNS}) VALUES {}", values.join(", "));
+        let mut q = sqlx::query(AssertSqlSafe(sql));
+        for e in chunk {
+            q = q
+                .bind(n(e.block_number))
+                .bind(n(e.log_index))
+                .bind(n(e.block_time))
+                .bind(e.block_hash.as_str())
+                .bind(e.tx_hash.as_str())
+                .bind(e.address.as_str())
+                .bind(e.contract.as_str())
+                .bind(e.event.as_str())
+                .bind(e.args.as_str());
+        }
+        q.execute(&mut **tx).await?;
+    }
+    Ok(())
+}
+
+pub(super) async fn put_block(tx: &mut Tx<'_>, b: &BlockRow) -> Result<(), StoreError> {
+    sqlx::query(
+        "INSERT INTO blocks (block_number, block_hash, parent_hash) VALUES ($1, $2, $3) \
+         ON CONFLICT (block_number) DO UPDATE SET block_hash = excluded.block_hash, parent_hash = excluded.parent_hash",
+    )
+    .bind(n(b.number))
+    .bind(b.hash.as_str())
+    .bind(b.parent_hash.as_str())
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
+pub(super) async fn set_checkpoint(tx: &mut Tx<'_>, b: &BlockRow) -> Result<(), StoreError> {
+    sqlx::query(
+        "INSERT INTO checkpoint (id, block_number, block_hash) VALUES (1, $1, $2) \
+         ON CONFLICT (id) DO UPDATE SET block_number = excluded.block_number, block_hash = excluded.block_hash",
+    )
+    .bind(n(b.number))
+    .bind(b.hash.as_str())
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
+fn key_columns(key: &Key) -> String {
+    key.iter().map(|(c, _)| *c).collect::<Vec<_>>().join(", ")
+}
+
+fn key_text(key: &Key) -> String {
+    let parts: Vec<String> = key
+        .iter()
+        .map(|(c, v)| match v {
+            Value::Int(i) => format!("{c}={i}"),
+            Value::Text(s) => format!("{c}={s}"),
+        })
+        .collect();
+    parts.join(",")
+}
+
+/// Applies derived changes: new rows, then integer counters, then uint256 amounts.
+pub(super) async fn apply(tx: &mut Tx<'_>, changes: &Changes) -> Result<(), StoreError> {
+    for (table, columns) in &changes.rows {
+        let names: Vec<&str> = columns.iter().map(|(c, _)| *c).collect();
+        let sql = format!("INSERT INTO {table} ({}) VALUES {}", names.join(", "), params(1, columns.len()));
+        let mut q = sqlx::query(AssertSqlSafe(sql));
+        for (_, v) in columns {
+            q = bind(q, v);
+        }
+        q.execute(&mut **tx).await?;
+    }
+    for ((table, key, column), delta) in &changes.counts {
+        let keys = key_columns(key);
+        let sql = format!(
+            "INSERT INTO {table} ({keys}, {column}) VALUES {} ON CONFLICT ({keys}) \
+             DO UPDATE SET {column} = {table}.{column} + excluded.{column}",
+            params(1, key.len() + 1)
+        );
+        let mut q = sqlx::query(AssertSqlSafe(sql));
+        for (_, v) in key {
+            q = bind(q, v);
+        }
+        q.bind(*delta).execute(&mut **tx).await?;
+    }
+    for ((table, key, column), delta) in &changes.amounts {
+        // uint256 arithmetic is not portable SQL (SQLite integers are 64-bit): read, add in
+        // Rust, write back
+        let keys = key_columns(key);
+        let filter: Vec<String> =
+            key.iter().enumerate().map(|(i, (c, _))| format!("{c} = ${}", i + 1)).collect();
+        let select = format!("SELECT {column} FROM {table} WHERE {}", filter.join(" AND "));
+        let mut q = sqlx::query(AssertSqlSafe(select));
+        for (_, v) in key {
+            q = bind(q, v);
+        }
+        let current: U256 = match q.fetch_optional(&mut **tx).await? {
+            Some(row) => row.get::<String, _>(0).parse().unwrap_or_default(),
+            None => U256::ZERO,
+        };
+        let value = I256::from_raw(current) + *delta;
+        if value.is_negative() {
+            return Err(StoreError::Inconsistent { table, column, key: key_text(key), value });
+        }
+        let upsert = format!(
+            "INSERT INTO {table} ({keys}, {column}) VALUES {} ON CONFLICT ({keys}) \
+             DO UPDATE SET {column} = excluded.{column}",
+            params(1, key.len() + 1)
+        );
+        let mut q = sqlx::query(AssertSqlSafe(upsert));
+        for (_, v) in key {
+            q = bind(q, v);
+        }
+        q.bind(value.into_raw().to_string()).execute(&mut **tx).await?;
+    }
+    Ok(())
+}

@@ -1,0 +1,126 @@
+//! The HTTP API over a real index: every endpoint, cursor paging that returns each event once,
+//! and hostile parameters answered with a 400 and a message (never a 500).
+
+use crate::support::{Backend, Env};
+use masa_indexer::{
+    api::{AppState, router},
+    metrics::Metrics,
+};
+use masa_test_harness::Chain;
+use serde_json::Value;
+use std::sync::Arc;
+
+struct Api {
+    base: String,
+    http: reqwest::Client,
+}
+
+impl Api {
+    async fn get(&self, path: &str) -> (u16, Value) {
+        let response = self.http.get(format!("{}{path}", self.base)).send().await.unwrap();
+        let status = response.status().as_u16();
+        let text = response.text().await.unwrap();
+        (status, serde_json::from_str(&text).unwrap_or(Value::String(text)))
+    }
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn endpoints_paging_and_bad_parameters() {
+    let env = Env::deployed().await;
+    env.activity(0).await;
+    let backend = Backend::sqlite();
+    let store = backend.store("api").await;
+    let metrics = Arc::new(Metrics::default());
+    let mut indexer = env.indexer(store.clone()).with_metrics(metrics.clone());
+    indexer.sync_to(env.head().await).await.unwrap();
+
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let base = format!("http://{}", listener.local_addr().unwrap());
+    let app = router(AppState { store: store.clone(), metrics: metrics.clone() });
+    tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
+    let api = Api { base, http: reqwest::Client::new() };
+
+    assert_eq!(api.get("/health").await.0, 200);
+    let (status, ready) = api.get("/ready").await;
+    assert_eq!((status, &ready["ready"]), (503, &Value::Bool(false)), "not synced yet: {ready}");
+    metrics.set_synced(true);
+    assert_eq!(api.get("/ready").await.0, 200);
+    let (status, text) = api.get("/metrics").await;
+    assert_eq!(status, 200);
+    assert!(text.as_str().unwrap().contains("masa_indexer_events_total"), "{text}");
+    let (status, doc) = api.get("/openapi.json").await;
+    assert_eq!(status, 200);
+    assert!(doc["paths"]["/v1/events"].is_object(), "{doc}");
+
+    // a wallet, any case
+    let owner = env.chain.accounts()[1].address();
+    let (status, wallet) = api.get(&format!("/v1/wallets/{}", owner.to_string().to_lowercase())).await;
+    assert_eq!(status, 200, "{wallet}");
+    assert_eq!(wallet["address"], owner.to_checksum(None));
+    assert_eq!(wallet["records_held"], 1);
+    assert_eq!(wallet["records"][0]["schema_id"], "1");
+    assert_eq!(api.get("/v1/wallets/0x000000000000000000000000000000000000dEaD").await.0, 404);
+    let (status, tokens) = api.get("/v1/tokens").await;
+    assert_eq!(status, 200);
+    assert_eq!(tokens[0]["token"], env.masa().to_checksum(None));
+    let (status, stats) = api.get("/v1/zksbt/stats").await;
+    assert_eq!((status, &stats["counters"]["minted"]), (200, &Value::from(1)));
+    assert_eq!(api.get("/v1/fees").await.1["payments"][0]["payments"], 1);
+    assert_eq!(api.get("/v1/governance/proposals").await.0, 200);
+    let (status, activity) = api.get("/v1/activity?from_day=20000&to_day=23000").await;
+    assert_eq!(status, 200);
+    assert!(activity.as_array().is_some_and(|a| !a.is_empty()), "{activity}");
+
+    // paging through every event returns each once, in chain order
+    let all = store.events().await.unwrap();
+    let mut seen = Vec::new();
+    let mut path = "/v1/events?limit=7".to_owned();
+    loop {
+        let (status, page) = api.get(&path).await;
+        assert_eq!(status, 200, "{page}");
+        for e in page["events"].as_array().unwrap() {
+            seen.push((e["block_number"].as_u64().unwrap(), e["log_index"].as_u64().unwrap()));
+        }
+        match page["next_cursor"].as_str() {
+            Some(cursor) => path = format!("/v1/events?limit=7&cursor={cursor}"),
+            None => break,
+        }
+    }
+    assert_eq!(seen, all.iter().map(|e| (e.block_number, e.log_index)).collect::<Vec<_>>());
+    let (_, transfers) = api.get("/v1/events?contract=MasaToken&event=Transfer&limit=1000").await;
+    let expected = all.iter().filter(|e| e.contract == "MasaToken" && e.event == "Transfer").count();
+    assert_eq!(transfers["events"].as_array().unwrap().len(), expected);
+    // the ciphertext is never served
+    let (_, minted) = api.get("/v1/events?contract=ZkSBT&event=RecordMinted").await;
+    assert!(minted["events"][0]["args"]["ciphertext"]["length"].as_u64().unwrap() > 0, "{minted}");
+
+    for bad in [
+        "/v1/wallets/not-an-address",
+        "/v1/wallets/0x1234",
+        "/v1/events?limit=0",
+        "/v1/events?limit=1001",
+        "/v1/events?limit=-1",
+        "/v1/events?cursor=abc",
+        "/v1/events?cursor=1-2-3",
+        "/v1/events?cursor=99999999999999999999-1",
+        "/v1/events?from_block=x",
+        "/v1/events?to_block=18446744073709551615",
+        "/v1/events?address=0xzz",
+        "/v1/events?tx_hash=0x12",
+        "/v1/events?unknown=1",
+        "/v1/events?contract=%27%3B%20DROP%20TABLE%20events%3B--&limit=abc",
+        "/v1/activity",
+        "/v1/activity?from_day=10&to_day=1",
+        "/v1/activity?from_day=0&to_day=99999",
+        "/v1/governance/proposals?limit=100000",
+    ] {
+        let (status, body) = api.get(bad).await;
+        assert_eq!(status, 400, "{bad}: {body}");
+        assert!(body["error"].as_str().is_some_and(|m| !m.is_empty()), "{bad}: {body}");
+    }
+    // a hostile string is only ever a bound value
+    let (status, none) = api.get("/v1/events?contract=%27%3B%20DROP%20TABLE%20events%3B--").await;
+    assert_eq!((status, none["events"].as_array().unwrap().len()), (200, 0));
+    assert_eq!(store.count(None).await.unwrap() as usize, all.len());
+    assert_eq!(api.get("/v1/nothing").await.0, 404);
+}

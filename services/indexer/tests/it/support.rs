@@ -1,0 +1,241 @@
+//! Shared set-up: a deployed suite on anvil, activity across the contract families, the two
+//! database backends, and whole-index comparisons.
+
+use alloy::{
+    network::EthereumWallet,
+    primitives::{Address, U256, keccak256},
+    providers::{DynProvider, Provider, ProviderBuilder, WalletProvider, ext::AnvilApi},
+    rpc::types::Filter,
+};
+use clap::Parser;
+use masa_bindings::{MASA, contracts::MasaToken, manifest::Manifest};
+use masa_cli::{
+    cmd::Cli,
+    deploy::{DeployConfig, deploy},
+    fee::pay_fee,
+    vesting::release,
+};
+use masa_indexer::{indexer::Indexer, store::Store};
+use masa_test_harness::{AnvilChain, Chain, Postgres};
+use std::{path::PathBuf, time::Duration};
+
+/// Shows the indexer's logs in a failing test's output (`RUST_LOG=masa_indexer=debug`).
+pub(crate) fn logs() {
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(tracing_subscriber::EnvFilter::from_default_env())
+        .with_test_writer()
+        .try_init();
+}
+
+/// A deployed suite on a fresh anvil.
+pub(crate) struct Env {
+    pub chain: AnvilChain,
+    pub deployments: tempfile::TempDir,
+    pub manifest: Manifest,
+    /// Signs as account 0 (the deployer, beneficiary of the community allocation on anvil).
+    pub provider: DynProvider,
+}
+
+fn repo() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..")
+}
+
+impl Env {
+    /// Spawns anvil, deploys the suite and releases the community allocation to account 0.
+    pub(crate) async fn deployed() -> Self {
+        logs();
+        let chain = AnvilChain::spawn().unwrap();
+        let deployments = tempfile::tempdir().unwrap();
+        for file in ["networks.toml", "params/anvil.toml", "allocations/anvil.json"] {
+            let to = deployments.path().join(file);
+            std::fs::create_dir_all(to.parent().unwrap()).unwrap();
+            std::fs::copy(repo().join("deployments").join(file), to).unwrap();
+        }
+        let config = DeployConfig {
+            rpc_url: chain.endpoint().parse().unwrap(),
+            network: None,
+            deployments_dir: deployments.path().to_path_buf(),
+            manifest: None,
+            params: None,
+            timeout: Duration::from_secs(10),
+        };
+        let deployer = chain.accounts()[0].clone();
+        let manifest = deploy(&config, deployer.clone()).await.unwrap().manifest;
+        let provider = account(&chain, 0).erased();
+        // community rewards vest fully a month after listing (params/anvil.toml)
+        provider.anvil_increase_time(31 * 86_400).await.unwrap();
+        provider.evm_mine(None).await.unwrap();
+        let community = manifest.vesting_wallets.iter().find(|w| w.category == 4).unwrap();
+        release(&provider, community.wallet).await.unwrap();
+        Self { chain, deployments, manifest, provider }
+    }
+
+    pub(crate) fn masa(&self) -> Address {
+        self.manifest.address_of("MasaToken").unwrap()
+    }
+
+    pub(crate) async fn head(&self) -> u64 {
+        self.provider.get_block_number().await.unwrap()
+    }
+
+    /// An indexer over `store` with small ranges (many commits) and a 16-block window.
+    pub(crate) fn indexer(&self, store: Store) -> Indexer<DynProvider> {
+        let mut indexer = Indexer::new(self.provider.clone(), store, &self.manifest, 16).unwrap();
+        indexer.range.size = 2;
+        indexer.range.max = 8;
+        indexer
+    }
+
+    /// Every log of the manifest's contracts and vesting wallets up to `head`.
+    pub(crate) async fn logs(&self, head: u64) -> usize {
+        let mut addresses: Vec<Address> = self.manifest.contracts.values().map(|d| d.address).collect();
+        addresses.extend(self.manifest.vesting_wallets.iter().map(|w| w.wallet));
+        let filter =
+            Filter::new().address(addresses).from_block(self.manifest.start_block().unwrap()).to_block(head);
+        self.provider.get_logs(&filter).await.unwrap().len()
+    }
+
+    /// One round of activity: MASA transfers and a burn, a delegation, a fee paid through the
+    /// router, and a self-attested zkSBT minted by account `1 + round % 3`.
+    pub(crate) async fn activity(&self, round: u64) {
+        let token = MasaToken::new(self.masa(), &self.provider);
+        let to = |i: usize| self.chain.accounts()[i].address();
+        for (i, amount) in [(1, 10 + round), (2, 20 + round), (3, 30)] {
+            token
+                .transfer(to(i), MASA * U256::from(amount))
+                .send()
+                .await
+                .unwrap()
+                .get_receipt()
+                .await
+                .unwrap();
+        }
+        token.burn(MASA * U256::from(1 + round)).send().await.unwrap().get_receipt().await.unwrap();
+        token.delegate(to(1 + (round as usize % 3))).send().await.unwrap().get_receipt().await.unwrap();
+        let router = self.manifest.address_of("FeeRouter").unwrap();
+        let fee = MASA * U256::from(100 + round);
+        let deadline = self.chain.timestamp().await.unwrap() + 30 * 86_400;
+        pay_fee(&account(&self.chain, 0), router, self.masa(), fee, fee, deadline, keccak256("data-use"))
+            .await
+            .unwrap();
+        let owner = &self.chain.accounts()[1 + (round as usize % 3)];
+        let key = format!("0x{}", alloy::hex::encode(owner.to_bytes()));
+        let values = format!("{},{},{}", 1_600_000_000 + round, 10 + round, 20);
+        let args = [
+            "masa",
+            "sbt",
+            "mint",
+            "--schema",
+            "1",
+            "--values",
+            &values,
+            "--private-key",
+            &key,
+            "--rpc-url",
+            &self.chain.endpoint(),
+            "--deployments",
+            self.deployments.path().to_str().unwrap(),
+        ];
+        Cli::try_parse_from(args).unwrap().run().await.unwrap();
+    }
+
+    /// The index agrees with the chain: event count, every balance, every token's supply.
+    pub(crate) async fn assert_matches_chain(&self, store: &Store, head: u64) {
+        assert_eq!(store.count(None).await.unwrap() as usize, self.logs(head).await, "events");
+        let token = MasaToken::new(self.masa(), &self.provider);
+        let block = head.into();
+        let supply = token.totalSupply().block(block).call().await.unwrap();
+        let tokens = store.tokens().await.unwrap();
+        let masa = tokens.iter().find(|t| t.token == self.masa().to_checksum(None)).unwrap();
+        assert_eq!(masa.supply, supply.to_string(), "supply");
+        for account in self.chain.accounts() {
+            let wallet = account.address();
+            let on_chain = token.balanceOf(wallet).block(block).call().await.unwrap();
+            let indexed = store.wallet(&wallet.to_checksum(None)).await.unwrap();
+            let indexed = indexed
+                .and_then(|w| w.balances.get(&self.masa().to_checksum(None)).cloned())
+                .unwrap_or_else(|| "0".into());
+            assert_eq!(indexed, on_chain.to_string(), "balance of {wallet}");
+        }
+    }
+}
+
+/// A provider signing as account `i`. Nonces are read from the chain for every transaction
+/// (several providers send for the same account, and reorgs rewind nonces).
+fn account(chain: &AnvilChain, i: usize) -> impl Provider + WalletProvider + Clone + 'static {
+    ProviderBuilder::new()
+        .disable_recommended_fillers()
+        .with_simple_nonce_management()
+        .with_gas_estimation()
+        .fetch_chain_id()
+        .wallet(EthereumWallet::from(chain.accounts()[i].clone()))
+        .connect_http(chain.endpoint().parse().unwrap())
+}
+
+/// A database backend for one test.
+pub(crate) enum Backend {
+    Sqlite(tempfile::TempDir),
+    Postgres(Postgres),
+}
+
+impl Backend {
+    pub(crate) fn sqlite() -> Self {
+        Self::Sqlite(tempfile::tempdir().unwrap())
+    }
+
+    pub(crate) fn postgres() -> Self {
+        Self::Postgres(Postgres::start().unwrap())
+    }
+
+    /// The URL of database `name` (created on first use).
+    pub(crate) fn url(&self, name: &str) -> String {
+        match self {
+            Self::Sqlite(dir) => format!("sqlite://{}/{name}.db", dir.path().display()),
+            Self::Postgres(pg) => pg.database(name).unwrap_or_else(|_| pg.url(name)),
+        }
+    }
+
+    pub(crate) async fn store(&self, name: &str) -> Store {
+        Store::connect(&self.url(name)).await.unwrap()
+    }
+}
+
+/// Indexes from scratch into a new database and asserts `store` equals it row for row:
+/// events and every derived table.
+pub(crate) async fn assert_equals_fresh_index(env: &Env, backend: &Backend, store: &Store, head: u64) {
+    let fresh = backend.store(&format!("fresh{head}")).await;
+    let mut indexer = Indexer::new(env.provider.clone(), fresh, &env.manifest, 16).unwrap();
+    indexer.sync_to(head).await.unwrap();
+    let fresh = indexer.store();
+    assert_eq!(
+        store.checkpoint().await.unwrap().map(|c| c.hash),
+        fresh.checkpoint().await.unwrap().map(|c| c.hash)
+    );
+    assert_eq!(
+        store.events().await.unwrap(),
+        fresh.events().await.unwrap(),
+        "events differ from a fresh index"
+    );
+    let (ours, theirs) = (store.derived_state().await.unwrap(), fresh.derived_state().await.unwrap());
+    let only_ours: Vec<_> = ours.iter().filter(|r| !theirs.contains(r)).collect();
+    let only_theirs: Vec<_> = theirs.iter().filter(|r| !ours.contains(r)).collect();
+    assert!(
+        only_ours.is_empty() && only_theirs.is_empty() && ours.len() == theirs.len(),
+        "derived state differs from a fresh index: only here {only_ours:?}, only in the fresh index {only_theirs:?}"
+    );
+}
+
+/// A small deterministic generator (xorshift64*): reproducible "random" choices in tests.
+pub(crate) struct Rng(u64);
+
+impl Rng {
+    pub(crate) fn new(seed: u64) -> Self {
+        Self(seed.max(1))
+    }
+    pub(crate) fn below(&mut self, n: u64) -> u64 {
+        self.0 ^= self.0 >> 12;
+        self.0 ^= self.0 << 25;
+        self.0 ^= self.0 >> 27;
+        self.0.wrapping_mul(0x2545_F491_4F6C_DD1D) % n
+    }
+}
