@@ -159,7 +159,12 @@ pub async fn pay_fee(
             .map_or_else(|| err.to_string(), |e| format!("{e:?}"));
         bail!("the fee router refuses this payment: {reason}");
     }
-    let receipt = call.send().await?.get_receipt().await?;
+    // The estimate is made in a block with the latest timestamp; where the tokens move between
+    // delegated accounts, the block it lands in (a later timestamp) pushes new vote checkpoints
+    // (ERC20Votes, timestamp clock) instead of updating them in place: tens of thousands more
+    // gas. Unused gas is not charged, so the margin is wide.
+    let gas = call.estimate_gas().await?;
+    let receipt = call.gas(gas + gas / 2).send().await?.get_receipt().await?;
     if !receipt.status() {
         bail!("payFee reverted in transaction {}", receipt.transaction_hash);
     }
