@@ -73,18 +73,34 @@ impl IndexerError {
     }
 }
 
-/// Block-range sizing: halve on failure, double on success, within bounds.
+/// Block-range sizing. A range that fails shrinks by half; one that returns more logs than
+/// `target_logs` shrinks in proportion (the next ranges, not this one, which is kept); one that
+/// returns fewer than half of it doubles, up to `max` blocks. Ranges start small, so a dense
+/// chain never answers one huge first request.
 #[derive(Debug, Clone, Copy)]
 pub struct RangeControl {
     /// Current range size in blocks.
     pub size: u64,
     /// Largest range.
     pub max: u64,
+    /// Logs per range to aim for: a bound on memory and on the cost of a lost response.
+    pub target_logs: u64,
+}
+
+impl Default for RangeControl {
+    fn default() -> Self {
+        Self { size: 16, max: 10_000, target_logs: 10_000 }
+    }
 }
 
 impl RangeControl {
-    fn grow(&mut self) {
-        self.size = (self.size * 2).min(self.max);
+    fn fit(&mut self, logs: usize) {
+        let logs = logs as u64;
+        if logs > self.target_logs {
+            self.size = (self.size * self.target_logs / logs).max(1);
+        } else if logs < self.target_logs / 2 {
+            self.size = (self.size * 2).min(self.max);
+        }
     }
     fn shrink(&mut self) -> bool {
         if self.size == 1 {
@@ -93,6 +109,19 @@ impl RangeControl {
         self.size = (self.size / 2).max(1);
         true
     }
+}
+
+/// Where a sync's time went.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Profile {
+    /// Waiting for `eth_getLogs`.
+    pub logs: Duration,
+    /// Waiting for block headers.
+    pub headers: Duration,
+    /// Decoding logs and deriving state.
+    pub decode: Duration,
+    /// Writing to the database.
+    pub commit: Duration,
 }
 
 /// What a sync did.
@@ -110,6 +139,8 @@ pub struct SyncReport {
     pub discarded: u64,
     /// The checkpoint reached.
     pub head: u64,
+    /// Where the time went.
+    pub profile: Profile,
 }
 
 /// Indexes one deployment into one store.
@@ -152,7 +183,7 @@ impl<P: Provider> Indexer<P> {
             finality_depth,
             ctx,
             metrics: Arc::default(),
-            range: RangeControl { size: 2_000, max: 10_000 },
+            range: RangeControl::default(),
         })
     }
 
@@ -281,6 +312,7 @@ impl<P: Provider> Indexer<P> {
         head: u64,
         logs: &[Log],
         parent: Option<&BlockRow>,
+        profile: &mut Profile,
     ) -> Result<Option<Batch>, IndexerError> {
         // blocks above `final_at` may still be replaced
         let final_at = head.saturating_sub(self.finality_depth);
@@ -291,11 +323,14 @@ impl<P: Provider> Indexer<P> {
                 wanted.extend(log.block_number);
             }
         }
+        let started = Instant::now();
         let headers: Vec<Option<(BlockRow, u64)>> = stream::iter(wanted.iter().copied())
             .map(|number| self.header(number))
             .buffered(HEADER_CONCURRENCY)
             .try_collect()
             .await?;
+        profile.headers += started.elapsed();
+        let started = Instant::now();
         let mut by_number = BTreeMap::new();
         for header in headers {
             let Some((block, time)) = header else { return Ok(None) };
@@ -356,6 +391,7 @@ impl<P: Provider> Indexer<P> {
         .map_err(StoreError::from)?;
         changes.compact();
         let checkpoint = by_number.get(&to).map(|(b, _)| b.clone());
+        profile.decode += started.elapsed();
         let final_checkpoint = checkpoint.clone().filter(|c| c.number <= final_at);
         let blocks =
             by_number.range(final_at + 1..).map(|(_, (b, _))| b.clone()).chain(final_checkpoint).collect();
@@ -372,14 +408,19 @@ impl<P: Provider> Indexer<P> {
             let mut from = parent.as_ref().map_or(self.start, |c| c.number + 1);
             report.head = from.saturating_sub(1);
             while from <= head {
+                let started = Instant::now();
                 let (to, logs) = self.logs(from, head, &addresses).await?;
-                let Some(batch) = self.batch(from, to, head, &logs, parent.as_ref()).await? else {
+                report.profile.logs += started.elapsed();
+                let Some(batch) =
+                    self.batch(from, to, head, &logs, parent.as_ref(), &mut report.profile).await?
+                else {
                     report.discarded += 1;
                     tracing::info!(from, to, "the chain changed during the fetch; checking for a reorg");
                     continue 'pass;
                 };
                 let started = Instant::now();
                 self.store.commit(&batch).await?;
+                report.profile.commit += started.elapsed();
                 self.metrics.commit_seconds.observe(started.elapsed().as_secs_f64());
                 let count = batch.events.len() as u64;
                 tracing::info!(from, to, events = count, "indexed");
@@ -391,7 +432,7 @@ impl<P: Provider> Indexer<P> {
                 report.head = to;
                 parent = batch.checkpoint;
                 from = to + 1;
-                self.range.grow();
+                self.range.fit(logs.len());
                 self.metrics.range_size.set(gauge(self.range.size));
             }
             return Ok(report);

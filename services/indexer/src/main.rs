@@ -78,8 +78,22 @@ async fn run(args: Args) -> Result<()> {
     indexer.range.size = indexer.range.size.min(indexer.range.max);
     tracing::info!(network = manifest.network, finality_depth, head, "indexing");
     if args.once {
+        let started = std::time::Instant::now();
         let report = indexer.sync_to(head).await?;
-        println!("indexed to block {}: {} events in {} ranges", report.head, report.events, report.ranges);
+        let secs = started.elapsed().as_secs_f64();
+        let p = report.profile;
+        println!(
+            "indexed to block {}: {} events in {} ranges, {secs:.2} s ({:.0} events/s); \
+             getLogs {:.2} s, headers {:.2} s, decode {:.2} s, database {:.2} s",
+            report.head,
+            report.events,
+            report.ranges,
+            report.events as f64 / secs,
+            p.logs.as_secs_f64(),
+            p.headers.as_secs_f64(),
+            p.decode.as_secs_f64(),
+            p.commit.as_secs_f64(),
+        );
         return Ok(());
     }
 
