@@ -31,8 +31,12 @@ pub(super) const DERIVED_TABLES: &[(&str, usize)] = &[
 pub(super) const EVENT_COLUMNS: &str =
     "block_number, log_index, block_time, block_hash, tx_hash, address, contract, event, args";
 
-/// Rows per INSERT statement: 9 parameters each, well under both databases' limits.
-const EVENTS_PER_INSERT: usize = 500;
+/// Rows per INSERT statement on PostgreSQL: 9 parameters each, well under its limit.
+pub(super) const EVENTS_PER_INSERT_POSTGRES: usize = 500;
+/// Rows per INSERT statement on SQLite: sqlx looks every parameter up by name, which SQLite
+/// answers by a scan of the statement's parameters, so binding costs grow with the square of
+/// the parameters per statement; a few dozen rows keep it small (measured by `make bench`).
+pub(super) const EVENTS_PER_INSERT_SQLITE: usize = 32;
 
 pub(super) fn event_row(r: &AnyRow) -> EventRow {
     EventRow {
@@ -61,8 +65,12 @@ fn bind<'q>(q: AnyQuery<'q>, v: &'q Value) -> AnyQuery<'q> {
     }
 }
 
-pub(super) async fn insert_events(tx: &mut Tx<'_>, events: &[EventRow]) -> Result<(), StoreError> {
-    for chunk in events.chunks(EVENTS_PER_INSERT) {
+pub(super) async fn insert_events(
+    tx: &mut Tx<'_>,
+    events: &[EventRow],
+    rows_per_insert: usize,
+) -> Result<(), StoreError> {
+    for chunk in events.chunks(rows_per_insert) {
         let values: Vec<String> = (0..chunk.len()).map(|i| params(i * 9 + 1, 9)).collect();
         let sql = format!("INSERT INTO events ({EVENT_COLUMNS}) VALUES {}", values.join(", "));
         let mut q = sqlx::query(AssertSqlSafe(sql));
