@@ -14,6 +14,8 @@ CARGO ?= cargo
 # reuses them; a fresh machine builds them once.
 TOOLS ?= $(HOME)/.cache/masa-network/tools
 CIRCOMSPECT := $(TOOLS)/bin/circomspect
+# API contract tests of the indexer (PyPI), in a venv of their own
+SCHEMATHESIS := $(TOOLS)/schemathesis/bin/schemathesis
 # Installed once per package-lock.json change: a second `make test` reinstalls nothing.
 NPM_STAMP := node_modules/.installed
 ARTIFACT := contracts/out/MasaToken.sol/MasaToken.json
@@ -85,8 +87,14 @@ test-contracts: contracts
 test-circuits: $(NPM_STAMP)
 	node circuits/test/disclosure.test.js
 
-test-rust: contracts circuits
-	$(CARGO) test --workspace --locked
+# The indexer's tests start their own PostgreSQL (initdb + pg_ctl from /usr/lib/postgresql) and
+# run schemathesis against the API.
+test-rust: contracts circuits $(SCHEMATHESIS)
+	MASA_SCHEMATHESIS=$(SCHEMATHESIS) $(CARGO) test --workspace --locked
+
+$(SCHEMATHESIS):
+	python3 -m venv $(TOOLS)/schemathesis
+	$(TOOLS)/schemathesis/bin/pip install --quiet --disable-pip-version-check schemathesis==4.32.5
 
 $(CIRCOMSPECT):
 	$(CARGO) install circomspect --version 0.9.0 --locked --root $(TOOLS)
@@ -104,9 +112,10 @@ fmt: setup ## format Solidity and Rust sources
 devnet: contracts ## anvil + the deployed suite on http://127.0.0.1:8545 until Ctrl-C
 	$(CARGO) run --locked --quiet -p masa-cli --bin masa -- devnet
 
-bench: contracts circuits ## gas (MASA, DAO, fees, zkSBT); revm vs anvil; masa-prover vs snarkjs (release)
+bench: contracts circuits ## gas; revm vs anvil; masa-prover vs snarkjs; indexer backfill of 1M events (release)
 	$(CARGO) bench --locked -p masa-test-harness --bench scenarios
 	$(CARGO) bench --locked -p masa-prover --bench prove
+	$(CARGO) bench --locked -p masa-indexer --bench backfill
 
 clean: ## remove build outputs (contracts/out, cargo target)
 	rm -rf contracts/out contracts/cache contracts/external circuits/build

@@ -27,6 +27,8 @@ use utoipa::{IntoParams, OpenApi, ToSchema};
 pub const MAX_LIMIT: u32 = 1_000;
 /// Largest activity window, in days.
 pub const MAX_DAYS: i64 = 3_660;
+/// Latest first day of an activity window (days since 1970: the year 29349).
+pub const MAX_DAY: i64 = 10_000_000;
 
 /// What handlers share.
 #[derive(Debug, Clone)]
@@ -169,15 +171,24 @@ async fn openapi() -> Response {
 }
 
 /// A wallet: balances, transfers, rewards, records held, disclosures made, votes.
+/// The wallet in the path.
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Path)]
+struct WalletPath {
+    /// 20-byte hex address, any case.
+    #[param(pattern = "^0x[0-9a-fA-F]{40}$")]
+    address: String,
+}
+
 #[utoipa::path(get, path = "/v1/wallets/{address}",
-    params(("address" = String, Path, description = "20-byte hex address, any case")),
+    params(WalletPath),
     responses(
         (status = 200, body = WalletRow),
         (status = 400, description = "Not an address", body = ApiError),
         (status = 404, description = "No event ever involved this wallet", body = ApiError),
     ))]
-async fn wallet(State(s): State<AppState>, Path(text): Path<String>) -> ApiResult<WalletRow> {
-    let address = address(&text)?;
+async fn wallet(State(s): State<AppState>, Path(path): Path<WalletPath>) -> ApiResult<WalletRow> {
+    let address = address(&path.address)?;
     s.store
         .wallet(&address)
         .await?
@@ -209,8 +220,10 @@ async fn zksbt_stats(State(s): State<AppState>) -> ApiResult<ZkSbtStats> {
 #[into_params(parameter_in = Query)]
 struct ProposalQuery {
     /// Proposals created before this block (the previous page's last `block_number`).
+    #[param(maximum = 9_223_372_036_854_775_807_u64)]
     before_block: Option<u64>,
     /// Page size, 1 to 1000 (default 100).
+    #[param(minimum = 1, maximum = 1000)]
     limit: Option<u32>,
 }
 
@@ -231,7 +244,8 @@ async fn proposals(
     q: Result<Query<ProposalQuery>, QueryRejection>,
 ) -> ApiResult<Vec<ProposalRow>> {
     let Query(q) = q?;
-    Ok(Json(s.store.proposals(q.before_block, limit(q.limit)?).await?))
+    let before = block_param("before_block", q.before_block)?;
+    Ok(Json(s.store.proposals(before, limit(q.limit)?).await?))
 }
 
 /// Days of activity.
@@ -239,10 +253,12 @@ async fn proposals(
 #[serde(deny_unknown_fields)]
 #[into_params(parameter_in = Query)]
 struct ActivityQuery {
-    /// First UTC day (days since 1970-01-01), inclusive.
+    /// First UTC day (days since 1970-01-01).
+    #[param(minimum = 0, maximum = 10_000_000)]
     from_day: i64,
-    /// Last UTC day, inclusive; at most 3660 days after `from_day`.
-    to_day: i64,
+    /// Number of days, 1 to 3660.
+    #[param(minimum = 1, maximum = 3660)]
+    days: i64,
 }
 
 /// Events per day, contract and event name (for charts).
@@ -255,13 +271,13 @@ async fn activity(
     q: Result<Query<ActivityQuery>, QueryRejection>,
 ) -> ApiResult<Vec<ActivityRow>> {
     let Query(q) = q?;
-    if q.from_day < 0 || q.to_day < q.from_day || q.to_day - q.from_day > MAX_DAYS {
-        return Err(ApiError::bad(format!(
-            "need 0 <= from_day <= to_day <= from_day + {MAX_DAYS}, got {}..{}",
-            q.from_day, q.to_day
-        )));
+    if !(0..=MAX_DAY).contains(&q.from_day) {
+        return Err(ApiError::bad(format!("from_day must be between 0 and {MAX_DAY}, not {}", q.from_day)));
     }
-    Ok(Json(s.store.activity(q.from_day, q.to_day).await?))
+    if !(1..=MAX_DAYS).contains(&q.days) {
+        return Err(ApiError::bad(format!("days must be between 1 and {MAX_DAYS}, not {}", q.days)));
+    }
+    Ok(Json(s.store.activity(q.from_day, q.from_day + q.days - 1).await?))
 }
 
 /// Event filters and paging.
@@ -274,16 +290,22 @@ struct EventQuery {
     /// Event name, e.g. `Transfer`.
     event: Option<String>,
     /// Emitting contract address.
+    #[param(pattern = "^0x[0-9a-fA-F]{40}$")]
     address: Option<String>,
     /// Transaction hash.
+    #[param(pattern = "^0x[0-9a-fA-F]{64}$")]
     tx_hash: Option<String>,
     /// From this block, inclusive.
+    #[param(maximum = 9_223_372_036_854_775_807_u64)]
     from_block: Option<u64>,
     /// To this block, inclusive.
+    #[param(maximum = 9_223_372_036_854_775_807_u64)]
     to_block: Option<u64>,
     /// Page size, 1 to 1000 (default 100).
+    #[param(minimum = 1, maximum = 1000)]
     limit: Option<u32>,
     /// `next_cursor` of the previous page.
+    #[param(pattern = "^[0-9]{1,18}-[0-9]{1,18}$")]
     cursor: Option<String>,
 }
 

@@ -189,7 +189,8 @@ impl Store {
     /// Writes a batch atomically.
     pub async fn commit(&self, batch: &Batch) -> Result<(), StoreError> {
         let mut tx = self.pool.begin().await?;
-        let rows = if self.postgres { sql::EVENTS_PER_INSERT_POSTGRES } else { sql::EVENTS_PER_INSERT_SQLITE };
+        let rows =
+            if self.postgres { sql::EVENTS_PER_INSERT_POSTGRES } else { sql::EVENTS_PER_INSERT_SQLITE };
         sql::insert_events(&mut tx, &batch.events, rows).await?;
         sql::apply(&mut tx, &batch.changes).await?;
         for block in &batch.blocks {
