@@ -33,6 +33,25 @@ use std::{
 /// Headers fetched concurrently.
 const HEADER_CONCURRENCY: usize = 8;
 
+/// How often a backfill logs its progress.
+const PROGRESS_EVERY: Duration = Duration::from_secs(5);
+
+/// One progress line: blocks done of the pass, events/s, time left at the current block rate.
+fn progress(first: u64, done: u64, head: u64, events: u64, elapsed: Duration) {
+    let (covered, total) = (done + 1 - first, head + 1 - first);
+    let secs = elapsed.as_secs_f64().max(1e-3);
+    let eta = (total - covered) as f64 * secs / covered as f64;
+    tracing::info!(
+        block = done,
+        head,
+        percent = format!("{:.1}", 100.0 * covered as f64 / total as f64),
+        events,
+        events_per_s = (events as f64 / secs) as u64,
+        eta_s = eta as u64,
+        "backfill"
+    );
+}
+
 /// Indexer errors.
 #[derive(Debug, thiserror::Error)]
 pub enum IndexerError {
@@ -403,10 +422,14 @@ impl<P: Provider> Indexer<P> {
         let mut report = SyncReport::default();
         let addresses: Vec<Address> = self.contracts.keys().copied().collect();
         self.metrics.head.set(gauge(head));
+        let started = Instant::now();
+        let mut logged = started;
         'pass: loop {
             let mut parent = self.reconcile(&mut report).await?;
             let mut from = parent.as_ref().map_or(self.start, |c| c.number + 1);
             report.head = from.saturating_sub(1);
+            self.metrics.indexed.set(gauge(report.head));
+            let first = from;
             while from <= head {
                 let started = Instant::now();
                 let (to, logs) = self.logs(from, head, &addresses).await?;
@@ -423,7 +446,11 @@ impl<P: Provider> Indexer<P> {
                 report.profile.commit += started.elapsed();
                 self.metrics.commit_seconds.observe(started.elapsed().as_secs_f64());
                 let count = batch.events.len() as u64;
-                tracing::info!(from, to, events = count, "indexed");
+                tracing::debug!(from, to, events = count, "indexed");
+                if logged.elapsed() >= PROGRESS_EVERY && to < head {
+                    logged = Instant::now();
+                    progress(first, to, head, report.events + count, started.elapsed());
+                }
                 self.metrics.events.inc_by(count);
                 self.metrics.ranges.inc();
                 self.metrics.indexed.set(gauge(to));

@@ -9,7 +9,7 @@ use masa_indexer::{
     metrics::Metrics,
     store::Store,
 };
-use std::{net::SocketAddr, path::PathBuf, process::ExitCode, sync::Arc, time::Duration};
+use std::{io::IsTerminal, net::SocketAddr, path::PathBuf, process::ExitCode, sync::Arc, time::Duration};
 use tokio::sync::watch;
 
 /// Index the Masa contracts of a deployment into SQLite or PostgreSQL and serve them over HTTP.
@@ -77,9 +77,14 @@ async fn run(args: Args) -> Result<()> {
     indexer.range.max = args.max_range.max(1);
     indexer.range.size = indexer.range.size.min(indexer.range.max);
     tracing::info!(network = manifest.network, finality_depth, head, "indexing");
+    let bar = std::io::stderr().is_terminal().then(|| progress_bar(metrics.clone()));
     if args.once {
         let started = std::time::Instant::now();
-        let report = indexer.sync_to(head).await?;
+        let report = indexer.sync_to(head).await;
+        if let Some(bar) = bar {
+            bar.abort();
+        }
+        let report = report?;
         let secs = started.elapsed().as_secs_f64();
         let p = report.profile;
         println!(
@@ -114,9 +119,40 @@ async fn run(args: Args) -> Result<()> {
         let _ = stop_tx.send(true);
     });
     let followed = indexer.follow(Duration::from_millis(args.poll_ms), stopped(stop_rx)).await;
+    if let Some(bar) = bar {
+        bar.abort();
+    }
     api.await.context("the API task failed")?.context("the API failed")?;
     followed?;
     Ok(())
+}
+
+/// A terminal progress bar over the metrics: blocks indexed of the head, events/s, ETA.
+fn progress_bar(metrics: Arc<Metrics>) -> tokio::task::JoinHandle<()> {
+    let bar = indicatif::ProgressBar::new(0).with_style(
+        indicatif::ProgressStyle::with_template(
+            "{elapsed_precise} [{bar:40}] block {pos}/{len} {msg} eta {eta}",
+        )
+        .expect("a valid template")
+        .progress_chars("=> "),
+    );
+    tokio::spawn(async move {
+        let started = std::time::Instant::now();
+        let first_events = metrics.events.get();
+        loop {
+            let (head, indexed) = (metrics.head.get(), metrics.indexed.get());
+            bar.set_length(u64::try_from(head).unwrap_or(0));
+            bar.set_position(u64::try_from(indexed).unwrap_or(0));
+            let events = metrics.events.get() - first_events;
+            let rate = events as f64 / started.elapsed().as_secs_f64().max(1e-3);
+            bar.set_message(format!("{events} events ({rate:.0}/s)"));
+            if metrics.is_synced() {
+                bar.finish_with_message(format!("{events} events, following the head"));
+                return;
+            }
+            tokio::time::sleep(Duration::from_millis(250)).await;
+        }
+    })
 }
 
 /// Ctrl-C or SIGTERM.

@@ -127,7 +127,7 @@ async fn endpoints_paging_and_bad_parameters() {
     assert_eq!(api.get("/v1/nothing").await.0, 404);
 }
 
-/// schemathesis (PyPI, installed by `make test`) against the OpenAPI document: generated and
+/// `schemathesis` (from `PyPI`, installed by `make test`) against the `OpenAPI` document: generated and
 /// hostile requests to every operation; no 5xx, every response as documented.
 #[tokio::test(flavor = "multi_thread")]
 async fn schemathesis_finds_no_contract_violation() {
