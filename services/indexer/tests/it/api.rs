@@ -151,8 +151,12 @@ async fn schemathesis_finds_no_contract_violation() {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let base = format!("http://{}", listener.local_addr().unwrap());
     tokio::spawn(async move { axum::serve(listener, router(AppState { store, metrics })).await.unwrap() });
+    // schemathesis keeps a crash cache in its working directory: a temporary one
+    let workdir = tempfile::tempdir().unwrap();
+    let cwd = workdir.path().to_path_buf();
     let out = tokio::task::spawn_blocking(move || {
         std::process::Command::new(&schemathesis)
+            .current_dir(cwd)
             .args(["run", &format!("{base}/openapi.json"), "--checks", "all", "--max-examples", "40"])
             .args(["--seed", "1", "--no-color"])
             .output()
