@@ -21,7 +21,7 @@ pub(super) fn changes(ev: &Event<'_>, _: &Context, out: &mut Changes) -> Result<
                 ("vote_start", ev.int("voteStart")?.into()),
                 ("vote_end", ev.int("voteEnd")?.into()),
                 ("description", ev.str("description")?.into()),
-                ("block_number", block(ev).into()),
+                ("block_number", ev.block().into()),
             ]);
             out.row(ROW_TABLE, row);
         }
@@ -38,8 +38,4 @@ pub(super) fn changes(ev: &Event<'_>, _: &Context, out: &mut Changes) -> Result<
         _ => {}
     }
     Ok(())
-}
-
-fn block(ev: &Event<'_>) -> i64 {
-    i64::try_from(ev.block_number).expect("block numbers fit in i64")
 }

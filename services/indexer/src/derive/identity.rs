@@ -29,7 +29,7 @@ pub(super) fn changes(ev: &Event<'_>, _: &Context, out: &mut Changes) -> Result<
                 ("commitment", ev.uint("commitment")?.into()),
                 ("leaf_index", ev.int("leafIndex")?.into()),
                 ("expiry", ev.int("expiry")?.into()),
-                ("block_number", i64::try_from(ev.block_number).expect("fits").into()),
+                ("block_number", ev.block().into()),
             ]);
             out.row(ROW_TABLE, row);
             out.count("zksbt_schemas", vec![("schema_id", schema.into())], "minted", 1);

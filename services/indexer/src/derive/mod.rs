@@ -90,6 +90,11 @@ impl Event<'_> {
         self.str(arg)?.parse().map_err(|_| self.err(arg))
     }
 
+    /// The block number as a database integer.
+    fn block(&self) -> i64 {
+        i64::try_from(self.block_number).expect("block numbers fit in i64")
+    }
+
     /// An unsigned integer argument that fits in a database integer.
     fn int(&self, arg: &'static str) -> Result<i64, DeriveError> {
         i64::try_from(self.uint(arg)?).map_err(|_| self.err(arg))
@@ -195,5 +200,90 @@ impl Changes {
     pub fn compact(&mut self) {
         self.counts.retain(|_, v| *v != 0);
         self.amounts.retain(|_, v| !v.is_zero());
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn event<'a>(contract: &'a str, name: &'a str, args: &'a serde_json::Value) -> Event<'a> {
+        Event {
+            contract,
+            address: Address::repeat_byte(7),
+            name,
+            args,
+            block_number: 9,
+            block_time: 86_400 * 3 + 5,
+        }
+    }
+
+    fn key(k: &'static str, v: &str) -> Key {
+        vec![(k, v.into())]
+    }
+
+    #[test]
+    fn governance_rows_tallies_and_lifecycle() {
+        let voter = Address::repeat_byte(1).to_checksum(None);
+        let created = json!({ "proposalId": "42", "proposer": voter, "voteStart": "100", "voteEnd": "200",
+            "description": "raise the burn share" });
+        let vote =
+            json!({ "voter": voter, "proposalId": "42", "support": "1", "weight": "5000", "reason": "" });
+        let executed = json!({ "proposalId": "42" });
+        let changes = Changes::of(
+            [
+                event("MasaGovernor", "ProposalCreated", &created),
+                event("MasaGovernor", "VoteCast", &vote),
+                event("MasaGovernor", "ProposalExecuted", &executed),
+            ],
+            &Context::default(),
+        )
+        .unwrap();
+        assert_eq!(changes.rows.len(), 1);
+        assert_eq!(changes.rows[0].0, "proposals");
+        assert!(changes.rows[0].1.contains(&("block_number", Value::Int(9))));
+        assert_eq!(
+            changes.amounts[&("proposal_tallies", key("proposal_id", "42"), "for_votes")],
+            I256::try_from(5000).unwrap()
+        );
+        assert_eq!(changes.counts[&("proposal_tallies", key("proposal_id", "42"), "executed")], 1);
+        assert_eq!(changes.counts[&("wallets", key("address", &voter), "votes_cast")], 1);
+        // every event counts towards its day's activity
+        let day =
+            vec![("day", Value::Int(3)), ("contract", "MasaGovernor".into()), ("event", "VoteCast".into())];
+        assert_eq!(changes.counts[&("activity", day, "events")], 1);
+    }
+
+    #[test]
+    fn negation_undoes_and_drops_rows() {
+        let holder = Address::repeat_byte(2).to_checksum(None);
+        let mint = json!({ "from": Address::ZERO.to_checksum(None), "to": holder, "value": "10" });
+        let burn = json!({ "from": holder, "to": Address::ZERO.to_checksum(None), "value": "4" });
+        let ctx = Context::default();
+        let events = [event("MasaToken", "Transfer", &mint), event("MasaToken", "Transfer", &burn)];
+        let changes = Changes::of(events, &ctx).unwrap();
+        let balance = (
+            "balances",
+            vec![("token", Address::repeat_byte(7).into()), ("holder", holder.as_str().into())],
+            "amount",
+        );
+        assert_eq!(changes.amounts[&balance], I256::try_from(6).unwrap());
+        let undo = changes.clone().negated();
+        assert_eq!(undo.amounts[&balance], I256::try_from(-6).unwrap());
+        assert!(undo.counts.iter().all(|(cell, v)| changes.counts[cell] == -v));
+        assert!(undo.rows.is_empty());
+    }
+
+    #[test]
+    fn a_malformed_argument_is_an_error_not_a_skip() {
+        let bad = json!({ "from": "0x12", "to": "nope", "value": "x" });
+        let err = Changes::of([event("MasaToken", "Transfer", &bad)], &Context::default()).unwrap_err();
+        assert_eq!(err.to_string(), "MasaToken.Transfer: argument `from` is missing or malformed");
+        let mode = json!({ "consumer": Address::ZERO.to_checksum(None), "recipient": Address::ZERO.to_checksum(None),
+            "schemaId": "1", "mode": "2" });
+        let err =
+            Changes::of([event("ZkSBT", "DisclosureConsumed", &mode)], &Context::default()).unwrap_err();
+        assert!(err.to_string().contains("`mode`"), "{err}");
     }
 }

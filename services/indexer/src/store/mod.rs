@@ -13,6 +13,11 @@ pub use query::{EventFilter, EventPage};
 
 use crate::derive::{self, Changes, Context, DeriveError};
 use alloy::primitives::{I256, U256};
+
+/// Parses a uint256 kept as decimal text.
+pub(crate) fn parse_amount(text: &str) -> Result<U256, StoreError> {
+    text.parse().map_err(|_| StoreError::Corrupt(format!("amount `{text}`")))
+}
 use sqlx::{AnyPool, AssertSqlSafe, Row, any::AnyPoolOptions};
 use std::time::Duration;
 
@@ -28,14 +33,9 @@ pub enum StoreError {
     /// A stored event no longer derives (its ABI changed under an existing database).
     #[error(transparent)]
     Derive(#[from] DeriveError),
-    /// A stored event row does not parse back.
-    #[error("corrupt event row at block {block}: {what}")]
-    Corrupt {
-        /// Its block.
-        block: u64,
-        /// What does not parse.
-        what: &'static str,
-    },
+    /// A stored value does not parse back.
+    #[error("corrupt stored value: {0}")]
+    Corrupt(String),
     /// A derived amount would become negative: the index is inconsistent.
     #[error("inconsistent derived state: {table}.{column} for {key} would be {value}")]
     Inconsistent {
@@ -224,10 +224,11 @@ impl Store {
             let block = u(r.get(4));
             let address: String = r.get(1);
             let args: String = r.get(3);
-            let address: alloy::primitives::Address =
-                address.parse().map_err(|_| StoreError::Corrupt { block, what: "address" })?;
-            let args: serde_json::Value =
-                serde_json::from_str(&args).map_err(|_| StoreError::Corrupt { block, what: "args" })?;
+            let address: alloy::primitives::Address = address
+                .parse()
+                .map_err(|_| StoreError::Corrupt(format!("address of an event in block {block}")))?;
+            let args: serde_json::Value = serde_json::from_str(&args)
+                .map_err(|_| StoreError::Corrupt(format!("args of an event in block {block}")))?;
             parsed.push((r.get::<String, _>(0), address, r.get::<String, _>(2), args, block, u(r.get(5))));
         }
         let changes = Changes::of(
@@ -308,22 +309,6 @@ impl Store {
             }
         }
         Ok(out)
-    }
-
-    /// A uint256 amount column of one row, zero when absent. Table and column names are the
-    /// caller's constants, never input.
-    pub async fn amount(
-        &self,
-        table: &'static str,
-        key_column: &'static str,
-        key: &str,
-        column: &'static str,
-    ) -> Result<U256, StoreError> {
-        let row = sqlx::query(AssertSqlSafe(format!("SELECT {column} FROM {table} WHERE {key_column} = $1")))
-            .bind(key)
-            .fetch_optional(&self.pool)
-            .await?;
-        Ok(row.map(|r| r.get::<String, _>(0).parse().unwrap_or_default()).unwrap_or_default())
     }
 
     pub(crate) fn pool(&self) -> &AnyPool {

@@ -275,8 +275,8 @@ impl Store {
         let mut out = Vec::with_capacity(rows.len());
         for r in rows {
             let token: String = r.get(0);
-            let minted: alloy::primitives::U256 = amount_text(&r, 1).parse().unwrap_or_default();
-            let burned: alloy::primitives::U256 = amount_text(&r, 2).parse().unwrap_or_default();
+            let minted = super::parse_amount(&amount_text(&r, 1))?;
+            let burned = super::parse_amount(&amount_text(&r, 2))?;
             let holders = sqlx::query("SELECT COUNT(*) FROM balances WHERE token = $1 AND amount <> '0'")
                 .bind(token.as_str())
                 .fetch_one(self.pool())

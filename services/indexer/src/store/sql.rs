@@ -167,7 +167,7 @@ pub(super) async fn apply(tx: &mut Tx<'_>, changes: &Changes) -> Result<(), Stor
             q = bind(q, v);
         }
         let current: U256 = match q.fetch_optional(&mut **tx).await? {
-            Some(row) => row.get::<String, _>(0).parse().unwrap_or_default(),
+            Some(row) => super::parse_amount(&row.get::<String, _>(0))?,
             None => U256::ZERO,
         };
         let value = I256::from_raw(current) + *delta;
