@@ -56,7 +56,8 @@ async fn kill_9_during_backfill_and_follow_loses_nothing() {
     let env = Env::deployed().await;
     env.activity(0).await;
     // a longer chain, so that a kill lands mid-backfill
-    env.provider.anvil_mine(Some(400), None).await.unwrap();
+    env.provider.anvil_mine(Some(2_000), None).await.unwrap();
+    let backfill_head = env.head().await;
     let backend = Backend::sqlite();
     let url = backend.url("killed");
     let mut rng = Rng::new(0x9);
@@ -68,6 +69,11 @@ async fn kill_9_during_backfill_and_follow_loses_nothing() {
         tokio::time::sleep(Duration::from_millis(150 + 100 * rng.below(6))).await;
         child.kill().unwrap(); // SIGKILL
         child.wait().unwrap();
+        if round == 1 {
+            let store = backend.store("killed").await;
+            let reached = store.checkpoint().await.unwrap().map_or(0, |c| c.number);
+            assert!(reached < backfill_head, "the first kill landed during the backfill ({reached})");
+        }
     }
     let status = indexer_binary(&env, &url, true).status().unwrap();
     assert!(status.success());
