@@ -25,10 +25,18 @@ impl Api {
 }
 
 #[tokio::test(flavor = "multi_thread")]
-async fn endpoints_paging_and_bad_parameters() {
+async fn endpoints_paging_and_bad_parameters_on_sqlite() {
+    endpoints_paging_and_bad_parameters(Backend::sqlite()).await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn endpoints_paging_and_bad_parameters_on_postgres() {
+    endpoints_paging_and_bad_parameters(Backend::postgres()).await;
+}
+
+async fn endpoints_paging_and_bad_parameters(backend: Backend) {
     let env = Env::deployed().await;
     env.activity(0).await;
-    let backend = Backend::sqlite();
     let store = backend.store("api").await;
     let metrics = Arc::new(Metrics::default());
     let mut indexer = env.indexer(store.clone()).with_metrics(metrics.clone());

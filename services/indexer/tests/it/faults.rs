@@ -13,7 +13,16 @@ use std::{
 };
 
 #[tokio::test(flavor = "multi_thread")]
-async fn a_flaky_rpc_yields_the_same_index() {
+async fn a_flaky_rpc_yields_the_same_index_on_sqlite() {
+    a_flaky_rpc_yields_the_same_index(Backend::sqlite()).await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_flaky_rpc_yields_the_same_index_on_postgres() {
+    a_flaky_rpc_yields_the_same_index(Backend::postgres()).await;
+}
+
+async fn a_flaky_rpc_yields_the_same_index(backend: Backend) {
     let env = Env::deployed().await;
     env.activity(0).await;
     env.activity(1).await;
@@ -21,7 +30,6 @@ async fn a_flaky_rpc_yields_the_same_index() {
     let upstream = std::net::SocketAddr::from(([127, 0, 0, 1], url.port().unwrap()));
     let proxy = FlakyRpc::start(upstream, 30, 0xf1a4).await.unwrap();
     let flaky = ProviderBuilder::new().connect_http(proxy.url().parse().unwrap()).erased();
-    let backend = Backend::sqlite();
     let store = backend.store("flaky").await;
     let mut indexer = Indexer::new(flaky, store.clone(), &env.manifest, 16).unwrap();
     indexer.range.size = 2;
@@ -52,13 +60,21 @@ fn indexer_binary(env: &Env, database_url: &str, once: bool) -> Command {
 }
 
 #[tokio::test(flavor = "multi_thread")]
-async fn kill_9_during_backfill_and_follow_loses_nothing() {
+async fn kill_9_during_backfill_and_follow_loses_nothing_on_sqlite() {
+    kill_9_during_backfill_and_follow_loses_nothing(Backend::sqlite()).await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn kill_9_during_backfill_and_follow_loses_nothing_on_postgres() {
+    kill_9_during_backfill_and_follow_loses_nothing(Backend::postgres()).await;
+}
+
+async fn kill_9_during_backfill_and_follow_loses_nothing(backend: Backend) {
     let env = Env::deployed().await;
     env.activity(0).await;
     // a longer chain, so that a kill lands mid-backfill
     env.provider.anvil_mine(Some(2_000), None).await.unwrap();
     let backfill_head = env.head().await;
-    let backend = Backend::sqlite();
     let url = backend.url("killed");
     let mut rng = Rng::new(0x9);
     for round in 1..=4 {
