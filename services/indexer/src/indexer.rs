@@ -422,8 +422,8 @@ impl<P: Provider> Indexer<P> {
         let mut report = SyncReport::default();
         let addresses: Vec<Address> = self.contracts.keys().copied().collect();
         self.metrics.head.set(gauge(head));
-        let started = Instant::now();
-        let mut logged = started;
+        let began = Instant::now();
+        let mut logged = began;
         'pass: loop {
             let mut parent = self.reconcile(&mut report).await?;
             let mut from = parent.as_ref().map_or(self.start, |c| c.number + 1);
@@ -449,7 +449,7 @@ impl<P: Provider> Indexer<P> {
                 tracing::debug!(from, to, events = count, "indexed");
                 if logged.elapsed() >= PROGRESS_EVERY && to < head {
                     logged = Instant::now();
-                    progress(first, to, head, report.events + count, started.elapsed());
+                    progress(first, to, head, report.events + count, began.elapsed());
                 }
                 self.metrics.events.inc_by(count);
                 self.metrics.ranges.inc();
