@@ -7,6 +7,7 @@ mod postgres;
 mod proxy;
 mod revm;
 pub mod scenarios;
+mod suite;
 
 pub use anvil::AnvilChain;
 pub use chain::{Chain, ChainExt, TxOutcome};
@@ -14,3 +15,4 @@ pub use error::{Error, Result};
 pub use postgres::Postgres;
 pub use proxy::{FaultCounts, FlakyRpc};
 pub use revm::RevmChain;
+pub use suite::DeployedSuite;

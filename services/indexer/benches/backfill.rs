@@ -8,16 +8,12 @@
 use alloy::{
     network::{EthereumWallet, TransactionBuilder},
     primitives::{Address, Bytes, U256},
-    providers::{Provider, ProviderBuilder, ext::AnvilApi},
+    providers::{Provider, ProviderBuilder},
     rpc::types::TransactionRequest,
     sol,
 };
 use masa_bindings::contracts::MasaToken;
-use masa_cli::{
-    deploy::{DeployConfig, deploy},
-    vesting::release,
-};
-use masa_test_harness::{AnvilChain, Chain, Postgres};
+use masa_test_harness::{AnvilChain, Chain, DeployedSuite, Postgres};
 use std::{
     path::{Path, PathBuf},
     process::Command,
@@ -83,29 +79,12 @@ async fn main() {
     let target: u64 =
         std::env::var("MASA_BENCH_EVENTS").ok().and_then(|v| v.parse().ok()).unwrap_or(1_000_000);
     let chain = AnvilChain::spawn().unwrap();
-    let deployments = tempfile::tempdir().unwrap();
-    for file in ["networks.toml", "params/anvil.toml", "allocations/anvil.json"] {
-        let to = deployments.path().join(file);
-        std::fs::create_dir_all(to.parent().unwrap()).unwrap();
-        std::fs::copy(repo().join("deployments").join(file), to).unwrap();
-    }
-    let config = DeployConfig {
-        rpc_url: chain.endpoint().parse().unwrap(),
-        network: None,
-        deployments_dir: deployments.path().to_path_buf(),
-        manifest: None,
-        params: None,
-        timeout: Duration::from_secs(30),
-    };
-    let deployer = chain.accounts()[0].clone();
-    let manifest = deploy(&config, deployer.clone()).await.unwrap().manifest;
+    let suite = DeployedSuite::deploy(&chain).await.unwrap();
+    let (deployments, manifest) = (&suite.deployments, &suite.manifest);
     let provider = ProviderBuilder::new()
-        .wallet(EthereumWallet::from(deployer))
+        .wallet(EthereumWallet::from(chain.accounts()[0].clone()))
         .connect_http(chain.endpoint().parse().unwrap());
-    provider.anvil_increase_time(31 * 86_400).await.unwrap();
-    provider.evm_mine(None).await.unwrap();
-    let community = manifest.vesting_wallets.iter().find(|w| w.category == 4).unwrap();
-    release(&provider, community.wallet).await.unwrap();
+    suite.release_community(&provider).await.unwrap();
 
     // pre-fill: MASA transfers from the spray helper, 2,500 events per transaction
     let masa = manifest.address_of("MasaToken").unwrap();

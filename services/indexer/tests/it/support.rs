@@ -4,20 +4,14 @@
 use alloy::{
     network::EthereumWallet,
     primitives::{Address, U256, keccak256},
-    providers::{DynProvider, Provider, ProviderBuilder, WalletProvider, ext::AnvilApi},
+    providers::{DynProvider, Provider, ProviderBuilder, WalletProvider},
     rpc::types::Filter,
 };
 use clap::Parser;
 use masa_bindings::{MASA, contracts::MasaToken, manifest::Manifest};
-use masa_cli::{
-    cmd::Cli,
-    deploy::{DeployConfig, deploy},
-    fee::pay_fee,
-    vesting::release,
-};
+use masa_cli::{cmd::Cli, fee::pay_fee};
 use masa_indexer::{indexer::Indexer, store::Store};
-use masa_test_harness::{AnvilChain, Chain, Postgres};
-use std::{path::PathBuf, time::Duration};
+use masa_test_harness::{AnvilChain, Chain, DeployedSuite, Postgres};
 
 /// Shows the indexer's logs in a failing test's output (`RUST_LOG=masa_indexer=debug`).
 pub(crate) fn logs() {
@@ -36,37 +30,15 @@ pub(crate) struct Env {
     pub provider: DynProvider,
 }
 
-fn repo() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..")
-}
-
 impl Env {
     /// Spawns anvil, deploys the suite and releases the community allocation to account 0.
     pub(crate) async fn deployed() -> Self {
         logs();
         let chain = AnvilChain::spawn().unwrap();
-        let deployments = tempfile::tempdir().unwrap();
-        for file in ["networks.toml", "params/anvil.toml", "allocations/anvil.json"] {
-            let to = deployments.path().join(file);
-            std::fs::create_dir_all(to.parent().unwrap()).unwrap();
-            std::fs::copy(repo().join("deployments").join(file), to).unwrap();
-        }
-        let config = DeployConfig {
-            rpc_url: chain.endpoint().parse().unwrap(),
-            network: None,
-            deployments_dir: deployments.path().to_path_buf(),
-            manifest: None,
-            params: None,
-            timeout: Duration::from_secs(10),
-        };
-        let deployer = chain.accounts()[0].clone();
-        let manifest = deploy(&config, deployer.clone()).await.unwrap().manifest;
+        let suite = DeployedSuite::deploy(&chain).await.unwrap();
         let provider = account(&chain, 0).erased();
-        // community rewards vest fully a month after listing (params/anvil.toml)
-        provider.anvil_increase_time(31 * 86_400).await.unwrap();
-        provider.evm_mine(None).await.unwrap();
-        let community = manifest.vesting_wallets.iter().find(|w| w.category == 4).unwrap();
-        release(&provider, community.wallet).await.unwrap();
+        suite.release_community(&provider).await.unwrap();
+        let DeployedSuite { deployments, manifest } = suite;
         Self { chain, deployments, manifest, provider }
     }
 

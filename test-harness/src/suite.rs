@@ -1,0 +1,66 @@
+//! The whole suite deployed on an anvil by `masa deploy`, into a temporary deployments
+//! directory (a copy of the repository's anvil network, params and allocations), for the
+//! services' tests and benchmarks.
+
+use crate::{AnvilChain, Chain, Error, Result};
+use alloy::providers::{Provider, ext::AnvilApi};
+use masa_bindings::manifest::Manifest;
+use masa_cli::deploy::{DeployConfig, deploy};
+use std::{path::Path, time::Duration};
+
+/// Genesis vesting category whose wallet vests fully a month after listing on anvil
+/// (`deployments/params/anvil.toml`), with account 0 as beneficiary.
+const COMMUNITY: u8 = 4;
+
+/// A deployed suite: its deployments directory (holding `anvil.json`) and manifest.
+#[derive(Debug)]
+pub struct DeployedSuite {
+    /// The temporary deployments directory.
+    pub deployments: tempfile::TempDir,
+    /// The manifest written there.
+    pub manifest: Manifest,
+}
+
+impl DeployedSuite {
+    /// Deploys the suite on `chain` as account 0.
+    pub async fn deploy(chain: &AnvilChain) -> Result<Self> {
+        let repo = Path::new(env!("CARGO_MANIFEST_DIR")).join("../deployments");
+        let deployments = tempfile::tempdir().map_err(|e| Error::Spawn(format!("tempdir: {e}")))?;
+        for file in ["networks.toml", "params/anvil.toml", "allocations/anvil.json"] {
+            let to = deployments.path().join(file);
+            let copied = std::fs::create_dir_all(to.parent().expect("a file in a directory"))
+                .and_then(|()| std::fs::copy(repo.join(file), &to));
+            copied.map_err(|e| Error::Spawn(format!("copying deployments/{file}: {e}")))?;
+        }
+        let config = DeployConfig {
+            rpc_url: chain.endpoint().parse().expect("anvil's endpoint is a URL"),
+            network: None,
+            deployments_dir: deployments.path().to_path_buf(),
+            manifest: None,
+            params: None,
+            timeout: Duration::from_secs(30),
+        };
+        let deployed = deploy(&config, chain.accounts()[0].clone())
+            .await
+            .map_err(|e| Error::Spawn(format!("masa deploy: {e:#}")))?;
+        Ok(Self { deployments, manifest: deployed.manifest })
+    }
+
+    /// Moves anvil's clock past the community allocation's vesting and releases it to its
+    /// beneficiary, account 0, through `provider` (which signs as any account).
+    pub async fn release_community(&self, provider: &impl Provider) -> Result<()> {
+        provider.anvil_increase_time(31 * 86_400).await?;
+        provider.evm_mine(None).await?;
+        let wallet = self
+            .manifest
+            .vesting_wallets
+            .iter()
+            .find(|w| w.category == COMMUNITY)
+            .expect("the anvil genesis has a community allocation")
+            .wallet;
+        masa_cli::vesting::release(provider, wallet)
+            .await
+            .map_err(|e| Error::Spawn(format!("releasing the community allocation: {e:#}")))?;
+        Ok(())
+    }
+}
