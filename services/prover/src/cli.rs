@@ -5,7 +5,7 @@ pub use crate::calldata::{ProofFile, TimingsMs, verify_calldata};
 use crate::{
     Prover, ProverError,
     field::to_fr,
-    keys::{Keys, read_r1cs},
+    keys::{Keys, r1cs_sha256},
     merkle::{LeanImt, MerkleProof},
     paths,
     prover::circuit_inputs,
@@ -156,7 +156,7 @@ impl Cli {
                 println!("imported {} -> {}", zkey.display(), self.key.display());
             }
             Command::ExportVerifier { check, out } => {
-                let (r1cs_hash, _) = read_r1cs(&self.r1cs)?;
+                let r1cs_hash = r1cs_sha256(&self.r1cs)?;
                 let keys = Keys::load(&self.key, Some(r1cs_hash))?;
                 if check {
                     if !verifier::is_current(&keys, &out)? {
@@ -184,7 +184,7 @@ impl Cli {
                     }
                     None => read_claim(&record, &statement, tree.as_ref(), true)?,
                 };
-                let (r1cs_hash, _) = read_r1cs(&self.r1cs)?;
+                let r1cs_hash = r1cs_sha256(&self.r1cs)?;
                 let mut prover = Prover::load(&self.key, &wasm, Some(r1cs_hash))?;
                 let (proof, mut timings) = prover.prove(&record, &statement, membership.as_ref())?;
                 timings.witness_code = prover.load_timings.witness_code;

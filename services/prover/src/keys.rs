@@ -2,12 +2,15 @@
 //! multi-party ceremony, and one fast on-disk format for both.
 //!
 //! The file (`circuits/build/disclosure.key`) is a header (magic, format version, SHA-256 of
-//! the `.r1cs` it belongs to, origin) followed by the ark-serialize *uncompressed* proving key
-//! and the circuit's A, B, C matrices. Uncompressed points load without square roots and, since
-//! the file is ours and hash-bound to the circuit, without subgroup checks: tens of
-//! milliseconds, against about a second for a snarkjs `.zkey` with checked points.
+//! the `.r1cs` it belongs to, origin) followed by the ark-serialize *uncompressed* proving key,
+//! the circuit's A, B, C matrices and the proving key's window tables
+//! ([`crate::groth16::ProvingTables`], Montgomery limbs). Uncompressed points load without
+//! square roots and, since the file is ours and hash-bound to the circuit, without subgroup
+//! checks: tens of milliseconds, against about a second for a snarkjs `.zkey` with checked
+//! points, and the tables (a second of both cores to compute) are read, not recomputed.
+//! Version 1 files (no tables) still load, computing the tables.
 
-use crate::ProverError;
+use crate::{ProverError, groth16::ProvingTables};
 use ark_bn254::{Bn254, Fr};
 use ark_circom::{
     CircomCircuit, CircomReduction,
@@ -21,11 +24,14 @@ use rand_chacha::ChaCha20Rng;
 use sha2::{Digest, Sha256};
 use std::{
     fs::{self, File},
-    io::{BufReader, BufWriter, Write},
+    io::{BufReader, BufWriter, Read, Seek, Write},
     path::Path,
 };
 
-const MAGIC: &[u8; 8] = b"MASAGK01";
+/// Current format: key, matrices, window tables.
+const MAGIC: &[u8; 8] = b"MASAGK02";
+/// Version 1: key and matrices only.
+const MAGIC_V1: &[u8; 8] = b"MASAGK01";
 
 /// Where a proving key comes from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -61,6 +67,8 @@ pub struct Keys {
     pub r1cs_sha256: [u8; 32],
     /// Development or ceremony key.
     pub origin: KeyOrigin,
+    /// The window tables of `pk`'s queries, for the prover's MSMs.
+    pub tables: ProvingTables,
 }
 
 /// The SHA-256 and parsed contents of an `.r1cs` file.
@@ -69,6 +77,12 @@ pub fn read_r1cs(path: &Path) -> Result<([u8; 32], R1CS<Fr>), ProverError> {
     let file = R1CSFile::<Fr>::new(std::io::Cursor::new(&bytes))
         .map_err(|e| ProverError::Key(format!("{}: not a circom r1cs file: {e}", path.display())))?;
     Ok((Sha256::digest(&bytes).into(), file.into()))
+}
+
+/// The SHA-256 of an `.r1cs` file, without parsing it (what a key is bound to).
+pub fn r1cs_sha256(path: &Path) -> Result<[u8; 32], ProverError> {
+    let bytes = fs::read(path).map_err(|source| ProverError::io(path, source))?;
+    Ok(Sha256::digest(&bytes).into())
 }
 
 /// One constraint of an r1cs file: A, B, C as `(wire, coefficient)` lists.
@@ -103,7 +117,8 @@ impl Keys {
         let pk =
             Groth16::<Bn254, CircomReduction>::generate_random_parameters_with_reduction(circuit, &mut rng)
                 .map_err(|e| ProverError::Key(format!("setup failed: {e}")))?;
-        Ok(Self { pk, matrices, r1cs_sha256, origin: KeyOrigin::Development })
+        let tables = ProvingTables::new(&pk).map_err(ProverError::Key)?;
+        Ok(Self { pk, matrices, r1cs_sha256, origin: KeyOrigin::Development, tables })
     }
 
     /// Imports a snarkjs `.zkey` made for `r1cs_path` (its constraint matrices must be the
@@ -141,7 +156,8 @@ impl Keys {
                 ours.num_inputs - 1,
             )));
         }
-        Ok(Self { pk, matrices: ours, r1cs_sha256, origin: KeyOrigin::Ceremony })
+        let tables = ProvingTables::new(&pk).map_err(ProverError::Key)?;
+        Ok(Self { pk, matrices: ours, r1cs_sha256, origin: KeyOrigin::Ceremony, tables })
     }
 
     /// Writes the key in the fast format (atomically: temp file, then rename).
@@ -157,6 +173,7 @@ impl Keys {
             let ser = |e: ark_serialize::SerializationError| ProverError::Key(format!("serialize: {e}"));
             self.pk.serialize_uncompressed(&mut w).map_err(ser)?;
             self.matrices.serialize_uncompressed(&mut w).map_err(ser)?;
+            self.tables.write(&mut w).map_err(io)?;
             w.flush().map_err(io)
         };
         write()?;
@@ -166,27 +183,76 @@ impl Keys {
     /// Loads a key written by [`Keys::save`], refusing one made for another r1cs than
     /// `expected_r1cs_sha256`.
     pub fn load(path: &Path, expected_r1cs_sha256: Option<[u8; 32]>) -> Result<Self, ProverError> {
-        let bytes = fs::read(path).map_err(|source| ProverError::io(path, source))?;
+        let io = |source| ProverError::io(path, source);
         let bad = |what: &str| ProverError::Key(format!("{}: {what}", path.display()));
-        if bytes.len() < 41 || &bytes[..8] != MAGIC {
+        let file = File::open(path).map_err(io)?;
+        let size = file.metadata().map_err(io)?.len();
+        let mut r = BufReader::with_capacity(1 << 16, file);
+        let mut header = [0u8; 41];
+        if size < 41 || r.read_exact(&mut header).is_err() {
             return Err(bad("not a masa-prover key file (run `masa-prover setup --dev` or `import-zkey`)"));
         }
-        let r1cs_sha256: [u8; 32] = bytes[8..40].try_into().expect("32 bytes");
+        let v1 = &header[..8] == MAGIC_V1;
+        if &header[..8] != MAGIC && !v1 {
+            return Err(bad("not a masa-prover key file (run `masa-prover setup --dev` or `import-zkey`)"));
+        }
+        let r1cs_sha256: [u8; 32] = header[8..40].try_into().expect("32 bytes");
         if let Some(expected) = expected_r1cs_sha256
             && expected != r1cs_sha256
         {
             return Err(bad("made for another build of the circuit (r1cs hash differs): redo the setup"));
         }
-        let origin = if bytes[40] == 1 { KeyOrigin::Ceremony } else { KeyOrigin::Development };
-        let mut r: &[u8] = &bytes[41..];
+        let origin = if header[40] == 1 { KeyOrigin::Ceremony } else { KeyOrigin::Development };
         // Validate::No: the file is ours and bound to the circuit by hash (see module docs).
         let pk = ProvingKey::<Bn254>::deserialize_with_mode(&mut r, Compress::No, Validate::No)
             .map_err(|e| bad(&format!("corrupt proving key: {e}")))?;
         let matrices = Matrices::deserialize_with_mode(&mut r, Compress::No, Validate::No)
             .map_err(|e| bad(&format!("corrupt matrices: {e}")))?;
-        if !r.is_empty() {
+        let tables = if v1 {
+            tracing::warn!(key = %path.display(), "version 1 key file: computing its window tables (rewrite it with `setup --dev` or `import-zkey` to load them)");
+            ProvingTables::new(&pk).map_err(|e| bad(&e))?
+        } else {
+            let mut budget = size.saturating_sub(r.stream_position().map_err(io)?);
+            let tables = ProvingTables::read(&mut r, &mut budget)
+                .map_err(|e| bad(&format!("corrupt window tables: {e}")))?;
+            if !tables.are_for(&pk) {
+                return Err(bad("corrupt window tables: they are not the proving key's"));
+            }
+            tables
+        };
+        if r.read(&mut [0u8; 1]).map_err(io)? != 0 {
             return Err(bad("trailing bytes"));
         }
-        Ok(Self { pk, matrices, r1cs_sha256, origin })
+        Ok(Self { pk, matrices, r1cs_sha256, origin, tables })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A version 1 file (no tables) still loads: the tables are computed, the same as stored.
+    #[test]
+    fn version_1_files_load() {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+        let keys = Keys::development(&root.join(crate::paths::R1CS), 3).expect("make circuits first");
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("v1.key");
+        let mut bytes = MAGIC_V1.to_vec();
+        bytes.extend_from_slice(&keys.r1cs_sha256);
+        bytes.push(0);
+        keys.pk.serialize_uncompressed(&mut bytes).unwrap();
+        keys.matrices.serialize_uncompressed(&mut bytes).unwrap();
+        fs::write(&path, &bytes).unwrap();
+        assert_eq!(Keys::load(&path, Some(keys.r1cs_sha256)).unwrap(), keys);
+        // the current format, with a byte too many or too few, is refused
+        keys.save(&path).unwrap();
+        let mut current = fs::read(&path).unwrap();
+        current.push(0);
+        fs::write(&path, &current).unwrap();
+        assert!(Keys::load(&path, None).unwrap_err().to_string().contains("trailing bytes"));
+        current.truncate(current.len() - 2);
+        fs::write(&path, &current).unwrap();
+        assert!(Keys::load(&path, None).unwrap_err().to_string().contains("truncated"));
     }
 }

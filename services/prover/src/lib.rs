@@ -5,6 +5,7 @@
 //! - [`poseidon`], [`merkle`]: the circuit's hashes and the registry's tree, off-chain;
 //! - [`keys`]: development setup, snarkjs `.zkey` import, one fast key format;
 //! - [`witness`], [`prover`]: witness code compiled once and cached, proofs, local verification;
+//! - [`groth16`], [`msm`], [`qap`]: the Groth16 prover, its fixed-base MSMs and its QAP;
 //! - [`calldata`]: proofs as `uint256[8]` / `uint256[10]` and the JSON proof file;
 //! - [`verifier`]: the generated Solidity verifier and its staleness check;
 //! - [`encryption`]: records sealed to their owner and re-encrypted to consumers.
@@ -13,10 +14,13 @@ pub mod calldata;
 pub mod cli;
 pub mod encryption;
 pub mod field;
+pub mod groth16;
 pub mod keys;
 pub mod merkle;
+pub mod msm;
 pub mod poseidon;
 pub mod prover;
+pub mod qap;
 pub mod record;
 pub mod statement;
 pub mod verifier;

@@ -7,7 +7,7 @@ use masa_prover::{
     DisclosureProof, Prover, ProverError,
     calldata::{ProofFile, verify_calldata},
     field::to_u256,
-    keys::{KeyOrigin, Keys, read_r1cs},
+    keys::{KeyOrigin, Keys, r1cs_sha256, read_r1cs},
     merkle::LeanImt,
     paths,
     record::Record,
@@ -151,6 +151,7 @@ fn keys_roundtrip_and_refuse_another_circuit() {
     let path = dir.path().join("k.key");
     keys().save(&path).unwrap();
     let (hash, _) = read_r1cs(&root().join(paths::R1CS)).unwrap();
+    assert_eq!(r1cs_sha256(&root().join(paths::R1CS)).unwrap(), hash);
     let loaded = Keys::load(&path, Some(hash)).unwrap();
     assert_eq!(&loaded, keys());
     assert_eq!(loaded.origin, KeyOrigin::Development);
