@@ -26,11 +26,13 @@ template Disclosure(N_FIELDS, MAX_DEPTH, VALUE_BITS) {
     signal input scope;
     signal input nullifier;   // Poseidon(ownerSecret, scope)
     signal input messageHash; // bound message / recipient (e.g. keccak(recipient,...) mod p)
+    signal input validUntil;  // in [0, 2^64): the record does not expire before this time
 
     // ---- private inputs ----
     signal input value[N_FIELDS];
     signal input salt;
     signal input ownerSecret;
+    signal input expiry;                    // in [0, 2^64): the record's expiry, 0 = never
     signal input merkleDepth;               // in [0, MAX_DEPTH]; 0 in direct mode
     signal input pathIndices[MAX_DEPTH];    // bits
     signal input pathElements[MAX_DEPTH];
@@ -45,11 +47,23 @@ template Disclosure(N_FIELDS, MAX_DEPTH, VALUE_BITS) {
     signal valuesHash <== Poseidon(N_FIELDS)(value);
     signal commitment <== Poseidon(4)([schemaId, valuesHash, salt, ownerCommitment]);
 
-    // Mode: boolean; direct mode forces depth 0, i.e. root == commitment.
+    // The tree's leaf binds the record's expiry: leaf = Poseidon2(commitment, expiry).
+    signal leaf <== Poseidon(2)([commitment, expiry]);
+
+    // Mode: boolean; direct mode forces depth 0 and the commitment as the leaf, i.e.
+    // root == commitment (the contract checks the stored record, expiry included); anonymous
+    // mode proves the tree leaf, so the expiry below is the one the record was minted with.
     mode * (mode - 1) === 0;
     (1 - mode) * merkleDepth === 0;
-    signal computedRoot <== BinaryMerkleRoot(MAX_DEPTH)(commitment, merkleDepth, pathIndices, pathElements);
+    signal merkleLeaf <== commitment + mode * (leaf - commitment);
+    signal computedRoot <== BinaryMerkleRoot(MAX_DEPTH)(merkleLeaf, merkleDepth, pathIndices, pathElements);
     root === computedRoot;
+
+    // Not expired at validUntil: expiry == 0 or validUntil < expiry (BoundedLessThan
+    // range-checks both to 64 bits, whichever way the disjunction goes).
+    signal neverExpires <== IsZero()(expiry);
+    signal alive <== BoundedLessThan(64)([validUntil, expiry]);
+    (1 - neverExpires) * (1 - alive) === 0;
 
     // Nullifier: one per (owner, scope).
     signal computedNullifier <== Poseidon(2)([ownerSecret, scope]);
@@ -71,4 +85,4 @@ template Disclosure(N_FIELDS, MAX_DEPTH, VALUE_BITS) {
     signal messageHashSquare <== messageHash * messageHash;
 }
 
-component main {public [mode, root, schemaId, fieldIndex, operator, operandA, operandB, scope, nullifier, messageHash]} = Disclosure(8, 20, 64);
+component main {public [mode, root, schemaId, fieldIndex, operator, operandA, operandB, scope, nullifier, messageHash, validUntil]} = Disclosure(8, 20, 64);

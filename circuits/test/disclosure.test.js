@@ -165,12 +165,21 @@ const RECORD = {
   ownerSecret: 0x2a2a2a2a2a2a2a2a2a2a2a2a2a2a2a2a2a2a2a2a2a2a2a2a2a2a2an,
 };
 const SCOPE = 0xdecafn;
+// Expiry (unix seconds, < 2^64; 0 = never) and the proof's validUntil: by default the record
+// expires 2030-01-01 and the proof is valid until 2026-01-01, so it is alive.
+const EXPIRY = 1893456000n;
+const VALID_UNTIL = 1767225600n;
 const MESSAGE = 0x00c0ffee00c0ffee00c0ffee00c0ffee00c0ffeen; // e.g. a recipient address
 
 async function commitmentOf(rec) {
   const owner = await poseidon([rec.ownerSecret]);
   const valuesHash = await poseidon(rec.value);
   return poseidon([rec.schemaId, valuesHash, rec.salt, owner]);
+}
+
+/** The registry tree's leaf: Poseidon2(commitment, expiry). */
+async function leafOf(rec, expiry) {
+  return poseidon([await commitmentOf(rec), expiry]);
 }
 
 async function merkleRoot(leaf, depth, indices, siblings) {
@@ -186,16 +195,20 @@ const SIBLINGS = Array.from({ length: MAX_DEPTH }, (_, i) => (BigInt(i + 1) * 0x
 const INDICES = Array.from({ length: MAX_DEPTH }, (_, i) => ((0xb5a3d >> i) & 1));
 
 /**
- * Builds a full input. mode 0: depth 0 (root = commitment); mode 1: `depth` levels.
- * Every field can be overridden; root and nullifier are computed from the
- * (possibly overridden) private data unless given explicitly.
+ * Builds a full input. mode 0: depth 0 (root = commitment); mode 1: `depth` levels over
+ * the leaf Poseidon2(commitment, treeExpiry), treeExpiry defaulting to the witness's
+ * `expiry` (`bareLeaf`: the old format, the commitment itself). Every field can be
+ * overridden; root and nullifier are computed from the (possibly overridden) private data
+ * unless given explicitly.
  */
 async function makeInput(o) {
   const rec = { ...RECORD, ...(o.record || {}) };
   const mode = o.mode ?? 1n;
   const depth = o.depth ?? (mode === 0n ? 0 : MAX_DEPTH);
+  const expiry = o.expiry ?? EXPIRY;
   const commitment = await commitmentOf(rec);
-  const root = o.root ?? await merkleRoot(commitment, Number(depth), INDICES, SIBLINGS);
+  const leaf = mode === 0n || o.bareLeaf ? commitment : await poseidon([commitment, o.treeExpiry ?? expiry]);
+  const root = o.root ?? await merkleRoot(leaf, Number(depth), INDICES, SIBLINGS);
   const scope = o.scope ?? SCOPE;
   const nullifier = o.nullifier ?? await poseidon([rec.ownerSecret, scope]);
   return {
@@ -203,7 +216,9 @@ async function makeInput(o) {
     fieldIndex: BigInt(o.fieldIndex ?? 0), operator: BigInt(o.operator),
     operandA: BigInt(o.a ?? 0), operandB: BigInt(o.b ?? 0),
     scope, nullifier, messageHash: o.messageHash ?? MESSAGE,
+    validUntil: BigInt(o.validUntil ?? VALID_UNTIL),
     value: rec.value, salt: rec.salt, ownerSecret: rec.ownerSecret,
+    expiry: BigInt(expiry),
     merkleDepth: BigInt(depth),
     pathIndices: (o.pathIndices ?? INDICES).map(BigInt),
     pathElements: o.pathElements ?? SIBLINGS,
@@ -236,11 +251,44 @@ test('Poseidon helper matches circomlibjs / light-poseidon test vectors', async 
   assert.equal(await poseidon([1n]), 0x29176100eaa962bdc1fe6c654d6a3c130e96a4d1168b33848b897dc502820133n);
   assert.equal(await poseidon([1n, 2n]), 0x115cc0f5e7d690413df64c6b9662e9cf2a3617f2743245519e19607a4417189an);
   assert.equal(await poseidon([1n, 2n, 3n, 4n]), 0x299c867db6c1fdd79dcefa40e4510b9837e60ebb1ce0663dbaa525df65250465n);
+  assert.equal(await poseidon([1n, 2n, 3n, 4n, 5n, 6n, 7n, 8n]), 0x2921ab9bd0140cbc98e40395c0fefb40337a4d54fbbecd9a4d43b3d8d0c4d8d1n);
 });
 
-test('public signals are, in order: mode root schemaId fieldIndex operator operandA operandB scope nullifier messageHash', () => {
-  const order = ['mode', 'root', 'schemaId', 'fieldIndex', 'operator', 'operandA', 'operandB', 'scope', 'nullifier', 'messageHash'];
-  order.forEach((name, i) => assert.equal(sym.get(`main.${name}`), i + 1, name));
+test('record vectors (circuits/disclosure.md): commitment, leaf Poseidon2(commitment, expiry), nullifier', async () => {
+  const owner = await poseidon([RECORD.ownerSecret]);
+  const valuesHash = await poseidon(RECORD.value);
+  const commitment = await commitmentOf(RECORD);
+  assert.equal(owner, 0x0723556e0248730f46ea70f5d265f5de4b9fdcc4a9f305857b69c0cec23c51cen);
+  assert.equal(valuesHash, 0x1bbfb35764eebf038f9903fa85db9d94b4d3f7e379b01e294e46f637c685497bn);
+  assert.equal(commitment, 0x0d2e9ac0f1bb4079c0badc55ec9d754cc07574576c3ec6636b878a231df0f921n);
+  assert.equal(await leafOf(RECORD, EXPIRY), 0x1b84d666bebdca3016b0dcaced3d6d6d557e3daef412e152169f43f29266da4an);
+  assert.equal(await leafOf(RECORD, 0n), 0x00b5a2198486ed44e0c9992f8d08ef207a176425804a034f5441ba95c1a3ac98n);
+  assert.equal(await poseidon([RECORD.ownerSecret, SCOPE]), 0x05f7f6064febf3dea8cbf5627fdbbb206fa1b59b5cfa3704e069fca100f8fe90n);
+  // The circuit computes the same values (its intermediate signals, from a valid witness).
+  const w = await checked.calculateWitness(await makeInput({ mode: 1n, operator: 5, a: 700 }), true);
+  assert.equal(w[sym.get('main.commitment')], commitment);
+  assert.equal(w[sym.get('main.leaf')], await leafOf(RECORD, EXPIRY));
+  assert.equal(w[sym.get('main.merkleLeaf')], await leafOf(RECORD, EXPIRY));
+  const direct = await checked.calculateWitness(await makeInput({ mode: 0n, operator: 5, a: 700 }), true);
+  assert.equal(direct[sym.get('main.merkleLeaf')], commitment);
+  assert.equal(direct[sym.get('main.root')], commitment);
+});
+
+const PUBLIC_SIGNALS = ['mode', 'root', 'schemaId', 'fieldIndex', 'operator', 'operandA', 'operandB', 'scope',
+  'nullifier', 'messageHash', 'validUntil'];
+
+test(`public signals are, in order: ${PUBLIC_SIGNALS.join(' ')}`, () => {
+  PUBLIC_SIGNALS.forEach((name, i) => assert.equal(sym.get(`main.${name}`), i + 1, name));
+  // ...and nothing else (witness 0 is the constant 1; the r1cs header counts the public ones).
+  const r1cs = fs.readFileSync(R1CS);
+  // r1cs header section (type 1): n8, prime, nWires, nPubOut, nPubIn, nPrvIn, ...
+  let pos = 12;
+  while (r1cs.readUInt32LE(pos) !== 1) pos += 12 + Number(r1cs.readBigUInt64LE(pos + 4));
+  const n8 = r1cs.readUInt32LE(pos + 12);
+  const header = pos + 16 + n8;
+  assert.equal(r1cs.readUInt32LE(header + 4), 0, 'no public outputs');
+  assert.equal(r1cs.readUInt32LE(header + 8), PUBLIC_SIGNALS.length, 'public inputs in the r1cs');
+  assert.ok(sym.get('main.expiry') > PUBLIC_SIGNALS.length, 'expiry is private');
 });
 
 // True statements: [label, fieldIndex, operator, a, b]. Field 0 = 720, 4 = 0, 5 = 2^64-1.
@@ -291,10 +339,44 @@ test('valid: LeanIMT-style short proof (anonymous mode, depth 3)', async () => {
   assert.equal(await wtnsCheck(await witnessFile(checked, input)), true);
 });
 
-test('valid: anonymous mode, depth 0 (tree with a single leaf: root = commitment)', async () => {
+test('valid: anonymous mode, depth 0 (tree with a single leaf: root = Poseidon2(commitment, expiry))', async () => {
   const input = await makeInput({ mode: 1n, depth: 0, operator: 5, a: 700 });
-  assert.equal(input.root, await commitmentOf(RECORD));
+  assert.equal(input.root, await leafOf(RECORD, EXPIRY));
   assert.equal(await wtnsCheck(await witnessFile(checked, input)), true);
+});
+
+// Expiry: the record must not have expired at validUntil: expiry == 0 or validUntil < expiry,
+// with both in [0, 2^64). [label, expiry, validUntil].
+const ALIVE_CASES = [
+  ['expiry = 0 (never), validUntil = 0', 0n, 0n],
+  ['expiry = 0 (never), validUntil = 1', 0n, 1n],
+  ['expiry = 0 (never), validUntil = 2026-01-01', 0n, VALID_UNTIL],
+  ['expiry = 0 (never), validUntil = 2^64 - 1', 0n, TWO64 - 1n],
+  ['validUntil = expiry - 1 (boundary)', EXPIRY, EXPIRY - 1n],
+  ['validUntil = 0, expiry = 1', 1n, 0n],
+  ['validUntil = 2^64 - 2, expiry = 2^64 - 1', TWO64 - 1n, TWO64 - 2n],
+  ['validUntil = 0, expiry = 2^64 - 1', TWO64 - 1n, 0n],
+];
+
+for (const mode of [0n, 1n]) {
+  for (const [label, expiry, validUntil] of ALIVE_CASES) {
+    test(`valid, mode ${mode}: alive record, ${label} -> wtns check accepts`, async () => {
+      const input = await makeInput({ mode, operator: 5, a: 700, expiry, validUntil });
+      assert.equal(input.expiry, expiry);
+      assert.equal(input.validUntil, validUntil);
+      assert.equal(await wtnsCheck(await witnessFile(checked, input)), true);
+    });
+  }
+}
+
+test('valid, mode 0: direct mode does not bind the expiry (the contract checks the stored record\'s)', async () => {
+  // root = commitment, which does not contain the expiry: any alive claim verifies, so the
+  // contract must (and does) check the token's stored expiry against the block time itself.
+  for (const expiry of [0n, EXPIRY, TWO64 - 1n]) {
+    const input = await makeInput({ mode: 0n, operator: 5, a: 700, expiry });
+    assert.equal(input.root, await commitmentOf(RECORD));
+    assert.equal(await wtnsCheck(await witnessFile(checked, input)), true, `expiry ${expiry}`);
+  }
 });
 
 test('the snarkjs CLI agrees (`snarkjs wtns check` on one valid and one tampered witness)', async () => {
@@ -338,6 +420,33 @@ const INVALID = [
   ['merkleDepth = 21 (> MAX_DEPTH)', { mode: 1n, depth: 21, operator: 5, a: 700, root: 0n }],
   ['non-boolean path index (pathIndices[0] = 2)',
     { operator: 5, a: 700, pathIndices: [2, ...INDICES.slice(1)] }],
+  // Expiry. Anonymous-mode trees are built from the leaf with the witness's expiry, so
+  // only the expiry check (or its range checks) can stop these.
+  ...[0n, 1n].flatMap((mode) => [
+    [`mode ${mode}: expired, validUntil = expiry`, { mode, operator: 5, a: 700, expiry: EXPIRY, validUntil: EXPIRY }],
+    [`mode ${mode}: expired, validUntil = expiry + 1`, { mode, operator: 5, a: 700, expiry: EXPIRY, validUntil: EXPIRY + 1n }],
+    [`mode ${mode}: expired, expiry = 1, validUntil = 2^64 - 1`, { mode, operator: 5, a: 700, expiry: 1n, validUntil: TWO64 - 1n }],
+    [`mode ${mode}: expired, expiry = validUntil = 2^64 - 1`, { mode, operator: 5, a: 700, expiry: TWO64 - 1n, validUntil: TWO64 - 1n }],
+    [`mode ${mode}: validUntil = 2^64 (never-expiring record)`, { mode, operator: 5, a: 700, expiry: 0n, validUntil: TWO64 }],
+    [`mode ${mode}: validUntil = p - 1 (never-expiring record)`, { mode, operator: 5, a: 700, expiry: 0n, validUntil: P - 1n }],
+    [`mode ${mode}: validUntil = p - 1 (wrapped -1; validUntil < expiry would be "true")`,
+      { mode, operator: 5, a: 700, expiry: EXPIRY, validUntil: P - 1n }],
+    [`mode ${mode}: validUntil = 2^64 + 5 (wraps mod 2^64 to 5 < expiry)`,
+      { mode, operator: 5, a: 700, expiry: EXPIRY, validUntil: BAD_U64 }],
+    [`mode ${mode}: expiry = 2^64 (validUntil < expiry would be "true")`, { mode, operator: 5, a: 700, expiry: TWO64 }],
+    [`mode ${mode}: expiry = p - 1 (wrapped -1)`, { mode, operator: 5, a: 700, expiry: P - 1n }],
+  ]),
+  // The leaf binds the expiry: a tree leaf with another expiry, or the old bare-commitment
+  // leaf, does not give the root.
+  ['mode 1: tree leaf has expiry 1 (expired), witness claims EXPIRY (revive)', { operator: 5, a: 700, treeExpiry: 1n }],
+  ['mode 1: tree leaf has EXPIRY, witness claims 0 (never expires)', { operator: 5, a: 700, treeExpiry: EXPIRY, expiry: 0n }],
+  ['mode 1: tree leaf has EXPIRY, witness claims EXPIRY + 1', { operator: 5, a: 700, treeExpiry: EXPIRY, expiry: EXPIRY + 1n }],
+  ['mode 1: old-format tree, leaf = bare commitment (depth 20)',
+    { operator: 5, a: 700, bareLeaf: true }],
+  ['mode 1: old-format tree, leaf = bare commitment, expiry 0 (depth 20)',
+    { operator: 5, a: 700, expiry: 0n, bareLeaf: true }],
+  ['mode 1: old-format one-leaf tree, root = bare commitment (depth 0)',
+    { depth: 0, operator: 5, a: 700, bareLeaf: true }],
 ];
 
 for (const [label, overrides] of INVALID) {
@@ -359,13 +468,13 @@ function modpow(b, e) {
 }
 
 test('attack: forged membership with a non-boolean path bit -> generator refuses, R1CS rejects', async () => {
-  // An honest tree holds someone else's commitment L. Without `b * (b - 1) === 0`, the
-  // attacker solves for a sibling s' and a "bit" t so that Mux1 yields exactly the honest
-  // level-0 children (A, B): then every level above, and the root, match the honest
-  // proof, for the attacker's own, never-inserted commitment C.
+  // An honest tree holds someone else's leaf L. Without `b * (b - 1) === 0`, the attacker
+  // solves for a sibling s' and a "bit" t so that Mux1 yields exactly the honest level-0
+  // children (A, B): then every level above, and the root, match the honest proof, for
+  // the attacker's own, never-inserted leaf C = Poseidon2(commitment, expiry).
   const other = { ...RECORD, salt: RECORD.salt + 1n };
-  const L = await commitmentOf(other);
-  const C = await commitmentOf(RECORD);
+  const L = await leafOf(other, EXPIRY);
+  const C = await leafOf(RECORD, EXPIRY);
   const R = await merkleRoot(L, MAX_DEPTH, INDICES, SIBLINGS);
   const [A, B] = INDICES[0] ? [SIBLINGS[0], L] : [L, SIBLINGS[0]];
   const sib = (((A + B - C) % P) + P) % P;
@@ -384,7 +493,65 @@ test('attack: forged membership with a non-boolean path bit -> generator refuses
   assert.equal(await wtnsCheck(writeTmp(bin)), false);
 });
 
-// Direct edits of a valid witness: [label, signal, new value (fn of old)].
+test('attack: revive an expired record in anonymous mode by claiming a later expiry -> only the root check stops it', async () => {
+  // The tree holds Poseidon2(commitment, e1) with e1 <= validUntil (expired). The witness
+  // claims e2 > validUntil (or 0, never): the expiry check passes, the leaf does not.
+  for (const expiry of [EXPIRY, 0n]) {
+    const input = await makeInput({ operator: 5, a: 700, treeExpiry: VALID_UNTIL, expiry });
+    await assert.rejects(checked.calculateWitness(input, true));
+    unchecked.options.failedAsserts = 0;
+    const bin = await unchecked.wc.calculateWTNSBin(input, true);
+    assert.equal(unchecked.options.failedAsserts, 1, 'only root === computedRoot fails');
+    assert.equal(await wtnsCheck(writeTmp(bin)), false);
+    // With the true, expired, expiry the root matches and the expiry check fails instead.
+    const honest = await makeInput({ operator: 5, a: 700, expiry: VALID_UNTIL });
+    assert.equal(honest.root, input.root);
+    unchecked.options.failedAsserts = 0;
+    assert.equal(await wtnsCheck(writeTmp(await unchecked.wc.calculateWTNSBin(honest, true))), false);
+    assert.equal(unchecked.options.failedAsserts, 1, 'only the expiry check fails');
+  }
+});
+
+/** Index of the one witness signal whose name matches `re` (component names carry line numbers). */
+function symMatch(re) {
+  const hits = [...sym.entries()].filter(([name]) => re.test(name));
+  assert.equal(hits.length, 1, `${re}: ${hits.map(([n]) => n).join(', ')}`);
+  return hits[0][1];
+}
+
+for (const mode of [0n, 1n]) {
+  test(`attack, mode ${mode}: expired record (validUntil = expiry), prover edits the comparator's or IsZero's outputs -> R1CS rejects`, async () => {
+    const input = await makeInput({ mode, operator: 5, a: 700, expiry: EXPIRY, validUntil: EXPIRY });
+    unchecked.options.failedAsserts = 0;
+    const w = parseWtns(await unchecked.wc.calculateWTNSBin(input, true));
+    assert.equal(unchecked.options.failedAsserts, 1, 'only the expiry check fails');
+    assert.equal(await wtnsCheck(writeTmp(Buffer.from(w.buf))), false);
+    const alive = sym.get('main.alive');
+    const neverExpires = sym.get('main.neverExpires');
+    assert.equal(wtnsGet(w, alive), 0n);
+    assert.equal(wtnsGet(w, neverExpires), 0n);
+    // alive := 1, i.e. the comparator's bit 64 of validUntil + 2^64 - expiry = 2^64 := 0
+    // (alive = 1 - bit64; --O2 folds that bit into alive): the other 64 bits would have to
+    // sum to 2^64.
+    const a = parseWtns(Buffer.from(w.buf));
+    wtnsSet(a, alive, 1n);
+    const bit64 = symMatch(/^main\.BoundedLessThan_\d+_\d+\.LessThan_\d+_\d+\.n2b\.out\[64\]$/);
+    if (bit64 >= 0) wtnsSet(a, bit64, 0n);
+    assert.equal(await wtnsCheck(writeTmp(a.buf)), false, 'alive := 1 accepted');
+    // neverExpires := 1, with IsZero's inverse hint 0 or 1/expiry: in * out === 0 fails.
+    const inv = symMatch(/^main\.IsZero_\d+_\d+\.inv$/);
+    assert.ok(inv > 0, 'IsZero.inv is a witness signal');
+    for (const invValue of [0n, modpow(EXPIRY, P - 2n), wtnsGet(w, inv)]) {
+      const n = parseWtns(Buffer.from(w.buf));
+      wtnsSet(n, neverExpires, 1n);
+      wtnsSet(n, inv, invValue);
+      assert.equal(await wtnsCheck(writeTmp(n.buf)), false, `neverExpires := 1 accepted (inv ${invValue})`);
+    }
+  });
+}
+
+// Direct edits of a valid witness: [label, signal, new value (fn of the old value and of a
+// getter of the witness's other signals)].
 const TAMPER = [
   ['value[3] + 1 (no longer matches the commitment)', 'main.value[3]', (v) => v + 1n],
   ['selected value[0] := 800 (not the committed value)', 'main.value[0]', () => 800n],
@@ -410,6 +577,15 @@ const TAMPER = [
   ['public operandB := 1 (non-range operator)', 'main.operandB', () => 1n],
   ['public mode := 0 (anonymous witness claimed as direct)', 'main.mode', () => 0n],
   ['public mode := 2', 'main.mode', () => 2n],
+  ['private expiry + 1 (later expiry: the leaf is no longer in the tree)', 'main.expiry', (v) => v + 1n],
+  ['private expiry := 0 (claimed never-expiring)', 'main.expiry', () => 0n],
+  ['private expiry := 2^64 + expiry', 'main.expiry', (v) => v + TWO64],
+  ['public validUntil := expiry (expired at validUntil)', 'main.validUntil', () => EXPIRY],
+  ['public validUntil := 2^64 - 1', 'main.validUntil', () => TWO64 - 1n],
+  ['public validUntil := p - 1 (wrapped -1)', 'main.validUntil', () => P - 1n],
+  ['neverExpires := 1 (skip the expiry check)', 'main.neverExpires', () => 1n],
+  ['leaf + 1', 'main.leaf', (v) => v + 1n],
+  ['merkleLeaf := commitment (the old bare-commitment leaf)', 'main.merkleLeaf', (v, get) => get('main.commitment')],
 ];
 
 for (const [label, name, change] of TAMPER) {
@@ -421,7 +597,7 @@ for (const [label, name, change] of TAMPER) {
     const idx = sym.get(name);
     assert.ok(idx > 0, `${name} is not a witness signal`);
     const old = wtnsGet(w, idx);
-    const next = ((change(old) % P) + P) % P;
+    const next = ((change(old, (n) => wtnsGet(w, sym.get(n))) % P) + P) % P;
     assert.notEqual(next, old, 'tampering must change the value');
     wtnsSet(w, idx, next);
     assert.equal(await wtnsCheck(writeTmp(w.buf)), false, `R1CS accepted: ${label}`);

@@ -10,6 +10,7 @@ import {ERC721} from "@openzeppelin/contracts/token/ERC721/ERC721.sol";
 import {EIP712} from "@openzeppelin/contracts/utils/cryptography/EIP712.sol";
 import {SignatureChecker} from "@openzeppelin/contracts/utils/cryptography/SignatureChecker.sol";
 import {InternalLeanIMT, LeanIMTData} from "@zk-kit/lean-imt.sol/InternalLeanIMT.sol";
+import {PoseidonT3} from "poseidon-solidity/PoseidonT3.sol";
 
 /// @title ZkSBT
 /// @notice Soulbound zero-knowledge data tokens. See {IZkSBT}.
@@ -19,7 +20,8 @@ import {InternalLeanIMT, LeanIMTData} from "@zk-kit/lean-imt.sol/InternalLeanIMT
 /// - **Consent.** A mint needs the owner's EIP-712 `Consent` (EOA or ERC-1271 smart account) and,
 ///   for attested records, the issuer's EIP-712 `Attestation`; each signer has its own
 ///   sequential nonces, and every signature a deadline.
-/// - **Anonymity set.** Every live commitment is a leaf of a LeanIMT (Poseidon; zk-kit lean-imt). Each
+/// - **Anonymity set.** Every live record is a leaf `PoseidonT3(commitment, expiry)` of a LeanIMT
+///   (Poseidon; zk-kit lean-imt), so anonymous proofs carry the record's expiry. Each
 ///   tree change gets a sequence number; an anonymous proof may use any of the last
 ///   `rootWindow` roots, so proofs in flight survive new mints. Burn, revoke and expiry set the
 ///   leaf to zero and also invalidate every earlier root: otherwise a removed record could still
@@ -29,9 +31,10 @@ import {InternalLeanIMT, LeanIMTData} from "@zk-kit/lean-imt.sol/InternalLeanIMT
 ///   storage and its leaf from the tree. Revoking does the same but keeps the token, flagged
 ///   `revoked` (its record then reads commitment 0 and an empty ciphertext), so the commitment is
 ///   free again; a later burn of that token reports commitment 0.
-/// - **Expiry** is enforced here for direct disclosures. An expired record stays provable
-///   anonymously until someone calls {expire} (anyone may; the contract cannot tell which leaf an
-///   anonymous proof used), so consumers relying on expiry should expire records promptly.
+/// - **Expiry** needs no transaction: a disclosure names a `validUntil`, refused once
+///   `block.timestamp > validUntil`, and its proof states `expiry == 0 || validUntil < expiry`
+///   for the expiry bound into the record's leaf (direct disclosures also check the stored
+///   record). {expire} (anyone may call it) only clears an expired record's leaf.
 /// - **Disclosures** are bound to their context: the nullifier scope is derived here from the
 ///   chain, this registry, the consumer (`msg.sender` of {consumeDisclosure}) and its purpose, and
 ///   the proof's message hash from the recipient and message. A watcher who copies a pending
@@ -104,11 +107,7 @@ contract ZkSBT is IZkSBT, IERC5192, IERC5484, ERC721, EIP712 {
         if (req.issuer != address(0)) _checkAttestation(req, attestation);
 
         tokenId = _nextTokenId++;
-        uint256 leafIndex = _tree.size;
-        if (leafIndex == MAX_LEAVES) revert ZkSBT__TreeFull();
-        uint256 newRoot = _tree._insert(req.commitment);
-        _recordRoot(newRoot, false);
-        emit LeafInserted(leafIndex, req.commitment, newRoot);
+        uint256 leafIndex = _insertLeaf(req.commitment, req.expiry);
 
         _records[tokenId] = Record({
             schemaId: req.schemaId,
@@ -383,13 +382,29 @@ contract ZkSBT is IZkSBT, IERC5192, IERC5484, ERC721, EIP712 {
         }
     }
 
+    /// @dev Appends the record's leaf; returns its index.
+    function _insertLeaf(uint256 commitment, uint64 expiry) private returns (uint256 leafIndex) {
+        leafIndex = _tree.size;
+        if (leafIndex == MAX_LEAVES) revert ZkSBT__TreeFull();
+        uint256 leaf = _leaf(commitment, expiry);
+        uint256 newRoot = _tree._insert(leaf);
+        _recordRoot(newRoot, false);
+        emit LeafInserted(leafIndex, leaf, newRoot);
+    }
+
     /// @dev Sets the record's leaf to zero (LeanIMT checks the siblings against the current
     /// root) and invalidates every earlier root.
     function _removeLeaf(Record storage rec, uint256[] calldata siblingNodes) private {
-        uint256 newRoot = _tree._remove(rec.commitment, siblingNodes);
+        uint256 leaf = _leaf(rec.commitment, rec.expiry);
+        uint256 newRoot = _tree._remove(leaf, siblingNodes);
         rec.inTree = false;
         _recordRoot(newRoot, true);
-        emit LeafRemoved(rec.leafIndex, rec.commitment, newRoot);
+        emit LeafRemoved(rec.leafIndex, leaf, newRoot);
+    }
+
+    /// @dev A record's tree leaf: `PoseidonT3(commitment, expiry)` (circuits/disclosure.md).
+    function _leaf(uint256 commitment, uint64 expiry) private pure returns (uint256) {
+        return PoseidonT3.hash([commitment, uint256(expiry)]);
     }
 
     function _recordRoot(uint256 newRoot, bool removal) private {
@@ -408,6 +423,8 @@ contract ZkSBT is IZkSBT, IERC5192, IERC5484, ERC721, EIP712 {
         ) {
             return ZkSBT__MalformedStatement.selector;
         }
+        // forge-lint: disable-next-line(block-timestamp)
+        if (block.timestamp > d.validUntil) return ZkSBT__DisclosureExpired.selector;
         if (d.mode == 1) {
             if (!isKnownRoot(d.root)) return ZkSBT__UnknownRoot.selector;
         } else {
@@ -432,7 +449,7 @@ contract ZkSBT is IZkSBT, IERC5192, IERC5484, ERC721, EIP712 {
     function _publicInputs(address consumer, Disclosure calldata d)
         private
         view
-        returns (uint256[10] memory input)
+        returns (uint256[11] memory input)
     {
         input[0] = d.mode;
         input[1] = d.root;
@@ -444,5 +461,6 @@ contract ZkSBT is IZkSBT, IERC5192, IERC5484, ERC721, EIP712 {
         input[7] = scopeOf(consumer, d.purpose);
         input[8] = d.nullifier;
         input[9] = messageHashOf(d.recipient, d.message);
+        input[10] = d.validUntil;
     }
 }

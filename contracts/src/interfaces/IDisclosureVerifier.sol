@@ -9,6 +9,6 @@ interface IDisclosureVerifier {
     /// `PublicInputNotInField`) otherwise.
     /// @param proof A, B, C in EIP-197 encoding (A.x, A.y, B.x1, B.x0, B.y1, B.y0, C.x, C.y).
     /// @param input mode, root, schemaId, fieldIndex, operator, operandA, operandB, scope, nullifier,
-    /// messageHash (circuits/disclosure.md).
-    function verifyProof(uint256[8] calldata proof, uint256[10] calldata input) external view;
+    /// messageHash, validUntil (circuits/disclosure.md).
+    function verifyProof(uint256[8] calldata proof, uint256[11] calldata input) external view;
 }

@@ -65,6 +65,8 @@ interface IZkSBT {
     /// @param nullifier Poseidon(ownerSecret, scope): one disclosure per owner per scope.
     /// @param recipient The address the disclosure benefits, bound into the proof.
     /// @param message Application data bound into the proof.
+    /// @param validUntil The proof holds until this time: the record had not expired by then;
+    /// rejected once `block.timestamp > validUntil`.
     /// @param proof The Groth16 proof (A, B, C; EIP-197 encoding).
     struct Disclosure {
         uint256 mode;
@@ -78,6 +80,7 @@ interface IZkSBT {
         uint256 nullifier;
         address recipient;
         bytes32 message;
+        uint64 validUntil;
         uint256[8] proof;
     }
 
@@ -102,7 +105,7 @@ interface IZkSBT {
     /// @notice Emitted when an expired record is taken out of the tree.
     event RecordExpired(uint256 indexed tokenId, uint256 commitment);
 
-    /// @notice Emitted when a commitment is appended to the tree.
+    /// @notice Emitted when a record's leaf `PoseidonT3(commitment, expiry)` is appended to the tree.
     event LeafInserted(uint256 indexed index, uint256 leaf, uint256 root);
 
     /// @notice Emitted when a leaf is set to zero (burn, revoke, expiry). Roots recorded before
@@ -163,6 +166,8 @@ interface IZkSBT {
     /// @notice The field index, operator or operands are out of range, or the nullifier is not a
     /// canonical field element.
     error ZkSBT__MalformedStatement();
+    /// @notice The disclosure's `validUntil` has passed.
+    error ZkSBT__DisclosureExpired();
     /// @notice The root is not a recent tree root (or predates a removal).
     error ZkSBT__UnknownRoot();
     /// @notice No live record has this commitment (burned, revoked, expired or never minted).

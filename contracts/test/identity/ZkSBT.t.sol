@@ -27,8 +27,8 @@ contract ZkSBTTest is ZkSBTFixture {
         assertTrue(rec.inTree);
         assertEq(rec.ciphertext, abi.encodePacked("sealed:", uint256(11)));
         assertEq(sbt.tokenOfCommitment(11), id);
-        assertEq(sbt.root(), 11, "one leaf: the root is the leaf");
-        assertTrue(sbt.isKnownRoot(11));
+        assertEq(sbt.root(), leaf(11), "one leaf: the root is the leaf");
+        assertTrue(sbt.isKnownRoot(leaf(11)));
         assertEq(sbt.consentNonce(alice), 1);
     }
 
@@ -233,10 +233,10 @@ contract ZkSBTTest is ZkSBTFixture {
     function test_treeRoot_matchesLeanImt() public {
         mintSelf(aliceKey, 11);
         mintSelf(bobKey, 12);
-        assertEq(sbt.root(), h(11, 12));
+        assertEq(sbt.root(), h(leaf(11), leaf(12)));
         mintSelf(aliceKey, 13);
         // the third leaf has no sibling and is carried up unhashed
-        assertEq(sbt.root(), h(h(11, 12), 13));
+        assertEq(sbt.root(), h(h(leaf(11), leaf(12)), leaf(13)));
         assertEq(sbt.treeSize(), 3);
         assertEq(sbt.treeDepth(), 2);
     }
@@ -262,8 +262,8 @@ contract ZkSBTTest is ZkSBTFixture {
         mintSelf(bobKey, 13);
         uint256 before = sbt.root();
         vm.prank(alice);
-        sbt.burn(a, siblings2(12, 13));
-        assertEq(sbt.root(), h(h(0, 12), 13), "leaf 0 set to zero");
+        sbt.burn(a, siblings2(leaf(12), leaf(13)));
+        assertEq(sbt.root(), h(h(0, leaf(12)), leaf(13)), "leaf 0 set to zero");
         assertFalse(sbt.isKnownRoot(before), "roots that contain the burned record are rejected");
         assertTrue(sbt.isKnownRoot(sbt.root()));
         assertEq(sbt.tokenOfCommitment(11), 0);
@@ -279,10 +279,10 @@ contract ZkSBTTest is ZkSBTFixture {
         mintSelf(bobKey, 12);
         vm.prank(bob);
         vm.expectRevert(IZkSBT.ZkSBT__NotOwner.selector);
-        sbt.burn(a, siblings1(12));
+        sbt.burn(a, siblings1(leaf(12)));
         vm.prank(alice);
         vm.expectRevert(); // LeanIMT's WrongSiblingNodes
-        sbt.burn(a, siblings1(99));
+        sbt.burn(a, siblings1(leaf(99)));
     }
 
     function test_revoke_byIssuerOnly_makesTheRecordUnusable() public {
@@ -291,13 +291,13 @@ contract ZkSBTTest is ZkSBTFixture {
         uint256 before = sbt.root();
         vm.prank(alice);
         vm.expectRevert(IZkSBT.ZkSBT__NotIssuer.selector);
-        sbt.revoke(id, siblings1(12));
+        sbt.revoke(id, siblings1(leaf(12)));
         vm.prank(issuer);
-        sbt.revoke(id, siblings1(12));
+        sbt.revoke(id, siblings1(leaf(12)));
         assertTrue(sbt.record(id).revoked);
         assertFalse(sbt.record(id).inTree);
         assertFalse(sbt.isKnownRoot(before));
-        assertEq(sbt.root(), h(0, 12));
+        assertEq(sbt.root(), h(0, leaf(12)));
         expectConsumeRevert(dapp, disclosure(0, 21, ATTESTED, dapp), IZkSBT.ZkSBT__RecordNotUsable.selector);
         vm.prank(issuer);
         vm.expectRevert(IZkSBT.ZkSBT__AlreadyRevoked.selector);
@@ -313,14 +313,14 @@ contract ZkSBTTest is ZkSBTFixture {
         uint256 id = sbt.mint(req, sign(aliceKey, consentDigest(req)), "");
         mintSelf(bobKey, 12);
         vm.expectRevert(IZkSBT.ZkSBT__NotExpirable.selector);
-        sbt.expire(id, siblings1(12));
+        sbt.expire(id, siblings1(leaf(12)));
         vm.warp(block.timestamp + 1 days);
         expectConsumeRevert(dapp, disclosure(0, 11, SELF, dapp), IZkSBT.ZkSBT__RecordNotUsable.selector);
         vm.prank(bob); // anyone
-        sbt.expire(id, siblings1(12));
-        assertEq(sbt.root(), h(0, 12));
+        sbt.expire(id, siblings1(leaf(12)));
+        assertEq(sbt.root(), h(0, leaf(12)));
         vm.expectRevert(IZkSBT.ZkSBT__NotExpirable.selector);
-        sbt.expire(id, siblings1(12));
+        sbt.expire(id, siblings1(leaf(12)));
     }
 
     // ------------------------------------------------------------------ disclosures
@@ -401,7 +401,7 @@ contract ZkSBTTest is ZkSBTFixture {
         mintSelf(bobKey, 12);
         uint256 withAlice = sbt.root();
         vm.prank(alice);
-        sbt.burn(a, siblings1(12));
+        sbt.burn(a, siblings1(leaf(12)));
         expectConsumeRevert(dapp, disclosure(0, 11, SELF, dapp), IZkSBT.ZkSBT__RecordNotUsable.selector);
         expectConsumeRevert(dapp, disclosure(1, withAlice, SELF, dapp), IZkSBT.ZkSBT__UnknownRoot.selector);
     }
@@ -571,8 +571,10 @@ contract ZkSBTTest is ZkSBTFixture {
         req.expiry = uint64(block.timestamp + 30 days);
         bytes memory consent = sign(aliceKey, consentDigest(req));
         bytes memory att = sign(issuerKey, attestationDigest(req));
+        uint256 expected = leaf(21, req.expiry);
+        assertNotEq(expected, leaf(21), "the leaf binds the expiry");
         vm.expectEmit(address(sbt));
-        emit IZkSBT.LeafInserted(0, 21, 21);
+        emit IZkSBT.LeafInserted(0, expected, expected);
         vm.expectEmit(address(sbt));
         emit IZkSBT.RecordMinted(1, alice, ATTESTED, 21, issuer, 0, req.expiry, req.ciphertext);
         sbt.mint(req, consent, att);
@@ -779,14 +781,16 @@ contract ZkSBTTest is ZkSBTFixture {
     function test_commitment_largestFieldElement_isAccepted() public {
         uint256 id = mintSelf(aliceKey, P - 1);
         assertEq(sbt.tokenOfCommitment(P - 1), id);
-        assertEq(sbt.root(), P - 1);
+        assertEq(sbt.root(), leaf(P - 1, 0), "one leaf: the root is the leaf");
     }
 
     function test_commitment_inUseByRevokedOrExpiredToken() public {
-        uint256 expiring = mintSelfExpiring(aliceKey, 11, uint64(block.timestamp + 1 days));
+        uint64 expiry = uint64(block.timestamp + 1 days);
+        uint256 expiring = mintSelfExpiring(aliceKey, 11, expiry);
         uint256 revoked = mintAttested(aliceKey, 21);
+        uint256[] memory siblings = siblings1(leaf(11, expiry));
         vm.prank(issuer);
-        sbt.revoke(revoked, siblings1(11));
+        sbt.revoke(revoked, siblings);
         // revoked: its commitment is erased, so it is free for a new (consented, attested) record
         uint256 again = mintAttested(bobKey, 21);
         assertEq(sbt.tokenOfCommitment(21), again);
@@ -803,13 +807,13 @@ contract ZkSBTTest is ZkSBTFixture {
     function test_revoke_erasesTheRecordButKeepsTheToken() public {
         uint256 id = mintAttested(aliceKey, 21);
         mintSelf(bobKey, 12);
-        uint256 newRoot = h(0, 12);
+        uint256 newRoot = h(0, leaf(12));
         vm.expectEmit(address(sbt));
-        emit IZkSBT.LeafRemoved(0, 21, newRoot);
+        emit IZkSBT.LeafRemoved(0, leaf(21), newRoot);
         vm.expectEmit(address(sbt));
         emit IZkSBT.RecordRevoked(id, issuer, 21);
         vm.prank(issuer);
-        sbt.revoke(id, siblings1(12));
+        sbt.revoke(id, siblings1(leaf(12)));
         IZkSBT.Record memory rec = sbt.record(id);
         assertTrue(rec.revoked);
         assertFalse(rec.inTree);
@@ -842,9 +846,9 @@ contract ZkSBTTest is ZkSBTFixture {
         vm.prank(dao);
         registry.setIssuer(issuer, "Credit bureau", false);
         vm.prank(issuer); // a deactivated issuer can still withdraw what it attested
-        sbt.revoke(id, siblings1(11));
+        sbt.revoke(id, siblings1(leaf(11)));
         assertTrue(sbt.record(id).revoked);
-        assertEq(sbt.root(), h(11, 0));
+        assertEq(sbt.root(), h(leaf(11), 0));
     }
 
     function test_expire_invalidatesEarlierRoots_andBurnStillWorks() public {
@@ -854,7 +858,7 @@ contract ZkSBTTest is ZkSBTFixture {
         vm.warp(block.timestamp + 1 days); // expiry is inclusive: expired at `expiry`
         vm.expectEmit(address(sbt));
         emit IZkSBT.RecordExpired(id, 11);
-        sbt.expire(id, siblings1(12));
+        sbt.expire(id, siblings1(leaf(12)));
         assertFalse(sbt.isKnownRoot(withIt));
         expectConsumeRevert(dapp, disclosure(1, withIt, SELF, dapp), IZkSBT.ZkSBT__UnknownRoot.selector);
         IZkSBT.Record memory rec = sbt.record(id);
@@ -869,7 +873,7 @@ contract ZkSBTTest is ZkSBTFixture {
         uint256 forever = mintSelf(aliceKey, 11);
         uint256 revoked = mintAttested(aliceKey, 21);
         vm.prank(issuer);
-        sbt.revoke(revoked, siblings1(11));
+        sbt.revoke(revoked, siblings1(leaf(11)));
         vm.warp(block.timestamp + 3650 days);
         vm.expectRevert(IZkSBT.ZkSBT__NotExpirable.selector);
         sbt.expire(forever, new uint256[](0));
@@ -888,8 +892,9 @@ contract ZkSBTTest is ZkSBTFixture {
         d.operator = 6;
         d.operandA = 18;
         d.operandB = 65;
+        d.validUntil = 1_900_000_000;
         d = reprove(dapp, d);
-        uint256[10] memory expected = [
+        uint256[11] memory expected = [
             uint256(0),
             11,
             SELF,
@@ -899,12 +904,50 @@ contract ZkSBTTest is ZkSBTFixture {
             65,
             uint256(keccak256(abi.encode(block.chainid, address(sbt), dapp, keccak256("credit-check")))) >> 8,
             0x1234,
-            uint256(keccak256(abi.encode(recipient, keccak256("loan #1")))) >> 8
+            uint256(keccak256(abi.encode(recipient, keccak256("loan #1")))) >> 8,
+            1_900_000_000
         ];
         assertEq(d.proof[0], verifier.proofFor(expected), "the test's own input vector");
         assertEq(sbt.scopeOf(dapp, d.purpose), expected[7]);
         assertEq(sbt.messageHashOf(recipient, d.message), expected[9]);
         consumeAs(dapp, d);
+    }
+
+    /// A disclosure holds until its validUntil (inclusive), in both modes and for both entry
+    /// points; after it, `ZkSBT__DisclosureExpired`, whatever the record.
+    function test_disclosure_pastValidUntil_isExpired_inBothModes() public {
+        mintSelf(aliceKey, 11);
+        mintSelf(bobKey, 12);
+        IZkSBT.Disclosure memory direct = disclosure(0, 11, SELF, dapp);
+        IZkSBT.Disclosure memory anon = disclosure(1, sbt.root(), SELF, dapp);
+        anon.nullifier = 0x5678;
+        anon = reprove(dapp, anon);
+        vm.warp(direct.validUntil);
+        assertTrue(sbt.verifyDisclosure(dapp, direct), "valid at validUntil");
+        assertTrue(sbt.verifyDisclosure(dapp, anon), "valid at validUntil");
+        vm.warp(uint256(direct.validUntil) + 1);
+        expectConsumeRevert(dapp, direct, IZkSBT.ZkSBT__DisclosureExpired.selector);
+        expectConsumeRevert(dapp, anon, IZkSBT.ZkSBT__DisclosureExpired.selector);
+        // a later validUntil is another public input: the old proof does not cover it
+        direct.validUntil += 1 hours;
+        expectConsumeRevert(dapp, direct, IZkSBT.ZkSBT__InvalidProof.selector);
+        consumeAs(dapp, reprove(dapp, direct));
+    }
+
+    /// An expiring record's leaf binds its expiry, and every removal takes exactly that leaf.
+    function test_expiringRecord_leafBindsTheExpiry() public {
+        uint64 expiry = uint64(block.timestamp + 1 days);
+        uint256 expected = leaf(11, expiry);
+        vm.expectEmit(address(sbt));
+        emit IZkSBT.LeafInserted(0, expected, expected);
+        uint256 id = mintSelfExpiring(aliceKey, 11, expiry);
+        assertEq(sbt.root(), expected, "one leaf: the root is the leaf");
+        assertNotEq(expected, leaf(11), "not the never-expiring leaf");
+        vm.warp(expiry);
+        vm.expectEmit(address(sbt));
+        emit IZkSBT.LeafRemoved(0, expected, 0);
+        sbt.expire(id, new uint256[](0));
+        assertEq(sbt.root(), 0);
     }
 
     function test_disclosure_consumerA_proofUselessToConsumerB() public {
@@ -970,7 +1013,7 @@ contract ZkSBTTest is ZkSBTFixture {
         mintSelf(bobKey, 12);
         IZkSBT.Disclosure memory d = disclosure(1, sbt.root(), SELF, dapp);
         uint256 scope = sbt.scopeOf(dapp, d.purpose);
-        uint256 root = h(11, 12);
+        uint256 root = h(leaf(11), leaf(12));
         vm.expectEmit(address(sbt));
         emit IZkSBT.DisclosureConsumed(
             dapp, d.purpose, d.nullifier, scope, 1, root, SELF, 0, 5, 700, 0, recipient, d.message

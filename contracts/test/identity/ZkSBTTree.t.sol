@@ -13,8 +13,10 @@ contract ZkSBTTreeTest is ZkSBTFixture {
     /// layout first (a moved slot fails loudly instead of passing vacuously).
     uint256 internal constant RECORDS_SLOT = 15;
     uint256 internal constant TOKEN_OF_COMMITMENT_SLOT = 16;
+    /// @dev `_tree.size` (LeanIMTData's first word).
+    uint256 internal constant TREE_SIZE_SLOT = 8;
 
-    uint256[] internal leaves; // the model: every leaf ever inserted, 0 once removed
+    uint256[] internal leaves; // the model: every leaf Poseidon(commitment, expiry) inserted, 0 once removed
     uint256[] internal tokenAt; // the token of each leaf
 
     // ------------------------------------------------------------------ the model
@@ -61,18 +63,25 @@ contract ZkSBTTreeTest is ZkSBTFixture {
     }
 
     function insert(uint256 commitment, bool attested) internal {
-        uint256 id = attested ? mintAttested(bobKey, commitment) : mintSelf(aliceKey, commitment);
-        leaves.push(commitment);
+        insert(commitment, attested, 0);
+    }
+
+    /// A self-attested record with `expiry` (0: never), or an attested one (never expiring).
+    function insert(uint256 commitment, bool attested, uint64 expiry) internal {
+        uint256 id =
+            attested ? mintAttested(bobKey, commitment) : mintSelfExpiring(aliceKey, commitment, expiry);
+        leaves.push(leaf(commitment, attested ? 0 : expiry));
         tokenAt.push(id);
     }
 
     function remove(uint256 index) internal {
         uint256 id = tokenAt[index];
         uint256[] memory siblings = modelSiblings(index);
+        uint256 removed = leaves[index];
         leaves[index] = 0;
         uint256 expectedRoot = modelRoot();
         vm.expectEmit(address(sbt));
-        emit IZkSBT.LeafRemoved(index, sbt.record(id).commitment, expectedRoot);
+        emit IZkSBT.LeafRemoved(index, removed, expectedRoot);
         if (sbt.record(id).issuer == address(0)) {
             vm.prank(sbt.ownerOf(id));
             sbt.burn(id, siblings);
@@ -89,10 +98,11 @@ contract ZkSBTTreeTest is ZkSBTFixture {
         for (uint256 i; i < 9; ++i) {
             uint256 expectedRoot;
             uint256 commitment = uint256(keccak256(abi.encode("leaf", i))) % P;
-            leaves.push(commitment);
+            uint256 expectedLeaf = leaf(commitment, 0);
+            leaves.push(expectedLeaf);
             expectedRoot = modelRoot();
             vm.expectEmit(address(sbt));
-            emit IZkSBT.LeafInserted(i, commitment, expectedRoot);
+            emit IZkSBT.LeafInserted(i, expectedLeaf, expectedRoot);
             tokenAt.push(mintSelf(aliceKey, commitment));
             assertEq(sbt.root(), expectedRoot, "root");
             assertEq(sbt.treeDepth(), modelDepth(), "depth");
@@ -109,7 +119,8 @@ contract ZkSBTTreeTest is ZkSBTFixture {
         uint256 recorded;
         uint256 lastRemoval; // index in `history` of the root right after the last removal
         for (uint256 i; i < count; ++i) {
-            insert(1000 + i, i % 2 == 1);
+            // every fourth record expires: its leaf binds the expiry, removal takes that leaf
+            insert(1000 + i, i % 2 == 1, i % 4 == 0 ? uint64(block.timestamp + 1 days + i) : 0);
             assertEq(sbt.root(), modelRoot());
             history[recorded++] = sbt.root();
         }
@@ -168,6 +179,21 @@ contract ZkSBTTreeTest is ZkSBTFixture {
         sbt.burn(tokenAt[0], wrong);
         assertEq(sbt.root(), rootBefore);
         assertTrue(sbt.isKnownRoot(rootBefore));
+    }
+
+    /// The 2^20-leaf cap (the circuit's depth): the size is set in storage, since minting a
+    /// million records is beyond a unit test. The last leaf is accepted, the next mint refused.
+    function test_mint_treeFull_reverts() public {
+        insert(11, false);
+        assertEq(load(TREE_SIZE_SLOT), 1, "storage layout: _tree.size");
+        vm.store(address(sbt), bytes32(TREE_SIZE_SLOT), bytes32(sbt.MAX_LEAVES() - 1));
+        uint256 last = mintSelf(aliceKey, 12);
+        assertEq(sbt.record(last).leafIndex, sbt.MAX_LEAVES() - 1);
+        assertEq(sbt.treeSize(), sbt.MAX_LEAVES());
+        IZkSBT.MintRequest memory req = request(alice, SELF, 13, address(0));
+        bytes memory consent = sign(aliceKey, consentDigest(req));
+        vm.expectRevert(IZkSBT.ZkSBT__TreeFull.selector);
+        sbt.mint(req, consent, "");
     }
 
     // ------------------------------------------------------------------ root window

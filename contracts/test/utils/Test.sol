@@ -66,8 +66,9 @@ interface Vm {
         returns (uint256[] memory);
     // ---- end of the file and JSON additions
     function expectRevert(bytes4 revertData, address reverter) external;
-    // ---- Added for the zkSBT tests: raw storage reads (checking that erased records are zeroed)
+    // ---- Added for the zkSBT tests: raw storage (erased records are zeroed; the tree-size cap)
     function load(address target, bytes32 slot) external view returns (bytes32 data);
+    function store(address target, bytes32 slot, bytes32 value) external;
 }
 
 /// @title Test

@@ -146,6 +146,10 @@ pub enum SbtCommand {
         /// Prove against the tree of all records instead of the token's own commitment.
         #[arg(long)]
         anonymous: bool,
+        /// Seconds the disclosure stays valid (from the latest block's time); the record must
+        /// not expire before then.
+        #[arg(long, default_value_t = 3_600)]
+        valid_secs: u64,
         /// Where to write the disclosure (default: stdout).
         #[arg(long)]
         out: Option<PathBuf>,
@@ -406,6 +410,7 @@ impl SbtCommand {
                 recipient,
                 message,
                 anonymous,
+                valid_secs,
                 out,
                 submit,
                 key,
@@ -422,7 +427,13 @@ impl SbtCommand {
                     .call()
                     .await
                     .with_context(|| format!("zkSBT {token} does not exist"))?;
-                let record = keys.open_record(&rec.ciphertext)?;
+                let mut record = keys.open_record(&rec.ciphertext)?;
+                // the expiry is the issuer's, as minted (it is in the record's tree leaf)
+                record.expiry = rec.expiry;
+                let valid_until = latest_timestamp(&registry.provider)
+                    .await?
+                    .checked_add(valid_secs)
+                    .context("--valid-secs is too large")?;
                 let purpose = keccak256(purpose.as_bytes());
                 let message = if message.is_empty() { B256::ZERO } else { keccak256(message.as_bytes()) };
                 let recipient = recipient.unwrap_or(consumer);
@@ -434,12 +445,13 @@ impl SbtCommand {
                     operand_b: value_b,
                     scope: sbt.scopeOf(consumer, purpose).call().await?,
                     message_hash: sbt.messageHashOf(recipient, message).call().await?,
+                    valid_until,
                 };
                 statement.check(&record)?;
                 let membership = if anonymous {
                     let tree = registry.tree().await?;
                     let index = tree
-                        .index_of(record.commitment()?)
+                        .index_of(record.leaf()?)
                         .context("the record is not in the registry's tree (burned, revoked or expired)")?;
                     Some(tree.proof(index)?)
                 } else {
@@ -656,6 +668,7 @@ pub fn disclosure(
         nullifier: inputs[8],
         recipient,
         message,
+        validUntil: inputs[10].to(),
         proof: proof.proof_calldata(),
     }
 }
@@ -665,7 +678,8 @@ fn disclosure_json(d: &IZkSBT::Disclosure) -> serde_json::Value {
     serde_json::json!({
         "mode": d.mode, "root": d.root, "schemaId": d.schemaId, "fieldIndex": d.fieldIndex,
         "operator": d.operator, "operandA": d.operandA, "operandB": d.operandB, "purpose": d.purpose,
-        "nullifier": d.nullifier, "recipient": d.recipient, "message": d.message, "proof": d.proof,
+        "nullifier": d.nullifier, "recipient": d.recipient, "message": d.message,
+        "validUntil": d.validUntil, "proof": d.proof,
     })
 }
 

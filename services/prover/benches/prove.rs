@@ -77,6 +77,7 @@ fn main() {
         values: [742, 1_700_000_000, 840, 0, 0, 0, 0, 0],
         salt: U256::from(0x5a17_u64) << 200,
         owner_secret: U256::from(0x5ec7e7_u64) << 180,
+        expiry: 2_000_000_000,
     };
     let statement = Statement {
         mode: Mode::Direct,
@@ -86,6 +87,7 @@ fn main() {
         operand_b: 0,
         scope: U256::from(0xabcdef_u64),
         message_hash: U256::from(0x123456_u64),
+        valid_until: 1_900_000_000,
     };
     let record_path = tmp.join("record.json");
     let statement_path = tmp.join("statement.json");

@@ -1,4 +1,4 @@
-//! Proofs as the EVM sees them: `verifyProof(uint256[8] proof, uint256[10] input)` of the
+//! Proofs as the EVM sees them: `verifyProof(uint256[8] proof, uint256[11] input)` of the
 //! generated verifier, and the JSON proof file `masa-prover prove` writes.
 //!
 //! The proof words are A, B, C in EIP-197 order (`[A.x, A.y, B.x1, B.x0, B.y1, B.y0, C.x, C.y]`,
@@ -22,12 +22,12 @@ pub fn proof_words(proof: &Proof<Bn254>) -> [U256; 8] {
     taceo_groth16_sol::prepare_uncompressed_proof(proof)
 }
 
-/// The public inputs as `uint256[10]`, in the circuit's order.
+/// The public inputs as `uint256[11]`, in the circuit's order.
 pub fn input_words(public_inputs: &[Fr; PUBLIC_INPUTS]) -> [U256; PUBLIC_INPUTS] {
     public_inputs.map(to_u256)
 }
 
-/// A proof file: calldata for `verifyProof(uint256[8], uint256[10])`, and how long it took.
+/// A proof file: calldata for `verifyProof(uint256[8], uint256[11])`, and how long it took.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ProofFile {

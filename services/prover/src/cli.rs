@@ -247,9 +247,9 @@ fn read_claim(
     let membership = match (&statement.mode, tree) {
         (Mode::Anonymous, Some(tree)) => {
             let imt = read_tree(tree)?;
-            let index = imt
-                .index_of(record.commitment()?)
-                .ok_or_else(|| ProverError::Input("the record's commitment is not in the tree".into()))?;
+            let index = imt.index_of(record.leaf()?).ok_or_else(|| {
+                ProverError::Input("the record's leaf (commitment and expiry) is not in the tree".into())
+            })?;
             Some(imt.proof(index).map_err(|e| ProverError::Input(e.to_string()))?)
         }
         (Mode::Anonymous, None) if need_tree => bail!("an anonymous proof needs --tree or --merkle"),

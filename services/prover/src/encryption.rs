@@ -61,10 +61,17 @@ impl OwnerKeys {
     pub fn new_record(&self, schema_id: U256, values: [u64; FIELDS]) -> Record {
         let mut salt = [0u8; 32];
         rand_core::RngCore::fill_bytes(&mut OsRng, &mut salt);
-        Record { schema_id, values, salt: to_u256(from_random_bytes(&salt)), owner_secret: self.owner_secret }
+        Record {
+            schema_id,
+            values,
+            salt: to_u256(from_random_bytes(&salt)),
+            owner_secret: self.owner_secret,
+            expiry: 0,
+        }
     }
 
-    /// Decrypts a record sealed to this owner, restoring its owner secret.
+    /// Decrypts a record sealed to this owner, restoring its owner secret (its expiry is the
+    /// on-chain record's, left 0 here).
     pub fn open_record(&self, ciphertext: &[u8]) -> Result<Record, ProverError> {
         let shared = open(&self.encryption, ciphertext)?;
         let record = Record {
@@ -72,6 +79,8 @@ impl OwnerKeys {
             values: shared.values,
             salt: shared.salt,
             owner_secret: self.owner_secret,
+            // set by the issuer at mint, not sealed: the on-chain record holds it
+            expiry: 0,
         };
         let owner_commitment = poseidon::hash(&[to_fr("ownerSecret", self.owner_secret)?]);
         if to_u256(owner_commitment) != shared.owner_commitment {

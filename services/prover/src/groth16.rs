@@ -318,6 +318,7 @@ mod tests {
             values: [10, 20, 30, 40, 50, 60, 70, 80],
             salt: alloy::primitives::U256::from(99),
             owner_secret: alloy::primitives::U256::from(12345),
+            expiry: 2_000_000_000,
         };
         let statement = crate::statement::Statement {
             mode: crate::statement::Mode::Direct,
@@ -327,6 +328,7 @@ mod tests {
             operand_b: 0,
             scope: alloy::primitives::U256::from(1),
             message_hash: alloy::primitives::U256::from(2),
+            valid_until: 1_999_999_999,
         };
         let inputs = crate::prover::circuit_inputs(&record, &statement, None).unwrap();
         let w = witnesser.witness(inputs.named).unwrap();

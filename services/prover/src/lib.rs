@@ -6,7 +6,7 @@
 //! - [`keys`]: development setup, snarkjs `.zkey` import, one fast key format;
 //! - [`witness`], [`prover`]: witness code compiled once and cached, proofs, local verification;
 //! - [`groth16`], [`msm`], [`qap`]: the Groth16 prover, its fixed-base MSMs and its QAP;
-//! - [`calldata`]: proofs as `uint256[8]` / `uint256[10]` and the JSON proof file;
+//! - [`calldata`]: proofs as `uint256[8]` / `uint256[11]` and the JSON proof file;
 //! - [`verifier`]: the generated Solidity verifier and its staleness check;
 //! - [`encryption`]: records sealed to their owner and re-encrypted to consumers.
 

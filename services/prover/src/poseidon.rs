@@ -28,6 +28,12 @@ pub fn nullifier(owner_secret: Fr, scope: Fr) -> Fr {
     hash(&[owner_secret, scope])
 }
 
+/// A record's leaf in the registry's tree: `Poseidon_2(commitment, expiry)` (expiry 0: never),
+/// so an anonymous proof carries the expiry the record was minted with.
+pub fn leaf(commitment: Fr, expiry: u64) -> Fr {
+    hash(&[commitment, Fr::from(expiry)])
+}
+
 /// A Merkle tree node: `Poseidon_2(left, right)` (as `PoseidonT3` on-chain).
 pub fn hash2(left: Fr, right: Fr) -> Fr {
     hash(&[left, right])

@@ -24,7 +24,7 @@ use std::{
 };
 
 /// Number of public inputs of the disclosure circuit.
-pub const PUBLIC_INPUTS: usize = 10;
+pub const PUBLIC_INPUTS: usize = 11;
 
 /// Where time went, for `--timings` and the benchmark.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -45,7 +45,7 @@ pub struct DisclosureProof {
     /// The Groth16 proof.
     pub proof: Proof<Bn254>,
     /// mode, root, schemaId, fieldIndex, operator, operandA, operandB, scope, nullifier,
-    /// messageHash.
+    /// messageHash, validUntil.
     pub public_inputs: [Fr; PUBLIC_INPUTS],
 }
 
@@ -55,7 +55,7 @@ impl DisclosureProof {
         crate::calldata::proof_words(&self.proof)
     }
 
-    /// The public inputs as `uint256[10]`.
+    /// The public inputs as `uint256[11]`.
     pub fn inputs_calldata(&self) -> [U256; PUBLIC_INPUTS] {
         crate::calldata::input_words(&self.public_inputs)
     }
@@ -203,7 +203,7 @@ impl Prover {
 pub struct CircuitInputs {
     /// `(signal name, values)`, in the circuit's declaration order.
     pub named: Vec<(String, Vec<BigInt>)>,
-    /// The 10 public inputs.
+    /// The 11 public inputs.
     pub public: [Fr; PUBLIC_INPUTS],
 }
 
@@ -246,9 +246,9 @@ pub fn circuit_inputs(
             return Err(ProverError::Input("an anonymous proof needs the record's Merkle proof".into()));
         }
         (Mode::Anonymous, Some(m)) => {
-            if m.compute_root(commitment) != m.root {
+            if m.compute_root(poseidon::leaf(commitment, record.expiry)) != m.root {
                 return Err(ProverError::Input(
-                    "the Merkle proof is not for this record's commitment (is the tree up to date?)".into(),
+                    "the Merkle proof is not for this record's leaf (is the tree up to date, and the record's expiry the minted one?)".into(),
                 ));
             }
             (m.root, m.depth, m.path_indices, m.path_elements)
@@ -266,6 +266,7 @@ pub fn circuit_inputs(
         scope,
         poseidon::nullifier(f.owner_secret, scope),
         to_fr("messageHash", statement.message_hash)?,
+        Fr::from(statement.valid_until),
     ];
     const NAMES: [&str; PUBLIC_INPUTS] = [
         "mode",
@@ -278,12 +279,14 @@ pub fn circuit_inputs(
         "scope",
         "nullifier",
         "messageHash",
+        "validUntil",
     ];
     let mut inputs: Vec<(String, Vec<BigInt>)> =
         NAMES.iter().zip(public).map(|(name, v)| ((*name).to_owned(), vec![big(v)])).collect();
     inputs.push(("value".into(), record.values.iter().map(|&v| BigInt::from(v)).collect()));
     inputs.push(("salt".into(), vec![big(f.salt)]));
     inputs.push(("ownerSecret".into(), vec![big(f.owner_secret)]));
+    inputs.push(("expiry".into(), vec![BigInt::from(record.expiry)]));
     inputs.push(("merkleDepth".into(), vec![BigInt::from(depth)]));
     inputs.push(("pathIndices".into(), indices.iter().map(|&b| BigInt::from(u8::from(b))).collect()));
     inputs.push(("pathElements".into(), elements.iter().copied().map(big).collect()));
@@ -323,6 +326,7 @@ mod tests {
             values: [5, 6, 7, 8, 9, 10, 11, 12],
             salt: U256::from(77),
             owner_secret: U256::from(88),
+            expiry: 0,
         };
         let statement = Statement {
             mode: Mode::Direct,
@@ -332,6 +336,7 @@ mod tests {
             operand_b: 0,
             scope: U256::from(3),
             message_hash: U256::from(4),
+            valid_until: u64::MAX,
         };
         let CircuitInputs { named, public } = circuit_inputs(&record, &statement, None).unwrap();
         let good = prover.witnesser.witness(named).unwrap();

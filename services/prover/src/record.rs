@@ -21,6 +21,11 @@ pub struct Record {
     pub salt: U256,
     /// The owner's secret field element.
     pub owner_secret: U256,
+    /// Unix time the record expires, as minted (0: never). Not part of the commitment: the
+    /// issuer sets it at attestation, and the registry's tree leaf binds it
+    /// ([`Record::leaf`]).
+    #[serde(default)]
+    pub expiry: u64,
 }
 
 /// The record's numbers as field elements, checked.
@@ -44,5 +49,10 @@ impl Record {
     pub fn commitment(&self) -> Result<Fr, NotInField> {
         let f = self.fields()?;
         Ok(poseidon::commitment(f.schema_id, &self.values, f.salt, f.owner_secret))
+    }
+
+    /// The record's leaf in the registry's tree: `Poseidon_2(commitment, expiry)`.
+    pub fn leaf(&self) -> Result<Fr, NotInField> {
+        Ok(poseidon::leaf(self.commitment()?, self.expiry))
     }
 }

@@ -113,6 +113,9 @@ pub struct Statement {
     pub scope: U256,
     /// The bound message (`ZkSBT.messageHashOf(recipient, message)`).
     pub message_hash: U256,
+    /// Unix time until which the disclosure holds: the record must not expire by then, and the
+    /// registry refuses the disclosure after it.
+    pub valid_until: u64,
 }
 
 /// Why a statement cannot be proven about a record.
@@ -134,6 +137,14 @@ pub enum StatementError {
         /// The operand(s), as text.
         operands: String,
     },
+    /// The record expires at or before `valid_until`: no proof exists.
+    #[error("the record expires at {expiry}, not after validUntil {valid_until}")]
+    Expired {
+        /// The record's expiry.
+        expiry: u64,
+        /// The statement's validUntil.
+        valid_until: u64,
+    },
     /// A number is not a field element.
     #[error(transparent)]
     NotInField(#[from] NotInField),
@@ -152,6 +163,9 @@ impl Statement {
         }
         to_fr("scope", self.scope)?;
         to_fr("messageHash", self.message_hash)?;
+        if record.expiry != 0 && self.valid_until >= record.expiry {
+            return Err(StatementError::Expired { expiry: record.expiry, valid_until: self.valid_until });
+        }
         if !self.operator.holds(record.values[field], self.operand_a, self.operand_b) {
             let operands = if self.operator == Operator::InRange {
                 format!("[{}, {}]", self.operand_a, self.operand_b)
@@ -174,6 +188,7 @@ mod tests {
             values: [720, 0, 0, 0, 0, 0, 0, u64::MAX],
             salt: U256::from(5),
             owner_secret: U256::from(6),
+            expiry: 0,
         }
     }
 
@@ -186,6 +201,7 @@ mod tests {
             operand_b: b,
             scope: U256::from(1),
             message_hash: U256::from(2),
+            valid_until: 1_000,
         }
     }
 
@@ -212,15 +228,22 @@ mod tests {
         let mut s = statement(Operator::Eq, 720, 0);
         s.scope = crate::field::MODULUS;
         assert!(matches!(s.check(&r), Err(StatementError::NotInField(_))));
+        // an expiring record: provable until validUntil reaches its expiry
+        let expiring = Record { expiry: 1_001, ..r };
+        let s = statement(Operator::Ge, 700, 0);
+        assert!(s.check(&expiring).is_ok());
+        let expired = Record { expiry: 1_000, ..r };
+        assert_eq!(s.check(&expired), Err(StatementError::Expired { expiry: 1_000, valid_until: 1_000 }));
     }
 
     #[test]
     fn json_shape() {
         let s: Statement = serde_json::from_str(
-            r#"{"mode":"anonymous","fieldIndex":0,"operator":">=","operandA":700,"scope":"0x1","messageHash":"0x2"}"#,
+            r#"{"mode":"anonymous","fieldIndex":0,"operator":">=","operandA":700,"scope":"0x1","messageHash":"0x2","validUntil":9}"#,
         )
         .unwrap();
         assert_eq!(s.operator, Operator::Ge);
         assert_eq!(s.mode, Mode::Anonymous);
+        assert_eq!(s.valid_until, 9);
     }
 }

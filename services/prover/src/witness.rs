@@ -250,6 +250,7 @@ mod tests {
             values: [12, 1_700_000_000, 840, 5, 0, 0, 0, u64::MAX],
             salt: U256::from(0xfeed_u64) << 190,
             owner_secret: U256::from(0x5ec7e7_u64) << 180,
+            expiry: 1_900_000_000,
         };
         for (field, operator, a, b) in
             [(0, Operator::Le, 12, 0), (7, Operator::Eq, u64::MAX, 0), (2, Operator::InRange, 800, 900)]
@@ -262,13 +263,14 @@ mod tests {
                 operand_b: b,
                 scope: U256::from(99),
                 message_hash: U256::MAX >> 3,
+                valid_until: 1_800_000_000,
             };
             let inputs = circuit_inputs(&record, &statement, None).unwrap().named;
             let expected =
                 reference.calculate_witness_element::<Fr, _>(&mut store, inputs.clone(), true).unwrap();
             assert!(ours.exports.shared.is_some(), "circom 2.1 code exports its memory");
             let got = ours.witness(inputs.clone()).unwrap();
-            assert_eq!(got.len(), 7025);
+            assert_eq!(got.len(), 7460);
             assert_eq!(got, expected, "{operator} on field {field}");
             // and through `readSharedRWMemory`, for code that does not export its memory
             let shared = ours.exports.shared.take();

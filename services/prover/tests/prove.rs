@@ -41,8 +41,13 @@ fn record(secret: u64, score: u64) -> Record {
         values: [score, 1_700_000_000, 840, 0, 0, 0, 0, u64::MAX],
         salt: U256::from(0xdead_beef_u64 + secret),
         owner_secret: U256::from(secret),
+        // odd secrets: a record that expires after the statements' validUntil; even: never
+        expiry: if secret % 2 == 1 { VALID_UNTIL + 1 + secret } else { 0 },
     }
 }
+
+/// The statements' validUntil.
+const VALID_UNTIL: u64 = 1_999_999_999;
 
 fn statement(mode: Mode, field: u8, operator: Operator, a: u64, b: u64) -> Statement {
     Statement {
@@ -53,13 +58,14 @@ fn statement(mode: Mode, field: u8, operator: Operator, a: u64, b: u64) -> State
         operand_b: b,
         scope: U256::from(1234),
         message_hash: U256::from(5678),
+        valid_until: VALID_UNTIL,
     }
 }
 
 fn tree_with(records: &[Record]) -> LeanImt {
     let mut tree = LeanImt::new();
     for r in records {
-        tree.insert(r.commitment().unwrap());
+        tree.insert(r.leaf().unwrap());
     }
     tree
 }
@@ -127,6 +133,23 @@ fn false_or_inconsistent_statements_are_refused_before_proving() {
     let wrong = other.proof(0).unwrap();
     let err =
         prover.prove(&r, &statement(Mode::Anonymous, 0, Operator::Le, 700, 0), Some(&wrong)).unwrap_err();
+    assert!(matches!(err, ProverError::Input(_)), "{err}");
+    // an expired record (expiry <= validUntil), in either mode
+    let tree = tree_with(std::slice::from_ref(&r));
+    let mut expired = r.clone();
+    expired.expiry = VALID_UNTIL;
+    for (mode, membership) in [(Mode::Direct, None), (Mode::Anonymous, Some(tree.proof(0).unwrap()))] {
+        let err = prover
+            .prove(&expired, &statement(mode, 0, Operator::Le, 700, 0), membership.as_ref())
+            .unwrap_err();
+        assert!(matches!(err, ProverError::Statement(StatementError::Expired { .. })), "{err}");
+    }
+    // an expiry other than the one in the tree's leaf (a record claimed to live longer)
+    let mut extended = r.clone();
+    extended.expiry = VALID_UNTIL + 10;
+    let err = prover
+        .prove(&extended, &statement(Mode::Anonymous, 0, Operator::Le, 700, 0), Some(&tree.proof(0).unwrap()))
+        .unwrap_err();
     assert!(matches!(err, ProverError::Input(_)), "{err}");
 }
 

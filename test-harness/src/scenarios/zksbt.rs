@@ -29,6 +29,11 @@ use masa_prover::{
 const PROFILE: u64 = 1;
 const CREDIT: u64 = 2;
 
+/// How long a disclosure made here stays valid.
+const VALID_SECS: u64 = 3_600;
+/// How long the attested credit records live.
+const CREDIT_LIFETIME: u64 = 30 * 86_400;
+
 /// Gas of each step, for the benchmark.
 #[derive(Debug, Clone, Default)]
 pub struct GasReport {
@@ -139,7 +144,7 @@ async fn mint<C: Chain>(
         commitment,
         ciphertextHash: keccak256(&ciphertext),
         issuer: issuer_address,
-        expiry: 0,
+        expiry: record.expiry,
         nonce: consent_nonce,
         deadline,
     };
@@ -148,7 +153,7 @@ async fn mint<C: Chain>(
             owner: owner.address(),
             schemaId: record.schema_id,
             commitment,
-            expiry: 0,
+            expiry: record.expiry,
             nonce: attestation_nonce,
             deadline,
         };
@@ -160,7 +165,7 @@ async fn mint<C: Chain>(
         commitment,
         ciphertext,
         issuer: issuer_address,
-        expiry: 0,
+        expiry: record.expiry,
         consentNonce: consent_nonce,
         consentDeadline: deadline,
         attestationNonce: attestation_nonce,
@@ -210,11 +215,12 @@ async fn prove_score<C: Chain>(
         operand_b: 0,
         scope,
         message_hash,
+        valid_until: chain.timestamp().await? + VALID_SECS,
     };
     let membership = match mode {
         Mode::Direct => None,
         Mode::Anonymous => {
-            let index = tree.index_of(record.commitment()?).ok_or_else(|| Error::Expectation {
+            let index = tree.index_of(record.leaf()?).ok_or_else(|| Error::Expectation {
                 chain: chain.name(),
                 message: "the record is not in the tree".into(),
             })?;
@@ -249,7 +255,8 @@ pub async fn disclosure_lifecycle<C: Chain>(chain: &mut C, prover: &mut Prover) 
     // the issuer attests the owner's credit score; the owner consents; a relayer mints
     let keys = OwnerKeys::derive(&owner.to_bytes().0);
     let now = chain.timestamp().await?;
-    let record = keys.new_record(U256::from(CREDIT), [742, now, 840, 0, 0, 0, 0, 0]);
+    let mut record = keys.new_record(U256::from(CREDIT), [742, now, 840, 0, 0, 0, 0, 0]);
+    record.expiry = now + CREDIT_LIFETIME;
     let (token, gas) = mint(chain, id, relayer, owner, &keys, &record, Some(issuer), &mut tree).await?;
     report.mint_attested = gas;
     chain.ensure_eq(
@@ -260,7 +267,9 @@ pub async fn disclosure_lifecycle<C: Chain>(chain: &mut C, prover: &mut Prover) 
     chain.ensure_eq("tree root", chain.view(id.sbt, ZkSBT::rootCall {}).await?, to_u256(tree.root()))?;
     // the owner reads the record back from the chain
     let stored = chain.view(id.sbt, ZkSBT::recordCall { tokenId: token }).await?;
-    chain.ensure_eq("decrypted record", keys.open_record(&stored.ciphertext)?, record.clone())?;
+    chain.ensure_eq("stored expiry", stored.expiry, record.expiry)?;
+    let opened = Record { expiry: stored.expiry, ..keys.open_record(&stored.ciphertext)? };
+    chain.ensure_eq("decrypted record", opened, record.clone())?;
 
     // a direct disclosure for the dapp's credit check, bound to the recipient and a loan id
     let purpose = keccak256("credit-check");
@@ -336,7 +345,7 @@ pub async fn disclosure_lifecycle<C: Chain>(chain: &mut C, prover: &mut Prover) 
             .await?;
 
     // the owner burns: record erased, leaf removed (siblings from the off-chain tree)
-    let index = tree.index_of(record.commitment()?).expect("minted above");
+    let index = tree.index_of(record.leaf()?).expect("minted above");
     let siblings: Vec<U256> = tree
         .siblings(index)
         .map_err(|e| Error::Expectation { chain: chain.name(), message: e.to_string() })?
@@ -352,7 +361,7 @@ pub async fn disclosure_lifecycle<C: Chain>(chain: &mut C, prover: &mut Prover) 
             .map_err(|e| Error::Expectation { chain: chain.name(), message: e.to_string() })?;
         chain.ensure_eq("root after removal", to_u256(tree.root()), removed.root)?;
     }
-    chain.ensure(tree.index_of(record.commitment()?).is_none(), || "the leaf is still in the tree".into())?;
+    chain.ensure(tree.index_of(record.leaf()?).is_none(), || "the leaf is still in the tree".into())?;
     chain
         .expect_revert::<ZkSBT::ZkSBT__UnknownRoot, _>(
             dapp,
@@ -377,5 +386,89 @@ pub async fn disclosure_lifecycle<C: Chain>(chain: &mut C, prover: &mut Prover) 
         .ensure(chain.view(id.sbt, ZkSBT::isKnownRootCall { root_: to_u256(tree.root()) }).await?, || {
             "the post-burn root is not accepted".into()
         })?;
+
+    expiry(chain, prover, id, &mut tree, relayer, dapp, recipient, owner, issuer).await?;
     Ok(report)
+}
+
+/// A record past its expiry cannot be proven, even anonymously and while its leaf is still in
+/// the tree (nobody called `expire`): the leaf binds the expiry and the proof states it holds
+/// until `validUntil`, which the registry checks; a proof past its `validUntil` is refused.
+#[allow(clippy::too_many_arguments)]
+async fn expiry<C: Chain>(
+    chain: &mut C,
+    prover: &mut Prover,
+    id: Identity,
+    tree: &mut LeanImt,
+    relayer: Address,
+    dapp: Address,
+    recipient: Address,
+    owner: &PrivateKeySigner,
+    issuer: &PrivateKeySigner,
+) -> Result<()> {
+    let keys = OwnerKeys::derive(&owner.to_bytes().0);
+    let now = chain.timestamp().await?;
+    let mut record = keys.new_record(U256::from(CREDIT), [705, now, 0, 0, 0, 0, 0, 0]);
+    record.expiry = now + 2 * VALID_SECS;
+    mint(chain, id, relayer, owner, &keys, &record, Some(issuer), tree).await?;
+    let message = keccak256("loan #2");
+    let valid = prove_score(
+        chain,
+        prover,
+        id,
+        &record,
+        tree,
+        Mode::Anonymous,
+        dapp,
+        keccak256("expiring-1"),
+        recipient,
+        message,
+    )
+    .await?;
+    let late = prove_score(
+        chain,
+        prover,
+        id,
+        &record,
+        tree,
+        Mode::Anonymous,
+        dapp,
+        keccak256("expiring-2"),
+        recipient,
+        message,
+    )
+    .await?;
+    chain.send(dapp, id.sbt, ZkSBT::consumeDisclosureCall { d: valid }).await?;
+    // past the proof's validUntil (the record itself still lives): refused
+    chain.advance_time(VALID_SECS + 1).await?;
+    chain
+        .expect_revert::<ZkSBT::ZkSBT__DisclosureExpired, _>(
+            dapp,
+            id.sbt,
+            ZkSBT::consumeDisclosureCall { d: late },
+        )
+        .await?;
+    // past the record's expiry: its leaf is still in the tree, but no proof can be made, not even
+    // by claiming a later expiry (refused by the prover here; circuits/test shows the constraint
+    // system rejects such witnesses)
+    chain.advance_time(VALID_SECS).await?;
+    chain.ensure(tree.index_of(record.leaf()?).is_some(), || "the expired leaf left the tree".into())?;
+    for claimed in [record.expiry, record.expiry + 10 * VALID_SECS] {
+        let forged = Record { expiry: claimed, ..record.clone() };
+        let attempt = prove_score(
+            chain,
+            prover,
+            id,
+            &forged,
+            tree,
+            Mode::Anonymous,
+            dapp,
+            keccak256("expiring-3"),
+            recipient,
+            message,
+        )
+        .await;
+        chain.ensure(attempt.is_err(), || format!("an expired record was proven (expiry {claimed})"))?;
+    }
+    Ok(())
 }

@@ -34,6 +34,8 @@ abstract contract ZkSBTFixture is Test {
     address internal dapp = makeAddr("dapp");
     address internal recipient = makeAddr("recipient");
 
+    mapping(uint256 commitment => uint256 leaf) private _leafOf;
+
     function setUp() public virtual {
         alice = vm.addr(aliceKey);
         bob = vm.addr(bobKey);
@@ -49,6 +51,10 @@ abstract contract ZkSBTFixture is Test {
         registry = new IssuerRegistry(dao, schemas, issuers);
         verifier = new InputBoundVerifier();
         sbt = new ZkSBT(IDisclosureVerifier(address(verifier)), registry, WINDOW);
+        uint256[6] memory commitments = [uint256(11), 12, 13, 14, 21, 99];
+        for (uint256 i; i < commitments.length; ++i) {
+            _leafOf[commitments[i]] = leaf(commitments[i], 0);
+        }
     }
 
     // ------------------------------------------------------------------ helpers
@@ -123,6 +129,19 @@ abstract contract ZkSBTFixture is Test {
         return PoseidonT3.hash([a, b]);
     }
 
+    /// A record's tree leaf, computed here independently: `Poseidon(commitment, expiry)`.
+    function leaf(uint256 commitment, uint64 expiry) internal pure returns (uint256) {
+        return PoseidonT3.hash([commitment, uint256(expiry)]);
+    }
+
+    /// The leaf of a never-expiring record with one of the tests' usual commitments, read from
+    /// values computed in `setUp`: PoseidonT3 is a linked library, so computing it in a call's
+    /// arguments would consume a pending `vm.prank` or `vm.expectRevert`.
+    function leaf(uint256 commitment) internal view returns (uint256 value) {
+        value = _leafOf[commitment];
+        require(value != 0, "no precomputed leaf for this commitment: use leaf(commitment, expiry)");
+    }
+
     function siblings1(uint256 a) internal pure returns (uint256[] memory s) {
         s = new uint256[](1);
         s[0] = a;
@@ -149,6 +168,7 @@ abstract contract ZkSBTFixture is Test {
         d.nullifier = 0x1234;
         d.recipient = recipient;
         d.message = keccak256("loan #1");
+        d.validUntil = uint64(block.timestamp + 1 hours);
         d.proof[0] = verifier.proofFor(inputs(consumer, d));
     }
 
@@ -156,7 +176,7 @@ abstract contract ZkSBTFixture is Test {
     function inputs(address consumer, IZkSBT.Disclosure memory d)
         internal
         view
-        returns (uint256[10] memory in_)
+        returns (uint256[11] memory in_)
     {
         in_[0] = d.mode;
         in_[1] = d.root;
@@ -168,6 +188,7 @@ abstract contract ZkSBTFixture is Test {
         in_[7] = uint256(keccak256(abi.encode(block.chainid, address(sbt), consumer, d.purpose))) >> 8;
         in_[8] = d.nullifier;
         in_[9] = uint256(keccak256(abi.encode(d.recipient, d.message))) >> 8;
+        in_[10] = d.validUntil;
     }
 
     function consumeAs(address consumer, IZkSBT.Disclosure memory d) internal {
