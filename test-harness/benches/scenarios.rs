@@ -101,9 +101,10 @@ async fn zksbt_gas() {
     let gas = zksbt::disclosure_lifecycle(&mut RevmChain::new(), &mut prover).await.expect("zkSBT on revm");
     // 181,000 + 6,150 per public input (ecPairing with 4 pairs + 10 ecMul/ecAdd), plus the
     // 21,000 transaction base and the calldata
-    let floor = 181_000 + 6_150 * 10;
+    let inputs = masa_prover::prover::PUBLIC_INPUTS;
+    let floor = 181_000 + 6_150 * inputs;
     println!();
-    println!("zkSBT gas (revm, real proofs; Groth16 precompile floor {floor} for 10 public inputs)");
+    println!("zkSBT gas (revm, real proofs; Groth16 precompile floor {floor} for {inputs} public inputs)");
     println!("| operation | gas |");
     println!("|---|---:|");
     for (op, used) in [
