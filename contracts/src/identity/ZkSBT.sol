@@ -21,20 +21,23 @@ import {PoseidonT3} from "poseidon-solidity/PoseidonT3.sol";
 ///   for attested records, the issuer's EIP-712 `Attestation`; each signer has its own
 ///   sequential nonces, and every signature a deadline.
 /// - **Anonymity set.** Every live record is a leaf `PoseidonT3(commitment, expiry)` of a LeanIMT
-///   (Poseidon; zk-kit lean-imt), so anonymous proofs carry the record's expiry. Each
-///   tree change gets a sequence number; an anonymous proof may use any of the last
-///   `rootWindow` roots, so proofs in flight survive new mints. Burn, revoke and expiry set the
-///   leaf to zero and also invalidate every earlier root: otherwise a removed record could still
-///   be proven against a root that contains it. (Proofs in flight against older roots then fail
+///   (Poseidon; zk-kit lean-imt): the leaf binds the record's expiry (0: never) into anonymous
+///   proofs, and `LeafInserted`/`LeafRemoved` carry it. Each tree change gets a sequence number;
+///   an anonymous proof may use any of the last `rootWindow` roots, so proofs in flight survive
+///   new mints. Burn, revoke and expiry set the leaf to zero and also invalidate every earlier
+///   root: otherwise a removed record could still be proven against a root that contains it. (Proofs in flight against older roots then fail
 ///   with {ZkSBT__UnknownRoot} and are simply re-made; removals are rare next to mints.)
 /// - **Right to be forgotten.** Burning deletes the record (commitment and ciphertext) from
 ///   storage and its leaf from the tree. Revoking does the same but keeps the token, flagged
 ///   `revoked` (its record then reads commitment 0 and an empty ciphertext), so the commitment is
 ///   free again; a later burn of that token reports commitment 0.
-/// - **Expiry** needs no transaction: a disclosure names a `validUntil`, refused once
-///   `block.timestamp > validUntil`, and its proof states `expiry == 0 || validUntil < expiry`
-///   for the expiry bound into the record's leaf (direct disclosures also check the stored
-///   record). {expire} (anyone may call it) only clears an expired record's leaf.
+/// - **Expiry** is enforced in both modes, with no transaction needed. A disclosure names a
+///   `validUntil` and is refused once `block.timestamp > validUntil`. An anonymous proof shows
+///   `expiry == 0 || validUntil < expiry` for the expiry bound into the record's leaf; a direct
+///   disclosure is checked here against the stored record's expiry. Either way no record is
+///   provable at or after its expiry. {expire} (anyone may call it) still takes an expired
+///   record's leaf out of the tree, keeping the anonymity set to live records (like every
+///   removal, it invalidates earlier roots).
 /// - **Disclosures** are bound to their context: the nullifier scope is derived here from the
 ///   chain, this registry, the consumer (`msg.sender` of {consumeDisclosure}) and its purpose, and
 ///   the proof's message hash from the recipient and message. A watcher who copies a pending

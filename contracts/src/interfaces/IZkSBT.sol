@@ -5,7 +5,9 @@ pragma solidity ^0.8.24;
 /// @notice Soulbound data tokens: each holds the commitment to a person's record and the record
 /// encrypted to its owner; owners prove statements about their records in zero knowledge,
 /// directly (against the token's commitment) or anonymously (against the tree of all live
-/// commitments), each proof bound to its consumer, purpose, recipient and message.
+/// records, each leaf `PoseidonT3(commitment, expiry)`). Each proof is bound to its consumer,
+/// purpose, recipient and message, and usable only until its `validUntil`, which must come before
+/// the record's expiry.
 interface IZkSBT {
     /// @notice A mint: the record, its owner's consent and, if attested, its issuer's attestation.
     /// @param owner Who receives the token and signed the consent (EOA or ERC-1271 account).
@@ -38,7 +40,7 @@ interface IZkSBT {
     /// @param issuedAt Mint time.
     /// @param expiry Expiry time (0: never).
     /// @param revoked Whether the issuer revoked it.
-    /// @param inTree Whether its commitment is still a leaf of the anonymity tree.
+    /// @param inTree Whether its leaf `PoseidonT3(commitment, expiry)` is still in the anonymity tree.
     /// @param leafIndex Its leaf index in the tree.
     /// @param ciphertext The record sealed to its owner.
     struct Record {
@@ -54,7 +56,8 @@ interface IZkSBT {
     }
 
     /// @notice A zero-knowledge disclosure about a record.
-    /// @param mode 0 direct (`root` is the record's commitment), 1 anonymous (`root` is a tree root).
+    /// @param mode 0 direct (`root` is the record's commitment), 1 anonymous (`root` is a root of
+    /// the tree of leaves `PoseidonT3(commitment, expiry)`).
     /// @param root The commitment or tree root the proof is for.
     /// @param schemaId The record's schema.
     /// @param fieldIndex Which field the statement is about (0-7).
@@ -108,8 +111,8 @@ interface IZkSBT {
     /// @notice Emitted when a record's leaf `PoseidonT3(commitment, expiry)` is appended to the tree.
     event LeafInserted(uint256 indexed index, uint256 leaf, uint256 root);
 
-    /// @notice Emitted when a leaf is set to zero (burn, revoke, expiry). Roots recorded before
-    /// this event are no longer accepted.
+    /// @notice Emitted when a record's leaf (`leaf`, the value inserted) is set to zero (burn,
+    /// revoke, expiry). Roots recorded before this event are no longer accepted.
     event LeafRemoved(uint256 indexed index, uint256 leaf, uint256 root);
 
     /// @notice Emitted when a disclosure is consumed (never any private data).
@@ -191,7 +194,9 @@ interface IZkSBT {
     /// @notice Revokes a record the caller issued: it can no longer be proven.
     function revoke(uint256 tokenId, uint256[] calldata siblingNodes) external;
 
-    /// @notice Takes an expired record's leaf out of the tree (anyone may call).
+    /// @notice Takes an expired record's leaf out of the tree (anyone may call). Not needed to stop
+    /// disclosures (an expired record has no valid proof, see {Disclosure}); it keeps the tree to
+    /// live records.
     function expire(uint256 tokenId, uint256[] calldata siblingNodes) external;
 
     /// @notice Whether `consumer` could consume `d` now (never reverts for a bad disclosure).

@@ -415,10 +415,13 @@ contract ZkSBTTest is ZkSBTFixture {
         bytes32 purpose,
         address to,
         bytes32 message,
-        uint256 nullifier
+        uint256 nullifier,
+        uint64 validUntil
     ) public {
         mintSelf(aliceKey, 11);
         IZkSBT.Disclosure memory d = disclosure(0, 11, SELF, dapp);
+        // forge-lint: disable-next-line(unsafe-typecast)
+        d.validUntil = uint64(bound(validUntil, block.timestamp, type(uint64).max)); // <= uint64 max
         d.fieldIndex = field % 8;
         d.operator = op % 7;
         d.operandA = a;
@@ -913,41 +916,167 @@ contract ZkSBTTest is ZkSBTFixture {
         consumeAs(dapp, d);
     }
 
-    /// A disclosure holds until its validUntil (inclusive), in both modes and for both entry
-    /// points; after it, `ZkSBT__DisclosureExpired`, whatever the record.
-    function test_disclosure_pastValidUntil_isExpired_inBothModes() public {
+    /// Two records (11 never expires, 12 expires in 30 days), a direct disclosure about 12 and an
+    /// anonymous one (distinct nullifiers), both valid until `validUntil`.
+    function twoDisclosures(uint64 validUntil)
+        internal
+        returns (IZkSBT.Disclosure memory direct, IZkSBT.Disclosure memory anon)
+    {
         mintSelf(aliceKey, 11);
-        mintSelf(bobKey, 12);
-        IZkSBT.Disclosure memory direct = disclosure(0, 11, SELF, dapp);
-        IZkSBT.Disclosure memory anon = disclosure(1, sbt.root(), SELF, dapp);
+        mintSelfExpiring(bobKey, 12, uint64(block.timestamp + 30 days));
+        direct = disclosure(0, 12, SELF, dapp);
+        direct.validUntil = validUntil;
+        direct = reprove(dapp, direct);
+        anon = disclosure(1, sbt.root(), SELF, dapp);
         anon.nullifier = 0x5678;
+        anon.validUntil = validUntil;
         anon = reprove(dapp, anon);
-        vm.warp(direct.validUntil);
-        assertTrue(sbt.verifyDisclosure(dapp, direct), "valid at validUntil");
-        assertTrue(sbt.verifyDisclosure(dapp, anon), "valid at validUntil");
-        vm.warp(uint256(direct.validUntil) + 1);
-        expectConsumeRevert(dapp, direct, IZkSBT.ZkSBT__DisclosureExpired.selector);
-        expectConsumeRevert(dapp, anon, IZkSBT.ZkSBT__DisclosureExpired.selector);
-        // a later validUntil is another public input: the old proof does not cover it
-        direct.validUntil += 1 hours;
-        expectConsumeRevert(dapp, direct, IZkSBT.ZkSBT__InvalidProof.selector);
-        consumeAs(dapp, reprove(dapp, direct));
     }
 
-    /// An expiring record's leaf binds its expiry, and every removal takes exactly that leaf.
-    function test_expiringRecord_leafBindsTheExpiry() public {
+    /// `validUntil` is inclusive: at `block.timestamp == validUntil` both entry points accept, in
+    /// both modes.
+    function test_disclosure_atValidUntil_isAccepted_inBothModes() public {
+        uint64 validUntil = uint64(block.timestamp + 1 hours);
+        (IZkSBT.Disclosure memory direct, IZkSBT.Disclosure memory anon) = twoDisclosures(validUntil);
+        vm.warp(validUntil);
+        assertTrue(sbt.verifyDisclosure(dapp, direct), "direct: valid at validUntil");
+        assertTrue(sbt.verifyDisclosure(dapp, anon), "anonymous: valid at validUntil");
+        consumeAs(dapp, direct);
+        consumeAs(dapp, anon);
+        assertTrue(sbt.nullifierUsed(direct.nullifier));
+        assertTrue(sbt.nullifierUsed(anon.nullifier));
+    }
+
+    /// One second after `validUntil`, `ZkSBT__DisclosureExpired` from both entry points
+    /// (`expectConsumeRevert` checks `verifyDisclosure` too), in both modes, even though the
+    /// records are alive and the proofs valid; a later `validUntil` needs a new proof.
+    function test_disclosure_pastValidUntil_isExpired_inBothModes() public {
+        uint64 validUntil = uint64(block.timestamp + 1 hours);
+        (IZkSBT.Disclosure memory direct, IZkSBT.Disclosure memory anon) = twoDisclosures(validUntil);
+        vm.warp(uint256(validUntil) + 1);
+        expectConsumeRevert(dapp, direct, IZkSBT.ZkSBT__DisclosureExpired.selector);
+        expectConsumeRevert(dapp, anon, IZkSBT.ZkSBT__DisclosureExpired.selector);
+        assertFalse(sbt.nullifierUsed(direct.nullifier), "a refused disclosure records nothing");
+        // validUntil is a public input: extending it invalidates the proof, a new one is accepted
+        direct.validUntil = validUntil + 1 hours;
+        anon.validUntil = validUntil + 1 hours;
+        expectConsumeRevert(dapp, direct, IZkSBT.ZkSBT__InvalidProof.selector);
+        expectConsumeRevert(dapp, anon, IZkSBT.ZkSBT__InvalidProof.selector);
+        consumeAs(dapp, reprove(dapp, direct));
+        consumeAs(dapp, reprove(dapp, anon));
+    }
+
+    /// The expiry check comes right after the statement checks: an expired disclosure reports
+    /// `DisclosureExpired` before any root, record or nullifier problem, but a malformed one is
+    /// still reported as malformed.
+    function test_disclosure_expiredCheck_order() public {
+        uint64 validUntil = uint64(block.timestamp + 1 hours);
+        (IZkSBT.Disclosure memory direct, IZkSBT.Disclosure memory anon) = twoDisclosures(validUntil);
+        vm.warp(uint256(validUntil) + 1);
+        IZkSBT.Disclosure memory unknownRoot = disclosure(1, 777, SELF, dapp);
+        unknownRoot.validUntil = validUntil;
+        expectConsumeRevert(dapp, reprove(dapp, unknownRoot), IZkSBT.ZkSBT__DisclosureExpired.selector);
+        IZkSBT.Disclosure memory noRecord = disclosure(0, 99, SELF, dapp);
+        noRecord.validUntil = validUntil;
+        expectConsumeRevert(dapp, reprove(dapp, noRecord), IZkSBT.ZkSBT__DisclosureExpired.selector);
+        direct.proof[0] ^= 1; // and before the proof
+        expectConsumeRevert(dapp, direct, IZkSBT.ZkSBT__DisclosureExpired.selector);
+        anon.operator = 7;
+        expectConsumeRevert(dapp, anon, IZkSBT.ZkSBT__MalformedStatement.selector);
+        anon.operator = 5;
+        anon.mode = 2;
+        expectConsumeRevert(dapp, anon, IZkSBT.ZkSBT__InvalidMode.selector);
+    }
+
+    /// `validUntil` reaches the verifier as the last public input, `input[10]`: a double that
+    /// accepts exactly when `input[10] == proof[0]`.
+    function test_disclosure_validUntil_isPublicInput10() public {
+        LastInputVerifier last = new LastInputVerifier();
+        sbt = new ZkSBT(IDisclosureVerifier(address(last)), registry, WINDOW);
+        mintSelf(aliceKey, 11);
+        IZkSBT.Disclosure memory d = disclosure(0, 11, SELF, dapp);
+        d.validUntil = type(uint64).max;
+        d.proof[0] = uint256(type(uint64).max) - 1;
+        expectConsumeRevert(dapp, d, IZkSBT.ZkSBT__InvalidProof.selector);
+        d.proof[0] = type(uint64).max;
+        assertTrue(sbt.verifyDisclosure(dapp, d));
+        consumeAs(dapp, d);
+        IZkSBT.Disclosure memory anon = disclosure(1, sbt.root(), SELF, dapp);
+        anon.nullifier = 0x5678;
+        anon.validUntil = uint64(block.timestamp);
+        anon.proof[0] = block.timestamp;
+        consumeAs(dapp, anon);
+    }
+
+    /// The leaf of every record is `PoseidonT3(commitment, expiry)` (never the bare commitment),
+    /// with and without expiry: the emitted leaves and the root match leaves computed here.
+    function test_mint_leafIsPoseidonOfCommitmentAndExpiry() public {
         uint64 expiry = uint64(block.timestamp + 1 days);
-        uint256 expected = leaf(11, expiry);
+        uint256 forever = leaf(11, 0);
+        uint256 expiring = leaf(12, expiry);
+        uint256 attested = leaf(21, expiry + 1);
+        assertNotEq(forever, 11, "not the bare commitment");
+        assertNotEq(expiring, leaf(12, 0), "the leaf binds the expiry");
+        assertNotEq(attested, leaf(21, expiry), "every second of it");
+        uint256 root2 = h(forever, expiring);
+        uint256 root3 = h(root2, attested); // the third leaf is carried up unhashed
         vm.expectEmit(address(sbt));
-        emit IZkSBT.LeafInserted(0, expected, expected);
-        uint256 id = mintSelfExpiring(aliceKey, 11, expiry);
-        assertEq(sbt.root(), expected, "one leaf: the root is the leaf");
-        assertNotEq(expected, leaf(11), "not the never-expiring leaf");
-        vm.warp(expiry);
+        emit IZkSBT.LeafInserted(0, forever, forever);
+        mintSelf(aliceKey, 11);
         vm.expectEmit(address(sbt));
-        emit IZkSBT.LeafRemoved(0, expected, 0);
-        sbt.expire(id, new uint256[](0));
-        assertEq(sbt.root(), 0);
+        emit IZkSBT.LeafInserted(1, expiring, root2);
+        mintSelfExpiring(bobKey, 12, expiry);
+        vm.expectEmit(address(sbt));
+        emit IZkSBT.LeafInserted(2, attested, root3);
+        mintAttestedExpiring(aliceKey, 21, expiry + 1);
+        assertEq(sbt.root(), root3);
+    }
+
+    /// Burn, revoke and expire each remove the record's own leaf `PoseidonT3(commitment, expiry)`
+    /// (recomputed from the stored record), emit it, and leave the root a model tree predicts.
+    function test_burnRevokeExpire_removeTheRecordsLeaf() public {
+        uint64 expiry = uint64(block.timestamp + 1 days);
+        uint256[4] memory l = [leaf(11, expiry), leaf(12, expiry + 1), leaf(21, expiry + 2), leaf(13)];
+        uint256 burned = mintSelfExpiring(aliceKey, 11, expiry);
+        uint256 expired = mintSelfExpiring(bobKey, 12, expiry + 1);
+        uint256 revoked = mintAttestedExpiring(aliceKey, 21, expiry + 2);
+        mintSelf(bobKey, 13);
+        assertEq(sbt.root(), h(h(l[0], l[1]), h(l[2], l[3])));
+
+        uint256[] memory siblings = siblings2(l[1], h(l[2], l[3]));
+        uint256 root = h(h(0, l[1]), h(l[2], l[3]));
+        vm.expectEmit(address(sbt));
+        emit IZkSBT.LeafRemoved(0, l[0], root);
+        vm.prank(alice);
+        sbt.burn(burned, siblings);
+        assertEq(sbt.root(), root, "burn: expiring leaf removed");
+
+        siblings = siblings2(l[3], h(0, l[1]));
+        root = h(h(0, l[1]), h(0, l[3]));
+        vm.expectEmit(address(sbt));
+        emit IZkSBT.LeafRemoved(2, l[2], root);
+        vm.prank(issuer);
+        sbt.revoke(revoked, siblings);
+        assertEq(sbt.root(), root, "revoke: expiring leaf removed");
+
+        vm.warp(expiry + 1);
+        siblings = siblings2(0, h(0, l[3]));
+        root = h(h(0, 0), h(0, l[3]));
+        vm.expectEmit(address(sbt));
+        emit IZkSBT.LeafRemoved(1, l[1], root);
+        sbt.expire(expired, siblings);
+        assertEq(sbt.root(), root, "expire: expiring leaf removed");
+        assertFalse(sbt.record(expired).inTree);
+    }
+
+    /// Siblings built for the bare commitment (the old leaf) no longer prove a record's leaf.
+    function test_removal_withTheBareCommitmentAsSibling_reverts() public {
+        uint256 id = mintSelf(aliceKey, 11);
+        mintSelf(bobKey, 12);
+        vm.prank(alice);
+        vm.expectRevert(); // LeanIMT's WrongSiblingNodes
+        sbt.burn(id, siblings1(12));
+        assertEq(sbt.root(), h(leaf(11), leaf(12)));
     }
 
     function test_disclosure_consumerA_proofUselessToConsumerB() public {
@@ -1045,11 +1174,15 @@ contract ZkSBTTest is ZkSBTFixture {
         uint256 a,
         uint256 nullifier,
         bool honestProof,
-        bool asOther
+        bool asOther,
+        uint8 untilKind
     ) public {
         mintSelf(aliceKey, 11);
         mintSelf(bobKey, 12);
         IZkSBT.Disclosure memory d = disclosure(mode % 3, 11, SELF, dapp);
+        // a second too late, just in time, or in an hour
+        uint64 now_ = uint64(block.timestamp);
+        d.validUntil = [now_ - 1, now_, now_ + 1 hours][untilKind % 3];
         rootKind %= 4;
         d.root = rootKind == 0 ? 11 : rootKind == 1 ? sbt.root() : rootKind == 2 ? 12 : 99;
         d.fieldIndex = field % 10;
@@ -1068,5 +1201,15 @@ contract ZkSBTTest is ZkSBTFixture {
             assertFalse(verified, "reverted: verifyDisclosure said false");
             assertFalse(sbt.nullifierUsed(nullifier));
         }
+    }
+}
+
+/// @notice A verifier double that accepts exactly when the last public input (`validUntil`) equals
+/// `proof[0]`, whatever the other inputs.
+contract LastInputVerifier is IDisclosureVerifier {
+    error ProofInvalid();
+
+    function verifyProof(uint256[8] calldata proof, uint256[11] calldata input) external pure {
+        if (input[10] != proof[0]) revert ProofInvalid();
     }
 }

@@ -16,7 +16,8 @@ contract ZkSBTTreeTest is ZkSBTFixture {
     /// @dev `_tree.size` (LeanIMTData's first word).
     uint256 internal constant TREE_SIZE_SLOT = 8;
 
-    uint256[] internal leaves; // the model: every leaf Poseidon(commitment, expiry) inserted, 0 once removed
+    /// the model: every leaf `PoseidonT3(commitment, expiry)` inserted, 0 once removed
+    uint256[] internal leaves;
     uint256[] internal tokenAt; // the token of each leaf
 
     // ------------------------------------------------------------------ the model
@@ -66,29 +67,51 @@ contract ZkSBTTreeTest is ZkSBTFixture {
         insert(commitment, attested, 0);
     }
 
-    /// A self-attested record with `expiry` (0: never), or an attested one (never expiring).
+    /// A self-attested or attested record expiring at `expiry` (0: never); the model gets the leaf
+    /// it computes itself, and the contract must emit exactly that leaf and the model's root.
     function insert(uint256 commitment, bool attested, uint64 expiry) internal {
-        uint256 id =
-            attested ? mintAttested(bobKey, commitment) : mintSelfExpiring(aliceKey, commitment, expiry);
-        leaves.push(leaf(commitment, attested ? 0 : expiry));
+        uint256 expectedLeaf = leaf(commitment, expiry);
+        leaves.push(expectedLeaf);
+        uint256 expectedRoot = modelRoot();
+        vm.expectEmit(address(sbt));
+        emit IZkSBT.LeafInserted(leaves.length - 1, expectedLeaf, expectedRoot);
+        uint256 id = attested
+            ? mintAttestedExpiring(bobKey, commitment, expiry)
+            : mintSelfExpiring(aliceKey, commitment, expiry);
         tokenAt.push(id);
     }
 
-    function remove(uint256 index) internal {
+    /// Removes leaf `index` by burning (self-attested) or revoking (attested) it, or, with
+    /// `viaExpire` and an expiring record, by expiring it (warping to its expiry if needed).
+    /// Expects the contract to emit the model's leaf and root.
+    function remove(uint256 index, bool viaExpire) internal {
         uint256 id = tokenAt[index];
+        uint64 expiry = sbt.record(id).expiry;
+        viaExpire = viaExpire && expiry != 0;
+        // forge-lint: disable-next-line(block-timestamp)
+        if (viaExpire && block.timestamp < expiry) vm.warp(expiry);
         uint256[] memory siblings = modelSiblings(index);
         uint256 removed = leaves[index];
         leaves[index] = 0;
         uint256 expectedRoot = modelRoot();
         vm.expectEmit(address(sbt));
         emit IZkSBT.LeafRemoved(index, removed, expectedRoot);
-        if (sbt.record(id).issuer == address(0)) {
+        if (viaExpire) {
+            sbt.expire(id, siblings);
+            assertFalse(sbt.record(id).inTree);
+        } else if (sbt.record(id).issuer == address(0)) {
             vm.prank(sbt.ownerOf(id));
             sbt.burn(id, siblings);
         } else {
             vm.prank(issuer);
             sbt.revoke(id, siblings);
+            assertFalse(sbt.record(id).inTree);
         }
+        assertEq(sbt.root(), expectedRoot, "root after removal");
+    }
+
+    function remove(uint256 index) internal {
+        remove(index, false);
     }
 
     // ------------------------------------------------------------------ tree
@@ -111,28 +134,34 @@ contract ZkSBTTreeTest is ZkSBTFixture {
         }
     }
 
-    /// Random mints, burns and revocations: the contract's root always equals the model's, and
-    /// after every removal each root recorded before it is rejected while later ones are accepted.
+    /// Random mints (self-attested and attested, half of them expiring) and removals (burn,
+    /// revoke, expire): every emitted leaf is the model's `PoseidonT3(commitment, expiry)`, the
+    /// contract's root always equals the model's, and after every removal each root recorded
+    /// before it is rejected while later ones are accepted.
     function testFuzz_mintsAndRemovals_matchTheModel(uint256 count, uint256 seed) public {
         count = bound(count, 1, 10);
         uint256[] memory history = new uint256[](4 * count + 2);
         uint256 recorded;
         uint256 lastRemoval; // index in `history` of the root right after the last removal
         for (uint256 i; i < count; ++i) {
-            // every fourth record expires: its leaf binds the expiry, removal takes that leaf
-            insert(1000 + i, i % 2 == 1, i % 4 == 0 ? uint64(block.timestamp + 1 days + i) : 0);
+            // i % 4: self never expiring, attested never expiring, self expiring, attested expiring
+            // forge-lint: disable-next-line(unsafe-typecast)
+            uint64 expiry = i % 4 < 2 ? 0 : uint64(block.timestamp + 1 days + i); // i < 10
+            insert(1000 + i, i % 2 == 1, expiry);
             assertEq(sbt.root(), modelRoot());
             history[recorded++] = sbt.root();
         }
         uint256 removals = seed % (count + 1);
         for (uint256 j; j < removals; ++j) {
-            uint256 index = uint256(keccak256(abi.encode(seed, j))) % count;
+            uint256 r = uint256(keccak256(abi.encode(seed, j)));
+            uint256 index = r % count;
             if (leaves[index] == 0) continue;
-            remove(index);
-            assertEq(sbt.root(), modelRoot(), "root after removal");
+            bool viaExpire = (r >> 128) % 2 == 1 && sbt.record(tokenAt[index]).expiry != 0;
+            remove(index, viaExpire);
             lastRemoval = recorded;
             history[recorded++] = sbt.root();
-            assertEq(sbt.tokenOfCommitment(1000 + index), 0);
+            // expiring only takes the leaf out; burn and revoke also free the commitment
+            assertEq(sbt.tokenOfCommitment(1000 + index), viaExpire ? tokenAt[index] : 0);
         }
         insert(5000, false); // inserting after removals still matches
         assertEq(sbt.root(), modelRoot(), "root after a later insertion");
@@ -147,6 +176,31 @@ contract ZkSBTTreeTest is ZkSBTFixture {
             if (!repeated) assertEq(sbt.isKnownRoot(history[r]), expected && history[r] != 0, "root window");
         }
         assertEq(sbt.treeSize(), count + 1);
+    }
+
+    /// Each way out of the tree (burn, revoke, expire) takes the record's own leaf, for records
+    /// with and without expiry, and the root follows the model.
+    function test_everyRemovalPath_removesTheModelLeaf() public {
+        uint64 t = uint64(block.timestamp);
+        insert(11, false, 0);
+        insert(12, false, t + 1 days);
+        insert(21, true, 0);
+        insert(22, true, t + 2 days);
+        insert(13, false, t + 3 days);
+        insert(14, false, 0);
+        remove(1); // burn, expiring
+        remove(3); // revoke, expiring
+        remove(4, true); // expire (warps 3 days)
+        remove(0); // burn, never expiring
+        remove(2); // revoke, never expiring
+        assertEq(sbt.tokenOfCommitment(13), tokenAt[4], "expiry keeps the record");
+        insert(15, true, t + 4 days);
+        remove(5); // burn, never expiring: only leaf 6 is left
+        remove(6, true); // expire an attested record (warps a day)
+        assertEq(sbt.treeSize(), 7);
+        for (uint256 i; i < 7; ++i) {
+            assertEq(leaves[i], 0, "every leaf removed");
+        }
     }
 
     function test_preRemovalRoots_stayRejected_evenWithinTheWindow() public {

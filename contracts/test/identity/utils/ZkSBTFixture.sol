@@ -121,7 +121,15 @@ abstract contract ZkSBTFixture is Test {
     }
 
     function mintAttested(uint256 ownerKey, uint256 commitment) internal returns (uint256) {
+        return mintAttestedExpiring(ownerKey, commitment, 0);
+    }
+
+    function mintAttestedExpiring(uint256 ownerKey, uint256 commitment, uint64 expiry)
+        internal
+        returns (uint256)
+    {
         IZkSBT.MintRequest memory req = request(vm.addr(ownerKey), ATTESTED, commitment, issuer);
+        req.expiry = expiry;
         return sbt.mint(req, sign(ownerKey, consentDigest(req)), sign(issuerKey, attestationDigest(req)));
     }
 
@@ -129,7 +137,8 @@ abstract contract ZkSBTFixture is Test {
         return PoseidonT3.hash([a, b]);
     }
 
-    /// A record's tree leaf, computed here independently: `Poseidon(commitment, expiry)`.
+    /// A record's tree leaf, computed here independently of the contract:
+    /// `PoseidonT3(commitment, expiry)` (circuits/disclosure.md).
     function leaf(uint256 commitment, uint64 expiry) internal pure returns (uint256) {
         return PoseidonT3.hash([commitment, uint256(expiry)]);
     }
