@@ -7,6 +7,8 @@ import {IERC5484} from "../interfaces/IERC5484.sol";
 import {IIssuerRegistry} from "../interfaces/IIssuerRegistry.sol";
 import {IZkSBT} from "../interfaces/IZkSBT.sol";
 import {ERC721} from "@openzeppelin/contracts/token/ERC721/ERC721.sol";
+import {Base64} from "@openzeppelin/contracts/utils/Base64.sol";
+import {Strings} from "@openzeppelin/contracts/utils/Strings.sol";
 import {EIP712} from "@openzeppelin/contracts/utils/cryptography/EIP712.sol";
 import {SignatureChecker} from "@openzeppelin/contracts/utils/cryptography/SignatureChecker.sol";
 import {InternalLeanIMT, LeanIMTData} from "@zk-kit/lean-imt.sol/InternalLeanIMT.sol";
@@ -45,6 +47,8 @@ import {PoseidonT3} from "poseidon-solidity/PoseidonT3.sol";
 ///   hash), and a nullifier is accepted once per scope.
 contract ZkSBT is IZkSBT, IERC5192, IERC5484, ERC721, EIP712 {
     using InternalLeanIMT for LeanIMTData;
+    using Strings for uint256;
+    using Strings for address;
 
     /// @notice The BN254 scalar field modulus: commitments, roots and public inputs live below it.
     uint256 public constant SNARK_SCALAR_FIELD =
@@ -291,6 +295,22 @@ contract ZkSBT is IZkSBT, IERC5192, IERC5484, ERC721, EIP712 {
         return BurnAuth.OwnerOnly;
     }
 
+    /// @notice ERC-721 metadata, on-chain: `data:application/json;base64,` JSON with the token's
+    /// public fields only (schema and its URI, issuer, issue and expiry times, revoked, soulbound),
+    /// never the record, its commitment or its ciphertext.
+    function tokenURI(uint256 tokenId) public view override returns (string memory) {
+        _requireOwned(tokenId);
+        Record storage rec = _records[tokenId];
+        string memory json = string.concat(
+            '{"name":"Masa zkSBT #',
+            tokenId.toString(),
+            '","description":"Soulbound zero-knowledge data token: a commitment to a private record, proven about without revealing it.","attributes":[',
+            _attributes(rec),
+            "]}"
+        );
+        return string.concat("data:application/json;base64,", Base64.encode(bytes(json)));
+    }
+
     /// @notice ERC-165: ERC-721 (+ metadata), ERC-5192 and ERC-5484.
     function supportsInterface(bytes4 interfaceId) public view override returns (bool) {
         return interfaceId == type(IERC5192).interfaceId || interfaceId == type(IERC5484).interfaceId
@@ -383,6 +403,28 @@ contract ZkSBT is IZkSBT, IERC5192, IERC5484, ERC721, EIP712 {
         if (!SignatureChecker.isValidSignatureNow(req.issuer, digest, signature)) {
             revert ZkSBT__InvalidAttestation();
         }
+    }
+
+    /// @dev The OpenSea-style attributes of `tokenURI` (public fields; the schema URI is the
+    /// issuer registry's, a string its owner, the DAO, sets: JSON-escaped).
+    function _attributes(Record storage rec) private view returns (string memory) {
+        return string.concat(
+            '{"trait_type":"schema","value":"',
+            rec.schemaId.toString(),
+            '"},{"trait_type":"schema_uri","value":"',
+            Strings.escapeJSON(issuers.schema(rec.schemaId).uri),
+            '"},{"trait_type":"issuer","value":"',
+            rec.issuer.toHexString(),
+            '"},{"display_type":"date","trait_type":"issued","value":',
+            uint256(rec.issuedAt).toString(),
+            '},{"display_type":"date","trait_type":"expiry","value":',
+            uint256(rec.expiry).toString(),
+            string.concat(
+                '},{"trait_type":"revoked","value":"',
+                rec.revoked ? "true" : "false",
+                '"},{"trait_type":"soulbound","value":"true"}'
+            )
+        );
     }
 
     /// @dev Appends the record's leaf; returns its index.

@@ -10,6 +10,8 @@ import {IZkSBT} from "../../src/interfaces/IZkSBT.sol";
 import {TestSmartAccount} from "./utils/TestSmartAccount.sol";
 import {ZkSBTFixture} from "./utils/ZkSBTFixture.sol";
 import {IERC721Errors} from "@openzeppelin/contracts/interfaces/draft-IERC6093.sol";
+import {Base64} from "@openzeppelin/contracts/utils/Base64.sol";
+import {Strings} from "@openzeppelin/contracts/utils/Strings.sol";
 
 contract ZkSBTTest is ZkSBTFixture {
     // ------------------------------------------------------------------ soulbound
@@ -65,6 +67,43 @@ contract ZkSBTTest is ZkSBTFixture {
         vm.expectRevert();
         sbt.transferFrom(alice, to, id);
         assertEq(sbt.ownerOf(id), alice);
+    }
+
+    /// The metadata is on-chain JSON of the public fields only, written out here by hand.
+    function test_tokenURI_publicFieldsOnly() public {
+        vm.warp(1_700_000_000);
+        IZkSBT.MintRequest memory req = request(alice, ATTESTED, 21, issuer);
+        req.expiry = 1_800_000_000;
+        uint256 id =
+            sbt.mint(req, sign(aliceKey, consentDigest(req)), sign(issuerKey, attestationDigest(req)));
+        string memory json = string.concat(
+            '{"name":"Masa zkSBT #1","description":"Soulbound zero-knowledge data token: a commitment to a private record, proven about without revealing it.","attributes":[',
+            '{"trait_type":"schema","value":"2"},{"trait_type":"schema_uri","value":"ipfs://credit"},',
+            '{"trait_type":"issuer","value":"',
+            Strings.toHexString(issuer),
+            '"},{"display_type":"date","trait_type":"issued","value":1700000000},',
+            '{"display_type":"date","trait_type":"expiry","value":1800000000},',
+            '{"trait_type":"revoked","value":"false"},{"trait_type":"soulbound","value":"true"}]}'
+        );
+        assertEq(sbt.tokenURI(id), string.concat("data:application/json;base64,", Base64.encode(bytes(json))));
+
+        // a revoked token says so; a schema URI with JSON metacharacters is escaped
+        vm.prank(issuer);
+        sbt.revoke(id, new uint256[](0));
+        vm.prank(dao);
+        registry.setSchema(ATTESTED, IIssuerRegistry.Schema('ipfs://"x"', false, true));
+        json = string.concat(
+            '{"name":"Masa zkSBT #1","description":"Soulbound zero-knowledge data token: a commitment to a private record, proven about without revealing it.","attributes":[',
+            '{"trait_type":"schema","value":"2"},{"trait_type":"schema_uri","value":"ipfs://\\"x\\""},',
+            '{"trait_type":"issuer","value":"',
+            Strings.toHexString(issuer),
+            '"},{"display_type":"date","trait_type":"issued","value":1700000000},',
+            '{"display_type":"date","trait_type":"expiry","value":1800000000},',
+            '{"trait_type":"revoked","value":"true"},{"trait_type":"soulbound","value":"true"}]}'
+        );
+        assertEq(sbt.tokenURI(id), string.concat("data:application/json;base64,", Base64.encode(bytes(json))));
+        vm.expectRevert(abi.encodeWithSelector(IERC721Errors.ERC721NonexistentToken.selector, 9));
+        sbt.tokenURI(9);
     }
 
     function test_supportsInterface() public view {
