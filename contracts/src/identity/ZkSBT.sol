@@ -20,8 +20,10 @@ import {PoseidonT3} from "poseidon-solidity/PoseidonT3.sol";
 /// - **Soulbound** (ERC-5192, always locked; ERC-5484 `OwnerOnly`): every transfer and approval
 ///   reverts. The owner can always burn; the issuer can revoke (not burn).
 /// - **Consent.** A mint needs the owner's EIP-712 `Consent` (EOA or ERC-1271 smart account) and,
-///   for attested records, the issuer's EIP-712 `Attestation`; each signer has its own
-///   sequential nonces, and every signature a deadline.
+///   for attested records, the issuer's EIP-712 `Attestation`. Owners' consent nonces are
+///   sequential; issuers' attestation nonces are unordered (a bitmap, as Permit2's), so an issuer
+///   signs many attestations that owners submit in any order, and can cancel one
+///   ({cancelAttestationNonce}). Every signature has a deadline.
 /// - **Anonymity set.** Every live record is a leaf `PoseidonT3(commitment, expiry)` of a LeanIMT
 ///   (Poseidon; zk-kit lean-imt): the leaf binds the record's expiry (0: never) into anonymous
 ///   proofs, and `LeafInserted`/`LeafRemoved` carry it. Each tree change gets a sequence number;
@@ -87,7 +89,8 @@ contract ZkSBT is IZkSBT, IERC5192, IERC5484, ERC721, EIP712 {
     mapping(uint256 commitment => uint256 tokenId) private _tokenOfCommitment;
     mapping(uint256 nullifier => bool) private _nullifierUsed;
     mapping(address owner => uint256) private _consentNonces;
-    mapping(address issuer => uint256) private _attestationNonces;
+    /// @dev Used or cancelled attestation nonces: bit `nonce & 255` of word `nonce >> 8`.
+    mapping(address issuer => mapping(uint256 word => uint256 bits)) private _attestationNonceBits;
     uint256 private _nextTokenId = 1;
 
     /// @param verifier_ The generated disclosure verifier.
@@ -184,6 +187,12 @@ contract ZkSBT is IZkSBT, IERC5192, IERC5484, ERC721, EIP712 {
         emit RecordExpired(tokenId, rec.commitment);
     }
 
+    /// @inheritdoc IZkSBT
+    function cancelAttestationNonce(uint256 nonce) external {
+        _useAttestationNonce(msg.sender, nonce);
+        emit AttestationNonceCancelled(msg.sender, nonce);
+    }
+
     // ---------------------------------------------------------------- disclosures
 
     /// @inheritdoc IZkSBT
@@ -273,9 +282,9 @@ contract ZkSBT is IZkSBT, IERC5192, IERC5484, ERC721, EIP712 {
         return _consentNonces[owner];
     }
 
-    /// @notice The next attestation nonce of `issuer`.
-    function attestationNonce(address issuer) external view returns (uint256) {
-        return _attestationNonces[issuer];
+    /// @notice Whether `issuer` used or cancelled attestation `nonce`.
+    function attestationNonceUsed(address issuer, uint256 nonce) public view returns (bool) {
+        return _attestationNonceBits[issuer][nonce >> 8] & (1 << (nonce & 0xff)) != 0;
     }
 
     /// @notice The EIP-712 domain separator (name "Masa zkSBT", version "1").
@@ -385,8 +394,7 @@ contract ZkSBT is IZkSBT, IERC5192, IERC5484, ERC721, EIP712 {
         if (block.timestamp > req.attestationDeadline) {
             revert ZkSBT__SignatureExpired(req.attestationDeadline);
         }
-        uint256 expected = _attestationNonces[req.issuer]++;
-        if (req.attestationNonce != expected) revert ZkSBT__InvalidNonce(req.issuer, expected);
+        _useAttestationNonce(req.issuer, req.attestationNonce);
         bytes32 digest = _hashTypedDataV4(
             keccak256(
                 abi.encode(
@@ -425,6 +433,14 @@ contract ZkSBT is IZkSBT, IERC5192, IERC5484, ERC721, EIP712 {
                 '"},{"trait_type":"soulbound","value":"true"}'
             )
         );
+    }
+
+    /// @dev Marks `issuer`'s attestation `nonce` used; reverts if it already was (or was cancelled).
+    function _useAttestationNonce(address issuer, uint256 nonce) private {
+        uint256 bit = 1 << (nonce & 0xff);
+        uint256 bits = _attestationNonceBits[issuer][nonce >> 8];
+        if (bits & bit != 0) revert ZkSBT__NonceUsed(issuer, nonce);
+        _attestationNonceBits[issuer][nonce >> 8] = bits | bit;
     }
 
     /// @dev Appends the record's leaf; returns its index.

@@ -18,7 +18,9 @@ interface IZkSBT {
     /// @param expiry When the record stops being provable (0: never).
     /// @param consentNonce The owner's next consent nonce.
     /// @param consentDeadline Last second the consent is valid.
-    /// @param attestationNonce The issuer's next attestation nonce (ignored without issuer).
+    /// @param attestationNonce Any nonce the issuer has not used or cancelled (unordered, as
+    /// Permit2's: an issuer signs many attestations at once, submitted in any order; ignored
+    /// without issuer).
     /// @param attestationDeadline Last second the attestation is valid (ignored without issuer).
     struct MintRequest {
         address owner;
@@ -115,6 +117,9 @@ interface IZkSBT {
     /// revoke, expiry). Roots recorded before this event are no longer accepted.
     event LeafRemoved(uint256 indexed index, uint256 leaf, uint256 root);
 
+    /// @notice Emitted when an issuer cancels an attestation nonce.
+    event AttestationNonceCancelled(address indexed issuer, uint256 nonce);
+
     /// @notice Emitted when a disclosure is consumed (never any private data).
     event DisclosureConsumed(
         address indexed consumer,
@@ -150,6 +155,8 @@ interface IZkSBT {
     error ZkSBT__SignatureExpired(uint256 deadline);
     /// @notice A signature's nonce is not the signer's next one.
     error ZkSBT__InvalidNonce(address signer, uint256 expected);
+    /// @notice The issuer already used or cancelled this attestation nonce.
+    error ZkSBT__NonceUsed(address issuer, uint256 nonce);
     /// @notice The owner's consent signature is not valid.
     error ZkSBT__InvalidConsent();
     /// @notice The issuer's attestation signature is not valid.
@@ -198,6 +205,10 @@ interface IZkSBT {
     /// disclosures (an expired record has no valid proof, see {Disclosure}); it keeps the tree to
     /// live records.
     function expire(uint256 tokenId, uint256[] calldata siblingNodes) external;
+
+    /// @notice Cancels one of the caller's (an issuer's) attestation nonces: an attestation signed
+    /// with it, not yet used in a mint, can no longer be.
+    function cancelAttestationNonce(uint256 nonce) external;
 
     /// @notice Whether `consumer` could consume `d` now (never reverts for a bad disclosure).
     function verifyDisclosure(address consumer, Disclosure calldata d) external view returns (bool);

@@ -172,9 +172,45 @@ contract ZkSBTTest is ZkSBTFixture {
     // ------------------------------------------------------------------ attestation
 
     function test_attested_mint() public {
-        uint256 id = mintAttested(aliceKey, 21);
+        IZkSBT.MintRequest memory req = request(alice, ATTESTED, 21, issuer);
+        assertFalse(sbt.attestationNonceUsed(issuer, req.attestationNonce));
+        uint256 id =
+            sbt.mint(req, sign(aliceKey, consentDigest(req)), sign(issuerKey, attestationDigest(req)));
         assertEq(sbt.record(id).issuer, issuer);
-        assertEq(sbt.attestationNonce(issuer), 1);
+        assertTrue(sbt.attestationNonceUsed(issuer, req.attestationNonce));
+    }
+
+    /// Attestation nonces are unordered: an issuer signs several, owners submit them in any order;
+    /// each works once, and an issuer can cancel one before it is used.
+    function test_attestationNonces_unordered_singleUse_cancellable() public {
+        IZkSBT.MintRequest memory first = request(alice, ATTESTED, 21, issuer);
+        IZkSBT.MintRequest memory second = request(bob, ATTESTED, 22, issuer);
+        IZkSBT.MintRequest memory third = request(bob, ATTESTED, 23, issuer);
+        first.attestationNonce = 5;
+        second.attestationNonce = type(uint256).max; // any value, even the last bit of the last word
+        third.attestationNonce = 6;
+        bytes memory firstAtt = sign(issuerKey, attestationDigest(first));
+        bytes memory secondAtt = sign(issuerKey, attestationDigest(second));
+        bytes memory thirdAtt = sign(issuerKey, attestationDigest(third));
+        // the second is submitted first
+        sbt.mint(second, sign(bobKey, consentDigest(second)), secondAtt);
+        sbt.mint(first, sign(aliceKey, consentDigest(first)), firstAtt);
+        assertTrue(sbt.attestationNonceUsed(issuer, 5) && sbt.attestationNonceUsed(issuer, type(uint256).max));
+        assertFalse(sbt.attestationNonceUsed(issuer, 4) || sbt.attestationNonceUsed(issuer, 6));
+        // the issuer cancels the third before it is submitted; cancelling twice reverts
+        vm.expectEmit(address(sbt));
+        emit IZkSBT.AttestationNonceCancelled(issuer, 6);
+        vm.prank(issuer);
+        sbt.cancelAttestationNonce(6);
+        vm.prank(issuer);
+        vm.expectRevert(abi.encodeWithSelector(IZkSBT.ZkSBT__NonceUsed.selector, issuer, 6));
+        sbt.cancelAttestationNonce(6);
+        third.consentNonce = sbt.consentNonce(bob);
+        bytes memory bobConsent = sign(bobKey, consentDigest(third));
+        vm.expectRevert(abi.encodeWithSelector(IZkSBT.ZkSBT__NonceUsed.selector, issuer, 6));
+        sbt.mint(third, bobConsent, thirdAtt);
+        // another issuer's nonce 6 is its own
+        assertFalse(sbt.attestationNonceUsed(bob, 6));
     }
 
     function test_attestedSchema_withoutIssuer_reverts() public {
@@ -229,10 +265,12 @@ contract ZkSBTTest is ZkSBTFixture {
         att = sign(issuerKey, attestationDigest(req));
         sbt.mint(req, consent, att);
         IZkSBT.MintRequest memory again = request(bob, ATTESTED, 22, issuer);
-        again.attestationNonce = 0; // the nonce the first attestation used
+        again.attestationNonce = req.attestationNonce; // the nonce the first attestation used
         bytes memory bobConsent = sign(bobKey, consentDigest(again));
         bytes memory replayed = sign(issuerKey, attestationDigest(again));
-        vm.expectRevert(abi.encodeWithSelector(IZkSBT.ZkSBT__InvalidNonce.selector, issuer, 1));
+        vm.expectRevert(
+            abi.encodeWithSelector(IZkSBT.ZkSBT__NonceUsed.selector, issuer, req.attestationNonce)
+        );
         sbt.mint(again, bobConsent, replayed);
     }
 
@@ -641,10 +679,10 @@ contract ZkSBTTest is ZkSBTFixture {
         vm.expectRevert(IZkSBT.ZkSBT__InvalidAttestation.selector);
         sbt.mint(req, consent, forged);
         assertEq(sbt.consentNonce(alice), 0, "a failed mint consumes no consent nonce");
-        assertEq(sbt.attestationNonce(issuer), 0, "nor an attestation nonce");
+        assertFalse(sbt.attestationNonceUsed(issuer, req.attestationNonce), "nor an attestation nonce");
         sbt.mint(req, consent, att);
         assertEq(sbt.consentNonce(alice), 1);
-        assertEq(sbt.attestationNonce(issuer), 1);
+        assertTrue(sbt.attestationNonceUsed(issuer, req.attestationNonce));
     }
 
     function test_consent_deadlineIsInclusive() public {
@@ -770,7 +808,7 @@ contract ZkSBTTest is ZkSBTFixture {
         IZkSBT.MintRequest memory req = request(alice, ATTESTED, 21, address(bureau));
         uint256 id = sbt.mint(req, sign(aliceKey, consentDigest(req)), sign(bobKey, attestationDigest(req)));
         assertEq(sbt.record(id).issuer, address(bureau));
-        assertEq(sbt.attestationNonce(address(bureau)), 1);
+        assertTrue(sbt.attestationNonceUsed(address(bureau), req.attestationNonce));
     }
 
     function test_attestation_reactivatedOrAnySchemaIssuer() public {

@@ -232,7 +232,8 @@ pub struct AttestationFile {
     pub commitment: U256,
     /// Expiry of the record.
     pub expiry: u64,
-    /// The issuer's nonce.
+    /// The issuer's attestation nonce (random: nonces are unordered; `cancelAttestationNonce`
+    /// withdraws an attestation not yet used).
     pub nonce: U256,
     /// Last valid second.
     pub deadline: U256,
@@ -322,8 +323,10 @@ impl SbtCommand {
             Self::Attest { owner, schema, commitment, expiry, valid_secs, out, target, wallet } => {
                 let signer = wallet.signer()?;
                 let (registry, _) = connect(&target, &signer).await?;
-                let sbt = ZkSBT::new(registry.sbt, &registry.provider);
-                let nonce = sbt.attestationNonce(signer.address()).call().await?;
+                // attestation nonces are unordered on-chain: a random one never collides
+                let mut nonce = [0u8; 32];
+                rand_core::RngCore::fill_bytes(&mut rand_core::OsRng, &mut nonce);
+                let nonce = U256::from_be_bytes(nonce);
                 let now = latest_timestamp(&registry.provider).await?;
                 let deadline = U256::from(now + valid_secs);
                 let a =

@@ -135,7 +135,8 @@ async fn mint<C: Chain>(
     let consent_nonce = chain.view(id.sbt, ZkSBT::consentNonceCall { owner: owner.address() }).await?;
     let issuer_address = issuer.map_or(Address::ZERO, PrivateKeySigner::address);
     let attestation_nonce = match issuer {
-        Some(i) => chain.view(id.sbt, ZkSBT::attestationNonceCall { issuer: i.address() }).await?,
+        // unordered nonces: any unused value; the commitment is unique here
+        Some(_) => U256::from_be_bytes(keccak256(commitment.to_be_bytes::<32>()).0),
         None => U256::ZERO,
     };
     let consent = Consent {

@@ -59,9 +59,12 @@ abstract contract ZkSBTFixture is Test {
 
     // ------------------------------------------------------------------ helpers
 
+    /// Attestation nonces handed out by `request`: unordered on-chain, so any fresh value works;
+    /// spread out to show they need not be sequential.
+    uint256 internal attestationNonces;
+
     function request(address owner, uint256 schemaId, uint256 commitment, address issuer_)
         internal
-        view
         returns (IZkSBT.MintRequest memory req)
     {
         req = IZkSBT.MintRequest({
@@ -73,7 +76,7 @@ abstract contract ZkSBTFixture is Test {
             expiry: 0,
             consentNonce: sbt.consentNonce(owner),
             consentDeadline: block.timestamp + 1 hours,
-            attestationNonce: issuer_ == address(0) ? 0 : sbt.attestationNonce(issuer_),
+            attestationNonce: issuer_ == address(0) ? 0 : 1000 * ++attestationNonces + 7,
             attestationDeadline: block.timestamp + 1 hours
         });
     }
