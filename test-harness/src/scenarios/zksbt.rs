@@ -413,32 +413,16 @@ async fn expiry<C: Chain>(
     record.expiry = now + 2 * VALID_SECS;
     mint(chain, id, relayer, owner, &keys, &record, Some(issuer), tree).await?;
     let message = keccak256("loan #2");
-    let valid = prove_score(
-        chain,
-        prover,
-        id,
-        &record,
-        tree,
-        Mode::Anonymous,
-        dapp,
-        keccak256("expiring-1"),
-        recipient,
-        message,
-    )
-    .await?;
-    let late = prove_score(
-        chain,
-        prover,
-        id,
-        &record,
-        tree,
-        Mode::Anonymous,
-        dapp,
-        keccak256("expiring-2"),
-        recipient,
-        message,
-    )
-    .await?;
+    // two anonymous proofs for two purposes: one consumed now, one only after its validUntil
+    let mut proofs = Vec::with_capacity(2);
+    for purpose in ["expiring-1", "expiring-2"] {
+        let purpose = keccak256(purpose);
+        proofs.push(
+            prove_score(chain, prover, id, &record, tree, Mode::Anonymous, dapp, purpose, recipient, message)
+                .await?,
+        );
+    }
+    let (late, valid) = (proofs.pop().expect("two proofs"), proofs.pop().expect("two proofs"));
     chain.send(dapp, id.sbt, ZkSBT::consumeDisclosureCall { d: valid }).await?;
     // past the proof's validUntil (the record itself still lives): refused
     chain.advance_time(VALID_SECS + 1).await?;
