@@ -223,7 +223,8 @@ fn main() {
     let (ours_p, theirs_p) = (median(ours), median(theirs));
     let (ours_w, theirs_w) = (median(ours_warm), median(theirs_warm));
     println!(
-        "\ndisclosure circuit, 7,006 constraints, {PROCESS_RUNS} process runs / {WARM_RUNS} warm proofs (medians)"
+        "\ndisclosure circuit, {} constraints, {PROCESS_RUNS} process runs / {WARM_RUNS} warm proofs (medians)",
+        m.num_constraints
     );
     println!("| measure | masa-prover | snarkjs 0.7.6 | ratio |");
     println!("|---|---|---|---|");

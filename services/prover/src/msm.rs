@@ -35,46 +35,36 @@ use ark_ec::{
 use ark_ff::{AdditiveGroup, BigInteger, Field, One, PrimeField, Zero};
 use rayon::prelude::*;
 
-/// Fields whose elements [`FixedBaseMsm`] inverts in batches (its affine additions).
+/// Fields whose elements [`FixedBaseMsm`] inverts in batches (its affine additions): the
+/// batch inversion runs in the prime field Fq, on each element's norm.
 pub trait BatchInverse: Field {
-    /// Replaces every element of `values` (none of them zero) by its inverse, with one
-    /// inversion in the prime field. `scratch` is reused between calls.
-    fn invert_all(values: &mut [Self], scratch: &mut (Vec<Fq>, Vec<Fq>));
-}
-
-/// Montgomery's trick: prefix products, one inversion, the inverses from the products.
-fn invert_all_in(values: &mut [Fq], prefix: &mut Vec<Fq>) {
-    prefix.clear();
-    let mut product = Fq::one();
-    for v in values.iter() {
-        prefix.push(product);
-        product *= v;
-    }
-    let mut inverse = product.inverse().expect("no zero in a batch inversion");
-    for (v, before) in values.iter_mut().zip(prefix.iter()).rev() {
-        let this = inverse * before;
-        inverse *= *v;
-        *v = this;
-    }
+    /// The element's norm in Fq (the element itself in Fq), zero only for zero.
+    fn norm_fq(&self) -> Fq;
+    /// `1/self`, given `1/norm`.
+    fn inverse_from_norm(&self, norm_inverse: Fq) -> Self;
 }
 
 impl BatchInverse for Fq {
-    fn invert_all(values: &mut [Self], scratch: &mut (Vec<Fq>, Vec<Fq>)) {
-        invert_all_in(values, &mut scratch.0);
+    #[inline(always)]
+    fn norm_fq(&self) -> Fq {
+        *self
+    }
+    #[inline(always)]
+    fn inverse_from_norm(&self, norm_inverse: Fq) -> Self {
+        norm_inverse
     }
 }
 
 impl BatchInverse for Fq2 {
-    /// `1/a = ā / N(a)` with the norm `N(a) = a·ā` in Fq: the batch inversion runs on the
-    /// norms, in Fq, at a third of the multiplications.
-    fn invert_all(values: &mut [Self], scratch: &mut (Vec<Fq>, Vec<Fq>)) {
-        let (prefix, norms) = scratch;
-        norms.clear();
-        norms.extend(values.iter().map(|v| v.norm()));
-        invert_all_in(norms, prefix);
-        for (v, n) in values.iter_mut().zip(norms.iter()) {
-            *v = Self::new(v.c0 * n, -(v.c1 * n));
-        }
+    /// `N(a) = a·ā`: `1/a = ā/N(a)`, so the batch inversion runs in Fq, at a third of the
+    /// multiplications.
+    #[inline(always)]
+    fn norm_fq(&self) -> Fq {
+        self.norm()
+    }
+    #[inline(always)]
+    fn inverse_from_norm(&self, norm_inverse: Fq) -> Self {
+        Self::new(self.c0 * norm_inverse, -(self.c1 * norm_inverse))
     }
 }
 
@@ -209,27 +199,65 @@ where
             }
         });
 
-        // Bucket magnitudes 1..=2^(c-1), split in contiguous ranges, one per thread.
+        // Points per bucket magnitude 0..=2^(c-1) (0: no point), then the magnitudes 1..=2^(c-1)
+        // split in contiguous ranges of about equal work, one per thread: the small magnitudes
+        // hold more points (small witness values; the short top window).
         let buckets = 1usize << (c - 1);
-        let threads = rayon::current_num_threads().clamp(1, buckets);
-        (0..threads)
+        let counts = digits
+            .par_chunks(w * 1024)
+            .fold(
+                || vec![0usize; buckets + 1],
+                |mut counts, chunk| {
+                    chunk.iter().for_each(|d| counts[d.unsigned_abs() as usize] += 1);
+                    counts
+                },
+            )
+            .reduce_with(|mut a, b| {
+                a.iter_mut().zip(b).for_each(|(a, b)| *a += b);
+                a
+            })
+            .unwrap_or_else(|| vec![0; buckets + 1]);
+        let ranges = split_work(&counts[1..], rayon::current_num_threads());
+        ranges
             .into_par_iter()
-            .map(|t| {
-                let lo = 1 + buckets * t / threads;
-                let hi = 1 + buckets * (t + 1) / threads;
+            .map(|(lo, hi)| {
+                let (lo, hi) = (lo + 1, hi + 1);
                 let mut scratch = Scratch::new();
-                let sums = bucket_sums(&digits, &self.table, lo, hi, &mut scratch);
+                let sums = bucket_sums(&digits, &self.table, lo, &counts[lo..hi], &mut scratch);
                 weighted_sum(&sums, lo, &mut scratch)
             })
             .sum()
     }
 }
 
+/// Splits the buckets `0..counts.len()` into at most `parts` contiguous non-empty ranges of about
+/// equal work: a bucket's points (one addition each) plus two additions for its share of the
+/// weighted sum.
+fn split_work(counts: &[usize], parts: usize) -> Vec<(usize, usize)> {
+    let cost = |n: usize| n + 2;
+    let total: usize = counts.iter().map(|&n| cost(n)).sum();
+    let parts = parts.clamp(1, counts.len().max(1));
+    let mut ranges = Vec::with_capacity(parts);
+    let (mut lo, mut done) = (0, 0);
+    for (b, &n) in counts.iter().enumerate() {
+        done += cost(n);
+        let part = ranges.len() + 1;
+        if part < parts && done * parts >= total * part {
+            ranges.push((lo, b + 1));
+            lo = b + 1;
+        }
+    }
+    if lo < counts.len() || ranges.is_empty() {
+        ranges.push((lo, counts.len()));
+    }
+    ranges
+}
+
 /// Bytes of points summed per group of buckets: a group's points stay in the core's cache (L2)
 /// while they are sorted and summed.
 const GROUP_BYTES: usize = 1 << 19;
 
-/// The buckets `lo..hi`: bucket `m` is the sum of the table points whose digit is `±m` (negated
+/// The buckets `lo..lo + counts.len()`, bucket `m` holding `counts[m - lo]` points: bucket `m` is the sum of the table points whose digit is `±m` (negated
 /// for `-m`), as an affine point (the identity for an empty bucket).
 ///
 /// The table is read in order, each point copied to the region of its group of buckets (a
@@ -242,24 +270,22 @@ fn bucket_sums<P: SWCurveConfig>(
     digits: &[i32],
     table: &[Affine<P>],
     lo: usize,
-    hi: usize,
-    scratch: &mut Scratch<P>,
+    counts: &[usize],
+    scratch: &mut Scratch,
 ) -> Vec<Affine<P>>
 where
     P::BaseField: BatchInverse,
 {
-    let n = hi - lo;
+    let n = counts.len();
+    let hi = lo + n;
     let bucket = |d: i32| {
         let m = d.unsigned_abs() as usize;
         (lo..hi).contains(&m).then(|| m - lo)
     };
     // start[b]..start[b + 1]: bucket b's points in bucket order.
     let mut start = vec![0usize; n + 1];
-    for b in digits.iter().filter_map(|&d| bucket(d)) {
-        start[b + 1] += 1;
-    }
     for b in 0..n {
-        start[b + 1] += start[b];
+        start[b + 1] = start[b] + counts[b];
     }
     // Groups of consecutive buckets, each at most `group` points (or one bucket).
     let group = (GROUP_BYTES / std::mem::size_of::<Affine<P>>()).max(1);
@@ -323,40 +349,54 @@ fn general<P: SWCurveConfig>(p: &Affine<P>, q: &Affine<P>) -> bool {
 
 /// Sums each segment `points[offset[i]..offset[i] + len[i]]` into its first point (`len[i]`
 /// ends at 1, or 0 for an empty segment), level by level.
+///
+/// Each level adds the disjoint pairs `(2i, 2i + 1)` of every segment into slot `i`, all with
+/// one field inversion (Montgomery's trick) fused into the additions: a backward pass stores,
+/// per pair, the product of the later pairs' denominators (`x₂ - x₁`, as norms in Fq) and the
+/// pair's own; a forward pass turns the running inverse into each pair's `1/(x₂ - x₁)` with two
+/// multiplications and adds the pair. Writing slot `i` while going forward never overwrites a
+/// pair not yet added (`i ≤ 2i`).
 fn sum_segments<P: SWCurveConfig>(
     points: &mut [Affine<P>],
     offset: &[usize],
     len: &mut [usize],
-    scratch: &mut Scratch<P>,
+    scratch: &mut Scratch,
 ) where
     P::BaseField: BatchInverse,
 {
-    let Scratch { dx, fields } = scratch;
     loop {
-        // x₂ - x₁ of each pair (1 for a pair that takes the general group law)
-        dx.clear();
-        for (&s, &l) in offset.iter().zip(len.iter()) {
-            for pair in points[s..s + l].chunks_exact(2) {
-                let (p, q) = (&pair[0], &pair[1]);
-                dx.push(if general(p, q) { P::BaseField::one() } else { q.x - p.x });
+        // backward: (product of the later pairs' norms, this pair's norm); 1 for a pair that
+        // takes the general group law
+        scratch.clear();
+        let mut product = Fq::one();
+        for (&s, &l) in offset.iter().zip(len.iter()).rev() {
+            let segment = &points[s..s + l];
+            for i in (0..l / 2).rev() {
+                let (p, q) = (&segment[2 * i], &segment[2 * i + 1]);
+                let norm = if general(p, q) { Fq::one() } else { (q.x - p.x).norm_fq() };
+                scratch.push((product, norm));
+                product *= norm;
             }
         }
-        if dx.is_empty() {
+        if scratch.is_empty() {
             return;
         }
-        P::BaseField::invert_all(dx, fields);
-        let mut inverses = dx.iter();
+        // forward: `inverse` = 1/(product of this and the later pairs' norms)
+        let mut inverse = product.inverse().expect("no zero denominator in a batch");
+        let mut entries = scratch.iter().rev();
         for (&s, l) in offset.iter().zip(len.iter_mut()) {
             let segment = &mut points[s..s + *l];
             let pairs = *l / 2;
             for i in 0..pairs {
                 let (p, q) = (segment[2 * i], segment[2 * i + 1]);
-                let inv = inverses.next().expect("one inverse per pair");
+                let &(later, norm) = entries.next().expect("one entry per pair");
+                let norm_inverse = inverse * later;
+                inverse *= norm;
                 segment[i] = if general(&p, &q) {
                     (p.into_group() + q).into_affine()
                 } else {
                     // λ = (y₂ - y₁)/(x₂ - x₁), x₃ = λ² - x₁ - x₂, y₃ = λ(x₁ - x₃) - y₁
-                    let lambda = (q.y - p.y) * inv;
+                    let lambda = (q.y - p.y) * (q.x - p.x).inverse_from_norm(norm_inverse);
                     let x = lambda.square() - p.x - q.x;
                     Affine::new_unchecked(x, lambda * (p.x - x) - p.y)
                 };
@@ -369,17 +409,8 @@ fn sum_segments<P: SWCurveConfig>(
     }
 }
 
-/// Buffers [`sum_segments`] reuses.
-struct Scratch<P: SWCurveConfig> {
-    dx: Vec<P::BaseField>,
-    fields: (Vec<Fq>, Vec<Fq>),
-}
-
-impl<P: SWCurveConfig> Scratch<P> {
-    fn new() -> Self {
-        Self { dx: Vec::new(), fields: (Vec::new(), Vec::new()) }
-    }
-}
+/// The buffer [`sum_segments`] reuses: per pair, a suffix product and a norm.
+type Scratch = Vec<(Fq, Fq)>;
 
 /// `Σ (lo + i)·sums[i]` = `Σ (i + 1)·sums[i] + (lo - 1)·Σ sums[i]`.
 ///
@@ -388,7 +419,7 @@ impl<P: SWCurveConfig> Scratch<P> {
 /// the columns and rows are batched affine additions ([`sum_segments`]); the two short weighted
 /// sums that remain (running sums) are `2K + 2n/K` arkworks additions, against `2n` for running
 /// sums over all the buckets.
-fn weighted_sum<P: SWCurveConfig>(sums: &[Affine<P>], lo: usize, scratch: &mut Scratch<P>) -> Projective<P>
+fn weighted_sum<P: SWCurveConfig>(sums: &[Affine<P>], lo: usize, scratch: &mut Scratch) -> Projective<P>
 where
     P::BaseField: BatchInverse,
 {
@@ -397,7 +428,7 @@ where
     let width = 1usize << k;
     let height = n.div_ceil(width);
     let at = |a: usize, b: usize| sums.get(a + width * b).filter(|p| !p.is_zero());
-    let lines = |count: usize, members: &dyn Fn(usize) -> Vec<Affine<P>>, scratch: &mut Scratch<P>| {
+    let lines = |count: usize, members: &dyn Fn(usize) -> Vec<Affine<P>>, scratch: &mut Scratch| {
         let (mut points, mut offset, mut len) = (Vec::with_capacity(n), Vec::new(), Vec::new());
         for line in 0..count {
             let m = members(line);
@@ -566,6 +597,23 @@ mod tests {
         for (n, c) in [(9, 4), (500, 9), (1500, 12)] {
             check::<g2::Config>(n, c, 7 + n as u64);
         }
+    }
+
+    #[test]
+    fn work_splits_into_contiguous_balanced_ranges() {
+        let counts: Vec<usize> = (0..4096).map(|b| if b < 100 { 500 } else { b % 7 }).collect();
+        for parts in [1, 2, 3, 8] {
+            let ranges = split_work(&counts, parts);
+            assert_eq!(ranges.len(), parts);
+            assert_eq!((ranges[0].0, ranges[parts - 1].1), (0, counts.len()));
+            assert!(ranges.windows(2).all(|r| r[0].1 == r[1].0 && r[0].0 < r[0].1));
+            let work: Vec<usize> =
+                ranges.iter().map(|&(lo, hi)| counts[lo..hi].iter().map(|n| n + 2).sum()).collect();
+            let (min, max) = (work.iter().min().unwrap(), work.iter().max().unwrap());
+            assert!(max - min <= 2 * 502, "{parts} parts: {work:?}");
+        }
+        assert_eq!(split_work(&[0], 2), vec![(0, 1)]);
+        assert_eq!(split_work(&[5, 5], 4), vec![(0, 1), (1, 2)]);
     }
 
     #[test]
