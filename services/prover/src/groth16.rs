@@ -16,7 +16,7 @@
 //! function, so the proofs verify with the same verifying key and Solidity verifier.
 
 use crate::{ProverError, keys::Matrices, msm::FixedBaseMsm, qap::QapDomain};
-use ark_bn254::{Bn254, Fq, Fq2, Fr, G2Projective, g1, g2};
+use ark_bn254::{Bn254, Fq, Fq2, Fr, g1, g2};
 use ark_ec::{
     AffineRepr, CurveGroup,
     short_weierstrass::{Affine, SWCurveConfig},
@@ -173,10 +173,15 @@ pub(crate) fn create_proof_no_zk(
             m.num_constraints
         )));
     }
-    let h = tables.qap.witness_map(m, w);
-    let g_c = tables.lh.msm(&[&w[num_inputs..], &h].concat());
-    let g_a = tables.a.msm(w) + pk.vk.alpha_g1;
-    let g2_b: G2Projective = tables.b_g2.msm(w) + pk.vk.beta_g2;
+    // C's side (QAP, then its MSM) and A's and B's MSMs are independent: run side by side,
+    // their parallel loops fill both cores better than one stage after another (about 2%).
+    let (g_c, (g_a, g2_b)) = rayon::join(
+        || {
+            let h = tables.qap.witness_map(m, w);
+            tables.lh.msm(&[&w[num_inputs..], &h].concat())
+        },
+        || (tables.a.msm(w) + pk.vk.alpha_g1, tables.b_g2.msm(w) + pk.vk.beta_g2),
+    );
     Ok(Proof { a: g_a.into_affine(), b: g2_b.into_affine(), c: g_c.into_affine() })
 }
 
