@@ -111,7 +111,7 @@ fn natural_to_bit_reversed(v: &mut [Fr], roots: &[Fr]) {
         layer(v, gap, |i, x, y| {
             let d = *x - *y;
             *x += *y;
-            *y = d * roots[i * stride];
+            *y = if i == 0 { d } else { d * roots[i * stride] };
         });
         gap /= 2;
     }
@@ -124,7 +124,7 @@ fn bit_reversed_to_natural(v: &mut [Fr], roots: &[Fr]) {
     while gap < n {
         let stride = n / (2 * gap);
         layer(v, gap, |i, x, y| {
-            let t = *y * roots[i * stride];
+            let t = if i == 0 { *y } else { *y * roots[i * stride] };
             *y = *x - t;
             *x += t;
         });
@@ -136,7 +136,9 @@ fn bit_reversed_to_natural(v: &mut [Fr], roots: &[Fr]) {
 const TASK: usize = 1 << 9;
 
 /// One layer: `butterfly(i, x, y)` on every pair `(x, y) = (v[k + i], v[k + gap + i])` of
-/// every group `k` of `2·gap` points, in parallel tasks of about [`TASK`] butterflies.
+/// every group `k` of `2·gap` points, in parallel tasks of about [`TASK`] butterflies. The
+/// twiddle of `i = 0` is 1: the butterflies skip that multiplication, about 15% of a
+/// transform's at 8,192 points (`n - 1` of `n/2 · log₂ n`).
 fn layer(v: &mut [Fr], gap: usize, butterfly: impl Fn(usize, &mut Fr, &mut Fr) + Sync) {
     if gap >= TASK {
         for group in v.chunks_mut(2 * gap) {
