@@ -277,7 +277,7 @@ mod tests {
     use ark_std::rand::SeedableRng;
     use rand_chacha::ChaCha20Rng;
 
-    /// A small development key for the disclosure circuit is still 7,006 constraints: made
+    /// A small development key for the disclosure circuit is still 7,443 constraints: made
     /// once for these tests.
     fn keys() -> &'static Keys {
         static KEYS: std::sync::OnceLock<Keys> = std::sync::OnceLock::new();
