@@ -258,8 +258,9 @@ fn split_work(counts: &[usize], parts: usize) -> Vec<(usize, usize)> {
 /// while they are sorted and summed.
 const GROUP_BYTES: usize = 1 << 19;
 
-/// The buckets `lo..lo + counts.len()`, bucket `m` holding `counts[m - lo]` points: bucket `m` is the sum of the table points whose digit is `±m` (negated
-/// for `-m`), as an affine point (the identity for an empty bucket).
+/// The buckets `lo..lo + counts.len()`, bucket `m` holding `counts[m - lo]` points: bucket `m`
+/// is the sum of the table points whose digit is `±m` (negated for `-m`), as an affine point
+/// (the identity for an empty bucket).
 ///
 /// The table is read in order, each point copied to the region of its group of buckets (a
 /// group's points fit the core's cache); each group is then sorted by bucket and its buckets
