@@ -372,7 +372,7 @@ impl SbtCommand {
                     }
                     // burned tokens have no record any more
                     let Ok(rec) = sbt.record(minted.tokenId).call().await else { continue };
-                    let values = keys.open_record(&rec.ciphertext).map(|r| r.values).ok();
+                    let values = keys.open_record(&rec.ciphertext, rec.expiry).map(|r| r.values).ok();
                     shown.push(serde_json::json!({
                         "token": minted.tokenId.to_string(),
                         "schemaId": rec.schemaId.to_string(),
@@ -430,9 +430,7 @@ impl SbtCommand {
                     .call()
                     .await
                     .with_context(|| format!("zkSBT {token} does not exist"))?;
-                let mut record = keys.open_record(&rec.ciphertext)?;
-                // the expiry is the issuer's, as minted (it is in the record's tree leaf)
-                record.expiry = rec.expiry;
+                let record = keys.open_record(&rec.ciphertext, rec.expiry)?;
                 let valid_until = latest_timestamp(&registry.provider)
                     .await?
                     .checked_add(valid_secs)

@@ -70,17 +70,16 @@ impl OwnerKeys {
         }
     }
 
-    /// Decrypts a record sealed to this owner, restoring its owner secret (its expiry is the
-    /// on-chain record's, left 0 here).
-    pub fn open_record(&self, ciphertext: &[u8]) -> Result<Record, ProverError> {
+    /// Decrypts a record sealed to this owner, restoring its owner secret. The expiry is not
+    /// sealed (the issuer sets it at mint): pass the on-chain record's, which is in its tree leaf.
+    pub fn open_record(&self, ciphertext: &[u8], expiry: u64) -> Result<Record, ProverError> {
         let shared = open(&self.encryption, ciphertext)?;
         let record = Record {
             schema_id: shared.schema_id,
             values: shared.values,
             salt: shared.salt,
             owner_secret: self.owner_secret,
-            // set by the issuer at mint, not sealed: the on-chain record holds it
-            expiry: 0,
+            expiry,
         };
         let owner_commitment = poseidon::hash(&[to_fr("ownerSecret", self.owner_secret)?]);
         if to_u256(owner_commitment) != shared.owner_commitment {
@@ -155,7 +154,8 @@ pub fn open(key: &SecretKey, ciphertext: &[u8]) -> Result<SharedRecord, ProverEr
 
 /// Re-encrypts a record the owner holds (sealed to them) to a consumer's public key.
 pub fn share(owner: &OwnerKeys, ciphertext: &[u8], consumer: &PublicKey) -> Result<Vec<u8>, ProverError> {
-    let record = owner.open_record(ciphertext)?;
+    // the expiry is not sealed, so any value does here
+    let record = owner.open_record(ciphertext, 0)?;
     seal(&record, consumer)
 }
 
@@ -184,7 +184,7 @@ mod tests {
         let record = alice.new_record(U256::from(3), [720, 1, 2, 3, 4, 5, 6, u64::MAX]);
         let sealed = seal(&record, &alice.public_key()).unwrap();
         assert_eq!(sealed.len(), PLAINTEXT_LEN + 48);
-        assert_eq!(alice.open_record(&sealed).unwrap(), record);
+        assert_eq!(alice.open_record(&sealed, record.expiry).unwrap(), record);
 
         let consumer = SecretKey::from_bytes([9; 32]);
         let shared = share(&alice, &sealed, &consumer.public_key()).unwrap();
@@ -198,13 +198,13 @@ mod tests {
         let alice = owner(1);
         let record = alice.new_record(U256::from(3), [1; FIELDS]);
         let mut sealed = seal(&record, &alice.public_key()).unwrap();
-        assert!(matches!(owner(2).open_record(&sealed), Err(ProverError::Decrypt(_))));
+        assert!(matches!(owner(2).open_record(&sealed, 0), Err(ProverError::Decrypt(_))));
         let last = sealed.len() - 1;
         sealed[last] ^= 1;
-        assert!(matches!(alice.open_record(&sealed), Err(ProverError::Decrypt(_))));
+        assert!(matches!(alice.open_record(&sealed, 0), Err(ProverError::Decrypt(_))));
         // sealed to alice's key but with another owner secret inside
         let bob_record = owner(2).new_record(U256::from(3), [1; FIELDS]);
         let foreign = seal(&bob_record, &alice.public_key()).unwrap();
-        assert!(alice.open_record(&foreign).is_err());
+        assert!(alice.open_record(&foreign, 0).is_err());
     }
 }

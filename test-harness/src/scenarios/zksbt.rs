@@ -269,7 +269,7 @@ pub async fn disclosure_lifecycle<C: Chain>(chain: &mut C, prover: &mut Prover) 
     // the owner reads the record back from the chain
     let stored = chain.view(id.sbt, ZkSBT::recordCall { tokenId: token }).await?;
     chain.ensure_eq("stored expiry", stored.expiry, record.expiry)?;
-    let opened = Record { expiry: stored.expiry, ..keys.open_record(&stored.ciphertext)? };
+    let opened = keys.open_record(&stored.ciphertext, stored.expiry)?;
     chain.ensure_eq("decrypted record", opened, record.clone())?;
 
     // a direct disclosure for the dapp's credit check, bound to the recipient and a loan id
