@@ -1,8 +1,10 @@
 pragma circom 2.1.0;
 
 // zkSBT selective disclosure: proves a predicate about one field of a committed record,
-// either against the record's commitment (direct mode) or against the root of a Poseidon
-// Merkle tree of commitments (anonymous mode), and emits a scope-bound nullifier.
+// either against the record's registry leaf (direct mode) or against the root of the
+// registry's Poseidon Merkle tree of leaves (anonymous mode), and emits a scope-bound
+// nullifier. The leaf binds what the registry checked at mint (schema, issuer, expiry,
+// the owner wallet's identity), so an anonymous proof claims exactly that.
 // Public signals, formulas and the soundness argument: circuits/disclosure.md.
 
 include "circomlib/circuits/poseidon.circom";
@@ -15,10 +17,13 @@ include "lib/predicate.circom";
 // N_FIELDS: number of record fields (each an unsigned VALUE_BITS-bit integer).
 // MAX_DEPTH: maximum Merkle depth.
 template Disclosure(N_FIELDS, MAX_DEPTH, VALUE_BITS) {
+    var N_ISSUERS = 4; // issuer-set size (1..4 members, padded by repeating the first)
+
     // ---- public inputs (this declaration order is the public-signal order) ----
-    signal input mode;        // 0 direct (root is the commitment), 1 anonymous (tree root)
-    signal input root;        // commitment (mode 0) or Merkle root (mode 1)
+    signal input mode;        // 0 direct (root is the token's leaf), 1 anonymous (tree root)
+    signal input root;        // the leaf (mode 0) or a Merkle root (mode 1)
     signal input schemaId;
+    signal input issuerSet;   // 0: any issuer; else Poseidon4(issuers) and issuer is a member
     signal input fieldIndex;  // in [0, N_FIELDS)
     signal input operator;    // in [0, 6], see lib/predicate.circom
     signal input operandA;    // in [0, 2^VALUE_BITS)
@@ -32,7 +37,9 @@ template Disclosure(N_FIELDS, MAX_DEPTH, VALUE_BITS) {
     signal input value[N_FIELDS];
     signal input salt;
     signal input ownerSecret;
+    signal input issuer;                    // uint160 of the issuer's address, 0 = self-attested
     signal input expiry;                    // in [0, 2^64): the record's expiry, 0 = never
+    signal input issuers[N_ISSUERS];        // the issuer set's members (don't-care if issuerSet = 0)
     signal input merkleDepth;               // in [0, MAX_DEPTH]; 0 in direct mode
     signal input pathIndices[MAX_DEPTH];    // bits
     signal input pathElements[MAX_DEPTH];
@@ -47,17 +54,35 @@ template Disclosure(N_FIELDS, MAX_DEPTH, VALUE_BITS) {
     signal valuesHash <== Poseidon(N_FIELDS)(value);
     signal commitment <== Poseidon(4)([schemaId, valuesHash, salt, ownerCommitment]);
 
-    // The tree's leaf binds the record's expiry: leaf = Poseidon2(commitment, expiry).
-    signal leaf <== Poseidon(2)([commitment, expiry]);
+    // The registry's leaf: Poseidon5(commitment, schemaId, issuer, expiry, identity), with
+    // the values the registry checked at mint. The identity is the owner wallet's
+    // registered identity, which must be Poseidon1(ownerSecret) of this witness: the
+    // nullifier below is then the wallet's one nullifier per scope. No range check of
+    // issuer or expiry is needed for the binding: whatever field element the witness
+    // claims, the leaf (and so the root) only matches the one the registry inserted.
+    signal leaf <== Poseidon(5)([commitment, schemaId, issuer, expiry, ownerCommitment]);
 
-    // Mode: boolean; direct mode forces depth 0 and the commitment as the leaf, i.e.
-    // root == commitment (the contract checks the stored record, expiry included); anonymous
-    // mode proves the tree leaf, so the expiry below is the one the record was minted with.
+    // Mode: boolean; direct mode forces depth 0, so root == leaf (the contract checks that
+    // the root is the token's stored leaf); anonymous mode proves the leaf is in the tree
+    // whose root is public. The leaf is the Merkle start in both modes.
     mode * (mode - 1) === 0;
     (1 - mode) * merkleDepth === 0;
-    signal merkleLeaf <== commitment + mode * (leaf - commitment);
-    signal computedRoot <== BinaryMerkleRoot(MAX_DEPTH)(merkleLeaf, merkleDepth, pathIndices, pathElements);
+    signal computedRoot <== BinaryMerkleRoot(MAX_DEPTH)(leaf, merkleDepth, pathIndices, pathElements);
     root === computedRoot;
+
+    // Issuer set. issuerSet != 0: the private members hash to it (so they are the members
+    // the consumer named, by collision resistance) and the leaf's issuer is one of them
+    // (a product of field elements is 0 iff a factor is 0). issuerSet == 0: both
+    // constraints are trivially 0 === 0, any issuer is accepted and the members are
+    // don't-cares (the schema is still bound by the leaf).
+    signal setHash <== Poseidon(N_ISSUERS)(issuers);
+    issuerSet * (setHash - issuerSet) === 0;
+    signal prod[N_ISSUERS];
+    prod[0] <== issuer - issuers[0];
+    for (var i = 1; i < N_ISSUERS; i++) {
+        prod[i] <== prod[i - 1] * (issuer - issuers[i]);
+    }
+    issuerSet * prod[N_ISSUERS - 1] === 0;
 
     // Not expired at validUntil: expiry == 0 or validUntil < expiry (BoundedLessThan
     // range-checks both to 64 bits, whichever way the disjunction goes).
@@ -69,10 +94,12 @@ template Disclosure(N_FIELDS, MAX_DEPTH, VALUE_BITS) {
     signal computedNullifier <== Poseidon(2)([ownerSecret, scope]);
     nullifier === computedNullifier;
 
-    // The disclosed predicate must hold. Select bounds fieldIndex to [0, N_FIELDS);
-    // Predicate bounds operator to [0, 6] and range-checks value, operandA, operandB.
+    // The disclosed predicate must hold. Select bounds fieldIndex to [0, N_FIELDS) and
+    // returns one of the value[i], each range-checked above, so `selected` is in
+    // [0, 2^VALUE_BITS) already: PredicateRangedX skips its range check (it still bounds
+    // operator to [0, 6] and range-checks operandA and operandB).
     signal selected <== Select(N_FIELDS)(value, fieldIndex);
-    signal holds <== Predicate(VALUE_BITS)(selected, operator, operandA, operandB);
+    signal holds <== PredicateRangedX(VALUE_BITS)(selected, operator, operandA, operandB);
     holds === 1;
 
     // operandB is only meaningful for the range operator: pin it to 0 otherwise, so a
@@ -85,4 +112,4 @@ template Disclosure(N_FIELDS, MAX_DEPTH, VALUE_BITS) {
     signal messageHashSquare <== messageHash * messageHash;
 }
 
-component main {public [mode, root, schemaId, fieldIndex, operator, operandA, operandB, scope, nullifier, messageHash, validUntil]} = Disclosure(8, 20, 64);
+component main {public [mode, root, schemaId, issuerSet, fieldIndex, operator, operandA, operandB, scope, nullifier, messageHash, validUntil]} = Disclosure(8, 20, 64);

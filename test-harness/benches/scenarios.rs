@@ -108,12 +108,17 @@ async fn zksbt_gas() {
     println!("| operation | gas |");
     println!("|---|---:|");
     for (op, used) in [
-        ("mint, attested (2 EIP-712 signatures, tree insert, 209-byte ciphertext)", gas.mint_attested),
-        ("mint, self-attested (4th leaf)", gas.mint_self),
+        (
+            "mint, attested (2 EIP-712 signatures, leaf hash, tree insert, 209-byte ciphertext)",
+            gas.mint_attested,
+        ),
+        ("mint, self-attested (3rd leaf, 1 MASA fee pulled)", gas.mint_self),
+        ("forwardFees (held mint fees through the fee router: burn + 4 transfers)", gas.forward_fees),
         ("verifyDisclosure as a transaction (direct)", gas.verify_direct),
         ("consumeDisclosure, direct", gas.consume_direct),
-        ("consumeDisclosure, anonymous", gas.consume_anonymous),
-        ("burn (leaf removal, record erased)", gas.burn),
+        ("consumeDisclosure, anonymous (issuer set)", gas.consume_anonymous),
+        ("burn (leaf removed from the registry's nodes, record erased)", gas.burn),
+        ("revoke (leaf removed, record erased, token kept)", gas.revoke),
     ] {
         println!("| {op} | {used} |");
     }

@@ -8,7 +8,7 @@ interface IDisclosureVerifier {
     /// @notice Returns when `proof` is valid for `input`; reverts (`ProofInvalid`,
     /// `PublicInputNotInField`) otherwise.
     /// @param proof A, B, C in EIP-197 encoding (A.x, A.y, B.x1, B.x0, B.y1, B.y0, C.x, C.y).
-    /// @param input mode, root, schemaId, fieldIndex, operator, operandA, operandB, scope, nullifier,
-    /// messageHash, validUntil (circuits/disclosure.md).
-    function verifyProof(uint256[8] calldata proof, uint256[11] calldata input) external view;
+    /// @param input mode, root, schemaId, issuerSet, fieldIndex, operator, operandA, operandB,
+    /// scope, nullifier, messageHash, validUntil (circuits/disclosure.md).
+    function verifyProof(uint256[8] calldata proof, uint256[12] calldata input) external view;
 }

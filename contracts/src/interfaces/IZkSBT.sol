@@ -4,13 +4,19 @@ pragma solidity ^0.8.24;
 /// @title IZkSBT
 /// @notice Soulbound data tokens: each holds the commitment to a person's record and the record
 /// encrypted to its owner; owners prove statements about their records in zero knowledge,
-/// directly (against the token's commitment) or anonymously (against the tree of all live
-/// records, each leaf `PoseidonT3(commitment, expiry)`). Each proof is bound to its consumer,
-/// purpose, recipient and message, and usable only until its `validUntil`, which must come before
-/// the record's expiry.
+/// directly (naming the token, against its leaf) or anonymously (against a root of one of the
+/// registry's trees of live records). Every leaf is
+/// `Poseidon5(commitment, schemaId, issuer, expiry, identity)` with the values the registry
+/// checked at mint, so a proof can only claim the schema and attestation class (issuer) the
+/// registry accepted, under the owner wallet's registered identity. Each proof is bound to its
+/// consumer, purpose, recipient and message, and usable only until its `validUntil`, which must
+/// come before the record's expiry.
 interface IZkSBT {
     /// @notice A mint: the record, its owner's consent and, if attested, its issuer's attestation.
     /// @param owner Who receives the token and signed the consent (EOA or ERC-1271 account).
+    /// @param identity The owner wallet's identity commitment `Poseidon1(ownerSecret)`: registered
+    /// at the wallet's first mint, and every later mint of the wallet must repeat it (nonzero,
+    /// below the BN254 scalar field; signed in the consent).
     /// @param schemaId The record's schema (registered in the issuer registry).
     /// @param commitment Poseidon commitment to the record (circuits/disclosure.md).
     /// @param ciphertext The record sealed to the owner's encryption key.
@@ -24,6 +30,7 @@ interface IZkSBT {
     /// @param attestationDeadline Last second the attestation is valid (ignored without issuer).
     struct MintRequest {
         address owner;
+        uint256 identity;
         uint256 schemaId;
         uint256 commitment;
         bytes ciphertext;
@@ -42,8 +49,9 @@ interface IZkSBT {
     /// @param issuedAt Mint time.
     /// @param expiry Expiry time (0: never).
     /// @param revoked Whether the issuer revoked it.
-    /// @param inTree Whether its leaf `PoseidonT3(commitment, expiry)` is still in the anonymity tree.
-    /// @param leafIndex Its leaf index in the tree.
+    /// @param inTree Whether its leaf is still in its tree (false once burned, revoked or expired).
+    /// @param treeId The tree its leaf was inserted into.
+    /// @param leafIndex Its leaf index in that tree.
     /// @param ciphertext The record sealed to its owner.
     struct Record {
         uint256 schemaId;
@@ -53,21 +61,26 @@ interface IZkSBT {
         uint64 expiry;
         bool revoked;
         bool inTree;
+        uint32 treeId;
         uint32 leafIndex;
         bytes ciphertext;
     }
 
     /// @notice A zero-knowledge disclosure about a record.
-    /// @param mode 0 direct (`root` is the record's commitment), 1 anonymous (`root` is a root of
-    /// the tree of leaves `PoseidonT3(commitment, expiry)`).
-    /// @param root The commitment or tree root the proof is for.
-    /// @param schemaId The record's schema.
+    /// @param mode 0 direct (about the token `tokenId`; `root` is its leaf), 1 anonymous (`root`
+    /// is a known root of one of the trees; `tokenId` is 0).
+    /// @param tokenId The token a direct disclosure is about (0 in anonymous mode).
+    /// @param root Direct: the token's leaf; anonymous: a tree root.
+    /// @param schemaId The record's schema (as the registry checked it at mint).
+    /// @param issuerSet 0 (any attestation class, self-attested included) or
+    /// `Poseidon4(members)` of 1..4 accepted issuers ({issuerSetOf}; `address(0)` as a member
+    /// accepts self-attested records).
     /// @param fieldIndex Which field the statement is about (0-7).
     /// @param operator 0 ==, 1 !=, 2 <, 3 <=, 4 >, 5 >=, 6 in [operandA, operandB].
     /// @param operandA First operand (< 2^64).
     /// @param operandB Range upper bound (< 2^64; 0 unless operator 6).
     /// @param purpose The consumer's purpose; with the consumer it fixes the nullifier scope.
-    /// @param nullifier Poseidon(ownerSecret, scope): one disclosure per owner per scope.
+    /// @param nullifier Poseidon(ownerSecret, scope): one disclosure per identity per scope.
     /// @param recipient The address the disclosure benefits, bound into the proof.
     /// @param message Application data bound into the proof.
     /// @param validUntil The proof holds until this time: the record had not expired by then;
@@ -75,8 +88,10 @@ interface IZkSBT {
     /// @param proof The Groth16 proof (A, B, C; EIP-197 encoding).
     struct Disclosure {
         uint256 mode;
+        uint256 tokenId;
         uint256 root;
         uint256 schemaId;
+        uint256 issuerSet;
         uint256 fieldIndex;
         uint256 operator;
         uint256 operandA;
@@ -89,13 +104,35 @@ interface IZkSBT {
         uint256[8] proof;
     }
 
+    /// @notice Deployment parameters.
+    /// @param treeDepth Each tree holds `2^treeDepth` leaves (1..20; immutable).
+    /// @param rootHistory Seconds a replaced root stays valid ({setRootHistory} bounds).
+    /// @param selfAttestedMintFee MASA charged for a self-attested mint.
+    /// @param attestedMintFee MASA charged for an attested mint.
+    struct Config {
+        uint8 treeDepth;
+        uint64 rootHistory;
+        uint256 selfAttestedMintFee;
+        uint256 attestedMintFee;
+    }
+
     /// @notice Emitted at mint (the ciphertext is the record sealed to its owner).
+    /// @param tokenId The new token.
+    /// @param owner Its owner.
+    /// @param schemaId Its schema.
+    /// @param commitment The record's commitment.
+    /// @param issuer The attesting issuer (zero: self-attested).
+    /// @param treeId The tree its leaf went into.
+    /// @param leafIndex Its leaf index in that tree.
+    /// @param expiry Its expiry (0: never).
+    /// @param ciphertext The record sealed to its owner.
     event RecordMinted(
         uint256 indexed tokenId,
         address indexed owner,
         uint256 indexed schemaId,
         uint256 commitment,
         address issuer,
+        uint256 treeId,
         uint256 leafIndex,
         uint64 expiry,
         bytes ciphertext
@@ -107,15 +144,26 @@ interface IZkSBT {
     /// @notice Emitted when the issuer revokes a record.
     event RecordRevoked(uint256 indexed tokenId, address indexed issuer, uint256 commitment);
 
-    /// @notice Emitted when an expired record is taken out of the tree.
+    /// @notice Emitted when an expired record is taken out of its tree.
     event RecordExpired(uint256 indexed tokenId, uint256 commitment);
 
-    /// @notice Emitted when a record's leaf `PoseidonT3(commitment, expiry)` is appended to the tree.
-    event LeafInserted(uint256 indexed index, uint256 leaf, uint256 root);
+    /// @notice Emitted when a record's leaf is appended to tree `treeId` at `index`.
+    /// @param treeId The tree.
+    /// @param index The leaf's index in it.
+    /// @param leaf `Poseidon5(commitment, schemaId, issuer, expiry, identity)`.
+    /// @param root The tree's new root.
+    event LeafInserted(uint256 indexed treeId, uint256 indexed index, uint256 leaf, uint256 root);
 
-    /// @notice Emitted when a record's leaf (`leaf`, the value inserted) is set to zero (burn,
-    /// revoke, expiry). Roots recorded before this event are no longer accepted.
-    event LeafRemoved(uint256 indexed index, uint256 leaf, uint256 root);
+    /// @notice Emitted when a record's leaf is set to zero (burn, revoke, expiry). The tree's
+    /// earlier roots stay valid for {rootHistory} seconds from now.
+    /// @param treeId The tree.
+    /// @param index The leaf's index in it.
+    /// @param leaf The value the leaf had.
+    /// @param root The tree's new root.
+    event LeafRemoved(uint256 indexed treeId, uint256 indexed index, uint256 leaf, uint256 root);
+
+    /// @notice Emitted at a wallet's first mint: its identity commitment, fixed from now on.
+    event IdentityRegistered(address indexed owner, uint256 identity);
 
     /// @notice Emitted when an issuer cancels an attestation nonce.
     event AttestationNonceCancelled(address indexed issuer, uint256 nonce);
@@ -127,8 +175,10 @@ interface IZkSBT {
         uint256 indexed nullifier,
         uint256 scope,
         uint256 mode,
+        uint256 tokenId,
         uint256 root,
         uint256 schemaId,
+        uint256 issuerSet,
         uint256 fieldIndex,
         uint256 operator,
         uint256 operandA,
@@ -136,6 +186,18 @@ interface IZkSBT {
         address recipient,
         bytes32 message
     );
+
+    /// @notice Emitted when a mint fee is pulled from the minter (`msg.sender` of {mint}).
+    event MintFeePaid(address indexed payer, uint256 indexed tokenId, uint256 amount);
+
+    /// @notice Emitted when the held MASA is paid to the fee router.
+    event FeesForwarded(uint256 amount);
+
+    /// @notice Emitted when governance sets the mint fees (and at construction).
+    event MintFeesSet(uint256 selfAttested, uint256 attested);
+
+    /// @notice Emitted when governance sets the root history (and at construction).
+    event RootHistorySet(uint64 rootHistory);
 
     /// @notice Tokens are soulbound: no transfer, no approval.
     error ZkSBT__Soulbound();
@@ -147,8 +209,10 @@ interface IZkSBT {
     error ZkSBT__NotAnIssuer(address issuer, uint256 schemaId);
     /// @notice The commitment is zero or not a field element.
     error ZkSBT__InvalidCommitment();
-    /// @notice A live token already holds this commitment.
-    error ZkSBT__CommitmentInUse(uint256 tokenId);
+    /// @notice The identity commitment is zero or not a field element.
+    error ZkSBT__InvalidIdentity();
+    /// @notice The owner registered another identity at its first mint.
+    error ZkSBT__IdentityMismatch(address owner, uint256 registered);
     /// @notice The expiry is in the past.
     error ZkSBT__InvalidExpiry();
     /// @notice A signature's deadline has passed.
@@ -169,18 +233,18 @@ interface IZkSBT {
     error ZkSBT__AlreadyRevoked();
     /// @notice The record has not expired, or is already out of the tree.
     error ZkSBT__NotExpirable();
-    /// @notice The tree holds `MAX_LEAVES` leaves, the most the circuit can prove membership in.
-    error ZkSBT__TreeFull();
     /// @notice The disclosure's mode is neither 0 nor 1.
     error ZkSBT__InvalidMode();
-    /// @notice The field index, operator or operands are out of range, or the nullifier is not a
-    /// canonical field element.
+    /// @notice The field index, operator, operands or issuer set are out of range, the nullifier
+    /// is not a canonical field element, or an anonymous disclosure names a token.
     error ZkSBT__MalformedStatement();
     /// @notice The disclosure's `validUntil` has passed.
     error ZkSBT__DisclosureExpired();
-    /// @notice The root is not a recent tree root (or predates a removal).
+    /// @notice The root is not a tree's current root, nor one replaced less than {rootHistory}
+    /// seconds before it was replaced.
     error ZkSBT__UnknownRoot();
-    /// @notice No live record has this commitment (burned, revoked, expired or never minted).
+    /// @notice The token is not live (burned, revoked, expired or never minted) or `root` is not
+    /// its leaf.
     error ZkSBT__RecordNotUsable();
     /// @notice The statement's schema is not the record's.
     error ZkSBT__SchemaMismatch();
@@ -188,27 +252,66 @@ interface IZkSBT {
     error ZkSBT__NullifierUsed();
     /// @notice The proof does not verify for these public inputs.
     error ZkSBT__InvalidProof();
+    /// @notice An issuer set has 1 to 4 members.
+    error ZkSBT__InvalidIssuerSet();
+    /// @notice The tree depth is not in 1..20.
+    error ZkSBT__InvalidTreeDepth(uint256 treeDepth);
+    /// @notice The root history is outside [MIN_ROOT_HISTORY, MAX_ROOT_HISTORY].
+    error ZkSBT__InvalidRootHistory(uint64 rootHistory);
+    /// @notice A constructor address was zero.
+    error ZkSBT__ZeroAddress();
+    /// @notice The owner cannot renounce: fees and the root history could never change again.
+    error ZkSBT__RenounceDisabled();
 
-    /// @notice Mints a token for `req.owner` with its consent and, if attested, the issuer's.
+    /// @notice Mints a token for `req.owner` with its consent and, if attested, the issuer's,
+    /// and pulls the mint fee in MASA from the caller (who approved this contract).
+    /// @dev Registers `req.identity` at the owner's first mint ({IdentityRegistered}). Appends the
+    /// leaf to the current tree, or to a new one when it is full. Emits {RecordMinted},
+    /// {LeafInserted}, `Locked`, `Issued` and, for a nonzero fee, {MintFeePaid}. Reverts with
+    /// the mint errors above, or the MASA token's `ERC20InsufficientAllowance` /
+    /// `ERC20InsufficientBalance` when the fee is not paid.
+    /// @return tokenId The new token.
     function mint(MintRequest calldata req, bytes calldata consent, bytes calldata attestation)
         external
         returns (uint256 tokenId);
 
-    /// @notice Burns the caller's token: erases its record and removes its leaf from the tree.
-    /// @param siblingNodes The leaf's LeanIMT sibling nodes (empty if already out of the tree).
-    function burn(uint256 tokenId, uint256[] calldata siblingNodes) external;
+    /// @notice Burns the caller's token: erases its record and sets its leaf to zero. Needs no
+    /// witness: no other transaction can make it fail.
+    /// @dev Emits {LeafRemoved} (if the leaf was still in its tree) and {RecordBurned}.
+    function burn(uint256 tokenId) external;
 
-    /// @notice Revokes a record the caller issued: it can no longer be proven.
-    function revoke(uint256 tokenId, uint256[] calldata siblingNodes) external;
+    /// @notice Revokes a record the caller issued: it can no longer be proven; the token stays,
+    /// flagged, with its commitment and ciphertext erased.
+    /// @dev Emits {LeafRemoved} (if in the tree) and {RecordRevoked}; reverts with
+    /// {ZkSBT__NotIssuer} or {ZkSBT__AlreadyRevoked}.
+    function revoke(uint256 tokenId) external;
 
-    /// @notice Takes an expired record's leaf out of the tree (anyone may call). Not needed to stop
-    /// disclosures (an expired record has no valid proof, see {Disclosure}); it keeps the tree to
-    /// live records.
-    function expire(uint256 tokenId, uint256[] calldata siblingNodes) external;
+    /// @notice Takes an expired record's leaf out of its tree (anyone may call). Not needed to
+    /// stop disclosures (an expired record has no valid proof, see {Disclosure}); it keeps the
+    /// trees to live records.
+    /// @dev Emits {LeafRemoved} and {RecordExpired}; reverts with {ZkSBT__NotExpirable}.
+    function expire(uint256 tokenId) external;
 
     /// @notice Cancels one of the caller's (an issuer's) attestation nonces: an attestation signed
     /// with it, not yet used in a mint, can no longer be.
     function cancelAttestationNonce(uint256 nonce) external;
+
+    /// @notice Pays everything this registry holds in MASA (the mint fees, and any MASA sent here
+    /// directly, which thereby becomes a fee) to the fee router, which burns its share and
+    /// distributes the rest. Anyone may call; does nothing when nothing is held.
+    /// @dev Emits {FeesForwarded} (and the router's `FeePaid`/`FeeDistributed`).
+    /// @return amount The MASA forwarded.
+    function forwardFees() external returns (uint256 amount);
+
+    /// @notice Sets the mint fees in MASA (owner only: the DAO timelock).
+    /// @dev Emits {MintFeesSet}.
+    function setMintFees(uint256 selfAttested, uint256 attested) external;
+
+    /// @notice Sets how long a replaced root stays valid, in [MIN_ROOT_HISTORY, MAX_ROOT_HISTORY]
+    /// (owner only). Applies to roots replaced from now on; a root already replaced keeps the
+    /// deadline it got then (a change never revives an old root).
+    /// @dev Emits {RootHistorySet}; reverts with {ZkSBT__InvalidRootHistory}.
+    function setRootHistory(uint64 rootHistory) external;
 
     /// @notice Whether `consumer` could consume `d` now (never reverts for a bad disclosure).
     function verifyDisclosure(address consumer, Disclosure calldata d) external view returns (bool);
@@ -223,12 +326,52 @@ interface IZkSBT {
     /// @notice The message hash binding `recipient` and `message` into a proof.
     function messageHashOf(address recipient, bytes32 message) external pure returns (uint256);
 
+    /// @notice The issuer-set public input for `members` (1..4 addresses, `address(0)` for
+    /// self-attested): `Poseidon4` of the members as uint160, padded by repeating the first.
+    /// @dev Reverts with {ZkSBT__InvalidIssuerSet} for 0 or more than 4 members.
+    function issuerSetOf(address[] calldata members) external view returns (uint256);
+
     /// @notice The record of `tokenId`.
     function record(uint256 tokenId) external view returns (Record memory);
 
-    /// @notice The current tree root.
+    /// @notice The identity commitment `owner` registered at its first mint (0: none yet).
+    function identityOf(address owner) external view returns (uint256);
+
+    /// @notice The current tree's root.
     function root() external view returns (uint256);
 
-    /// @notice Whether an anonymous disclosure may use `root` now.
+    /// @notice The id of the tree the next mint goes into (or the full tree before it).
+    function currentTree() external view returns (uint256);
+
+    /// @notice Leaves per tree: `2^treeDepth`.
+    function treeDepth() external view returns (uint8);
+
+    /// @notice The current root of tree `treeId` (0 if empty or not started).
+    function treeRoot(uint256 treeId) external view returns (uint256);
+
+    /// @notice Number of leaves in tree `treeId` (removed leaves stay, as zeros).
+    function treeSize(uint256 treeId) external view returns (uint256);
+
+    /// @notice The LeanIMT depth of tree `treeId`: `ceil(log2(size))`.
+    function treeDepthOf(uint256 treeId) external view returns (uint256);
+
+    /// @notice Leaf `index` of tree `treeId` (0 if removed or not inserted).
+    function leafAt(uint256 treeId, uint256 index) external view returns (uint256);
+
+    /// @notice Until when `root` is accepted: `type(uint64).max` while it is a tree's current
+    /// root, the last accepted second once replaced, 0 if it never was a root.
+    function rootDeadline(uint256 root) external view returns (uint256);
+
+    /// @notice Whether an anonymous disclosure may use `root` now: nonzero, and a tree's current
+    /// root or replaced at most {rootHistory} seconds before the deadline it got.
     function isKnownRoot(uint256 root) external view returns (bool);
+
+    /// @notice Seconds a replaced root stays valid.
+    function rootHistory() external view returns (uint64);
+
+    /// @notice The mint fees in MASA.
+    function mintFees() external view returns (uint256 selfAttested, uint256 attested);
+
+    /// @notice The MASA {forwardFees} would forward now (this registry's MASA balance).
+    function pendingFees() external view returns (uint256);
 }

@@ -12,7 +12,7 @@ contract DisclosureVerifierTest is Test {
 
     DisclosureVerifier internal verifier;
     uint256[8] internal proof;
-    uint256[11] internal input;
+    uint256[12] internal input;
 
     function setUp() public {
         verifier = new DisclosureVerifier();
@@ -20,11 +20,11 @@ contract DisclosureVerifierTest is Test {
         uint256[] memory p = vm.parseJsonUintArray(json, ".proof");
         uint256[] memory x = vm.parseJsonUintArray(json, ".publicInputs");
         assertEq(p.length, 8);
-        assertEq(x.length, 11);
+        assertEq(x.length, 12);
         for (uint256 i; i < 8; ++i) {
             proof[i] = p[i];
         }
-        for (uint256 i; i < 11; ++i) {
+        for (uint256 i; i < 12; ++i) {
             input[i] = x[i];
         }
     }
@@ -34,8 +34,8 @@ contract DisclosureVerifierTest is Test {
     }
 
     function test_everyTamperedPublicInput_isRejected() public {
-        for (uint256 i; i < 11; ++i) {
-            uint256[11] memory tampered = input;
+        for (uint256 i; i < 12; ++i) {
+            uint256[12] memory tampered = input;
             tampered[i] = (tampered[i] + 1) % P;
             vm.expectRevert(DisclosureVerifier.ProofInvalid.selector);
             verifier.verifyProof(proof, tampered);
@@ -51,7 +51,7 @@ contract DisclosureVerifierTest is Test {
 
     /// A public input congruent modulo p (x + p) must not verify: no malleable encodings.
     function test_unreducedInput_isRejected() public {
-        uint256[11] memory wrapped = input;
+        uint256[12] memory wrapped = input;
         wrapped[0] += P;
         vm.expectRevert(DisclosureVerifier.PublicInputNotInField.selector);
         verifier.verifyProof(proof, wrapped);

@@ -27,11 +27,16 @@ contract ZkSBTTest is ZkSBTFixture {
         assertEq(rec.issuer, address(0));
         assertEq(rec.issuedAt, block.timestamp);
         assertTrue(rec.inTree);
+        assertEq(rec.treeId, 0);
+        assertEq(rec.leafIndex, 0);
         assertEq(rec.ciphertext, abi.encodePacked("sealed:", uint256(11)));
-        assertEq(sbt.tokenOfCommitment(11), id);
-        assertEq(sbt.root(), leaf(11), "one leaf: the root is the leaf");
-        assertTrue(sbt.isKnownRoot(leaf(11)));
+        uint256 expected = leaf(11, SELF, address(0), 0, identity(alice));
+        assertEq(expectedLeaf[id], expected);
+        assertEq(sbt.leafAt(0, 0), expected);
+        assertEq(sbt.root(), expected, "one leaf: the root is the leaf");
+        assertTrue(sbt.isKnownRoot(expected));
         assertEq(sbt.consentNonce(alice), 1);
+        assertEq(sbt.identityOf(alice), identity(alice));
     }
 
     function test_mint_emitsLockedAndIssued() public {
@@ -64,7 +69,7 @@ contract ZkSBTTest is ZkSBTFixture {
     function testFuzz_noTransferEverSucceeds(address caller, address to) public {
         uint256 id = mintSelf(aliceKey, 11);
         vm.prank(caller);
-        vm.expectRevert();
+        vm.expectRevert(); // Soulbound, or ERC721InvalidReceiver for the zero address
         sbt.transferFrom(alice, to, id);
         assertEq(sbt.ownerOf(id), alice);
     }
@@ -74,8 +79,7 @@ contract ZkSBTTest is ZkSBTFixture {
         vm.warp(1_700_000_000);
         IZkSBT.MintRequest memory req = request(alice, ATTESTED, 21, issuer);
         req.expiry = 1_800_000_000;
-        uint256 id =
-            sbt.mint(req, sign(aliceKey, consentDigest(req)), sign(issuerKey, attestationDigest(req)));
+        uint256 id = mintRequest(aliceKey, req);
         string memory json = string.concat(
             '{"name":"Masa zkSBT #1","description":"Soulbound zero-knowledge data token: a commitment to a private record, proven about without revealing it.","attributes":[',
             '{"trait_type":"schema","value":"2"},{"trait_type":"schema_uri","value":"ipfs://credit"},',
@@ -89,7 +93,7 @@ contract ZkSBTTest is ZkSBTFixture {
 
         // a revoked token says so; a schema URI with JSON metacharacters is escaped
         vm.prank(issuer);
-        sbt.revoke(id, new uint256[](0));
+        sbt.revoke(id);
         vm.prank(dao);
         registry.setSchema(ATTESTED, IIssuerRegistry.Schema('ipfs://"x"', false, true));
         json = string.concat(
@@ -104,6 +108,35 @@ contract ZkSBTTest is ZkSBTFixture {
         assertEq(sbt.tokenURI(id), string.concat("data:application/json;base64,", Base64.encode(bytes(json))));
         vm.expectRevert(abi.encodeWithSelector(IERC721Errors.ERC721NonexistentToken.selector, 9));
         sbt.tokenURI(9);
+    }
+
+    /// The registry's own JSON escaping and address formatting (written for code size) produce
+    /// exactly what OpenZeppelin's `Strings.escapeJSON` and `Strings.toHexString` do, for any
+    /// schema URI (every special character included) and any issuer address.
+    function testFuzz_tokenURI_escapingAndHex_matchOpenZeppelin(bytes memory uriBytes, uint256 key) public {
+        key = bound(key, 1, 2 ** 160);
+        address anyIssuer = vm.addr(key);
+        // every byte JSON escaping cares about, wherever the fuzzer puts them
+        string memory uri = string.concat(string(uriBytes), '"\\\x08\t\n\x0c\r/\x01\x1f\x7f');
+        vm.startPrank(dao);
+        registry.setSchema(ATTESTED, IIssuerRegistry.Schema(uri, false, true));
+        registry.setIssuer(anyIssuer, "any", true);
+        registry.setIssuerSchema(anyIssuer, ATTESTED, true);
+        vm.stopPrank();
+        IZkSBT.MintRequest memory req = request(alice, ATTESTED, 21, anyIssuer);
+        uint256 id = sbt.mint(req, sign(aliceKey, consentDigest(req)), sign(key, attestationDigest(req)));
+        string memory json = string.concat(
+            '{"name":"Masa zkSBT #1","description":"Soulbound zero-knowledge data token: a commitment to a private record, proven about without revealing it.","attributes":[',
+            '{"trait_type":"schema","value":"2"},{"trait_type":"schema_uri","value":"',
+            Strings.escapeJSON(uri),
+            '"},{"trait_type":"issuer","value":"',
+            Strings.toHexString(anyIssuer),
+            '"},{"display_type":"date","trait_type":"issued","value":',
+            Strings.toString(block.timestamp),
+            '},{"display_type":"date","trait_type":"expiry","value":0},',
+            '{"trait_type":"revoked","value":"false"},{"trait_type":"soulbound","value":"true"}]}'
+        );
+        assertEq(sbt.tokenURI(id), string.concat("data:application/json;base64,", Base64.encode(bytes(json))));
     }
 
     function test_supportsInterface() public view {
@@ -124,14 +157,14 @@ contract ZkSBTTest is ZkSBTFixture {
 
     // ------------------------------------------------------------------ consent
 
-    function test_consent_wrongSigner_reverts() public {
+    function test_RevertWhen_consentHasTheWrongSigner() public {
         IZkSBT.MintRequest memory req = request(alice, SELF, 11, address(0));
         bytes memory consent = sign(bobKey, consentDigest(req));
         vm.expectRevert(IZkSBT.ZkSBT__InvalidConsent.selector);
         sbt.mint(req, consent, "");
     }
 
-    function test_consent_expired_reverts() public {
+    function test_RevertWhen_consentExpired() public {
         IZkSBT.MintRequest memory req = request(alice, SELF, 11, address(0));
         bytes memory consent = sign(aliceKey, consentDigest(req));
         vm.warp(req.consentDeadline + 1);
@@ -139,17 +172,17 @@ contract ZkSBTTest is ZkSBTFixture {
         sbt.mint(req, consent, "");
     }
 
-    function test_consent_replayed_reverts() public {
+    function test_RevertWhen_consentReplayed() public {
         IZkSBT.MintRequest memory req = request(alice, SELF, 11, address(0));
         bytes memory consent = sign(aliceKey, consentDigest(req));
         uint256 id = sbt.mint(req, consent, "");
         vm.prank(alice);
-        sbt.burn(id, new uint256[](0)); // commitment free again: only the nonce stops a replay
+        sbt.burn(id);
         vm.expectRevert(abi.encodeWithSelector(IZkSBT.ZkSBT__InvalidNonce.selector, alice, 1));
         sbt.mint(req, consent, "");
     }
 
-    function test_consent_tamperedRequest_reverts() public {
+    function test_RevertWhen_consentedRequestIsTampered() public {
         IZkSBT.MintRequest memory req = request(alice, SELF, 11, address(0));
         bytes memory consent = sign(aliceKey, consentDigest(req));
         req.ciphertext = "other data";
@@ -162,6 +195,7 @@ contract ZkSBTTest is ZkSBTFixture {
         IZkSBT.MintRequest memory req = request(address(account), SELF, 11, address(0));
         uint256 id = sbt.mint(req, sign(bobKey, consentDigest(req)), "");
         assertEq(sbt.ownerOf(id), address(account));
+        assertEq(sbt.identityOf(address(account)), identity(address(account)));
 
         IZkSBT.MintRequest memory req2 = request(address(account), SELF, 12, address(0));
         bytes memory wrong = sign(aliceKey, consentDigest(req2));
@@ -174,10 +208,12 @@ contract ZkSBTTest is ZkSBTFixture {
     function test_attested_mint() public {
         IZkSBT.MintRequest memory req = request(alice, ATTESTED, 21, issuer);
         assertFalse(sbt.attestationNonceUsed(issuer, req.attestationNonce));
-        uint256 id =
-            sbt.mint(req, sign(aliceKey, consentDigest(req)), sign(issuerKey, attestationDigest(req)));
+        uint256 id = mintRequest(aliceKey, req);
         assertEq(sbt.record(id).issuer, issuer);
         assertTrue(sbt.attestationNonceUsed(issuer, req.attestationNonce));
+        assertEq(
+            sbt.leafAt(0, 0), leaf(21, ATTESTED, issuer, 0, identity(alice)), "the leaf binds the issuer"
+        );
     }
 
     /// Attestation nonces are unordered: an issuer signs several, owners submit them in any order;
@@ -213,14 +249,14 @@ contract ZkSBTTest is ZkSBTFixture {
         assertFalse(sbt.attestationNonceUsed(bob, 6));
     }
 
-    function test_attestedSchema_withoutIssuer_reverts() public {
+    function test_RevertWhen_attestedSchemaHasNoIssuer() public {
         IZkSBT.MintRequest memory req = request(alice, ATTESTED, 21, address(0));
         bytes memory consent = sign(aliceKey, consentDigest(req));
         vm.expectRevert(abi.encodeWithSelector(IZkSBT.ZkSBT__AttestationRequired.selector, ATTESTED));
         sbt.mint(req, consent, "");
     }
 
-    function test_attestation_unregisteredOrWrongSchemaOrDeactivated_reverts() public {
+    function test_RevertWhen_issuerUnregisteredWrongSchemaOrDeactivated() public {
         address stranger = vm.addr(0x5757);
         IZkSBT.MintRequest memory req = request(alice, ATTESTED, 21, stranger);
         bytes memory consent = sign(aliceKey, consentDigest(req));
@@ -244,7 +280,7 @@ contract ZkSBTTest is ZkSBTFixture {
         sbt.mint(req, consent, att);
     }
 
-    function test_attestation_badSignatureExpiredOrReplayed_reverts() public {
+    function test_RevertWhen_attestationForgedExpiredOrReplayed() public {
         IZkSBT.MintRequest memory req = request(alice, ATTESTED, 21, issuer);
         bytes memory consent = sign(aliceKey, consentDigest(req));
         bytes memory forged = sign(bobKey, attestationDigest(req));
@@ -261,9 +297,7 @@ contract ZkSBTTest is ZkSBTFixture {
         sbt.mint(req, consent, att);
 
         req = request(alice, ATTESTED, 21, issuer);
-        consent = sign(aliceKey, consentDigest(req));
-        att = sign(issuerKey, attestationDigest(req));
-        sbt.mint(req, consent, att);
+        mintRequest(aliceKey, req);
         IZkSBT.MintRequest memory again = request(bob, ATTESTED, 22, issuer);
         again.attestationNonce = req.attestationNonce; // the nonce the first attestation used
         bytes memory bobConsent = sign(bobKey, consentDigest(again));
@@ -276,7 +310,7 @@ contract ZkSBTTest is ZkSBTFixture {
 
     // ------------------------------------------------------------------ commitments
 
-    function test_commitment_zeroOutOfFieldOrDuplicate_reverts() public {
+    function test_RevertWhen_commitmentZeroOrOutsideTheField() public {
         IZkSBT.MintRequest memory req = request(alice, SELF, 0, address(0));
         bytes memory consent = sign(aliceKey, consentDigest(req));
         vm.expectRevert(IZkSBT.ZkSBT__InvalidCommitment.selector);
@@ -285,21 +319,34 @@ contract ZkSBTTest is ZkSBTFixture {
         consent = sign(aliceKey, consentDigest(req));
         vm.expectRevert(IZkSBT.ZkSBT__InvalidCommitment.selector);
         sbt.mint(req, consent, "");
-        uint256 id = mintSelf(aliceKey, 11);
-        req = request(bob, SELF, 11, address(0));
-        consent = sign(bobKey, consentDigest(req));
-        vm.expectRevert(abi.encodeWithSelector(IZkSBT.ZkSBT__CommitmentInUse.selector, id));
-        sbt.mint(req, consent, "");
     }
 
-    function test_schemaInactiveOrExpiryPast_reverts() public {
+    /// Commitments are not unique any more (nothing global can be squatted): two owners, or one
+    /// owner twice, may hold the same commitment; each gets its own leaf (its own identity).
+    function test_commitment_duplicatesAreAllowed() public {
+        uint256 a = mintSelf(aliceKey, 11);
+        uint256 b = mintSelf(bobKey, 11);
+        uint256 c = mintSelf(aliceKey, 11);
+        assertEq(sbt.record(a).commitment, 11);
+        assertEq(sbt.record(b).commitment, 11);
+        assertNotEq(expectedLeaf[a], expectedLeaf[b], "another identity, another leaf");
+        assertEq(expectedLeaf[a], expectedLeaf[c], "the same record twice: equal leaves");
+        assertEq(sbt.leafAt(0, 0), sbt.leafAt(0, 2));
+        assertEq(sbt.root(), h(h(expectedLeaf[a], expectedLeaf[b]), expectedLeaf[c]));
+        // equal leaves are still separate records: burning one keeps the other in the tree
+        vm.prank(alice);
+        sbt.burn(a);
+        assertEq(sbt.root(), h(h(0, expectedLeaf[b]), expectedLeaf[c]));
+        consumeAs(dapp, direct(c, SELF, dapp));
+    }
+
+    function test_RevertWhen_schemaInactiveOrExpiryPast() public {
         IZkSBT.MintRequest memory req = request(alice, 99, 11, address(0));
         bytes memory consent = sign(aliceKey, consentDigest(req));
         vm.expectRevert(abi.encodeWithSelector(IZkSBT.ZkSBT__SchemaNotActive.selector, 99));
         sbt.mint(req, consent, "");
-        vm.warp(1000);
         req = request(alice, SELF, 11, address(0));
-        req.expiry = 1000;
+        req.expiry = uint64(block.timestamp);
         consent = sign(aliceKey, consentDigest(req));
         vm.expectRevert(IZkSBT.ZkSBT__InvalidExpiry.selector);
         sbt.mint(req, consent, "");
@@ -308,103 +355,120 @@ contract ZkSBTTest is ZkSBTFixture {
     // ------------------------------------------------------------------ tree
 
     function test_treeRoot_matchesLeanImt() public {
-        mintSelf(aliceKey, 11);
-        mintSelf(bobKey, 12);
-        assertEq(sbt.root(), h(leaf(11), leaf(12)));
-        mintSelf(aliceKey, 13);
+        uint256 a = mintSelf(aliceKey, 11);
+        uint256 b = mintSelf(bobKey, 12);
+        assertEq(sbt.root(), h(expectedLeaf[a], expectedLeaf[b]));
+        uint256 c = mintSelf(aliceKey, 13);
         // the third leaf has no sibling and is carried up unhashed
-        assertEq(sbt.root(), h(h(leaf(11), leaf(12)), leaf(13)));
-        assertEq(sbt.treeSize(), 3);
-        assertEq(sbt.treeDepth(), 2);
+        assertEq(sbt.root(), h(h(expectedLeaf[a], expectedLeaf[b]), expectedLeaf[c]));
+        assertEq(sbt.treeSize(0), 3);
+        assertEq(sbt.treeDepthOf(0), 2);
+        assertEq(sbt.treeRoot(0), sbt.root());
+        assertEq(sbt.currentTree(), 0);
+        assertEq(sbt.treeDepth(), DEPTH);
+        assertEq(sbt.treeRoot(1), 0, "not started");
+        assertEq(sbt.treeSize(1), 0);
+        assertEq(sbt.leafAt(0, 3), 0, "beyond the size");
     }
 
-    function test_rootWindow_evictsOldRoots() public {
+    /// A replaced root stays valid for `rootHistory` seconds after it was replaced (inclusive),
+    /// the current root always; 0 and never-seen values never.
+    function test_rootHistory_keepsReplacedRootsForTheHistory() public {
         mintSelf(aliceKey, 11);
         uint256 first = sbt.root();
+        assertEq(sbt.rootDeadline(first), type(uint64).max, "current");
+        vm.warp(block.timestamp + 10 days); // a current root never ages
+        assertTrue(sbt.isKnownRoot(first));
         mintSelf(aliceKey, 12);
+        uint256 replacedAt = block.timestamp;
+        assertEq(sbt.rootDeadline(first), replacedAt + ROOT_HISTORY);
         mintSelf(aliceKey, 13);
-        assertTrue(sbt.isKnownRoot(first), "within the window of 3");
         mintSelf(aliceKey, 14);
-        assertFalse(sbt.isKnownRoot(first), "evicted after 3 newer roots");
+        vm.warp(replacedAt + ROOT_HISTORY);
+        assertTrue(sbt.isKnownRoot(first), "at the deadline");
+        vm.warp(replacedAt + ROOT_HISTORY + 1);
+        assertFalse(sbt.isKnownRoot(first), "a second later");
         assertTrue(sbt.isKnownRoot(sbt.root()));
         assertFalse(sbt.isKnownRoot(0));
         assertFalse(sbt.isKnownRoot(999));
+        assertEq(sbt.rootDeadline(999), 0);
     }
 
     // ------------------------------------------------------------------ burn, revoke, expire
 
     function test_burn_erasesTheRecordAndRemovesTheLeaf() public {
         uint256 a = mintSelf(aliceKey, 11);
-        mintSelf(bobKey, 12);
-        mintSelf(bobKey, 13);
+        uint256 b = mintSelf(bobKey, 12);
+        uint256 c = mintSelf(bobKey, 13);
         uint256 before = sbt.root();
         vm.prank(alice);
-        sbt.burn(a, siblings2(leaf(12), leaf(13)));
-        assertEq(sbt.root(), h(h(0, leaf(12)), leaf(13)), "leaf 0 set to zero");
-        assertFalse(sbt.isKnownRoot(before), "roots that contain the burned record are rejected");
+        sbt.burn(a);
+        assertEq(sbt.root(), h(h(0, expectedLeaf[b]), expectedLeaf[c]), "leaf 0 set to zero");
+        assertEq(sbt.leafAt(0, 0), 0);
+        assertTrue(sbt.isKnownRoot(before), "the replaced root stays valid for the history");
+        assertEq(sbt.rootDeadline(before), block.timestamp + ROOT_HISTORY);
         assertTrue(sbt.isKnownRoot(sbt.root()));
-        assertEq(sbt.tokenOfCommitment(11), 0);
         vm.expectRevert(abi.encodeWithSelector(IERC721Errors.ERC721NonexistentToken.selector, a));
         sbt.record(a);
         assertEq(sbt.balanceOf(alice), 0);
-        // storage is zeroed: the same commitment can be minted again (new consent)
-        mintSelf(aliceKey, 11);
+        assertEq(sbt.identityOf(alice), identity(alice), "the identity stays registered");
+        mintSelf(aliceKey, 11); // the same record again (new consent)
     }
 
-    function test_burn_onlyOwner_andWrongSiblings_revert() public {
+    function test_RevertWhen_burnByAnotherThanTheOwner() public {
         uint256 a = mintSelf(aliceKey, 11);
         mintSelf(bobKey, 12);
         vm.prank(bob);
         vm.expectRevert(IZkSBT.ZkSBT__NotOwner.selector);
-        sbt.burn(a, siblings1(leaf(12)));
+        sbt.burn(a);
         vm.prank(alice);
-        vm.expectRevert(); // LeanIMT's WrongSiblingNodes
-        sbt.burn(a, siblings1(leaf(99)));
+        vm.expectRevert(abi.encodeWithSelector(IERC721Errors.ERC721NonexistentToken.selector, 9));
+        sbt.burn(9);
     }
 
     function test_revoke_byIssuerOnly_makesTheRecordUnusable() public {
         uint256 id = mintAttested(aliceKey, 21);
-        mintSelf(bobKey, 12);
-        uint256 before = sbt.root();
+        uint256 other = mintSelf(bobKey, 12);
+        IZkSBT.Disclosure memory d = direct(id, ATTESTED, dapp);
+        assertTrue(sbt.verifyDisclosure(dapp, d));
         vm.prank(alice);
         vm.expectRevert(IZkSBT.ZkSBT__NotIssuer.selector);
-        sbt.revoke(id, siblings1(leaf(12)));
+        sbt.revoke(id);
         vm.prank(issuer);
-        sbt.revoke(id, siblings1(leaf(12)));
+        sbt.revoke(id);
         assertTrue(sbt.record(id).revoked);
         assertFalse(sbt.record(id).inTree);
-        assertFalse(sbt.isKnownRoot(before));
-        assertEq(sbt.root(), h(0, leaf(12)));
-        expectConsumeRevert(dapp, disclosure(0, 21, ATTESTED, dapp), IZkSBT.ZkSBT__RecordNotUsable.selector);
+        assertEq(sbt.root(), h(0, expectedLeaf[other]));
+        expectConsumeRevert(dapp, d, IZkSBT.ZkSBT__RecordNotUsable.selector);
         vm.prank(issuer);
         vm.expectRevert(IZkSBT.ZkSBT__AlreadyRevoked.selector);
-        sbt.revoke(id, new uint256[](0));
+        sbt.revoke(id);
         // the owner can still burn it (the leaf is already out)
         vm.prank(alice);
-        sbt.burn(id, new uint256[](0));
+        sbt.burn(id);
     }
 
     function test_expire_removesAnExpiredLeaf() public {
-        IZkSBT.MintRequest memory req = request(alice, SELF, 11, address(0));
-        req.expiry = uint64(block.timestamp + 1 days);
-        uint256 id = sbt.mint(req, sign(aliceKey, consentDigest(req)), "");
-        mintSelf(bobKey, 12);
+        uint256 id = mintSelfExpiring(aliceKey, 11, uint64(block.timestamp + 1 days));
+        uint256 other = mintSelf(bobKey, 12);
         vm.expectRevert(IZkSBT.ZkSBT__NotExpirable.selector);
-        sbt.expire(id, siblings1(leaf(12)));
+        sbt.expire(id);
+        IZkSBT.Disclosure memory d = direct(id, SELF, dapp);
         vm.warp(block.timestamp + 1 days);
-        expectConsumeRevert(dapp, disclosure(0, 11, SELF, dapp), IZkSBT.ZkSBT__RecordNotUsable.selector);
+        d.validUntil = uint64(block.timestamp);
+        expectConsumeRevert(dapp, reprove(dapp, d), IZkSBT.ZkSBT__RecordNotUsable.selector);
         vm.prank(bob); // anyone
-        sbt.expire(id, siblings1(leaf(12)));
-        assertEq(sbt.root(), h(0, leaf(12)));
+        sbt.expire(id);
+        assertEq(sbt.root(), h(0, expectedLeaf[other]));
         vm.expectRevert(IZkSBT.ZkSBT__NotExpirable.selector);
-        sbt.expire(id, siblings1(leaf(12)));
+        sbt.expire(id);
     }
 
     // ------------------------------------------------------------------ disclosures
 
     function test_direct_disclosure_consumedOnce() public {
-        mintSelf(aliceKey, 11);
-        IZkSBT.Disclosure memory d = disclosure(0, 11, SELF, dapp);
+        uint256 id = mintSelf(aliceKey, 11);
+        IZkSBT.Disclosure memory d = direct(id, SELF, dapp);
         assertTrue(sbt.verifyDisclosure(dapp, d));
         vm.expectEmit(address(sbt));
         emit IZkSBT.DisclosureConsumed(
@@ -413,8 +477,10 @@ contract ZkSBTTest is ZkSBTFixture {
             d.nullifier,
             sbt.scopeOf(dapp, d.purpose),
             0,
-            11,
+            id,
+            expectedLeaf[id],
             SELF,
+            0,
             0,
             5,
             700,
@@ -432,55 +498,78 @@ contract ZkSBTTest is ZkSBTFixture {
         mintSelf(bobKey, 12);
         uint256 inFlight = sbt.root();
         mintSelf(bobKey, 13); // a new mint does not invalidate the in-flight proof
-        IZkSBT.Disclosure memory d = disclosure(1, inFlight, SELF, dapp);
-        consumeAs(dapp, d);
-        expectConsumeRevert(dapp, disclosure(1, 777, SELF, dapp), IZkSBT.ZkSBT__UnknownRoot.selector);
+        consumeAs(dapp, anonDisclosure(inFlight, SELF, dapp));
+        expectConsumeRevert(dapp, anonDisclosure(777, SELF, dapp), IZkSBT.ZkSBT__UnknownRoot.selector);
     }
 
     function test_disclosure_boundToConsumerRecipientMessageAndPurpose() public {
-        mintSelf(aliceKey, 11);
-        IZkSBT.Disclosure memory d = disclosure(0, 11, SELF, dapp);
+        uint256 id = mintSelf(aliceKey, 11);
+        IZkSBT.Disclosure memory d = direct(id, SELF, dapp);
         // a watcher replaying the proof from its own address: other scope
         expectConsumeRevert(makeAddr("front-runner"), d, IZkSBT.ZkSBT__InvalidProof.selector);
-        IZkSBT.Disclosure memory redirected = disclosure(0, 11, SELF, dapp);
+        IZkSBT.Disclosure memory redirected = direct(id, SELF, dapp);
         redirected.recipient = makeAddr("thief");
         expectConsumeRevert(dapp, redirected, IZkSBT.ZkSBT__InvalidProof.selector);
-        IZkSBT.Disclosure memory otherMessage = disclosure(0, 11, SELF, dapp);
+        IZkSBT.Disclosure memory otherMessage = direct(id, SELF, dapp);
         otherMessage.message = keccak256("loan #2");
         expectConsumeRevert(dapp, otherMessage, IZkSBT.ZkSBT__InvalidProof.selector);
-        IZkSBT.Disclosure memory otherPurpose = disclosure(0, 11, SELF, dapp);
+        IZkSBT.Disclosure memory otherPurpose = direct(id, SELF, dapp);
         otherPurpose.purpose = keccak256("other");
         expectConsumeRevert(dapp, otherPurpose, IZkSBT.ZkSBT__InvalidProof.selector);
-        IZkSBT.Disclosure memory otherStatement = disclosure(0, 11, SELF, dapp);
+        IZkSBT.Disclosure memory otherStatement = direct(id, SELF, dapp);
         otherStatement.operandA = 600;
         expectConsumeRevert(dapp, otherStatement, IZkSBT.ZkSBT__InvalidProof.selector);
+        IZkSBT.Disclosure memory otherIssuerSet = direct(id, SELF, dapp);
+        otherIssuerSet.issuerSet = 5;
+        expectConsumeRevert(dapp, otherIssuerSet, IZkSBT.ZkSBT__InvalidProof.selector);
         consumeAs(dapp, d); // the original still works for its consumer
     }
 
-    function test_disclosure_malformedOrMismatched_reverts() public {
-        mintSelf(aliceKey, 11);
-        expectConsumeRevert(dapp, disclosure(2, 11, SELF, dapp), IZkSBT.ZkSBT__InvalidMode.selector);
-        IZkSBT.Disclosure memory d = disclosure(0, 11, SELF, dapp);
+    function test_RevertWhen_disclosureMalformedOrMismatched() public {
+        uint256 id = mintSelf(aliceKey, 11);
+        IZkSBT.Disclosure memory d = direct(id, SELF, dapp);
+        d.mode = 2;
+        expectConsumeRevert(dapp, reprove(dapp, d), IZkSBT.ZkSBT__InvalidMode.selector);
+        d = direct(id, SELF, dapp);
         d.fieldIndex = 8;
-        expectConsumeRevert(dapp, d, IZkSBT.ZkSBT__MalformedStatement.selector);
-        d = disclosure(0, 11, SELF, dapp);
+        expectConsumeRevert(dapp, reprove(dapp, d), IZkSBT.ZkSBT__MalformedStatement.selector);
+        d = direct(id, SELF, dapp);
         d.operator = 7;
-        expectConsumeRevert(dapp, d, IZkSBT.ZkSBT__MalformedStatement.selector);
-        d = disclosure(0, 11, SELF, dapp);
+        expectConsumeRevert(dapp, reprove(dapp, d), IZkSBT.ZkSBT__MalformedStatement.selector);
+        d = direct(id, SELF, dapp);
+        d.operandA = uint256(type(uint64).max) + 1;
+        expectConsumeRevert(dapp, reprove(dapp, d), IZkSBT.ZkSBT__MalformedStatement.selector);
+        d = direct(id, SELF, dapp);
         d.operandB = uint256(type(uint64).max) + 1;
-        expectConsumeRevert(dapp, d, IZkSBT.ZkSBT__MalformedStatement.selector);
-        expectConsumeRevert(dapp, disclosure(0, 11, ATTESTED, dapp), IZkSBT.ZkSBT__SchemaMismatch.selector);
-        expectConsumeRevert(dapp, disclosure(0, 99, SELF, dapp), IZkSBT.ZkSBT__RecordNotUsable.selector);
+        expectConsumeRevert(dapp, reprove(dapp, d), IZkSBT.ZkSBT__MalformedStatement.selector);
+        d = direct(id, SELF, dapp);
+        d.issuerSet = P; // not canonical
+        expectConsumeRevert(dapp, reprove(dapp, d), IZkSBT.ZkSBT__MalformedStatement.selector);
+        d = anonDisclosure(sbt.root(), SELF, dapp);
+        d.tokenId = id; // an anonymous disclosure names no token
+        expectConsumeRevert(dapp, reprove(dapp, d), IZkSBT.ZkSBT__MalformedStatement.selector);
+        expectConsumeRevert(dapp, direct(id, ATTESTED, dapp), IZkSBT.ZkSBT__SchemaMismatch.selector);
+        expectConsumeRevert(
+            dapp, disclosure(0, 99, expectedLeaf[id], SELF, dapp), IZkSBT.ZkSBT__RecordNotUsable.selector
+        );
+        expectConsumeRevert(dapp, disclosure(0, id, 11, SELF, dapp), IZkSBT.ZkSBT__RecordNotUsable.selector);
+        expectConsumeRevert(
+            dapp, disclosure(0, 0, expectedLeaf[id], SELF, dapp), IZkSBT.ZkSBT__RecordNotUsable.selector
+        );
     }
 
     function test_burnedRecord_cannotBeProvenInEitherMode() public {
         uint256 a = mintSelf(aliceKey, 11);
         mintSelf(bobKey, 12);
         uint256 withAlice = sbt.root();
+        IZkSBT.Disclosure memory d = direct(a, SELF, dapp);
         vm.prank(alice);
-        sbt.burn(a, siblings1(leaf(12)));
-        expectConsumeRevert(dapp, disclosure(0, 11, SELF, dapp), IZkSBT.ZkSBT__RecordNotUsable.selector);
-        expectConsumeRevert(dapp, disclosure(1, withAlice, SELF, dapp), IZkSBT.ZkSBT__UnknownRoot.selector);
+        sbt.burn(a);
+        expectConsumeRevert(dapp, d, IZkSBT.ZkSBT__RecordNotUsable.selector);
+        // the root that holds the burned leaf lasts the root history, then no longer
+        assertTrue(sbt.verifyDisclosure(dapp, anonDisclosure(withAlice, SELF, dapp)));
+        vm.warp(block.timestamp + ROOT_HISTORY + 1);
+        expectConsumeRevert(dapp, anonDisclosure(withAlice, SELF, dapp), IZkSBT.ZkSBT__UnknownRoot.selector);
     }
 
     /// Whatever the statement, the registry hands the verifier exactly the circuit's inputs.
@@ -493,10 +582,11 @@ contract ZkSBTTest is ZkSBTFixture {
         address to,
         bytes32 message,
         uint256 nullifier,
-        uint64 validUntil
+        uint64 validUntil,
+        uint256 issuerSet
     ) public {
-        mintSelf(aliceKey, 11);
-        IZkSBT.Disclosure memory d = disclosure(0, 11, SELF, dapp);
+        uint256 id = mintSelf(aliceKey, 11);
+        IZkSBT.Disclosure memory d = direct(id, SELF, dapp);
         // forge-lint: disable-next-line(unsafe-typecast)
         d.validUntil = uint64(bound(validUntil, block.timestamp, type(uint64).max)); // <= uint64 max
         d.fieldIndex = field % 8;
@@ -508,6 +598,7 @@ contract ZkSBTTest is ZkSBTFixture {
         d.message = message;
         nullifier = bound(nullifier, 0, P - 1);
         d.nullifier = nullifier;
+        d.issuerSet = bound(issuerSet, 0, P - 1);
         d.proof[0] = verifier.proofFor(inputs(dapp, d));
         assertTrue(sbt.verifyDisclosure(dapp, d));
         consumeAs(dapp, d);
@@ -596,7 +687,7 @@ contract ZkSBTTest is ZkSBTFixture {
         vm.expectRevert(abi.encodeWithSelector(IERC721Errors.ERC721NonexistentToken.selector, 2));
         sbt.burnAuth(2);
         vm.prank(alice);
-        sbt.burn(id, new uint256[](0));
+        sbt.burn(id);
         vm.expectRevert(abi.encodeWithSelector(IERC721Errors.ERC721NonexistentToken.selector, id));
         sbt.locked(id);
         vm.expectRevert(abi.encodeWithSelector(IERC721Errors.ERC721NonexistentToken.selector, id));
@@ -635,7 +726,7 @@ contract ZkSBTTest is ZkSBTFixture {
         assertEq(
             sbt.CONSENT_TYPEHASH(),
             keccak256(
-                "Consent(address owner,uint256 schemaId,uint256 commitment,bytes32 ciphertextHash,address issuer,uint64 expiry,uint256 nonce,uint256 deadline)"
+                "Consent(address owner,uint256 identity,uint256 schemaId,uint256 commitment,bytes32 ciphertextHash,address issuer,uint64 expiry,uint256 nonce,uint256 deadline)"
             )
         );
         assertEq(
@@ -651,15 +742,20 @@ contract ZkSBTTest is ZkSBTFixture {
         req.expiry = uint64(block.timestamp + 30 days);
         bytes memory consent = sign(aliceKey, consentDigest(req));
         bytes memory att = sign(issuerKey, attestationDigest(req));
-        uint256 expected = leaf(21, req.expiry);
-        assertNotEq(expected, leaf(21), "the leaf binds the expiry");
+        uint256 expected = leafOf(req);
+        assertNotEq(expected, leaf(21, ATTESTED, issuer, 0, identity(alice)), "the leaf binds the expiry");
         vm.expectEmit(address(sbt));
-        emit IZkSBT.LeafInserted(0, expected, expected);
+        emit IZkSBT.IdentityRegistered(alice, identity(alice));
         vm.expectEmit(address(sbt));
-        emit IZkSBT.RecordMinted(1, alice, ATTESTED, 21, issuer, 0, req.expiry, req.ciphertext);
+        emit IZkSBT.LeafInserted(0, 0, expected, expected);
+        vm.expectEmit(address(sbt));
+        emit IZkSBT.RecordMinted(1, alice, ATTESTED, 21, issuer, 0, 0, req.expiry, req.ciphertext);
+        vm.expectEmit(address(sbt));
+        emit IZkSBT.MintFeePaid(address(this), 1, ATTESTED_FEE);
         sbt.mint(req, consent, att);
         IZkSBT.Record memory rec = sbt.record(1);
         assertEq(rec.expiry, req.expiry);
+        assertEq(rec.treeId, 0);
         assertEq(rec.leafIndex, 0);
         assertFalse(rec.revoked);
     }
@@ -680,6 +776,7 @@ contract ZkSBTTest is ZkSBTFixture {
         sbt.mint(req, consent, forged);
         assertEq(sbt.consentNonce(alice), 0, "a failed mint consumes no consent nonce");
         assertFalse(sbt.attestationNonceUsed(issuer, req.attestationNonce), "nor an attestation nonce");
+        assertEq(sbt.identityOf(alice), 0, "nor registers an identity");
         sbt.mint(req, consent, att);
         assertEq(sbt.consentNonce(alice), 1);
         assertTrue(sbt.attestationNonceUsed(issuer, req.attestationNonce));
@@ -692,7 +789,7 @@ contract ZkSBTTest is ZkSBTFixture {
         sbt.mint(req, consent, "");
     }
 
-    function test_consent_malformedSignatures_revertAsInvalidConsent() public {
+    function test_RevertWhen_consentSignatureMalformed() public {
         IZkSBT.MintRequest memory req = request(alice, SELF, 11, address(0));
         vm.expectRevert(IZkSBT.ZkSBT__InvalidConsent.selector);
         sbt.mint(req, "", "");
@@ -707,16 +804,18 @@ contract ZkSBTTest is ZkSBTFixture {
         sbt.mint(req, truncated, "");
     }
 
-    /// The consent covers every field it names: change any one after signing and it fails.
+    /// The consent covers every field it names, the identity included: change any one after
+    /// signing (as a relayer could) and it fails.
     function testFuzz_consent_boundToEveryField(uint8 which) public {
         IZkSBT.MintRequest memory req = request(alice, SELF, 11, address(0));
         bytes memory consent = sign(aliceKey, consentDigest(req));
-        which %= 6;
+        which %= 7;
         if (which == 0) req.commitment = 12;
         else if (which == 1) req.ciphertext = "sealed:other";
         else if (which == 2) req.expiry = uint64(block.timestamp + 1);
         else if (which == 3) req.consentDeadline += 1;
         else if (which == 4) req.schemaId = ATTESTED + 1; // registered below, self-attestable
+        else if (which == 5) req.identity = identity(bob);
         else req.owner = bob;
         vm.prank(dao);
         registry.setSchema(ATTESTED + 1, IIssuerRegistry.Schema("ipfs://other", true, true));
@@ -724,24 +823,10 @@ contract ZkSBTTest is ZkSBTFixture {
         sbt.mint(req, consent, "");
     }
 
-    function test_consent_forAnotherRegistry_isRejected() public {
-        ZkSBT other = new ZkSBT(IDisclosureVerifier(address(verifier)), registry, WINDOW);
+    function test_RevertWhen_consentIsForAnotherRegistry() public {
+        ZkSBT other = deploy(DEPTH);
         IZkSBT.MintRequest memory req = request(alice, SELF, 11, address(0));
-        bytes32 structHash = keccak256(
-            abi.encode(
-                sbt.CONSENT_TYPEHASH(),
-                req.owner,
-                req.schemaId,
-                req.commitment,
-                keccak256(req.ciphertext),
-                req.issuer,
-                req.expiry,
-                req.consentNonce,
-                req.consentDeadline
-            )
-        );
-        bytes memory forOther =
-            sign(aliceKey, keccak256(abi.encodePacked("\x19\x01", other.DOMAIN_SEPARATOR(), structHash)));
+        bytes memory forOther = sign(aliceKey, consentDigest(other, req));
         vm.expectRevert(IZkSBT.ZkSBT__InvalidConsent.selector);
         sbt.mint(req, forOther, "");
         other.mint(req, forOther, ""); // where it was meant to be used
@@ -753,12 +838,12 @@ contract ZkSBTTest is ZkSBTFixture {
         bytes memory consent = sign(bobKey, consentDigest(req));
         uint256 id = sbt.mint(req, consent, "");
         vm.prank(address(account)); // the account itself burns (ERC-1271 owners act by calling)
-        sbt.burn(id, new uint256[](0));
+        sbt.burn(id);
         vm.expectRevert(abi.encodeWithSelector(IZkSBT.ZkSBT__InvalidNonce.selector, address(account), 1));
         sbt.mint(req, consent, "");
     }
 
-    function test_consent_contractWithoutErc1271_cannotConsent() public {
+    function test_RevertWhen_consentByContractWithoutErc1271() public {
         address noWallet = address(registry); // a contract with code but no isValidSignature
         IZkSBT.MintRequest memory req = request(noWallet, SELF, 11, address(0));
         bytes memory consent = sign(aliceKey, consentDigest(req));
@@ -768,7 +853,7 @@ contract ZkSBTTest is ZkSBTFixture {
 
     // ------------------------------------------------------------------ attestation (more)
 
-    function test_attestation_boundToCommitmentAndExpiry() public {
+    function test_attestation_boundToCommitmentExpiryAndOwner() public {
         IZkSBT.MintRequest memory req = request(alice, ATTESTED, 21, issuer);
         bytes memory att = sign(issuerKey, attestationDigest(req));
         req.commitment = 22; // the owner re-consents to another record; the attestation was not for it
@@ -782,6 +867,7 @@ contract ZkSBTTest is ZkSBTFixture {
         sbt.mint(req, consent, att);
         req.expiry = 0;
         req.owner = bob; // attested for alice, consented by bob
+        req.identity = identity(bob);
         req.consentNonce = 0;
         consent = sign(bobKey, consentDigest(req));
         vm.expectRevert(IZkSBT.ZkSBT__InvalidAttestation.selector);
@@ -826,11 +912,11 @@ contract ZkSBTTest is ZkSBTFixture {
         vm.stopPrank();
         sbt.mint(req, consent, att);
         // any schema, including one registered after the permission and a self-attestable one
-        mintAttestedAs(aliceKey, 7, 31);
-        mintAttestedAs(bobKey, SELF, 32);
+        mintRequest(aliceKey, request(alice, 7, 31, issuer));
+        mintRequest(bobKey, request(bob, SELF, 32, issuer));
     }
 
-    function test_attestation_inactiveSchema_reverts() public {
+    function test_RevertWhen_attestedSchemaInactive() public {
         vm.prank(dao);
         registry.setSchema(ATTESTED, IIssuerRegistry.Schema("ipfs://credit", false, false));
         IZkSBT.MintRequest memory req = request(alice, ATTESTED, 21, issuer);
@@ -840,17 +926,9 @@ contract ZkSBTTest is ZkSBTFixture {
         sbt.mint(req, consent, att);
     }
 
-    function mintAttestedAs(uint256 ownerKey, uint256 schemaId, uint256 commitment)
-        internal
-        returns (uint256)
-    {
-        IZkSBT.MintRequest memory req = request(vm.addr(ownerKey), schemaId, commitment, issuer);
-        return sbt.mint(req, sign(ownerKey, consentDigest(req)), sign(issuerKey, attestationDigest(req)));
-    }
-
     // ------------------------------------------------------------------ commitments (more)
 
-    function testFuzz_commitmentOutsideTheField_reverts(uint256 c) public {
+    function testFuzz_RevertWhen_commitmentOutsideTheField(uint256 c) public {
         c = bound(c, P, type(uint256).max);
         IZkSBT.MintRequest memory req = request(alice, SELF, c, address(0));
         bytes memory consent = sign(aliceKey, consentDigest(req));
@@ -860,40 +938,24 @@ contract ZkSBTTest is ZkSBTFixture {
 
     function test_commitment_largestFieldElement_isAccepted() public {
         uint256 id = mintSelf(aliceKey, P - 1);
-        assertEq(sbt.tokenOfCommitment(P - 1), id);
-        assertEq(sbt.root(), leaf(P - 1, 0), "one leaf: the root is the leaf");
-    }
-
-    function test_commitment_inUseByRevokedOrExpiredToken() public {
-        uint64 expiry = uint64(block.timestamp + 1 days);
-        uint256 expiring = mintSelfExpiring(aliceKey, 11, expiry);
-        uint256 revoked = mintAttested(aliceKey, 21);
-        uint256[] memory siblings = siblings1(leaf(11, expiry));
-        vm.prank(issuer);
-        sbt.revoke(revoked, siblings);
-        // revoked: its commitment is erased, so it is free for a new (consented, attested) record
-        uint256 again = mintAttested(bobKey, 21);
-        assertEq(sbt.tokenOfCommitment(21), again);
-        // expired but not burned: the token still holds its commitment
-        vm.warp(block.timestamp + 1 days);
-        IZkSBT.MintRequest memory req = request(bob, SELF, 11, address(0));
-        bytes memory consent = sign(bobKey, consentDigest(req));
-        vm.expectRevert(abi.encodeWithSelector(IZkSBT.ZkSBT__CommitmentInUse.selector, expiring));
-        sbt.mint(req, consent, "");
+        assertEq(sbt.record(id).commitment, P - 1);
+        assertEq(
+            sbt.root(), leaf(P - 1, SELF, address(0), 0, identity(alice)), "one leaf: the root is the leaf"
+        );
     }
 
     // ------------------------------------------------------------------ revoke, expire (more)
 
     function test_revoke_erasesTheRecordButKeepsTheToken() public {
         uint256 id = mintAttested(aliceKey, 21);
-        mintSelf(bobKey, 12);
-        uint256 newRoot = h(0, leaf(12));
+        uint256 other = mintSelf(bobKey, 12);
+        uint256 newRoot = h(0, expectedLeaf[other]);
         vm.expectEmit(address(sbt));
-        emit IZkSBT.LeafRemoved(0, leaf(21), newRoot);
+        emit IZkSBT.LeafRemoved(0, 0, expectedLeaf[id], newRoot);
         vm.expectEmit(address(sbt));
         emit IZkSBT.RecordRevoked(id, issuer, 21);
         vm.prank(issuer);
-        sbt.revoke(id, siblings1(leaf(12)));
+        sbt.revoke(id);
         IZkSBT.Record memory rec = sbt.record(id);
         assertTrue(rec.revoked);
         assertFalse(rec.inTree);
@@ -901,83 +963,86 @@ contract ZkSBTTest is ZkSBTFixture {
         assertEq(rec.ciphertext.length, 0, "ciphertext erased");
         assertEq(rec.schemaId, ATTESTED);
         assertEq(rec.issuer, issuer);
-        assertEq(sbt.tokenOfCommitment(21), 0);
         assertEq(sbt.ownerOf(id), alice, "the token stays");
         assertTrue(sbt.locked(id));
         vm.expectEmit(address(sbt));
         emit IZkSBT.RecordBurned(id, alice, 0);
         vm.prank(alice);
-        sbt.burn(id, new uint256[](0));
+        sbt.burn(id);
     }
 
-    function test_revoke_selfAttestedOrByOthers_reverts_deactivatedIssuerStillRevokes() public {
+    function test_RevertWhen_revokeSelfAttestedOrByOthers_deactivatedIssuerStillRevokes() public {
         uint256 own = mintSelf(aliceKey, 11);
         vm.prank(issuer);
         vm.expectRevert(IZkSBT.ZkSBT__NotIssuer.selector);
-        sbt.revoke(own, new uint256[](0));
+        sbt.revoke(own);
         vm.prank(alice);
         vm.expectRevert(IZkSBT.ZkSBT__NotIssuer.selector);
-        sbt.revoke(own, new uint256[](0));
+        sbt.revoke(own);
         vm.prank(issuer);
         vm.expectRevert(abi.encodeWithSelector(IERC721Errors.ERC721NonexistentToken.selector, 9));
-        sbt.revoke(9, new uint256[](0));
+        sbt.revoke(9);
 
         uint256 id = mintAttested(bobKey, 21);
         vm.prank(dao);
         registry.setIssuer(issuer, "Credit bureau", false);
         vm.prank(issuer); // a deactivated issuer can still withdraw what it attested
-        sbt.revoke(id, siblings1(leaf(11)));
+        sbt.revoke(id);
         assertTrue(sbt.record(id).revoked);
-        assertEq(sbt.root(), h(leaf(11), 0));
+        assertEq(sbt.root(), h(expectedLeaf[own], 0));
     }
 
-    function test_expire_invalidatesEarlierRoots_andBurnStillWorks() public {
+    function test_expire_keepsEarlierRootsForTheHistory_andBurnStillWorks() public {
         uint256 id = mintSelfExpiring(aliceKey, 11, uint64(block.timestamp + 1 days));
         mintSelf(bobKey, 12);
         uint256 withIt = sbt.root();
         vm.warp(block.timestamp + 1 days); // expiry is inclusive: expired at `expiry`
         vm.expectEmit(address(sbt));
         emit IZkSBT.RecordExpired(id, 11);
-        sbt.expire(id, siblings1(leaf(12)));
+        sbt.expire(id);
+        assertEq(sbt.rootDeadline(withIt), block.timestamp + ROOT_HISTORY);
+        vm.warp(block.timestamp + ROOT_HISTORY + 1);
         assertFalse(sbt.isKnownRoot(withIt));
-        expectConsumeRevert(dapp, disclosure(1, withIt, SELF, dapp), IZkSBT.ZkSBT__UnknownRoot.selector);
+        expectConsumeRevert(dapp, anonDisclosure(withIt, SELF, dapp), IZkSBT.ZkSBT__UnknownRoot.selector);
         IZkSBT.Record memory rec = sbt.record(id);
         assertFalse(rec.inTree);
         assertEq(rec.commitment, 11, "expiry only takes the leaf out; the owner decides on erasure");
         vm.prank(alice);
-        sbt.burn(id, new uint256[](0));
-        assertEq(sbt.tokenOfCommitment(11), 0);
+        sbt.burn(id);
     }
 
-    function test_expire_neverExpiringOrRevoked_reverts() public {
+    function test_RevertWhen_expireNeverExpiringOrRevoked() public {
         uint256 forever = mintSelf(aliceKey, 11);
         uint256 revoked = mintAttested(aliceKey, 21);
         vm.prank(issuer);
-        sbt.revoke(revoked, siblings1(leaf(11)));
+        sbt.revoke(revoked);
         vm.warp(block.timestamp + 3650 days);
         vm.expectRevert(IZkSBT.ZkSBT__NotExpirable.selector);
-        sbt.expire(forever, new uint256[](0));
+        sbt.expire(forever);
         vm.expectRevert(IZkSBT.ZkSBT__NotExpirable.selector);
-        sbt.expire(revoked, new uint256[](0));
+        sbt.expire(revoked);
         vm.expectRevert(abi.encodeWithSelector(IERC721Errors.ERC721NonexistentToken.selector, 9));
-        sbt.expire(9, new uint256[](0));
+        sbt.expire(9);
     }
 
     // ------------------------------------------------------------------ disclosures (more)
 
     function test_disclosure_exactPublicInputs_recordedByTheVerifier() public {
-        mintSelf(aliceKey, 11);
-        IZkSBT.Disclosure memory d = disclosure(0, 11, SELF, dapp);
+        uint256 id = mintSelf(aliceKey, 11);
+        uint256 tokenLeaf = expectedLeaf[id];
+        IZkSBT.Disclosure memory d = direct(id, SELF, dapp);
+        d.issuerSet = 0xabc;
         d.fieldIndex = 7;
         d.operator = 6;
         d.operandA = 18;
         d.operandB = 65;
         d.validUntil = 1_900_000_000;
         d = reprove(dapp, d);
-        uint256[11] memory expected = [
+        uint256[12] memory expected = [
             uint256(0),
-            11,
+            tokenLeaf,
             SELF,
+            0xabc,
             7,
             6,
             18,
@@ -988,23 +1053,23 @@ contract ZkSBTTest is ZkSBTFixture {
             1_900_000_000
         ];
         assertEq(d.proof[0], verifier.proofFor(expected), "the test's own input vector");
-        assertEq(sbt.scopeOf(dapp, d.purpose), expected[7]);
-        assertEq(sbt.messageHashOf(recipient, d.message), expected[9]);
+        assertEq(sbt.scopeOf(dapp, d.purpose), expected[8]);
+        assertEq(sbt.messageHashOf(recipient, d.message), expected[10]);
         consumeAs(dapp, d);
     }
 
-    /// Two records (11 never expires, 12 expires in 30 days), a direct disclosure about 12 and an
-    /// anonymous one (distinct nullifiers), both valid until `validUntil`.
+    /// Two records (alice's never expires, bob's expires in 30 days), a direct disclosure about
+    /// bob's and an anonymous one (distinct nullifiers), both valid until `validUntil`.
     function twoDisclosures(uint64 validUntil)
         internal
-        returns (IZkSBT.Disclosure memory direct, IZkSBT.Disclosure memory anon)
+        returns (IZkSBT.Disclosure memory directD, IZkSBT.Disclosure memory anon)
     {
         mintSelf(aliceKey, 11);
-        mintSelfExpiring(bobKey, 12, uint64(block.timestamp + 30 days));
-        direct = disclosure(0, 12, SELF, dapp);
-        direct.validUntil = validUntil;
-        direct = reprove(dapp, direct);
-        anon = disclosure(1, sbt.root(), SELF, dapp);
+        uint256 id = mintSelfExpiring(bobKey, 12, uint64(block.timestamp + 30 days));
+        directD = direct(id, SELF, dapp);
+        directD.validUntil = validUntil;
+        directD = reprove(dapp, directD);
+        anon = anonDisclosure(sbt.root(), SELF, dapp);
         anon.nullifier = 0x5678;
         anon.validUntil = validUntil;
         anon = reprove(dapp, anon);
@@ -1014,32 +1079,32 @@ contract ZkSBTTest is ZkSBTFixture {
     /// both modes.
     function test_disclosure_atValidUntil_isAccepted_inBothModes() public {
         uint64 validUntil = uint64(block.timestamp + 1 hours);
-        (IZkSBT.Disclosure memory direct, IZkSBT.Disclosure memory anon) = twoDisclosures(validUntil);
+        (IZkSBT.Disclosure memory directD, IZkSBT.Disclosure memory anon) = twoDisclosures(validUntil);
         vm.warp(validUntil);
-        assertTrue(sbt.verifyDisclosure(dapp, direct), "direct: valid at validUntil");
+        assertTrue(sbt.verifyDisclosure(dapp, directD), "direct: valid at validUntil");
         assertTrue(sbt.verifyDisclosure(dapp, anon), "anonymous: valid at validUntil");
-        consumeAs(dapp, direct);
+        consumeAs(dapp, directD);
         consumeAs(dapp, anon);
-        assertTrue(sbt.nullifierUsed(direct.nullifier));
+        assertTrue(sbt.nullifierUsed(directD.nullifier));
         assertTrue(sbt.nullifierUsed(anon.nullifier));
     }
 
     /// One second after `validUntil`, `ZkSBT__DisclosureExpired` from both entry points
     /// (`expectConsumeRevert` checks `verifyDisclosure` too), in both modes, even though the
     /// records are alive and the proofs valid; a later `validUntil` needs a new proof.
-    function test_disclosure_pastValidUntil_isExpired_inBothModes() public {
+    function test_RevertWhen_disclosurePastValidUntil_inBothModes() public {
         uint64 validUntil = uint64(block.timestamp + 1 hours);
-        (IZkSBT.Disclosure memory direct, IZkSBT.Disclosure memory anon) = twoDisclosures(validUntil);
+        (IZkSBT.Disclosure memory directD, IZkSBT.Disclosure memory anon) = twoDisclosures(validUntil);
         vm.warp(uint256(validUntil) + 1);
-        expectConsumeRevert(dapp, direct, IZkSBT.ZkSBT__DisclosureExpired.selector);
+        expectConsumeRevert(dapp, directD, IZkSBT.ZkSBT__DisclosureExpired.selector);
         expectConsumeRevert(dapp, anon, IZkSBT.ZkSBT__DisclosureExpired.selector);
-        assertFalse(sbt.nullifierUsed(direct.nullifier), "a refused disclosure records nothing");
+        assertFalse(sbt.nullifierUsed(directD.nullifier), "a refused disclosure records nothing");
         // validUntil is a public input: extending it invalidates the proof, a new one is accepted
-        direct.validUntil = validUntil + 1 hours;
+        directD.validUntil = validUntil + 1 hours;
         anon.validUntil = validUntil + 1 hours;
-        expectConsumeRevert(dapp, direct, IZkSBT.ZkSBT__InvalidProof.selector);
+        expectConsumeRevert(dapp, directD, IZkSBT.ZkSBT__InvalidProof.selector);
         expectConsumeRevert(dapp, anon, IZkSBT.ZkSBT__InvalidProof.selector);
-        consumeAs(dapp, reprove(dapp, direct));
+        consumeAs(dapp, reprove(dapp, directD));
         consumeAs(dapp, reprove(dapp, anon));
     }
 
@@ -1048,16 +1113,16 @@ contract ZkSBTTest is ZkSBTFixture {
     /// still reported as malformed.
     function test_disclosure_expiredCheck_order() public {
         uint64 validUntil = uint64(block.timestamp + 1 hours);
-        (IZkSBT.Disclosure memory direct, IZkSBT.Disclosure memory anon) = twoDisclosures(validUntil);
+        (IZkSBT.Disclosure memory directD, IZkSBT.Disclosure memory anon) = twoDisclosures(validUntil);
         vm.warp(uint256(validUntil) + 1);
-        IZkSBT.Disclosure memory unknownRoot = disclosure(1, 777, SELF, dapp);
+        IZkSBT.Disclosure memory unknownRoot = anonDisclosure(777, SELF, dapp);
         unknownRoot.validUntil = validUntil;
         expectConsumeRevert(dapp, reprove(dapp, unknownRoot), IZkSBT.ZkSBT__DisclosureExpired.selector);
-        IZkSBT.Disclosure memory noRecord = disclosure(0, 99, SELF, dapp);
+        IZkSBT.Disclosure memory noRecord = disclosure(0, 99, 99, SELF, dapp);
         noRecord.validUntil = validUntil;
         expectConsumeRevert(dapp, reprove(dapp, noRecord), IZkSBT.ZkSBT__DisclosureExpired.selector);
-        direct.proof[0] ^= 1; // and before the proof
-        expectConsumeRevert(dapp, direct, IZkSBT.ZkSBT__DisclosureExpired.selector);
+        directD.proof[0] ^= 1; // and before the proof
+        expectConsumeRevert(dapp, directD, IZkSBT.ZkSBT__DisclosureExpired.selector);
         anon.operator = 7;
         expectConsumeRevert(dapp, anon, IZkSBT.ZkSBT__MalformedStatement.selector);
         anon.operator = 5;
@@ -1065,107 +1130,103 @@ contract ZkSBTTest is ZkSBTFixture {
         expectConsumeRevert(dapp, anon, IZkSBT.ZkSBT__InvalidMode.selector);
     }
 
-    /// `validUntil` reaches the verifier as the last public input, `input[10]`: a double that
-    /// accepts exactly when `input[10] == proof[0]`.
-    function test_disclosure_validUntil_isPublicInput10() public {
+    /// `validUntil` reaches the verifier as the last public input, `input[11]`: a double that
+    /// accepts exactly when `input[11] == proof[0]`.
+    function test_disclosure_validUntil_isPublicInput11() public {
         LastInputVerifier last = new LastInputVerifier();
-        sbt = new ZkSBT(IDisclosureVerifier(address(last)), registry, WINDOW);
-        mintSelf(aliceKey, 11);
-        IZkSBT.Disclosure memory d = disclosure(0, 11, SELF, dapp);
+        sbt = new ZkSBT(
+            IDisclosureVerifier(address(last)),
+            registry,
+            feeRouter,
+            dao,
+            IZkSBT.Config(DEPTH, ROOT_HISTORY, SELF_FEE, ATTESTED_FEE)
+        );
+        masa.approve(address(sbt), type(uint256).max);
+        uint256 id = mintSelf(aliceKey, 11);
+        IZkSBT.Disclosure memory d = direct(id, SELF, dapp);
         d.validUntil = type(uint64).max;
         d.proof[0] = uint256(type(uint64).max) - 1;
         expectConsumeRevert(dapp, d, IZkSBT.ZkSBT__InvalidProof.selector);
         d.proof[0] = type(uint64).max;
         assertTrue(sbt.verifyDisclosure(dapp, d));
         consumeAs(dapp, d);
-        IZkSBT.Disclosure memory anon = disclosure(1, sbt.root(), SELF, dapp);
+        IZkSBT.Disclosure memory anon = anonDisclosure(sbt.root(), SELF, dapp);
         anon.nullifier = 0x5678;
         anon.validUntil = uint64(block.timestamp);
         anon.proof[0] = block.timestamp;
         consumeAs(dapp, anon);
     }
 
-    /// The leaf of every record is `PoseidonT3(commitment, expiry)` (never the bare commitment),
-    /// with and without expiry: the emitted leaves and the root match leaves computed here.
-    function test_mint_leafIsPoseidonOfCommitmentAndExpiry() public {
+    /// The leaf of every record is `PoseidonT6(commitment, schemaId, issuer, expiry, identity)`,
+    /// each part of it mattering: the emitted leaves and the root match leaves computed here.
+    function test_mint_leafBindsCommitmentSchemaIssuerExpiryAndIdentity() public {
         uint64 expiry = uint64(block.timestamp + 1 days);
-        uint256 forever = leaf(11, 0);
-        uint256 expiring = leaf(12, expiry);
-        uint256 attested = leaf(21, expiry + 1);
-        assertNotEq(forever, 11, "not the bare commitment");
-        assertNotEq(expiring, leaf(12, 0), "the leaf binds the expiry");
-        assertNotEq(attested, leaf(21, expiry), "every second of it");
+        uint256 forever = leaf(11, SELF, address(0), 0, identity(alice));
+        uint256 expiring = leaf(12, SELF, address(0), expiry, identity(bob));
+        uint256 attested = leaf(21, ATTESTED, issuer, expiry + 1, identity(alice));
+        assertNotEq(forever, leaf(11, ATTESTED, address(0), 0, identity(alice)), "the leaf binds the schema");
+        assertNotEq(forever, leaf(11, SELF, issuer, 0, identity(alice)), "and the issuer");
+        assertNotEq(forever, leaf(11, SELF, address(0), 1, identity(alice)), "and the expiry");
+        assertNotEq(forever, leaf(11, SELF, address(0), 0, identity(bob)), "and the identity");
         uint256 root2 = h(forever, expiring);
         uint256 root3 = h(root2, attested); // the third leaf is carried up unhashed
         vm.expectEmit(address(sbt));
-        emit IZkSBT.LeafInserted(0, forever, forever);
+        emit IZkSBT.LeafInserted(0, 0, forever, forever);
         mintSelf(aliceKey, 11);
         vm.expectEmit(address(sbt));
-        emit IZkSBT.LeafInserted(1, expiring, root2);
+        emit IZkSBT.LeafInserted(0, 1, expiring, root2);
         mintSelfExpiring(bobKey, 12, expiry);
         vm.expectEmit(address(sbt));
-        emit IZkSBT.LeafInserted(2, attested, root3);
+        emit IZkSBT.LeafInserted(0, 2, attested, root3);
         mintAttestedExpiring(aliceKey, 21, expiry + 1);
         assertEq(sbt.root(), root3);
     }
 
-    /// Burn, revoke and expire each remove the record's own leaf `PoseidonT3(commitment, expiry)`
-    /// (recomputed from the stored record), emit it, and leave the root a model tree predicts.
+    /// Burn, revoke and expire each remove the record's own leaf (read from the registry's
+    /// nodes: no siblings are passed), emit it, and leave the root a model tree predicts.
     function test_burnRevokeExpire_removeTheRecordsLeaf() public {
         uint64 expiry = uint64(block.timestamp + 1 days);
-        uint256[4] memory l = [leaf(11, expiry), leaf(12, expiry + 1), leaf(21, expiry + 2), leaf(13)];
         uint256 burned = mintSelfExpiring(aliceKey, 11, expiry);
         uint256 expired = mintSelfExpiring(bobKey, 12, expiry + 1);
         uint256 revoked = mintAttestedExpiring(aliceKey, 21, expiry + 2);
-        mintSelf(bobKey, 13);
+        uint256 last = mintSelf(bobKey, 13);
+        uint256[4] memory l =
+            [expectedLeaf[burned], expectedLeaf[expired], expectedLeaf[revoked], expectedLeaf[last]];
         assertEq(sbt.root(), h(h(l[0], l[1]), h(l[2], l[3])));
 
-        uint256[] memory siblings = siblings2(l[1], h(l[2], l[3]));
         uint256 root = h(h(0, l[1]), h(l[2], l[3]));
         vm.expectEmit(address(sbt));
-        emit IZkSBT.LeafRemoved(0, l[0], root);
+        emit IZkSBT.LeafRemoved(0, 0, l[0], root);
         vm.prank(alice);
-        sbt.burn(burned, siblings);
+        sbt.burn(burned);
         assertEq(sbt.root(), root, "burn: expiring leaf removed");
 
-        siblings = siblings2(l[3], h(0, l[1]));
         root = h(h(0, l[1]), h(0, l[3]));
         vm.expectEmit(address(sbt));
-        emit IZkSBT.LeafRemoved(2, l[2], root);
+        emit IZkSBT.LeafRemoved(0, 2, l[2], root);
         vm.prank(issuer);
-        sbt.revoke(revoked, siblings);
+        sbt.revoke(revoked);
         assertEq(sbt.root(), root, "revoke: expiring leaf removed");
 
         vm.warp(expiry + 1);
-        siblings = siblings2(0, h(0, l[3]));
         root = h(h(0, 0), h(0, l[3]));
         vm.expectEmit(address(sbt));
-        emit IZkSBT.LeafRemoved(1, l[1], root);
-        sbt.expire(expired, siblings);
+        emit IZkSBT.LeafRemoved(0, 1, l[1], root);
+        sbt.expire(expired);
         assertEq(sbt.root(), root, "expire: expiring leaf removed");
         assertFalse(sbt.record(expired).inTree);
     }
 
-    /// Siblings built for the bare commitment (the old leaf) no longer prove a record's leaf.
-    function test_removal_withTheBareCommitmentAsSibling_reverts() public {
-        uint256 id = mintSelf(aliceKey, 11);
-        mintSelf(bobKey, 12);
-        vm.prank(alice);
-        vm.expectRevert(); // LeanIMT's WrongSiblingNodes
-        sbt.burn(id, siblings1(12));
-        assertEq(sbt.root(), h(leaf(11), leaf(12)));
-    }
-
     function test_disclosure_consumerA_proofUselessToConsumerB() public {
-        mintSelf(aliceKey, 11);
+        uint256 id = mintSelf(aliceKey, 11);
         address other = makeAddr("other-dapp");
-        IZkSBT.Disclosure memory d = disclosure(0, 11, SELF, dapp);
+        IZkSBT.Disclosure memory d = direct(id, SELF, dapp);
         assertTrue(sbt.verifyDisclosure(dapp, d));
         assertFalse(sbt.verifyDisclosure(other, d));
         expectConsumeRevert(other, d, IZkSBT.ZkSBT__InvalidProof.selector);
         assertFalse(sbt.nullifierUsed(d.nullifier), "a failed consume records nothing");
         // the same owner proving for the other consumer gets another scope (and nullifier)
-        IZkSBT.Disclosure memory forOther = disclosure(0, 11, SELF, other);
+        IZkSBT.Disclosure memory forOther = direct(id, SELF, other);
         forOther.nullifier = 0x5678;
         forOther = reprove(other, forOther);
         consumeAs(other, forOther);
@@ -1173,56 +1234,62 @@ contract ZkSBTTest is ZkSBTFixture {
     }
 
     function test_disclosure_boundToTheChain() public {
-        mintSelf(aliceKey, 11);
-        IZkSBT.Disclosure memory d = disclosure(0, 11, SELF, dapp);
+        uint256 id = mintSelf(aliceKey, 11);
+        IZkSBT.Disclosure memory d = direct(id, SELF, dapp);
         vm.chainId(block.chainid + 1);
         expectConsumeRevert(dapp, d, IZkSBT.ZkSBT__InvalidProof.selector);
     }
 
-    function test_disclosure_nullifierSpentAcrossModes() public {
-        mintSelf(aliceKey, 11);
-        consumeAs(dapp, disclosure(0, 11, SELF, dapp));
-        expectConsumeRevert(dapp, disclosure(1, sbt.root(), SELF, dapp), IZkSBT.ZkSBT__NullifierUsed.selector);
+    function test_RevertWhen_nullifierSpentInTheOtherMode() public {
+        uint256 id = mintSelf(aliceKey, 11);
+        consumeAs(dapp, direct(id, SELF, dapp));
+        expectConsumeRevert(
+            dapp, anonDisclosure(sbt.root(), SELF, dapp), IZkSBT.ZkSBT__NullifierUsed.selector
+        );
     }
 
-    function test_disclosure_nonCanonicalNullifier_rejected() public {
-        mintSelf(aliceKey, 11);
-        IZkSBT.Disclosure memory d = disclosure(0, 11, SELF, dapp);
+    function test_RevertWhen_nullifierNotCanonical() public {
+        uint256 id = mintSelf(aliceKey, 11);
+        IZkSBT.Disclosure memory d = direct(id, SELF, dapp);
         consumeAs(dapp, d);
         d.nullifier += P; // the same field element: must not count as a fresh nullifier
         d = reprove(dapp, d);
         expectConsumeRevert(dapp, d, IZkSBT.ZkSBT__MalformedStatement.selector);
     }
 
-    function test_disclosure_evictedRoot_rejected() public {
-        mintSelf(aliceKey, 11);
-        uint256 old = sbt.root();
-        for (uint256 c = 12; c < 12 + WINDOW; ++c) {
-            mintSelf(bobKey, c);
-        }
-        expectConsumeRevert(dapp, disclosure(1, old, SELF, dapp), IZkSBT.ZkSBT__UnknownRoot.selector);
-        consumeAs(dapp, disclosure(1, sbt.root(), SELF, dapp));
-    }
-
-    function test_disclosure_emptiedTree_rootZeroRejected() public {
+    function test_RevertWhen_emptiedTreeRootZero() public {
         uint256 id = mintSelf(aliceKey, 11);
         vm.prank(alice);
-        sbt.burn(id, new uint256[](0));
+        sbt.burn(id);
         assertEq(sbt.root(), 0);
         assertFalse(sbt.isKnownRoot(0));
-        expectConsumeRevert(dapp, disclosure(1, 0, SELF, dapp), IZkSBT.ZkSBT__UnknownRoot.selector);
-        expectConsumeRevert(dapp, disclosure(0, 0, SELF, dapp), IZkSBT.ZkSBT__RecordNotUsable.selector);
+        expectConsumeRevert(dapp, anonDisclosure(0, SELF, dapp), IZkSBT.ZkSBT__UnknownRoot.selector);
+        expectConsumeRevert(dapp, disclosure(0, id, 0, SELF, dapp), IZkSBT.ZkSBT__RecordNotUsable.selector);
     }
 
     function test_disclosure_anonymous_emitsAndNeverLeaksPrivateData() public {
-        mintSelf(aliceKey, 11);
-        mintSelf(bobKey, 12);
-        IZkSBT.Disclosure memory d = disclosure(1, sbt.root(), SELF, dapp);
-        uint256 scope = sbt.scopeOf(dapp, d.purpose);
-        uint256 root = h(leaf(11), leaf(12));
+        uint256 a = mintSelf(aliceKey, 11);
+        uint256 b = mintSelf(bobKey, 12);
+        uint256 root = h(expectedLeaf[a], expectedLeaf[b]); // before expectEmit: a library call
+        IZkSBT.Disclosure memory d = anonDisclosure(root, SELF, dapp);
+        uint256 scope = sbt.scopeOf(dapp, keccak256("credit-check"));
         vm.expectEmit(address(sbt));
         emit IZkSBT.DisclosureConsumed(
-            dapp, d.purpose, d.nullifier, scope, 1, root, SELF, 0, 5, 700, 0, recipient, d.message
+            dapp,
+            keccak256("credit-check"),
+            0x1234,
+            scope,
+            1,
+            0,
+            root,
+            SELF,
+            0,
+            0,
+            5,
+            700,
+            0,
+            recipient,
+            keccak256("loan #1")
         );
         consumeAs(dapp, d);
     }
@@ -1252,16 +1319,21 @@ contract ZkSBTTest is ZkSBTFixture {
         uint256 nullifier,
         bool honestProof,
         bool asOther,
-        uint8 untilKind
+        uint8 untilKind,
+        uint8 tokenKind
     ) public {
-        mintSelf(aliceKey, 11);
-        mintSelf(bobKey, 12);
-        IZkSBT.Disclosure memory d = disclosure(mode % 3, 11, SELF, dapp);
+        uint256 first = mintSelf(aliceKey, 11);
+        uint256 second = mintSelf(bobKey, 12);
+        IZkSBT.Disclosure memory d = direct(first, SELF, dapp);
+        d.mode = mode % 3;
         // a second too late, just in time, or in an hour
         uint64 now_ = uint64(block.timestamp);
         d.validUntil = [now_ - 1, now_, now_ + 1 hours][untilKind % 3];
         rootKind %= 4;
-        d.root = rootKind == 0 ? 11 : rootKind == 1 ? sbt.root() : rootKind == 2 ? 12 : 99;
+        d.root = rootKind == 0
+            ? expectedLeaf[first]
+            : rootKind == 1 ? sbt.root() : rootKind == 2 ? expectedLeaf[second] : 99;
+        d.tokenId = [0, first, second, 7][tokenKind % 4];
         d.fieldIndex = field % 10;
         d.operator = op % 9;
         d.operandA = a % 2 == 0 ? a % (uint256(type(uint64).max) + 1) : a; // half in range
@@ -1279,6 +1351,56 @@ contract ZkSBTTest is ZkSBTFixture {
             assertFalse(sbt.nullifierUsed(nullifier));
         }
     }
+
+    // ------------------------------------------------------------------ construction
+
+    function test_constructor_setsEverything() public {
+        vm.expectEmit();
+        emit IZkSBT.RootHistorySet(ROOT_HISTORY);
+        vm.expectEmit();
+        emit IZkSBT.MintFeesSet(SELF_FEE, ATTESTED_FEE);
+        ZkSBT fresh = deploy(7);
+        assertEq(address(fresh.verifier()), address(verifier));
+        assertEq(address(fresh.issuers()), address(registry));
+        assertEq(address(fresh.feeRouter()), address(feeRouter));
+        assertEq(address(fresh.masa()), address(masa));
+        assertEq(fresh.owner(), dao);
+        assertEq(fresh.treeDepth(), 7);
+        assertEq(fresh.rootHistory(), ROOT_HISTORY);
+        (uint256 selfFee, uint256 attestedFee) = fresh.mintFees();
+        assertEq(selfFee, SELF_FEE);
+        assertEq(attestedFee, ATTESTED_FEE);
+        assertEq(fresh.root(), 0);
+        assertEq(fresh.currentTree(), 0);
+        assertEq(fresh.MINT_FEE_KIND(), keccak256("zksbt-mint"));
+    }
+
+    function test_RevertWhen_constructorGetsABadDepthHistoryOrZeroAddress() public {
+        IZkSBT.Config memory config = IZkSBT.Config(0, ROOT_HISTORY, 0, 0);
+        IDisclosureVerifier v = IDisclosureVerifier(address(verifier));
+        vm.expectRevert(abi.encodeWithSelector(IZkSBT.ZkSBT__InvalidTreeDepth.selector, 0));
+        new ZkSBT(v, registry, feeRouter, dao, config);
+        config.treeDepth = 21;
+        vm.expectRevert(abi.encodeWithSelector(IZkSBT.ZkSBT__InvalidTreeDepth.selector, 21));
+        new ZkSBT(v, registry, feeRouter, dao, config);
+        config.treeDepth = 20;
+        config.rootHistory = 59;
+        vm.expectRevert(abi.encodeWithSelector(IZkSBT.ZkSBT__InvalidRootHistory.selector, 59));
+        new ZkSBT(v, registry, feeRouter, dao, config);
+        config.rootHistory = 1 days + 1;
+        vm.expectRevert(abi.encodeWithSelector(IZkSBT.ZkSBT__InvalidRootHistory.selector, 1 days + 1));
+        new ZkSBT(v, registry, feeRouter, dao, config);
+        config.rootHistory = 1 days;
+        vm.expectRevert(IZkSBT.ZkSBT__ZeroAddress.selector);
+        new ZkSBT(IDisclosureVerifier(address(0)), registry, feeRouter, dao, config);
+        vm.expectRevert(IZkSBT.ZkSBT__ZeroAddress.selector);
+        new ZkSBT(v, IIssuerRegistry(address(0)), feeRouter, dao, config);
+        vm.expectRevert(abi.encodeWithSignature("OwnableInvalidOwner(address)", address(0)));
+        new ZkSBT(v, registry, feeRouter, address(0), config);
+        config.treeDepth = 1;
+        config.rootHistory = 1 minutes;
+        assertEq(new ZkSBT(v, registry, feeRouter, dao, config).treeDepth(), 1, "the bounds are inclusive");
+    }
 }
 
 /// @notice A verifier double that accepts exactly when the last public input (`validUntil`) equals
@@ -1286,7 +1408,7 @@ contract ZkSBTTest is ZkSBTFixture {
 contract LastInputVerifier is IDisclosureVerifier {
     error ProofInvalid();
 
-    function verifyProof(uint256[8] calldata proof, uint256[11] calldata input) external pure {
-        if (input[10] != proof[0]) revert ProofInvalid();
+    function verifyProof(uint256[8] calldata proof, uint256[12] calldata input) external pure {
+        if (input[11] != proof[0]) revert ProofInvalid();
     }
 }

@@ -26,9 +26,12 @@ sol! {
     }
 
     /// A person's consent to the mint of a zkSBT holding their record (`ZkSBT.CONSENT_TYPEHASH`).
+    /// `identity` is the wallet's identity commitment `Poseidon_1(ownerSecret)`, registered at
+    /// its first mint and bound into every leaf of its records.
     #[derive(Debug, PartialEq, Eq)]
     struct Consent {
         address owner;
+        uint256 identity;
         uint256 schemaId;
         uint256 commitment;
         bytes32 ciphertextHash;
@@ -74,4 +77,23 @@ pub fn masa_token_domain(chain_id: u64, token: Address) -> Eip712Domain {
 pub fn vrs(signature: &Signature) -> (u8, B256, B256) {
     let v = 27 + u8::from(signature.v());
     (v, signature.r().into(), signature.s().into())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use alloy::sol_types::SolStruct;
+
+    /// The type strings of `contracts/src/identity/ZkSBT.sol` (spec 12, section 3).
+    #[test]
+    fn zksbt_type_strings() {
+        assert_eq!(
+            Consent::eip712_encode_type(),
+            "Consent(address owner,uint256 identity,uint256 schemaId,uint256 commitment,bytes32 ciphertextHash,address issuer,uint64 expiry,uint256 nonce,uint256 deadline)"
+        );
+        assert_eq!(
+            Attestation::eip712_encode_type(),
+            "Attestation(address owner,uint256 schemaId,uint256 commitment,uint64 expiry,uint256 nonce,uint256 deadline)"
+        );
+    }
 }

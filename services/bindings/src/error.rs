@@ -50,6 +50,14 @@ pub enum Error {
         /// The TOML error.
         source: toml::de::Error,
     },
+    /// A parameters file parses but holds a value out of its range.
+    #[error("suite parameters {path}: {reason}")]
+    Params {
+        /// The file path.
+        path: PathBuf,
+        /// What is wrong.
+        reason: String,
+    },
     /// No network of that name is defined.
     #[error("unknown network {name} (known: {known})")]
     UnknownNetwork {

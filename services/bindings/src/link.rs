@@ -1,5 +1,5 @@
-//! Library linking for contracts that call public library functions (`PoseidonT3` in the
-//! zkSBT registry's Merkle tree).
+//! Library linking for contracts that call public library functions (`PoseidonT3`,
+//! `PoseidonT5` and `PoseidonT6` in the zkSBT registry: tree nodes, issuer sets, leaves).
 //!
 //! solc leaves a 20-byte marker `__$<keccak(fully qualified name)[..17]>$__` in the
 //! creation code for each library address and lists its byte offsets in the artifact's
@@ -87,12 +87,21 @@ mod tests {
     #[test]
     fn zksbt_is_linked_with_poseidon() {
         let zksbt = artifact("ZkSBT").unwrap();
-        assert_eq!(required_libraries(zksbt).unwrap(), ["PoseidonT3"]);
+        let mut required = required_libraries(zksbt).unwrap();
+        required.sort_unstable();
+        assert_eq!(required, crate::contracts::ZKSBT_LIBRARIES);
+        let libraries: Vec<(&str, Address)> = crate::contracts::ZKSBT_LIBRARIES
+            .iter()
+            .zip(1u8..)
+            .map(|(&name, n)| (name, Address::repeat_byte(0x30 + n)))
+            .collect();
+        let code = linked_bytecode(zksbt, &libraries).unwrap();
+        for (name, address) in &libraries {
+            assert!(code.windows(20).any(|w| w == address.as_slice()), "{name}'s address is written in");
+        }
         let poseidon = address!("0x3333333C0A88F9BE4fd23ed0536F9B6c427e3B93");
-        let code = linked_bytecode(zksbt, &[("PoseidonT3", poseidon)]).unwrap();
-        assert!(code.windows(20).any(|w| w == poseidon.as_slice()), "the address is written in");
-        let err = linked_bytecode(zksbt, &[]).unwrap_err();
-        assert!(err.to_string().contains("needs library PoseidonT3"), "{err}");
+        let err = linked_bytecode(zksbt, &[("PoseidonT3", poseidon)]).unwrap_err();
+        assert!(err.to_string().contains("needs library PoseidonT5"), "{err}");
         // contracts without libraries come out unchanged
         let token = artifact("MasaToken").unwrap();
         assert!(required_libraries(token).unwrap().is_empty());

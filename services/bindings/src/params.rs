@@ -2,9 +2,15 @@
 //! sets at deployment and governance may change later.
 
 use crate::{Error, Result};
-use alloy::primitives::Address;
+use alloy::primitives::{
+    Address, U256,
+    utils::{ParseUnits, parse_units},
+};
 use serde::Deserialize;
-use std::path::{Path, PathBuf};
+use std::{
+    ops::RangeInclusive,
+    path::{Path, PathBuf},
+};
 
 /// Everything the deployer needs beyond the chain itself.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
@@ -24,14 +30,94 @@ pub struct SuiteParams {
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct IdentityParams {
-    /// How many recent tree roots anonymous disclosures may use.
-    pub root_window: u64,
+    /// Each of the registry's successive trees holds `2^tree_depth` leaves; in
+    /// [`TREE_DEPTHS`](Self::TREE_DEPTHS) (the circuit proves paths of depth up to 20).
+    /// Immutable after deployment.
+    pub tree_depth: u8,
+    /// Seconds a tree root stays accepted for anonymous disclosures after a later change of its
+    /// tree replaced it; in [`ROOT_HISTORY_SECS`](Self::ROOT_HISTORY_SECS) (governance may change
+    /// it within the same bounds).
+    pub root_history_secs: u64,
+    /// Fee of a self-attested mint, in MASA as a decimal string (`"1"`, `"0.5"`; up to 18
+    /// decimals), paid by the account that sends the mint. Governance may change it.
+    pub self_attested_mint_fee: String,
+    /// Fee of an issuer-attested mint, in MASA as a decimal string. Governance may change it.
+    pub attested_mint_fee: String,
     /// Schemas registered at deployment.
     #[serde(default)]
     pub schemas: Vec<SchemaParams>,
     /// Issuers registered at deployment.
     #[serde(default)]
     pub issuers: Vec<IssuerParams>,
+}
+
+/// The zkSBT registry's `Config` (constructor argument), from [`IdentityParams`], checked.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct IdentityConfig {
+    /// Leaves per tree: `2^tree_depth`.
+    pub tree_depth: u8,
+    /// Seconds a replaced root stays accepted.
+    pub root_history: u64,
+    /// Self-attested mint fee, in MASA wei.
+    pub self_attested_mint_fee: U256,
+    /// Attested mint fee, in MASA wei.
+    pub attested_mint_fee: U256,
+}
+
+impl IdentityParams {
+    /// Accepted `tree_depth` values (`ZkSBT`: 1..20; the circuit's depth is 20).
+    pub const TREE_DEPTHS: RangeInclusive<u8> = 1..=20;
+    /// Accepted `root_history_secs` (`ZkSBT.MIN_ROOT_HISTORY` 1 minute ..
+    /// `MAX_ROOT_HISTORY` 1 day).
+    pub const ROOT_HISTORY_SECS: RangeInclusive<u64> = 60..=86_400;
+
+    /// The registry's configuration, or what is wrong with the parameters (one readable line).
+    pub fn config(&self) -> Result<IdentityConfig, String> {
+        if !Self::TREE_DEPTHS.contains(&self.tree_depth) {
+            return Err(format!(
+                "[identity] tree_depth = {} is out of range: a tree holds 2^tree_depth leaves, tree_depth in {}..={}",
+                self.tree_depth,
+                Self::TREE_DEPTHS.start(),
+                Self::TREE_DEPTHS.end()
+            ));
+        }
+        if !Self::ROOT_HISTORY_SECS.contains(&self.root_history_secs) {
+            return Err(format!(
+                "[identity] root_history_secs = {} is out of range: {}..={} seconds (1 minute to 1 day)",
+                self.root_history_secs,
+                Self::ROOT_HISTORY_SECS.start(),
+                Self::ROOT_HISTORY_SECS.end()
+            ));
+        }
+        Ok(IdentityConfig {
+            tree_depth: self.tree_depth,
+            root_history: self.root_history_secs,
+            self_attested_mint_fee: masa_amount("self_attested_mint_fee", &self.self_attested_mint_fee)?,
+            attested_mint_fee: masa_amount("attested_mint_fee", &self.attested_mint_fee)?,
+        })
+    }
+}
+
+/// A MASA amount written as a decimal string (`"1"`, `"0.25"`, at most 18 decimals), in wei.
+fn masa_amount(name: &str, amount: &str) -> Result<U256, String> {
+    let bad = |why: &str| format!("[identity] {name} = {amount:?} is not a MASA amount: {why}");
+    let (whole, fraction) = amount.split_once('.').unwrap_or((amount, ""));
+    let digits = |s: &str| s.bytes().all(|b| b.is_ascii_digit());
+    if whole.is_empty()
+        || !digits(whole)
+        || !digits(fraction)
+        || (amount.contains('.') && fraction.is_empty())
+    {
+        return Err(bad("write a non-negative decimal number of MASA as a string, e.g. \"1\" or \"0.5\""));
+    }
+    if fraction.len() > 18 {
+        return Err(bad("MASA has 18 decimals"));
+    }
+    match parse_units(amount, 18) {
+        Ok(ParseUnits::U256(wei)) => Ok(wei),
+        Ok(ParseUnits::I256(_)) => Err(bad("negative")),
+        Err(e) => Err(bad(&e.to_string())),
+    }
 }
 
 /// A record schema.
@@ -205,12 +291,16 @@ impl SuiteParams {
         deployments_dir.as_ref().join("params").join(format!("{network}.toml"))
     }
 
-    /// Reads the parameters file at `path`.
+    /// Reads the parameters file at `path` and checks the values the parser cannot (ranges,
+    /// amounts), so a bad file fails before anything is sent.
     pub fn load(path: impl AsRef<Path>) -> Result<Self> {
         let path = path.as_ref();
         let text =
             std::fs::read_to_string(path).map_err(|source| Error::Io { path: path.to_path_buf(), source })?;
-        toml::from_str(&text).map_err(|source| Error::Toml { path: path.to_path_buf(), source })
+        let params: Self =
+            toml::from_str(&text).map_err(|source| Error::Toml { path: path.to_path_buf(), source })?;
+        params.identity.config().map_err(|reason| Error::Params { path: path.to_path_buf(), reason })?;
+        Ok(params)
     }
 }
 
@@ -228,7 +318,9 @@ mod tests {
         assert_eq!(Timepoint::Unix(7).resolve(1_000), 7);
         assert!(Path::new(dir).join(&params.genesis.allocations).exists());
         assert_eq!(params.fees.dex, Dex::Deploy(DeployDex::UniswapV2));
-        assert!(params.identity.root_window > 0);
+        let identity = params.identity.config().unwrap();
+        assert_eq!((identity.tree_depth, identity.root_history), (20, 3_600));
+        assert_eq!(identity.attested_mint_fee, U256::ZERO);
         assert!(params.identity.schemas.iter().any(|s| s.self_attestable));
         let s = params.fees.shares;
         assert_eq!(
@@ -246,5 +338,45 @@ mod tests {
             .treasury
             .resolve(|name| (name == "TimelockController").then_some(timelock));
         assert_eq!(resolved, Some(timelock));
+    }
+
+    #[test]
+    fn identity_parameters_are_checked() {
+        let base = IdentityParams {
+            tree_depth: 20,
+            root_history_secs: 3_600,
+            self_attested_mint_fee: "1".into(),
+            attested_mint_fee: "0.25".into(),
+            schemas: vec![],
+            issuers: vec![],
+        };
+        let config = base.config().unwrap();
+        assert_eq!(config.self_attested_mint_fee, crate::MASA);
+        assert_eq!(config.attested_mint_fee, crate::MASA / U256::from(4));
+        let with = |f: fn(&mut IdentityParams)| {
+            let mut p = base.clone();
+            f(&mut p);
+            p.config().unwrap_err()
+        };
+        assert!(with(|p| p.tree_depth = 0).contains("tree_depth = 0 is out of range"));
+        assert!(with(|p| p.tree_depth = 21).contains("tree_depth = 21"));
+        assert!(with(|p| p.root_history_secs = 59).contains("root_history_secs = 59 is out of range"));
+        assert!(with(|p| p.root_history_secs = 86_401).contains("1 minute to 1 day"));
+        assert!(with(|p| p.self_attested_mint_fee = "-1".into()).contains("self_attested_mint_fee"));
+        assert!(with(|p| p.attested_mint_fee = "1e18".into()).contains("attested_mint_fee = \"1e18\""));
+        assert!(
+            with(|p| p.attested_mint_fee = "0.0000000000000000001".into()).contains("MASA has 18 decimals")
+        );
+        assert!(with(|p| p.attested_mint_fee = "1.".into()).contains("not a MASA amount"));
+        assert!(with(|p| p.attested_mint_fee = ".5".into()).contains("not a MASA amount"));
+        assert!(with(|p| p.attested_mint_fee = String::new()).contains("not a MASA amount"));
+        // a bad file fails at load, naming the file
+        let dir = tempfile::tempdir().unwrap();
+        let anvil = concat!(env!("CARGO_MANIFEST_DIR"), "/../../deployments/params/anvil.toml");
+        let text = std::fs::read_to_string(anvil).unwrap().replace("tree_depth = 20", "tree_depth = 32");
+        let path = dir.path().join("bad.toml");
+        std::fs::write(&path, text).unwrap();
+        let err = SuiteParams::load(&path).unwrap_err().to_string();
+        assert!(err.contains("bad.toml") && err.contains("tree_depth = 32"), "{err}");
     }
 }

@@ -34,7 +34,7 @@ pub enum Command {
     /// Pay protocol fees through the fee router.
     #[command(subcommand)]
     Fee(FeeCommand),
-    /// zkSBT data records: create, attest, mint, show, prove, burn.
+    /// zkSBT data records: draft, attest, mint, show, prove, share, open, burn, revoke, expire.
     #[command(subcommand)]
     Sbt(Box<SbtCommand>),
 }

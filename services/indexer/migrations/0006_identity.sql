@@ -1,5 +1,6 @@
 -- zkSBT registry: records as minted (public fields only: never the ciphertext), their status,
--- registry statistics and per-schema counts.
+-- registry statistics (counts, and MASA amounts of the mint fees), per-tree leaf counts (the
+-- anonymity sets) and per-schema counts.
 
 CREATE TABLE zksbt_records (
     token_id TEXT PRIMARY KEY,
@@ -7,6 +8,7 @@ CREATE TABLE zksbt_records (
     schema_id TEXT NOT NULL,
     issuer TEXT NOT NULL,
     commitment TEXT NOT NULL,
+    tree_id BIGINT NOT NULL,
     leaf_index BIGINT NOT NULL,
     expiry BIGINT NOT NULL,
     block_number BIGINT NOT NULL
@@ -21,10 +23,19 @@ CREATE TABLE zksbt_status (
 );
 
 -- counter: minted, burned, revoked, expired, disclosures, disclosures_direct,
--- disclosures_anonymous
+-- disclosures_anonymous, identities (registered), mint_fees (paid; amount: MASA wei),
+-- fees_forwarded (to the fee router; amount: MASA wei)
 CREATE TABLE zksbt_stats (
     counter TEXT PRIMARY KEY,
-    value BIGINT NOT NULL DEFAULT 0
+    value BIGINT NOT NULL DEFAULT 0,
+    amount TEXT NOT NULL DEFAULT '0'
+);
+
+-- each tree's leaves ever inserted and removed (live leaves: its anonymity set)
+CREATE TABLE zksbt_trees (
+    tree_id BIGINT PRIMARY KEY,
+    inserted BIGINT NOT NULL DEFAULT 0,
+    removed BIGINT NOT NULL DEFAULT 0
 );
 
 CREATE TABLE zksbt_schemas (

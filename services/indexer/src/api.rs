@@ -208,7 +208,8 @@ async fn fees(State(s): State<AppState>) -> ApiResult<FeesRow> {
     Ok(Json(s.store.fees().await?))
 }
 
-/// zkSBT registry statistics.
+/// zkSBT registry statistics: counters (records, disclosures, identities, fees), mint fee
+/// amounts in MASA, each tree's leaves and live leaves (its anonymity set), per-schema counts.
 #[utoipa::path(get, path = "/v1/zksbt/stats", responses((status = 200, body = ZkSbtStats)))]
 async fn zksbt_stats(State(s): State<AppState>) -> ApiResult<ZkSbtStats> {
     Ok(Json(s.store.zksbt_stats().await?))

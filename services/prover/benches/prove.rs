@@ -5,7 +5,7 @@
 //! The snarkjs key comes from `tools/dev-ceremony` (cached under circuits/build/ceremony; the
 //! first run takes a few minutes).
 
-use alloy::primitives::U256;
+use alloy::primitives::{Address, U256};
 use ark_bn254::{Bn254, Fr};
 use ark_circom::CircomReduction;
 use ark_ff::UniformRand;
@@ -77,6 +77,7 @@ fn main() {
         values: [742, 1_700_000_000, 840, 0, 0, 0, 0, 0],
         salt: U256::from(0x5a17_u64) << 200,
         owner_secret: U256::from(0x5ec7e7_u64) << 180,
+        issuer: Address::repeat_byte(0xb0),
         expiry: 2_000_000_000,
     };
     let statement = Statement {
@@ -88,6 +89,7 @@ fn main() {
         scope: U256::from(0xabcdef_u64),
         message_hash: U256::from(0x123456_u64),
         valid_until: 1_900_000_000,
+        issuers: Some(vec![Address::repeat_byte(0x1e), Address::repeat_byte(0xb0)]),
     };
     let record_path = tmp.join("record.json");
     let statement_path = tmp.join("statement.json");
@@ -213,7 +215,12 @@ fn main() {
     let sj_pub: Vec<String> = serde_json::from_str(&fs::read_to_string(&sj_public).unwrap()).unwrap();
     let theirs_file = ProofFile {
         proof: from_snarkjs(&sj).unwrap(),
-        public_inputs: std::array::from_fn(|i| sj_pub[i].parse().unwrap()),
+        public_inputs: sj_pub
+            .iter()
+            .map(|s| s.parse().unwrap())
+            .collect::<Vec<U256>>()
+            .try_into()
+            .expect("snarkjs gives the 12 public signals"),
         timings_ms: Default::default(),
     };
     assert!(verify_calldata(&keys, &theirs_file).unwrap(), "masa-prover rejects the snarkjs proof");

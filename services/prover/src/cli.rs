@@ -1,9 +1,12 @@
 //! The `masa-prover` command line: setup, key import, verifier export, prove, verify, and the
-//! circuit inputs or Merkle proof of a claim.
+//! circuit inputs or Merkle proof of a claim. Part of the binary only (feature `cli`), so the
+//! library does not bring clap to its users.
 
-pub use crate::calldata::{ProofFile, TimingsMs, verify_calldata};
-use crate::{
+use alloy::primitives::U256;
+use anyhow::{Context, Result, bail};
+use masa_prover::{
     Prover, ProverError,
+    calldata::{ProofFile, verify_calldata},
     field::to_fr,
     keys::{Keys, r1cs_sha256},
     merkle::{LeanImt, MerkleProof},
@@ -13,29 +16,27 @@ use crate::{
     statement::{Mode, Statement},
     verifier,
 };
-use alloy::primitives::U256;
-use anyhow::{Context, Result, bail};
 use serde::Deserialize;
 use std::{fs, path::PathBuf, time::Instant};
 
 /// `masa-prover`: zkSBT disclosure proofs in Rust (Groth16, BN254).
 #[derive(Debug, clap::Parser)]
 #[command(name = "masa-prover", version, about)]
-pub struct Cli {
+pub(crate) struct Cli {
     /// The circuit's constraint system.
     #[arg(long, global = true, default_value = paths::R1CS)]
-    pub r1cs: PathBuf,
+    pub(crate) r1cs: PathBuf,
     /// The proving key (fast format).
     #[arg(long, global = true, default_value = paths::KEY)]
-    pub key: PathBuf,
+    pub(crate) key: PathBuf,
     /// What to do.
     #[command(subcommand)]
-    pub command: Command,
+    pub(crate) command: Command,
 }
 
 /// The subcommands.
 #[derive(Debug, clap::Subcommand)]
-pub enum Command {
+pub(crate) enum Command {
     /// Make a proving key.
     Setup {
         /// The reproducible development setup (seeded; insecure: local chains and tests only).
@@ -61,13 +62,16 @@ pub enum Command {
     },
     /// Prove a statement about a record.
     Prove {
-        /// The record (JSON: schemaId, values[8], salt, ownerSecret).
+        /// The record (JSON: schemaId, values[8], salt, ownerSecret, and the on-chain issuer
+        /// and expiry).
         #[arg(long)]
         record: PathBuf,
-        /// The statement (JSON: mode, fieldIndex, operator, operandA, operandB, scope, messageHash).
+        /// The statement (JSON: mode, fieldIndex, operator, operandA, operandB, scope,
+        /// messageHash, validUntil, and optionally issuers).
         #[arg(long)]
         statement: PathBuf,
-        /// Anonymous mode: the registry tree's leaves in order (JSON array; 0 for removed).
+        /// Anonymous mode: the leaves of the registry tree holding the record, in order (JSON
+        /// array; 0 for removed).
         #[arg(long, conflicts_with = "merkle")]
         tree: Option<PathBuf>,
         /// Anonymous mode: the record's membership proof (JSON: root, index, depth,
@@ -93,7 +97,8 @@ pub enum Command {
         #[arg(long)]
         tree: Option<PathBuf>,
     },
-    /// Print the membership proof of one leaf of the registry's tree (JSON for `prove --merkle`).
+    /// Print the membership proof of one leaf of one of the registry's trees (JSON for
+    /// `prove --merkle`).
     Merkle {
         /// The tree's leaves in order (JSON array; 0 for removed).
         #[arg(long)]
@@ -118,7 +123,7 @@ fn read_json<T: for<'de> Deserialize<'de>>(path: &PathBuf, what: &str) -> Result
 impl Cli {
     /// Parses the command line. `--help` and `--version` print and exit 0; a usage error is
     /// one `error:` line on stderr and exit code 1, like every other bad input.
-    pub fn parse_or_exit() -> Self {
+    pub(crate) fn parse_or_exit() -> Self {
         use clap::{Parser, error::ErrorKind};
         match Self::try_parse() {
             Ok(cli) => cli,
@@ -138,7 +143,7 @@ impl Cli {
     }
 
     /// Runs the command.
-    pub fn run(self) -> Result<()> {
+    pub(crate) fn run(self) -> Result<()> {
         match self.command {
             Command::Setup { dev: _, seed } => {
                 let start = Instant::now();
@@ -248,7 +253,9 @@ fn read_claim(
         (Mode::Anonymous, Some(tree)) => {
             let imt = read_tree(tree)?;
             let index = imt.index_of(record.leaf()?).ok_or_else(|| {
-                ProverError::Input("the record's leaf (commitment and expiry) is not in the tree".into())
+                ProverError::Input(
+                    "the record's leaf is not in the tree (wrong tree, or the record's schema, issuer or expiry differ from the on-chain ones)".into(),
+                )
             })?;
             Some(imt.proof(index).map_err(|e| ProverError::Input(e.to_string()))?)
         }

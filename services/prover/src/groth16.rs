@@ -15,7 +15,11 @@
 //! Step 1 gives exactly ark-groth16's proof for `r = s = 0` (tested), and step 2 is its own
 //! function, so the proofs verify with the same verifying key and Solidity verifier.
 
-use crate::{ProverError, keys::Matrices, msm::FixedBaseMsm, qap::QapDomain};
+use crate::{
+    ProverError,
+    msm::FixedBaseMsm,
+    qap::{Matrices, QapDomain},
+};
 use ark_bn254::{Bn254, Fq, Fq2, Fr, g1, g2};
 use ark_ec::{
     AffineRepr, CurveGroup,
@@ -323,6 +327,7 @@ mod tests {
             values: [10, 20, 30, 40, 50, 60, 70, 80],
             salt: alloy::primitives::U256::from(99),
             owner_secret: alloy::primitives::U256::from(12345),
+            issuer: alloy::primitives::Address::repeat_byte(0x1e),
             expiry: 2_000_000_000,
         };
         let statement = crate::statement::Statement {
@@ -334,6 +339,10 @@ mod tests {
             scope: alloy::primitives::U256::from(1),
             message_hash: alloy::primitives::U256::from(2),
             valid_until: 1_999_999_999,
+            issuers: Some(vec![
+                alloy::primitives::Address::ZERO,
+                alloy::primitives::Address::repeat_byte(0x1e),
+            ]),
         };
         let inputs = crate::prover::circuit_inputs(&record, &statement, None).unwrap();
         let w = witnesser.witness(inputs.named).unwrap();
@@ -356,7 +365,7 @@ mod tests {
                 &ours,
                 &mut ChaCha20Rng::seed_from_u64(seed),
             );
-            assert!(Groth16::<Bn254>::verify_proof(&pvk, &proof, &inputs.public).unwrap());
+            assert!(Groth16::<Bn254>::verify_proof(&pvk, &proof, &inputs.public.to_array()).unwrap());
             proof
         };
         assert_ne!(randomized(1), randomized(2));

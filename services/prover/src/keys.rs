@@ -10,6 +10,7 @@
 //! points, and the tables (a second of both cores to compute) are read, not recomputed.
 //! Version 1 files (no tables) still load, computing the tables.
 
+pub use crate::qap::Matrices;
 use crate::{ProverError, groth16::ProvingTables};
 use ark_bn254::{Bn254, Fr};
 use ark_circom::{
@@ -41,19 +42,6 @@ pub enum KeyOrigin {
     Development,
     /// Imported from a snarkjs `.zkey` (a Groth16 phase-2 ceremony).
     Ceremony,
-}
-
-/// The circuit's constraint matrices in the shape ark-groth16's prover takes.
-#[derive(Debug, Clone, PartialEq, Eq, CanonicalSerialize, CanonicalDeserialize)]
-pub struct Matrices {
-    /// Public inputs including the constant wire 1.
-    pub num_inputs: u64,
-    /// Number of constraints.
-    pub num_constraints: u64,
-    /// Number of wires.
-    pub num_wires: u64,
-    /// A, B, C: per constraint, `(coefficient, wire)` pairs.
-    pub abc: [Matrix<Fr>; 3],
 }
 
 /// A proving key bound to one circuit build.

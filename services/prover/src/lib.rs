@@ -2,23 +2,28 @@
 //! artifacts of `circuits/disclosure.circom`.
 //!
 //! - [`record`], [`statement`]: what is proven, checked before any proving work;
-//! - [`poseidon`], [`merkle`]: the circuit's hashes and the registry's tree, off-chain;
+//! - [`inputs`]: the circuit's 12 public inputs by name (the one place that knows their order);
+//! - [`poseidon`], [`merkle`]: the circuit's hashes and the registry's trees, off-chain;
 //! - [`keys`]: development setup, snarkjs `.zkey` import, one fast key format;
 //! - [`witness`], [`prover`]: witness code compiled once and cached, proofs, local verification;
 //! - [`groth16`], [`msm`], [`qap`]: the Groth16 prover, its fixed-base MSMs and its QAP;
-//! - [`calldata`]: proofs as `uint256[8]` / `uint256[11]` and the JSON proof file;
+//! - [`proof`], [`calldata`]: proofs, as `uint256[8]` / `uint256[12]` and the JSON proof file;
 //! - [`verifier`]: the generated Solidity verifier and its staleness check;
 //! - [`encryption`]: records sealed to their owner and re-encrypted to consumers.
+//!
+//! The `masa-prover` command line lives in the binary, behind the default `cli` feature
+//! (clap): a library user can depend on the crate with `default-features = false`.
 
 pub mod calldata;
-pub mod cli;
 pub mod encryption;
 pub mod field;
 pub mod groth16;
+pub mod inputs;
 pub mod keys;
 pub mod merkle;
 pub mod msm;
 pub mod poseidon;
+pub mod proof;
 pub mod prover;
 pub mod qap;
 pub mod record;
@@ -26,7 +31,9 @@ pub mod statement;
 pub mod verifier;
 pub mod witness;
 
-pub use prover::{DisclosureProof, Prover, Timings};
+pub use inputs::PublicInputs;
+pub use proof::{DisclosureProof, Timings};
+pub use prover::Prover;
 
 use std::path::{Path, PathBuf};
 
@@ -73,9 +80,32 @@ pub enum ProverError {
     /// A number is not a field element.
     #[error(transparent)]
     NotInField(#[from] field::NotInField),
-    /// A record could not be decrypted.
+    /// A record could not be decrypted, or does not match its token.
     #[error("{0}")]
     Decrypt(String),
+    /// A sealed record says another schema than its token's on-chain record.
+    #[error(
+        "the sealed record's schema {sealed} differs from its token's on-chain schema {on_chain}: do not trust it"
+    )]
+    SchemaMismatch {
+        /// The schema in the ciphertext.
+        sealed: alloy::primitives::U256,
+        /// The token's schema, as the registry checked it at mint.
+        on_chain: alloy::primitives::U256,
+    },
+    /// A shared record's contents do not hash to its token's commitment.
+    #[error(
+        "the shared record's commitment {shared:#x} is not its token's on-chain commitment {on_chain:#x}: do not trust it"
+    )]
+    CommitmentMismatch {
+        /// The commitment of the shared contents.
+        shared: alloy::primitives::U256,
+        /// The token's commitment.
+        on_chain: alloy::primitives::U256,
+    },
+    /// A proof's words (calldata, snarkjs JSON) are malformed.
+    #[error("{0}")]
+    Calldata(String),
 }
 
 impl ProverError {

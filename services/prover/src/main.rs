@@ -1,6 +1,8 @@
-//! `masa-prover`: see `masa_prover::cli`.
+//! `masa-prover`: see `cli`.
 
-use masa_prover::cli::Cli;
+mod cli;
+
+use cli::Cli;
 use std::process::ExitCode;
 
 fn main() -> ExitCode {

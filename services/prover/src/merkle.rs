@@ -1,7 +1,12 @@
-//! An off-chain copy of the registry's Merkle tree: a lean incremental Merkle tree exactly as
-//! `@zk-kit/lean-imt.sol` (`InternalLeanIMT`) builds it on-chain, rebuilt from the
-//! registry's events, to compute membership proofs for the circuit and sibling nodes for
-//! the contract's leaf removal.
+//! Off-chain copies of the registry's Merkle trees: lean incremental Merkle trees with the
+//! roots `@zk-kit/lean-imt.sol` (`InternalLeanIMT`) and the registry's `StoredLeanIMT` give
+//! for the same insertions and updates, rebuilt from the registry's events ([`Trees`]), to
+//! compute membership proofs for the circuit.
+//!
+//! The registry keeps successive trees (ids 0, 1, ...) of `2^treeDepth` leaves each: when one
+//! is full the next mint starts a new one. A proof is against one tree; [`Trees`] follows them
+//! all from the `LeafInserted(treeId, index, leaf, root)` / `LeafRemoved(treeId, index, leaf,
+//! root)` events, checking each root.
 //!
 //! A LeanIMT has no zero padding: its depth is `ceil(log2(size))`, and a node without a right
 //! sibling is carried up to the next level unhashed. A membership proof therefore lists only
@@ -60,6 +65,52 @@ pub enum TreeError {
     /// The tree is deeper than the circuit supports.
     #[error("the tree has depth {0}, deeper than the circuit's {MAX_DEPTH}")]
     TooDeep(usize),
+    /// An event for a tree that is neither the current one nor the next.
+    #[error("tree {tree_id} is out of order: {trees} trees are known, so the next event is for tree {} or {trees}", trees.saturating_sub(1))]
+    UnknownTree {
+        /// The event's tree.
+        tree_id: u64,
+        /// Number of trees known.
+        trees: usize,
+    },
+    /// An insertion at another index than the tree's next one (a missed or repeated event).
+    #[error(
+        "LeafInserted at index {index} of tree {tree_id}, which has {size} leaves: an event is missing or repeated"
+    )]
+    OutOfOrder {
+        /// The tree.
+        tree_id: u64,
+        /// The event's index.
+        index: u64,
+        /// The tree's size before it.
+        size: usize,
+    },
+    /// A removal of a leaf that is not the one the copy holds.
+    #[error("LeafRemoved of leaf {index} of tree {tree_id} says {event:#x}, the copy holds {ours:#x}")]
+    LeafMismatch {
+        /// The tree.
+        tree_id: u64,
+        /// The leaf's index.
+        index: u64,
+        /// The leaf the copy holds.
+        ours: U256,
+        /// The leaf the event names.
+        event: U256,
+    },
+    /// After an event, the copy's root is not the registry's.
+    #[error(
+        "after the event at leaf {index} of tree {tree_id} the root is {ours:#x} here and {event:#x} on-chain"
+    )]
+    RootMismatch {
+        /// The tree.
+        tree_id: u64,
+        /// The leaf the event was about.
+        index: u64,
+        /// The copy's root.
+        ours: U256,
+        /// The event's root.
+        event: U256,
+    },
 }
 
 impl LeanImt {
@@ -143,8 +194,8 @@ impl LeanImt {
     }
 
     /// The siblings on the path of leaf `index`, bottom up, only at levels where one exists,
-    /// with whether the node is the right child there. This is the `siblingNodes` argument of
-    /// `InternalLeanIMT._update/_remove`.
+    /// with whether the node is the right child there (zk-kit's `siblingNodes` of
+    /// `InternalLeanIMT._update/_remove`; the registry no longer takes them).
     pub fn siblings(&self, index: usize) -> Result<Vec<(bool, Fr)>, TreeError> {
         let size = self.size();
         if index >= size {
@@ -237,6 +288,135 @@ impl MerkleProof {
             let sibling = self.path_elements[level];
             if self.path_indices[level] { hash2(sibling, node) } else { hash2(node, sibling) }
         })
+    }
+}
+
+/// A change of one of the registry's trees, as its events report it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TreeEvent {
+    /// `LeafInserted(treeId, index, leaf, root)`.
+    Inserted {
+        /// The tree.
+        tree_id: u64,
+        /// The new leaf's index.
+        index: u64,
+        /// The leaf.
+        leaf: Fr,
+        /// The tree's root after the insertion.
+        root: Fr,
+    },
+    /// `LeafRemoved(treeId, index, leaf, root)`: the leaf is set to zero.
+    Removed {
+        /// The tree.
+        tree_id: u64,
+        /// The removed leaf's index.
+        index: u64,
+        /// The leaf removed.
+        leaf: Fr,
+        /// The tree's root after the removal.
+        root: Fr,
+    },
+}
+
+/// The registry's successive trees, rebuilt from its events in order.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Trees {
+    trees: Vec<LeanImt>,
+}
+
+impl Trees {
+    /// No tree yet.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// The trees after `events`, in chain order.
+    pub fn from_events<'a>(events: impl IntoIterator<Item = &'a TreeEvent>) -> Result<Self, TreeError> {
+        let mut trees = Self::new();
+        for event in events {
+            trees.apply(event)?;
+        }
+        Ok(trees)
+    }
+
+    /// Applies one event, checking it against the copy: an insertion is at the next index of
+    /// the current tree or starts the next tree, a removal names the leaf the copy holds, and
+    /// the root after it is the event's. An event refused for its tree, index or leaf leaves
+    /// the copy as it was; after a [`TreeError::RootMismatch`] the copy has applied the event
+    /// and no longer matches the chain (rebuild it).
+    pub fn apply(&mut self, event: &TreeEvent) -> Result<(), TreeError> {
+        let known = self.trees.len();
+        let (tree_id, index, root) = match *event {
+            TreeEvent::Inserted { tree_id, index, leaf, root } => {
+                let id = usize::try_from(tree_id)
+                    .ok()
+                    .filter(|&id| id + 1 == known || id == known)
+                    .ok_or(TreeError::UnknownTree { tree_id, trees: known })?;
+                let size = self.trees.get(id).map_or(0, LeanImt::size);
+                if usize::try_from(index) != Ok(size) {
+                    return Err(TreeError::OutOfOrder { tree_id, index, size });
+                }
+                if id == known {
+                    self.trees.push(LeanImt::new());
+                }
+                self.trees[id].insert(leaf);
+                (id, index, root)
+            }
+            TreeEvent::Removed { tree_id, index, leaf, root } => {
+                let (id, tree) = usize::try_from(tree_id)
+                    .ok()
+                    .and_then(|id| Some((id, self.trees.get_mut(id)?)))
+                    .ok_or(TreeError::UnknownTree { tree_id, trees: known })?;
+                let at = usize::try_from(index).unwrap_or(usize::MAX);
+                let ours = tree.leaf(at).ok_or(TreeError::NoSuchLeaf { index: at, size: tree.size() })?;
+                if ours != leaf {
+                    return Err(TreeError::LeafMismatch {
+                        tree_id,
+                        index,
+                        ours: to_u256(ours),
+                        event: to_u256(leaf),
+                    });
+                }
+                tree.update(at, Fr::zero())?;
+                (id, index, root)
+            }
+        };
+        let ours = self.trees[tree_id].root();
+        if ours != root {
+            let tree_id = tree_id as u64;
+            return Err(TreeError::RootMismatch {
+                tree_id,
+                index,
+                ours: to_u256(ours),
+                event: to_u256(root),
+            });
+        }
+        Ok(())
+    }
+
+    /// Number of trees (the current one is the last).
+    pub fn len(&self) -> usize {
+        self.trees.len()
+    }
+
+    /// Whether no leaf was ever inserted.
+    pub fn is_empty(&self) -> bool {
+        self.trees.is_empty()
+    }
+
+    /// Tree `tree_id`.
+    pub fn tree(&self, tree_id: u64) -> Option<&LeanImt> {
+        self.trees.get(usize::try_from(tree_id).ok()?)
+    }
+
+    /// Where the first leaf equal to `leaf` is: `(treeId, index)`.
+    pub fn find(&self, leaf: Fr) -> Option<(u64, usize)> {
+        self.trees.iter().enumerate().find_map(|(id, tree)| Some((id as u64, tree.index_of(leaf)?)))
+    }
+
+    /// The membership proof of leaf `index` of tree `tree_id` (against that tree's root).
+    pub fn proof(&self, tree_id: u64, index: usize) -> Result<MerkleProof, TreeError> {
+        self.tree(tree_id).ok_or(TreeError::UnknownTree { tree_id, trees: self.trees.len() })?.proof(index)
     }
 }
 
@@ -336,5 +516,69 @@ mod tests {
         assert_ne!(tree.root(), before);
         let proof = tree.proof(3).unwrap();
         assert_eq!(proof.compute_root(fr(4)), tree.root());
+    }
+
+    /// The events of a registry with 4-leaf trees: 6 mints (tree 0 full, then tree 1), then
+    /// the removal of leaf 1 of tree 0, as the contract would emit them.
+    fn events() -> Vec<TreeEvent> {
+        let mut model = [LeanImt::new(), LeanImt::new()];
+        let mut events = Vec::new();
+        for n in 1..=6u64 {
+            let tree_id = (n - 1) / 4;
+            let tree = &mut model[tree_id as usize];
+            let index = tree.insert(fr(n * 11)) as u64;
+            events.push(TreeEvent::Inserted { tree_id, index, leaf: fr(n * 11), root: tree.root() });
+        }
+        model[0].update(1, Fr::zero()).unwrap();
+        events.push(TreeEvent::Removed { tree_id: 0, index: 1, leaf: fr(22), root: model[0].root() });
+        events
+    }
+
+    #[test]
+    fn trees_follow_the_registry_events() {
+        let events = events();
+        let trees = Trees::from_events(&events).unwrap();
+        assert_eq!(trees.len(), 2);
+        let (zero, one) = (trees.tree(0).unwrap(), trees.tree(1).unwrap());
+        assert_eq!((zero.size(), one.size()), (4, 2));
+        assert_eq!(zero.leaf(1), Some(Fr::zero()));
+        assert_eq!(one.root(), hash2(fr(55), fr(66)));
+        assert_eq!(trees.find(fr(66)), Some((1, 1)));
+        assert_eq!(trees.find(fr(22)), None, "removed");
+        let proof = trees.proof(1, 0).unwrap();
+        assert_eq!(proof.compute_root(fr(55)), one.root());
+        assert_eq!(trees.proof(0, 3).unwrap().compute_root(fr(44)), zero.root());
+        assert!(matches!(trees.proof(2, 0), Err(TreeError::UnknownTree { tree_id: 2, trees: 2 })));
+    }
+
+    #[test]
+    fn trees_refuse_events_that_do_not_fit() {
+        let events = events();
+        let mut trees = Trees::from_events(&events[..5]).unwrap();
+        let before = trees.clone();
+        let TreeEvent::Inserted { leaf, root, .. } = events[5] else { unreachable!() };
+        // a repeated or skipped insertion
+        let repeated = TreeEvent::Inserted { tree_id: 1, index: 0, leaf, root };
+        assert_eq!(trees.apply(&repeated), Err(TreeError::OutOfOrder { tree_id: 1, index: 0, size: 1 }));
+        let skipped = TreeEvent::Inserted { tree_id: 1, index: 2, leaf, root };
+        assert!(matches!(trees.apply(&skipped), Err(TreeError::OutOfOrder { .. })));
+        // a tree two ahead, or an old one
+        let ahead = TreeEvent::Inserted { tree_id: 3, index: 0, leaf, root };
+        assert_eq!(trees.apply(&ahead), Err(TreeError::UnknownTree { tree_id: 3, trees: 2 }));
+        let old = TreeEvent::Inserted { tree_id: 0, index: 4, leaf, root };
+        assert!(matches!(trees.apply(&old), Err(TreeError::UnknownTree { tree_id: 0, .. })));
+        // a removal of another leaf than the copy's, or of a leaf that does not exist
+        let wrong_leaf = TreeEvent::Removed { tree_id: 0, index: 1, leaf: fr(23), root };
+        assert!(matches!(trees.apply(&wrong_leaf), Err(TreeError::LeafMismatch { index: 1, .. })));
+        let missing = TreeEvent::Removed { tree_id: 1, index: 5, leaf, root };
+        assert!(matches!(trees.apply(&missing), Err(TreeError::NoSuchLeaf { index: 5, size: 1 })));
+        assert_eq!(trees, before, "refused events leave the copy as it was");
+        // the root after an event must be the registry's
+        let wrong_root = TreeEvent::Inserted { tree_id: 1, index: 1, leaf, root: fr(1) };
+        let err = trees.apply(&wrong_root).unwrap_err();
+        assert!(matches!(err, TreeError::RootMismatch { tree_id: 1, index: 1, .. }), "{err}");
+        // the first event must be for tree 0
+        let first = TreeEvent::Inserted { tree_id: 1, index: 0, leaf, root };
+        assert!(matches!(Trees::new().apply(&first), Err(TreeError::UnknownTree { tree_id: 1, trees: 0 })));
     }
 }

@@ -4,72 +4,25 @@ use crate::{
     ProverError,
     field::{to_fr, to_u256},
     groth16::create_proof_no_zk,
+    inputs::PublicInputs,
     keys::{Keys, Matrices},
     merkle::{MAX_DEPTH, MerkleProof},
     poseidon,
+    proof::{DisclosureProof, Timings},
     record::Record,
     statement::{Mode, Statement},
     witness::{WitnessCodeSource, Witnesser},
 };
-use alloy::primitives::U256;
 use ark_bn254::{Bn254, Fr};
 use ark_ec::AffineRepr;
 use ark_ff::Zero;
-use ark_groth16::{Groth16, PreparedVerifyingKey, Proof, prepare_verifying_key};
+use ark_groth16::{Groth16, PreparedVerifyingKey, prepare_verifying_key};
 use num_bigint::{BigInt, Sign};
 use rand_core::OsRng;
-use std::{
-    path::Path,
-    time::{Duration, Instant},
-};
+use std::{path::Path, time::Instant};
 
-/// Number of public inputs of the disclosure circuit.
-pub const PUBLIC_INPUTS: usize = 11;
-
-/// Where time went, for `--timings` and the benchmark.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub struct Timings {
-    /// Compiling or loading the witness code.
-    pub witness_code: Duration,
-    /// Loading the proving key.
-    pub key_load: Duration,
-    /// Computing the witness.
-    pub witness: Duration,
-    /// The Groth16 prover, and the verification of its proof.
-    pub prove: Duration,
-}
-
-/// A proof with its public inputs, in the circuit's order (circuits/disclosure.md).
-#[derive(Debug, Clone, PartialEq)]
-pub struct DisclosureProof {
-    /// The Groth16 proof.
-    pub proof: Proof<Bn254>,
-    /// mode, root, schemaId, fieldIndex, operator, operandA, operandB, scope, nullifier,
-    /// messageHash, validUntil.
-    pub public_inputs: [Fr; PUBLIC_INPUTS],
-}
-
-impl DisclosureProof {
-    /// The proof as the generated Solidity verifier takes it: A, B, C in EIP-197 encoding.
-    pub fn proof_calldata(&self) -> [U256; 8] {
-        crate::calldata::proof_words(&self.proof)
-    }
-
-    /// The public inputs as `uint256[11]`.
-    pub fn inputs_calldata(&self) -> [U256; PUBLIC_INPUTS] {
-        crate::calldata::input_words(&self.public_inputs)
-    }
-
-    /// The nullifier (public input 8).
-    pub fn nullifier(&self) -> U256 {
-        to_u256(self.public_inputs[8])
-    }
-
-    /// The root (public input 1): the commitment in direct mode, a tree root otherwise.
-    pub fn root(&self) -> U256 {
-        to_u256(self.public_inputs[1])
-    }
-}
+/// Number of public inputs of the disclosure circuit ([`PublicInputs::COUNT`]).
+pub const PUBLIC_INPUTS: usize = PublicInputs::COUNT;
 
 /// Loads once, proves many times.
 #[derive(Debug)]
@@ -146,7 +99,7 @@ impl Prover {
                 m.num_wires
             )));
         }
-        if assignment[1..=PUBLIC_INPUTS] != public {
+        if assignment[1..=PublicInputs::COUNT] != public.to_array() {
             return Err(ProverError::Witness(
                 "the witness's public inputs differ from the statement's".into(),
             ));
@@ -167,7 +120,7 @@ impl Prover {
     fn prove_assignment(
         &self,
         assignment: &[Fr],
-        public: [Fr; PUBLIC_INPUTS],
+        public: PublicInputs,
     ) -> Result<DisclosureProof, ProverError> {
         let m = &self.keys.matrices;
         // The proof with r = s = 0, then randomised (see `groth16`): a fresh, zero-knowledge
@@ -193,7 +146,7 @@ impl Prover {
 
     /// Verifies a proof against this prover's verifying key.
     pub fn verify(&self, proof: &DisclosureProof) -> bool {
-        Groth16::<Bn254>::verify_proof(&self.pvk, &proof.proof, &proof.public_inputs).unwrap_or(false)
+        proof.verify(&self.pvk)
     }
 }
 
@@ -203,8 +156,8 @@ impl Prover {
 pub struct CircuitInputs {
     /// `(signal name, values)`, in the circuit's declaration order.
     pub named: Vec<(String, Vec<BigInt>)>,
-    /// The 11 public inputs.
-    pub public: [Fr; PUBLIC_INPUTS],
+    /// The public inputs.
+    pub public: PublicInputs,
 }
 
 impl CircuitInputs {
@@ -217,7 +170,7 @@ impl CircuitInputs {
                 let values: Vec<serde_json::Value> =
                     values.iter().map(|v| serde_json::Value::String(v.to_string())).collect();
                 let value = if values.len() == 1
-                    && !matches!(name.as_str(), "value" | "pathIndices" | "pathElements")
+                    && !matches!(name.as_str(), "value" | "issuers" | "pathIndices" | "pathElements")
                 {
                     values[0].clone()
                 } else {
@@ -230,8 +183,11 @@ impl CircuitInputs {
     }
 }
 
-/// Builds the circuit's inputs for `statement` about `record` (checked: a false statement or
-/// an inconsistent Merkle proof is an error here).
+/// Builds the circuit's inputs for `statement` about `record` (checked: a false statement, an
+/// issuer outside the statement's set or an inconsistent Merkle proof is an error here).
+///
+/// The root is the record's leaf (direct mode: depth 0) or the root `membership` computes from
+/// it (anonymous mode), so the record's schema, issuer and expiry must be the on-chain ones.
 pub fn circuit_inputs(
     record: &Record,
     statement: &Statement,
@@ -239,54 +195,45 @@ pub fn circuit_inputs(
 ) -> Result<CircuitInputs, ProverError> {
     statement.check(record)?;
     let f = record.fields()?;
-    let commitment = poseidon::commitment(f.schema_id, &record.values, f.salt, f.owner_secret);
+    let leaf = record.leaf()?;
     let (root, depth, indices, elements) = match (statement.mode, membership) {
-        (Mode::Direct, _) => (commitment, 0, [false; MAX_DEPTH], [Fr::zero(); MAX_DEPTH]),
+        (Mode::Direct, _) => (leaf, 0, [false; MAX_DEPTH], [Fr::zero(); MAX_DEPTH]),
         (Mode::Anonymous, None) => {
             return Err(ProverError::Input("an anonymous proof needs the record's Merkle proof".into()));
         }
         (Mode::Anonymous, Some(m)) => {
-            if m.compute_root(poseidon::leaf(commitment, record.expiry)) != m.root {
+            if m.compute_root(leaf) != m.root {
                 return Err(ProverError::Input(
-                    "the Merkle proof is not for this record's leaf (is the tree up to date, and the record's expiry the minted one?)".into(),
+                    "the Merkle proof is not for this record's leaf (is the tree up to date, and are the record's schema, issuer and expiry the on-chain ones?)".into(),
                 ));
             }
             (m.root, m.depth, m.path_indices, m.path_elements)
         }
     };
     let scope = to_fr("scope", statement.scope)?;
-    let public: [Fr; PUBLIC_INPUTS] = [
-        Fr::from(statement.mode as u64),
+    let public = PublicInputs {
+        mode: Fr::from(statement.mode as u64),
         root,
-        f.schema_id,
-        Fr::from(statement.field_index),
-        Fr::from(statement.operator as u64),
-        Fr::from(statement.operand_a),
-        Fr::from(statement.operand_b),
+        schema_id: f.schema_id,
+        issuer_set: statement.issuer_set().map_err(crate::statement::StatementError::from)?,
+        field_index: Fr::from(statement.field_index),
+        operator: Fr::from(statement.operator as u64),
+        operand_a: Fr::from(statement.operand_a),
+        operand_b: Fr::from(statement.operand_b),
         scope,
-        poseidon::nullifier(f.owner_secret, scope),
-        to_fr("messageHash", statement.message_hash)?,
-        Fr::from(statement.valid_until),
-    ];
-    const NAMES: [&str; PUBLIC_INPUTS] = [
-        "mode",
-        "root",
-        "schemaId",
-        "fieldIndex",
-        "operator",
-        "operandA",
-        "operandB",
-        "scope",
-        "nullifier",
-        "messageHash",
-        "validUntil",
-    ];
+        nullifier: poseidon::nullifier(f.owner_secret, scope),
+        message_hash: to_fr("messageHash", statement.message_hash)?,
+        valid_until: Fr::from(statement.valid_until),
+    };
+    let issuers = statement.issuer_members().map_err(crate::statement::StatementError::from)?;
     let mut inputs: Vec<(String, Vec<BigInt>)> =
-        NAMES.iter().zip(public).map(|(name, v)| ((*name).to_owned(), vec![big(v)])).collect();
+        public.named().map(|(name, v)| (name.to_owned(), vec![big(v)])).collect();
     inputs.push(("value".into(), record.values.iter().map(|&v| BigInt::from(v)).collect()));
     inputs.push(("salt".into(), vec![big(f.salt)]));
     inputs.push(("ownerSecret".into(), vec![big(f.owner_secret)]));
+    inputs.push(("issuer".into(), vec![big(poseidon::address(record.issuer))]));
     inputs.push(("expiry".into(), vec![BigInt::from(record.expiry)]));
+    inputs.push(("issuers".into(), issuers.iter().map(|&a| big(poseidon::address(a))).collect()));
     inputs.push(("merkleDepth".into(), vec![BigInt::from(depth)]));
     inputs.push(("pathIndices".into(), indices.iter().map(|&b| BigInt::from(u8::from(b))).collect()));
     inputs.push(("pathElements".into(), elements.iter().copied().map(big).collect()));
@@ -313,22 +260,26 @@ fn check_satisfied(m: &Matrices, w: &[Fr]) -> Result<(), ProverError> {
 mod tests {
     use super::*;
     use crate::{paths, statement::Operator};
+    use alloy::primitives::{Address, U256};
+    use std::collections::HashMap;
 
-    /// A witness that does not satisfy the circuit never yields a proof: the proof made from it
-    /// fails verification, and the error names the first unsatisfied constraint.
-    #[test]
-    fn a_wrong_witness_yields_no_proof() {
-        let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
-        let keys = Keys::development(&root.join(paths::R1CS), 11).expect("make circuits first");
-        let mut prover = Prover::from_keys(keys, &root.join(paths::WASM)).unwrap();
-        let record = Record {
-            schema_id: U256::from(1),
+    fn root() -> std::path::PathBuf {
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
+    }
+
+    fn record() -> Record {
+        Record {
+            schema_id: U256::from(2),
             values: [5, 6, 7, 8, 9, 10, 11, 12],
             salt: U256::from(77),
             owner_secret: U256::from(88),
-            expiry: 0,
-        };
-        let statement = Statement {
+            issuer: Address::repeat_byte(0xb0),
+            expiry: 2_000_000_000,
+        }
+    }
+
+    fn statement(issuers: Option<Vec<Address>>) -> Statement {
+        Statement {
             mode: Mode::Direct,
             field_index: 1,
             operator: Operator::Eq,
@@ -336,16 +287,85 @@ mod tests {
             operand_b: 0,
             scope: U256::from(3),
             message_hash: U256::from(4),
-            valid_until: u64::MAX,
-        };
-        let CircuitInputs { named, public } = circuit_inputs(&record, &statement, None).unwrap();
+            valid_until: 1_900_000_000,
+            issuers,
+        }
+    }
+
+    /// The witness index of each named signal of the circuit (`disclosure.sym`: label, witness
+    /// index or -1 when the optimiser removed it, component, name).
+    fn symbols() -> HashMap<String, usize> {
+        let text = std::fs::read_to_string(root().join("circuits/build/disclosure.sym"))
+            .expect("make circuits first");
+        text.lines()
+            .filter_map(|line| {
+                let mut parts = line.splitn(4, ',');
+                let (_, wire, _, name) = (parts.next()?, parts.next()?, parts.next()?, parts.next()?);
+                Some((name.to_owned(), usize::try_from(wire.parse::<i64>().ok()?).ok()?))
+            })
+            .collect()
+    }
+
+    /// The Rust formulas are the circuit's: the witness's own `leaf`, `setHash`, `commitment`
+    /// and `ownerCommitment` signals are what `poseidon` computes, and the public inputs are
+    /// the witness's wires 1..=12 in [`PublicInputs::NAMES`] order.
+    #[test]
+    fn the_circuit_computes_the_same_leaf_and_issuer_set() {
+        let mut witnesser = Witnesser::load(&root().join(paths::WASM)).expect("make circuits first");
+        let symbols = symbols();
+        let record = record();
+        let set = vec![Address::repeat_byte(0x07), record.issuer];
+        let inputs = circuit_inputs(&record, &statement(Some(set.clone())), None).unwrap();
+        let w = witnesser.witness(inputs.named.clone()).unwrap();
+        for (i, name) in PublicInputs::NAMES.iter().enumerate() {
+            assert_eq!(symbols.get(&format!("main.{name}")), Some(&(i + 1)), "public input {name}");
+        }
+        assert_eq!(w[1..=PublicInputs::COUNT], inputs.public.to_array());
+        let expected = [
+            ("main.ownerCommitment", record.identity().unwrap()),
+            ("main.commitment", record.commitment().unwrap()),
+            ("main.leaf", record.leaf().unwrap()),
+            ("main.setHash", poseidon::issuer_set(&set).unwrap()),
+        ];
+        for (name, value) in expected {
+            let wire = *symbols.get(name).unwrap_or_else(|| panic!("{name} is not a witness signal"));
+            assert_eq!(w[wire], value, "{name}");
+        }
+        assert_eq!(inputs.public.root, record.leaf().unwrap(), "direct mode: the root is the leaf");
+        assert_eq!(inputs.public.issuer_set, poseidon::issuer_set(&set).unwrap());
+    }
+
+    /// A witness that does not satisfy the circuit never yields a proof: the proof made from it
+    /// fails verification, and the error names the first unsatisfied constraint.
+    #[test]
+    fn a_wrong_witness_yields_no_proof() {
+        let keys = Keys::development(&root().join(paths::R1CS), 11).expect("make circuits first");
+        let mut prover = Prover::from_keys(keys, &root().join(paths::WASM)).unwrap();
+        let CircuitInputs { named, public } = circuit_inputs(&record(), &statement(None), None).unwrap();
+        assert_eq!(public.issuer_set, Fr::zero(), "no set: issuerSet 0");
         let good = prover.witnesser.witness(named).unwrap();
         assert!(prover.verify(&prover.prove_assignment(&good, public).unwrap()));
-        for wire in [PUBLIC_INPUTS + 1, good.len() / 2, good.len() - 1] {
+        for wire in [PublicInputs::COUNT + 1, good.len() / 2, good.len() - 1] {
             let mut bad = good.clone();
             bad[wire] += Fr::from(1u64);
             let err = prover.prove_assignment(&bad, public).unwrap_err();
             assert!(err.to_string().contains("constraint"), "wire {wire}: {err}");
         }
+    }
+
+    #[test]
+    fn inputs_json_has_the_new_private_inputs() {
+        let record = record();
+        let json = circuit_inputs(&record, &statement(Some(vec![record.issuer])), None).unwrap().to_json();
+        let issuer = U256::from_be_slice(record.issuer.as_slice()).to_string();
+        assert_eq!(json["issuer"], serde_json::json!(issuer));
+        assert_eq!(json["issuers"], serde_json::json!([issuer, issuer, issuer, issuer]));
+        assert_eq!(json["expiry"], serde_json::json!("2000000000"));
+        assert_eq!(json["root"], serde_json::json!(to_u256(record.leaf().unwrap()).to_string()));
+        let none = circuit_inputs(&record, &statement(None), None).unwrap().to_json();
+        assert_eq!(none["issuers"], serde_json::json!(["0", "0", "0", "0"]));
+        assert_eq!(none["issuerSet"], serde_json::json!("0"));
+        let names: Vec<&String> = none.as_object().unwrap().keys().collect();
+        assert_eq!(names.len(), 12 + 9, "12 public and 9 private input signals");
     }
 }

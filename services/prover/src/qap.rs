@@ -9,12 +9,26 @@
 //! (Gentleman–Sande from natural to bit-reversed order, Cooley–Tukey back, so no reordering
 //! pass is needed). The output is tested equal to `CircomReduction::witness_map_from_matrices`.
 
-use crate::keys::Matrices;
 use ark_bn254::Fr;
 use ark_ff::{Field, Zero};
 use ark_groth16::r1cs_to_qap::evaluate_constraint;
 use ark_poly::{EvaluationDomain, Radix2EvaluationDomain};
+use ark_relations::utils::matrix::Matrix;
+use ark_serialize::{CanonicalDeserialize, CanonicalSerialize};
 use rayon::prelude::*;
+
+/// The circuit's constraint matrices in the shape ark-groth16's prover takes.
+#[derive(Debug, Clone, PartialEq, Eq, CanonicalSerialize, CanonicalDeserialize)]
+pub struct Matrices {
+    /// Public inputs including the constant wire 1.
+    pub num_inputs: u64,
+    /// Number of constraints.
+    pub num_constraints: u64,
+    /// Number of wires.
+    pub num_wires: u64,
+    /// A, B, C: per constraint, `(coefficient, wire)` pairs.
+    pub abc: [Matrix<Fr>; 3],
+}
 
 /// A power-of-two evaluation domain and its precomputed factors.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -1,12 +1,13 @@
-//! A disclosure statement ("field 0 >= 700, for this scope and message") and the circuit's
-//! public inputs it becomes.
+//! A disclosure statement ("field 0 >= 700, attested by one of these issuers, for this scope
+//! and message"), checked against a record before any proving work.
 
 use crate::{
     field::{NotInField, to_fr},
-    poseidon::FIELDS,
+    poseidon::{self, FIELDS, IssuerSetSize},
     record::Record,
 };
-use alloy::primitives::U256;
+use alloy::primitives::{Address, U256};
+use ark_bn254::Fr;
 use serde::{Deserialize, Serialize};
 use std::{fmt, str::FromStr};
 
@@ -88,13 +89,16 @@ impl FromStr for Operator {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Mode {
-    /// Against the record's own commitment: the verifier learns which token it is.
+    /// Against the record's own leaf: the verifier learns which token it is.
     Direct = 0,
     /// Against a root of the registry's tree: the verifier learns only "one of the records".
     Anonymous = 1,
 }
 
 /// What is disclosed about a record, and to whom it is bound.
+///
+/// As JSON: `{"mode": "direct"|"anonymous", "fieldIndex", "operator", "operandA", "operandB"
+/// (only for "in"), "scope", "messageHash", "validUntil", "issuers" (optional)}`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct Statement {
@@ -116,6 +120,11 @@ pub struct Statement {
     /// Unix time until which the disclosure holds: the record must not expire by then, and the
     /// registry refuses the disclosure after it.
     pub valid_until: u64,
+    /// The attestation classes accepted: the record's issuer must be one of these 1 to 4
+    /// addresses (`0x0…0`: self-attested records), and the proof's public `issuerSet` is
+    /// their hash ([`poseidon::issuer_set`]). `None` (absent): any issuer, `issuerSet = 0`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub issuers: Option<Vec<Address>>,
 }
 
 /// Why a statement cannot be proven about a record.
@@ -145,9 +154,29 @@ pub enum StatementError {
         /// The statement's validUntil.
         valid_until: u64,
     },
+    /// The issuer set is empty or has more than 4 members.
+    #[error(transparent)]
+    IssuerSet(#[from] IssuerSetSize),
+    /// The record's issuer is not in the statement's issuer set: no proof exists.
+    #[error("the record's issuer {} is not in the issuer set {}", issuer_name(.issuer), set_names(.set))]
+    IssuerNotInSet {
+        /// The record's issuer.
+        issuer: Address,
+        /// The statement's issuer set.
+        set: Vec<Address>,
+    },
     /// A number is not a field element.
     #[error(transparent)]
     NotInField(#[from] NotInField),
+}
+
+fn issuer_name(a: &Address) -> String {
+    if a.is_zero() { format!("{a} (self-attested)") } else { a.to_string() }
+}
+
+fn set_names(set: &[Address]) -> String {
+    let names: Vec<String> = set.iter().map(ToString::to_string).collect();
+    format!("[{}]", names.join(", "))
 }
 
 impl Statement {
@@ -163,6 +192,12 @@ impl Statement {
         }
         to_fr("scope", self.scope)?;
         to_fr("messageHash", self.message_hash)?;
+        if let Some(set) = &self.issuers {
+            poseidon::issuer_set_members(set)?;
+            if !set.contains(&record.issuer) {
+                return Err(StatementError::IssuerNotInSet { issuer: record.issuer, set: set.clone() });
+            }
+        }
         if record.expiry != 0 && self.valid_until >= record.expiry {
             return Err(StatementError::Expired { expiry: record.expiry, valid_until: self.valid_until });
         }
@@ -176,6 +211,19 @@ impl Statement {
         }
         Ok(())
     }
+
+    /// The public `issuerSet`: 0 without a set, else `Poseidon_4` of the padded members.
+    pub fn issuer_set(&self) -> Result<Fr, IssuerSetSize> {
+        self.issuers.as_deref().map_or(Ok(Fr::from(0u64)), poseidon::issuer_set)
+    }
+
+    /// The circuit's private `issuers[4]`: the padded set, or four zeros without one (the
+    /// circuit ignores them when `issuerSet` is 0).
+    pub fn issuer_members(&self) -> Result<[Address; poseidon::MAX_ISSUERS], IssuerSetSize> {
+        self.issuers
+            .as_deref()
+            .map_or(Ok([Address::ZERO; poseidon::MAX_ISSUERS]), poseidon::issuer_set_members)
+    }
 }
 
 #[cfg(test)]
@@ -188,6 +236,7 @@ mod tests {
             values: [720, 0, 0, 0, 0, 0, 0, u64::MAX],
             salt: U256::from(5),
             owner_secret: U256::from(6),
+            issuer: Address::ZERO,
             expiry: 0,
         }
     }
@@ -202,6 +251,7 @@ mod tests {
             scope: U256::from(1),
             message_hash: U256::from(2),
             valid_until: 1_000,
+            issuers: None,
         }
     }
 
@@ -237,6 +287,40 @@ mod tests {
     }
 
     #[test]
+    fn issuer_sets_are_checked_before_proving() {
+        let bureau = Address::repeat_byte(0xb0);
+        let other = Address::repeat_byte(0x07);
+        let attested = Record { issuer: bureau, ..record() };
+        let self_attested = record();
+        let with = |issuers: Option<Vec<Address>>| Statement { issuers, ..statement(Operator::Ge, 700, 0) };
+
+        // no set: any record, issuerSet 0, four zero members
+        let any = with(None);
+        assert!(any.check(&attested).is_ok() && any.check(&self_attested).is_ok());
+        assert_eq!(any.issuer_set().unwrap(), Fr::from(0u64));
+        assert_eq!(any.issuer_members().unwrap(), [Address::ZERO; 4]);
+
+        let two = with(Some(vec![other, bureau]));
+        assert!(two.check(&attested).is_ok());
+        assert_eq!(two.issuer_set().unwrap(), poseidon::issuer_set(&[other, bureau]).unwrap());
+        assert_eq!(two.issuer_members().unwrap(), [other, bureau, other, other]);
+        let err = two.check(&self_attested).unwrap_err();
+        assert_eq!(err, StatementError::IssuerNotInSet { issuer: Address::ZERO, set: vec![other, bureau] });
+        let text = err.to_string();
+        assert!(text.contains("0x0000000000000000000000000000000000000000 (self-attested)"), "{text}");
+        assert!(text.contains(&bureau.to_string()) && text.contains(&other.to_string()), "{text}");
+
+        let self_only = with(Some(vec![Address::ZERO]));
+        assert!(self_only.check(&self_attested).is_ok());
+        assert!(matches!(self_only.check(&attested), Err(StatementError::IssuerNotInSet { .. })));
+
+        assert_eq!(with(Some(vec![])).check(&attested), Err(StatementError::IssuerSet(IssuerSetSize(0))));
+        let five = with(Some(vec![bureau; 5]));
+        assert_eq!(five.check(&attested), Err(StatementError::IssuerSet(IssuerSetSize(5))));
+        assert!(five.check(&attested).unwrap_err().to_string().contains("1 to 4 members, not 5"));
+    }
+
+    #[test]
     fn json_shape() {
         let s: Statement = serde_json::from_str(
             r#"{"mode":"anonymous","fieldIndex":0,"operator":">=","operandA":700,"scope":"0x1","messageHash":"0x2","validUntil":9}"#,
@@ -245,5 +329,14 @@ mod tests {
         assert_eq!(s.operator, Operator::Ge);
         assert_eq!(s.mode, Mode::Anonymous);
         assert_eq!(s.valid_until, 9);
+        assert_eq!(s.issuers, None);
+        assert!(!serde_json::to_string(&s).unwrap().contains("issuers"));
+        let s: Statement = serde_json::from_str(
+            r#"{"mode":"direct","fieldIndex":0,"operator":">=","operandA":700,"scope":"0x1","messageHash":"0x2","validUntil":9,
+                "issuers":["0x0000000000000000000000000000000000000000","0xb0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0"]}"#,
+        )
+        .unwrap();
+        assert_eq!(s.issuers, Some(vec![Address::ZERO, Address::repeat_byte(0xb0)]));
+        assert_eq!(serde_json::from_str::<Statement>(&serde_json::to_string(&s).unwrap()).unwrap(), s);
     }
 }

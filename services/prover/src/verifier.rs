@@ -1,5 +1,5 @@
 //! The Solidity verifier, generated from the verifying key with `taceo-groth16-sol` (the
-//! gnark / Remco Bloemen Groth16 template: `verifyProof(uint256[8], uint256[11])`, reverting
+//! gnark / Remco Bloemen Groth16 template: `verifyProof(uint256[8], uint256[12])`, reverting
 //! `ProofInvalid` / `PublicInputNotInField`).
 
 use crate::{

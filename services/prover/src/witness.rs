@@ -252,6 +252,7 @@ mod tests {
             values: [12, 1_700_000_000, 840, 5, 0, 0, 0, u64::MAX],
             salt: U256::from(0xfeed_u64) << 190,
             owner_secret: U256::from(0x5ec7e7_u64) << 180,
+            issuer: alloy::primitives::Address::repeat_byte(0xee),
             expiry: 1_900_000_000,
         };
         for (field, operator, a, b) in
@@ -266,6 +267,7 @@ mod tests {
                 scope: U256::from(99),
                 message_hash: U256::MAX >> 3,
                 valid_until: 1_800_000_000,
+                issuers: Some(vec![alloy::primitives::Address::repeat_byte(0xee)]),
             };
             let inputs = circuit_inputs(&record, &statement, None).unwrap().named;
             let expected =

@@ -32,6 +32,37 @@ pub struct GasReport {
     pub swap_path: u64,
 }
 
+/// The real Uniswap V2, from the npm packages' build artifacts.
+#[derive(Debug, Clone, Copy)]
+pub struct Exchange {
+    /// WETH9.
+    pub weth: Address,
+    /// The pair factory.
+    pub factory: Address,
+    /// Router02.
+    pub router: Address,
+}
+
+/// Deploys WETH9, the Uniswap V2 factory (fee setter `admin`) and router02.
+pub async fn deploy_exchange<C: Chain>(chain: &mut C, admin: Address) -> Result<Exchange> {
+    let (weth, _) = chain.create(admin, &WETH9::BYTECODE, &[]).await?;
+    let (factory, _) = chain
+        .create(
+            admin,
+            &UniswapV2Factory::BYTECODE,
+            &UniswapV2Factory::constructorCall { _feeToSetter: admin }.abi_encode(),
+        )
+        .await?;
+    let (router, _) = chain
+        .create(
+            admin,
+            &UniswapV2Router02::BYTECODE,
+            &UniswapV2Router02::constructorCall { _factory: factory, _WETH: weth }.abi_encode(),
+        )
+        .await?;
+    Ok(Exchange { weth, factory, router })
+}
+
 /// `amount` of a 6-decimal stablecoin.
 fn usd(amount: u64) -> U256 {
     U256::from(amount) * U256::from(1_000_000u64)
@@ -74,21 +105,7 @@ pub async fn dao_changes_the_burn_share<C: Chain>(chain: &mut C) -> Result<GasRe
     let masa = dao.token;
 
     // the real Uniswap V2, and a MASA/USDC pool at 1 MASA = 0.10 USDC
-    let (weth, _) = chain.create(admin, &WETH9::BYTECODE, &[]).await?;
-    let (factory, _) = chain
-        .create(
-            admin,
-            &UniswapV2Factory::BYTECODE,
-            &UniswapV2Factory::constructorCall { _feeToSetter: admin }.abi_encode(),
-        )
-        .await?;
-    let (router, _) = chain
-        .create(
-            admin,
-            &UniswapV2Router02::BYTECODE,
-            &UniswapV2Router02::constructorCall { _factory: factory, _WETH: weth }.abi_encode(),
-        )
-        .await?;
+    let Exchange { weth, factory, router } = deploy_exchange(chain, admin).await?;
     let stable_args =
         TestERC20::constructorCall { name_: "USD Coin".into(), symbol_: "USDC".into(), decimals_: 6 };
     let (usdc, _) = chain.create(admin, &TestERC20::BYTECODE, &stable_args.abi_encode()).await?;

@@ -4,9 +4,11 @@
 use crate::deploy::{config, deployments};
 use alloy::{hex, primitives::U256};
 use clap::Parser;
+use masa_cli::sbt::RecordDraft;
 use masa_cli::{cmd::Cli, deploy::deploy};
-use masa_prover::{keys::Keys, paths, record::Record};
+use masa_prover::{encryption::OwnerKeys, keys::Keys, paths};
 use masa_test_harness::{AnvilChain, Chain};
+use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};
 
 fn root() -> PathBuf {
@@ -59,8 +61,15 @@ async fn record_attest_mint_prove_burn_from_the_cli() {
     ])
     .await
     .unwrap();
-    let record: Record = serde_json::from_str(&std::fs::read_to_string(path("r.json")).unwrap()).unwrap();
-    let commitment = format!("{:#x}", masa_prover::field::to_u256(record.commitment().unwrap()));
+    // the record file holds the values and salt in clear, never the owner secret, and only its
+    // owner may read it
+    let text = std::fs::read_to_string(path("r.json")).unwrap();
+    let record: RecordDraft = serde_json::from_str(&text).unwrap();
+    let secret = OwnerKeys::derive(&chain.accounts()[1].to_bytes().0).owner_secret;
+    assert!(!text.contains(&format!("{secret:x}")), "the owner secret was written: {text}");
+    let mode = std::fs::metadata(path("r.json")).unwrap().permissions().mode();
+    assert_eq!(mode & 0o777, 0o600, "the record file is readable by others");
+    let commitment = format!("{:#x}", record.commitment);
     // an attested schema without the issuer's attestation is refused by the registry
     let err =
         run(t(&["sbt", "mint", "--record", &path("r.json"), "--private-key", &owner])).await.unwrap_err();

@@ -10,11 +10,11 @@ import {IDisclosureVerifier} from "../../../src/interfaces/IDisclosureVerifier.s
 contract InputBoundVerifier is IDisclosureVerifier {
     error ProofInvalid();
 
-    function verifyProof(uint256[8] calldata proof, uint256[11] calldata input) external pure {
+    function verifyProof(uint256[8] calldata proof, uint256[12] calldata input) external pure {
         if (proof[0] != proofFor(input)) revert ProofInvalid();
     }
 
-    function proofFor(uint256[11] memory input) public pure returns (uint256) {
+    function proofFor(uint256[12] memory input) public pure returns (uint256) {
         return uint256(keccak256(abi.encode(input)));
     }
 }

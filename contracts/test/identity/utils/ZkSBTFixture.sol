@@ -1,27 +1,37 @@
 // SPDX-License-Identifier: MIT
 pragma solidity ^0.8.24;
 
+import {FeeRouter} from "../../../src/fees/FeeRouter.sol";
 import {IssuerRegistry} from "../../../src/identity/IssuerRegistry.sol";
 import {ZkSBT} from "../../../src/identity/ZkSBT.sol";
 import {IDisclosureVerifier} from "../../../src/interfaces/IDisclosureVerifier.sol";
+import {IFeeRouter} from "../../../src/interfaces/IFeeRouter.sol";
 import {IIssuerRegistry} from "../../../src/interfaces/IIssuerRegistry.sol";
 import {IZkSBT} from "../../../src/interfaces/IZkSBT.sol";
+import {MasaToken} from "../../../src/token/MasaToken.sol";
 import {Test} from "../../utils/Test.sol";
 import {InputBoundVerifier} from "./InputBoundVerifier.sol";
 import {PoseidonT3} from "poseidon-solidity/PoseidonT3.sol";
+import {PoseidonT6} from "poseidon-solidity/PoseidonT6.sol";
 
-/// @notice The zkSBT registry on the input-bound test verifier, with a self-attestable and an
-/// attested schema, one registered issuer, and helpers that sign requests and build disclosures
-/// independently of the contract (digests, scope and message hash recomputed here).
+/// @notice The zkSBT registry on the input-bound test verifier and the real fee router (MASA
+/// fees), with a self-attestable and an attested schema, one registered issuer, and helpers that
+/// sign requests, compute leaves and build disclosures independently of the contract (digests,
+/// leaves, scope and message hash recomputed here).
 abstract contract ZkSBTFixture is Test {
     uint256 internal constant P =
         21888242871839275222246405745257275088548364400416034343698204186575808495617;
     uint256 internal constant SELF = 1; // self-attestable schema
     uint256 internal constant ATTESTED = 2; // needs an issuer
-    uint256 internal constant WINDOW = 3;
+    uint8 internal constant DEPTH = 20; // the production tree depth
+    uint64 internal constant ROOT_HISTORY = 1 hours;
+    uint256 internal constant SELF_FEE = 3e18;
+    uint256 internal constant ATTESTED_FEE = 1e18;
 
     InputBoundVerifier internal verifier;
     IssuerRegistry internal registry;
+    MasaToken internal masa;
+    FeeRouter internal feeRouter;
     ZkSBT internal sbt;
 
     uint256 internal aliceKey = 0xA11CE;
@@ -33,10 +43,18 @@ abstract contract ZkSBTFixture is Test {
     address internal dao = makeAddr("dao");
     address internal dapp = makeAddr("dapp");
     address internal recipient = makeAddr("recipient");
+    address[4] internal feeRecipients = [
+        makeAddr("oracleRewards"),
+        makeAddr("validatorRewards"),
+        makeAddr("contributorRewards"),
+        makeAddr("treasury")
+    ];
 
-    mapping(uint256 commitment => uint256 leaf) private _leafOf;
+    /// The leaf each minted token should have, computed here from its request.
+    mapping(uint256 tokenId => uint256 leaf) internal expectedLeaf;
 
     function setUp() public virtual {
+        vm.warp(1_750_000_000);
         alice = vm.addr(aliceKey);
         bob = vm.addr(bobKey);
         issuer = vm.addr(issuerKey);
@@ -50,11 +68,29 @@ abstract contract ZkSBTFixture is Test {
         issuers[0] = IIssuerRegistry.IssuerInit(issuer, "Credit bureau", ids);
         registry = new IssuerRegistry(dao, schemas, issuers);
         verifier = new InputBoundVerifier();
-        sbt = new ZkSBT(IDisclosureVerifier(address(verifier)), registry, WINDOW);
-        uint256[6] memory commitments = [uint256(11), 12, 13, 14, 21, 99];
-        for (uint256 i; i < commitments.length; ++i) {
-            _leafOf[commitments[i]] = leaf(commitments[i], 0);
-        }
+        masa = new MasaToken(address(this));
+        feeRouter = new FeeRouter(
+            address(masa),
+            makeAddr("swap-router"), // MASA fees are never swapped
+            address(0),
+            dao,
+            IFeeRouter.Shares(2_000, 3_000, 1_000, 3_000, 1_000),
+            IFeeRouter.Recipients(feeRecipients[0], feeRecipients[1], feeRecipients[2], feeRecipients[3])
+        );
+        sbt = deploy(DEPTH);
+    }
+
+    /// A registry of `depth` (2^depth leaves per tree) with the fixture's fees and root history;
+    /// the test contract (the minter of every helper) approves it for MASA.
+    function deploy(uint8 depth) internal returns (ZkSBT registry_) {
+        registry_ = new ZkSBT(
+            IDisclosureVerifier(address(verifier)),
+            registry,
+            feeRouter,
+            dao,
+            IZkSBT.Config(depth, ROOT_HISTORY, SELF_FEE, ATTESTED_FEE)
+        );
+        masa.approve(address(registry_), type(uint256).max);
     }
 
     // ------------------------------------------------------------------ helpers
@@ -63,12 +99,18 @@ abstract contract ZkSBTFixture is Test {
     /// spread out to show they need not be sequential.
     uint256 internal attestationNonces;
 
+    /// The identity commitment the fixture's wallets use (a stand-in for Poseidon1(ownerSecret)).
+    function identity(address owner) internal pure returns (uint256) {
+        return uint256(keccak256(abi.encode("identity", owner))) % (P - 1) + 1;
+    }
+
     function request(address owner, uint256 schemaId, uint256 commitment, address issuer_)
         internal
         returns (IZkSBT.MintRequest memory req)
     {
         req = IZkSBT.MintRequest({
             owner: owner,
+            identity: identity(owner),
             schemaId: schemaId,
             commitment: commitment,
             ciphertext: abi.encodePacked("sealed:", commitment),
@@ -82,10 +124,17 @@ abstract contract ZkSBTFixture is Test {
     }
 
     function consentDigest(IZkSBT.MintRequest memory req) internal view returns (bytes32) {
+        return consentDigest(sbt, req);
+    }
+
+    function consentDigest(ZkSBT registry_, IZkSBT.MintRequest memory req) internal view returns (bytes32) {
         bytes32 structHash = keccak256(
             abi.encode(
-                sbt.CONSENT_TYPEHASH(),
+                keccak256(
+                    "Consent(address owner,uint256 identity,uint256 schemaId,uint256 commitment,bytes32 ciphertextHash,address issuer,uint64 expiry,uint256 nonce,uint256 deadline)"
+                ),
                 req.owner,
+                req.identity,
                 req.schemaId,
                 req.commitment,
                 keccak256(req.ciphertext),
@@ -95,13 +144,15 @@ abstract contract ZkSBTFixture is Test {
                 req.consentDeadline
             )
         );
-        return keccak256(abi.encodePacked("\x19\x01", sbt.DOMAIN_SEPARATOR(), structHash));
+        return keccak256(abi.encodePacked("\x19\x01", registry_.DOMAIN_SEPARATOR(), structHash));
     }
 
     function attestationDigest(IZkSBT.MintRequest memory req) internal view returns (bytes32) {
         bytes32 structHash = keccak256(
             abi.encode(
-                sbt.ATTESTATION_TYPEHASH(),
+                keccak256(
+                    "Attestation(address owner,uint256 schemaId,uint256 commitment,uint64 expiry,uint256 nonce,uint256 deadline)"
+                ),
                 req.owner,
                 req.schemaId,
                 req.commitment,
@@ -118,9 +169,28 @@ abstract contract ZkSBTFixture is Test {
         return abi.encodePacked(r, s, v);
     }
 
+    /// Mints `req` (signed here: the owner's consent with `ownerKey`, the issuer's attestation if
+    /// any) and remembers the leaf it must have.
+    function mintRequest(uint256 ownerKey, IZkSBT.MintRequest memory req) internal returns (uint256 id) {
+        bytes memory consent = sign(ownerKey, consentDigest(req));
+        bytes memory att = req.issuer == address(0) ? bytes("") : sign(issuerKey, attestationDigest(req));
+        id = sbt.mint(req, consent, att);
+        // computed after the mint: a linked-library call in between would be taken for the call
+        // a pending `vm.expectEmit` or `vm.expectRevert` is about
+        expectedLeaf[id] = leafOf(req);
+    }
+
     function mintSelf(uint256 ownerKey, uint256 commitment) internal returns (uint256) {
+        return mintRequest(ownerKey, request(vm.addr(ownerKey), SELF, commitment, address(0)));
+    }
+
+    function mintSelfExpiring(uint256 ownerKey, uint256 commitment, uint64 expiry)
+        internal
+        returns (uint256)
+    {
         IZkSBT.MintRequest memory req = request(vm.addr(ownerKey), SELF, commitment, address(0));
-        return sbt.mint(req, sign(ownerKey, consentDigest(req)), "");
+        req.expiry = expiry;
+        return mintRequest(ownerKey, req);
     }
 
     function mintAttested(uint256 ownerKey, uint256 commitment) internal returns (uint256) {
@@ -133,7 +203,7 @@ abstract contract ZkSBTFixture is Test {
     {
         IZkSBT.MintRequest memory req = request(vm.addr(ownerKey), ATTESTED, commitment, issuer);
         req.expiry = expiry;
-        return sbt.mint(req, sign(ownerKey, consentDigest(req)), sign(issuerKey, attestationDigest(req)));
+        return mintRequest(ownerKey, req);
     }
 
     function h(uint256 a, uint256 b) internal pure returns (uint256) {
@@ -141,36 +211,27 @@ abstract contract ZkSBTFixture is Test {
     }
 
     /// A record's tree leaf, computed here independently of the contract:
-    /// `PoseidonT3(commitment, expiry)` (circuits/disclosure.md).
-    function leaf(uint256 commitment, uint64 expiry) internal pure returns (uint256) {
-        return PoseidonT3.hash([commitment, uint256(expiry)]);
+    /// `PoseidonT6(commitment, schemaId, issuer, expiry, identity)` (circuits/disclosure.md).
+    function leaf(uint256 commitment, uint256 schemaId, address issuer_, uint64 expiry, uint256 identity_)
+        internal
+        pure
+        returns (uint256)
+    {
+        return PoseidonT6.hash([commitment, schemaId, uint256(uint160(issuer_)), uint256(expiry), identity_]);
     }
 
-    /// The leaf of a never-expiring record with one of the tests' usual commitments, read from
-    /// values computed in `setUp`: PoseidonT3 is a linked library, so computing it in a call's
-    /// arguments would consume a pending `vm.prank` or `vm.expectRevert`.
-    function leaf(uint256 commitment) internal view returns (uint256 value) {
-        value = _leafOf[commitment];
-        require(value != 0, "no precomputed leaf for this commitment: use leaf(commitment, expiry)");
+    function leafOf(IZkSBT.MintRequest memory req) internal pure returns (uint256) {
+        return leaf(req.commitment, req.schemaId, req.issuer, req.expiry, req.identity);
     }
 
-    function siblings1(uint256 a) internal pure returns (uint256[] memory s) {
-        s = new uint256[](1);
-        s[0] = a;
-    }
-
-    function siblings2(uint256 a, uint256 b) internal pure returns (uint256[] memory s) {
-        s = new uint256[](2);
-        s[0] = a;
-        s[1] = b;
-    }
-
-    function disclosure(uint256 mode, uint256 root, uint256 schemaId, address consumer)
+    /// A disclosure (mode, token, root, schema; issuer set 0) with a valid test-verifier proof.
+    function disclosure(uint256 mode, uint256 tokenId, uint256 root, uint256 schemaId, address consumer)
         internal
         view
         returns (IZkSBT.Disclosure memory d)
     {
         d.mode = mode;
+        d.tokenId = tokenId;
         d.root = root;
         d.schemaId = schemaId;
         d.fieldIndex = 0;
@@ -184,23 +245,42 @@ abstract contract ZkSBTFixture is Test {
         d.proof[0] = verifier.proofFor(inputs(consumer, d));
     }
 
+    /// A direct disclosure about token `tokenId` against the leaf computed here.
+    function direct(uint256 tokenId, uint256 schemaId, address consumer)
+        internal
+        view
+        returns (IZkSBT.Disclosure memory)
+    {
+        return disclosure(0, tokenId, expectedLeaf[tokenId], schemaId, consumer);
+    }
+
+    /// An anonymous disclosure against `root`.
+    function anonDisclosure(uint256 root, uint256 schemaId, address consumer)
+        internal
+        view
+        returns (IZkSBT.Disclosure memory)
+    {
+        return disclosure(1, 0, root, schemaId, consumer);
+    }
+
     /// The public inputs as the circuit orders them, computed here independently.
     function inputs(address consumer, IZkSBT.Disclosure memory d)
         internal
         view
-        returns (uint256[11] memory in_)
+        returns (uint256[12] memory in_)
     {
         in_[0] = d.mode;
         in_[1] = d.root;
         in_[2] = d.schemaId;
-        in_[3] = d.fieldIndex;
-        in_[4] = d.operator;
-        in_[5] = d.operandA;
-        in_[6] = d.operandB;
-        in_[7] = uint256(keccak256(abi.encode(block.chainid, address(sbt), consumer, d.purpose))) >> 8;
-        in_[8] = d.nullifier;
-        in_[9] = uint256(keccak256(abi.encode(d.recipient, d.message))) >> 8;
-        in_[10] = d.validUntil;
+        in_[3] = d.issuerSet;
+        in_[4] = d.fieldIndex;
+        in_[5] = d.operator;
+        in_[6] = d.operandA;
+        in_[7] = d.operandB;
+        in_[8] = uint256(keccak256(abi.encode(block.chainid, address(sbt), consumer, d.purpose))) >> 8;
+        in_[9] = d.nullifier;
+        in_[10] = uint256(keccak256(abi.encode(d.recipient, d.message))) >> 8;
+        in_[11] = d.validUntil;
     }
 
     function consumeAs(address consumer, IZkSBT.Disclosure memory d) internal {
@@ -211,7 +291,7 @@ abstract contract ZkSBTFixture is Test {
     function expectConsumeRevert(address consumer, IZkSBT.Disclosure memory d, bytes4 err) internal {
         assertFalse(sbt.verifyDisclosure(consumer, d), "verifyDisclosure agrees with consumeDisclosure");
         vm.prank(consumer);
-        vm.expectRevert(err);
+        vm.expectRevert(abi.encodeWithSelector(err));
         sbt.consumeDisclosure(d);
     }
 
@@ -223,14 +303,5 @@ abstract contract ZkSBTFixture is Test {
     {
         d.proof[0] = verifier.proofFor(inputs(consumer, d));
         return d;
-    }
-
-    function mintSelfExpiring(uint256 ownerKey, uint256 commitment, uint64 expiry)
-        internal
-        returns (uint256)
-    {
-        IZkSBT.MintRequest memory req = request(vm.addr(ownerKey), SELF, commitment, address(0));
-        req.expiry = expiry;
-        return sbt.mint(req, sign(ownerKey, consentDigest(req)), "");
     }
 }

@@ -37,7 +37,7 @@ use std::{collections::BTreeMap, path::PathBuf, time::Duration};
 use url::Url;
 
 /// The contracts of the suite, in deployment order.
-pub const SUITE: [&str; 10] = [
+pub const SUITE: [&str; 12] = [
     "MasaToken",
     "TimelockController",
     "MasaGovernor",
@@ -45,6 +45,8 @@ pub const SUITE: [&str; 10] = [
     "MasaGenesis",
     "FeeRouter",
     "PoseidonT3",
+    "PoseidonT5",
+    "PoseidonT6",
     "DisclosureVerifier",
     "IssuerRegistry",
     "ZkSBT",
@@ -205,7 +207,7 @@ pub async fn deploy(config: &DeployConfig, signer: PrivateKeySigner) -> Result<D
     let gov = governance::deploy(&mut run, &params.governance).await?;
     let vesting_wallets = genesis::deploy(&mut run, gov, &params.genesis, &table, deploy_time).await?;
     fees::deploy(&mut run, gov, &params.fees, &params_path).await?;
-    identity::deploy(&mut run, gov, &params.identity).await?;
+    identity::deploy(&mut run, gov, &params.identity, &params_path).await?;
 
     let compiler = artifacts::artifact("MasaToken").expect("MasaToken is bound").compiler()?;
     let manifest =

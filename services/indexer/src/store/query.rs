@@ -51,7 +51,10 @@ pub struct RecordRow {
     pub issuer: String,
     /// Poseidon commitment (decimal); erased on-chain by a burn, kept here as minted.
     pub commitment: String,
-    /// Leaf index in the anonymity set.
+    /// The registry tree its leaf went into (trees of `2^treeDepth` leaves, ids from 0): its
+    /// anonymity set.
+    pub tree_id: i64,
+    /// Leaf index in that tree.
     pub leaf_index: i64,
     /// Expiry (unix seconds, 0 = none).
     pub expiry: i64,
@@ -106,12 +109,31 @@ pub struct FeePaymentRow {
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, ToSchema)]
 pub struct ZkSbtStats {
     /// Counters: minted, burned, revoked, expired, disclosures, `disclosures_direct`,
-    /// `disclosures_anonymous`.
+    /// `disclosures_anonymous`, identities (wallets that registered their identity commitment),
+    /// `mint_fees` (mints that paid a fee), `fees_forwarded` (forwardings to the fee router).
     pub counters: BTreeMap<String, i64>,
+    /// MASA amounts (wei, decimal strings): `mint_fees` (paid by minters), `fees_forwarded` (to
+    /// the fee router, where they are burned and split; MASA sent to the registry directly is
+    /// forwarded too, so it can exceed the fees paid).
+    pub amounts: BTreeMap<String, String>,
     /// Records currently usable: minted minus burned, revoked and expired.
     pub active: i64,
+    /// Per tree: the anonymity sets.
+    pub trees: Vec<TreeStats>,
     /// Per schema.
     pub schemas: Vec<SchemaStats>,
+}
+
+/// One registry tree's leaves.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ToSchema)]
+pub struct TreeStats {
+    /// Tree id (0, 1, ...: a new tree starts when the previous one is full).
+    pub tree_id: i64,
+    /// Leaves inserted (one per mint).
+    pub leaves: i64,
+    /// Leaves still set (not burned, revoked or expired): the anonymity set of proofs against
+    /// this tree.
+    pub live: i64,
 }
 
 /// One schema's counts.
@@ -241,10 +263,10 @@ impl Store {
     /// A wallet's zkSBT records, oldest first.
     pub async fn records_of(&self, owner: &str) -> Result<Vec<RecordRow>, StoreError> {
         let rows = sqlx::query(
-            "SELECT r.token_id, r.owner, r.schema_id, r.issuer, r.commitment, r.leaf_index, r.expiry, r.block_number, \
-             COALESCE(s.burned, 0), COALESCE(s.revoked, 0), COALESCE(s.expired, 0) \
+            "SELECT r.token_id, r.owner, r.schema_id, r.issuer, r.commitment, r.tree_id, r.leaf_index, r.expiry, \
+             r.block_number, COALESCE(s.burned, 0), COALESCE(s.revoked, 0), COALESCE(s.expired, 0) \
              FROM zksbt_records r LEFT JOIN zksbt_status s ON s.token_id = r.token_id \
-             WHERE r.owner = $1 ORDER BY r.block_number, r.leaf_index",
+             WHERE r.owner = $1 ORDER BY r.block_number, r.tree_id, r.leaf_index",
         )
         .bind(owner)
         .fetch_all(self.pool())
@@ -257,12 +279,13 @@ impl Store {
                 schema_id: r.get(2),
                 issuer: r.get(3),
                 commitment: r.get(4),
-                leaf_index: r.get(5),
-                expiry: r.get(6),
-                block_number: r.get(7),
-                burned: r.get::<i64, _>(8) > 0,
-                revoked: r.get::<i64, _>(9) > 0,
-                expired: r.get::<i64, _>(10) > 0,
+                tree_id: r.get(5),
+                leaf_index: r.get(6),
+                expiry: r.get(7),
+                block_number: r.get(8),
+                burned: r.get::<i64, _>(9) > 0,
+                revoked: r.get::<i64, _>(10) > 0,
+                expired: r.get::<i64, _>(11) > 0,
             })
             .collect())
     }
@@ -317,13 +340,25 @@ impl Store {
 
     /// zkSBT registry statistics.
     pub async fn zksbt_stats(&self) -> Result<ZkSbtStats, StoreError> {
-        let counters: BTreeMap<String, i64> =
-            sqlx::query("SELECT counter, value FROM zksbt_stats ORDER BY counter")
-                .fetch_all(self.pool())
-                .await?
-                .iter()
-                .map(|r| (r.get(0), r.get(1)))
-                .collect();
+        let stats = sqlx::query("SELECT counter, value, amount FROM zksbt_stats ORDER BY counter")
+            .fetch_all(self.pool())
+            .await?;
+        let counters: BTreeMap<String, i64> = stats.iter().map(|r| (r.get(0), r.get(1))).collect();
+        let amounts: BTreeMap<String, String> = stats
+            .iter()
+            .filter(|r| r.get::<String, _>(2) != "0")
+            .map(|r| (r.get(0), amount_text(r, 2)))
+            .collect();
+        let trees = sqlx::query("SELECT tree_id, inserted, removed FROM zksbt_trees ORDER BY tree_id")
+            .fetch_all(self.pool())
+            .await?
+            .iter()
+            .map(|r| TreeStats {
+                tree_id: r.get(0),
+                leaves: r.get(1),
+                live: r.get::<i64, _>(1) - r.get::<i64, _>(2),
+            })
+            .collect();
         let active = sqlx::query(
             "SELECT COUNT(*) FROM zksbt_records r LEFT JOIN zksbt_status s ON s.token_id = r.token_id \
              WHERE COALESCE(s.burned, 0) = 0 AND COALESCE(s.revoked, 0) = 0 AND COALESCE(s.expired, 0) = 0",
@@ -338,7 +373,7 @@ impl Store {
                 .iter()
                 .map(|r| SchemaStats { schema_id: r.get(0), minted: r.get(1), disclosures: r.get(2) })
                 .collect();
-        Ok(ZkSbtStats { counters, active, schemas })
+        Ok(ZkSbtStats { counters, amounts, active, trees, schemas })
     }
 
     /// Governance proposals, newest first, at most `limit`, created strictly before block

@@ -24,6 +24,7 @@ pub(super) const DERIVED_TABLES: &[(&str, usize)] = &[
     ("zksbt_records", 1),
     ("zksbt_status", 1),
     ("zksbt_stats", 1),
+    ("zksbt_trees", 1),
     ("zksbt_schemas", 1),
     ("activity", 3),
 ];

@@ -73,6 +73,8 @@ async fn endpoints_paging_and_bad_parameters(backend: Backend) {
     assert_eq!(tokens[0]["token"], env.masa().to_checksum(None));
     let (status, stats) = api.get("/v1/zksbt/stats").await;
     assert_eq!((status, &stats["counters"]["minted"]), (200, &Value::from(1)));
+    assert_eq!(stats["trees"][0]["live"], 1, "{stats}");
+    assert_eq!(wallet["records"][0]["tree_id"], 0);
     assert_eq!(api.get("/v1/fees").await.1["payments"][0]["payments"], 1);
     assert_eq!(api.get("/v1/governance/proposals").await.0, 200);
     let (status, activity) = api.get("/v1/activity?from_day=20000&days=3000").await;

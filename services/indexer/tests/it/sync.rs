@@ -27,10 +27,13 @@ async fn lifecycle(backend: Backend, seed: u64) {
     // derived state of one round of activity
     let stats = store.zksbt_stats().await.unwrap();
     assert_eq!((stats.counters["minted"], stats.active), (1, 1));
+    assert_eq!(stats.counters["identities"], 1, "the wallet's first mint registers its identity");
+    assert_eq!((stats.trees.len(), stats.trees[0].tree_id, stats.trees[0].live), (1, 0, 1));
     assert_eq!(stats.schemas[0].schema_id, "1");
     let owner = env.chain.accounts()[1].address().to_checksum(None);
     let wallet = store.wallet(&owner).await.unwrap().unwrap();
     assert_eq!((wallet.records_held, wallet.records_minted, wallet.records.len()), (1, 1, 1));
+    assert_eq!((wallet.records[0].tree_id, wallet.records[0].leaf_index), (0, 0));
     assert_eq!(wallet.transfers_in, 1);
     let fees = store.fees().await.unwrap();
     assert_eq!(fees.payments[0].payments, 1);

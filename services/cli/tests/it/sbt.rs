@@ -1,0 +1,190 @@
+//! `masa sbt` against a suite deployed on anvil, where the zkSBT parameters differ from the
+//! devnet's (a self-attested mint fee): the fee is paid in MASA with an exact approval, a wallet
+//! without MASA is refused before anything is sent; an issuer revokes, anyone expires, and the
+//! refusals come back as the registry's errors by name. (`test-harness/tests/it/sbt_cli.rs`
+//! covers the devnet story with proofs.)
+
+use alloy::primitives::{Address, U256};
+use clap::Parser;
+use masa_bindings::{
+    MASA,
+    contracts::{MasaToken, ZkSBT},
+    manifest::Manifest,
+};
+use masa_cli::{
+    cmd::Cli,
+    deploy::{DeployConfig, deploy},
+};
+use masa_test_harness::{AnvilChain, Chain, ChainExt};
+use std::{path::Path, time::Duration};
+
+async fn masa(args: &[&str]) -> anyhow::Result<()> {
+    Cli::try_parse_from(std::iter::once("masa").chain(args.iter().copied()))?.run().await
+}
+
+/// The repository's deployments with `[identity]` lines replaced.
+fn deployments(replace: &[(&str, &str)]) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    let repo = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../deployments");
+    std::fs::copy(repo.join("networks.toml"), dir.path().join("networks.toml")).unwrap();
+    std::fs::create_dir(dir.path().join("params")).unwrap();
+    let mut params = std::fs::read_to_string(repo.join("params/anvil.toml")).unwrap();
+    for (from, to) in replace {
+        assert!(params.contains(from), "anvil.toml has no {from:?}");
+        params = params.replace(from, to);
+    }
+    std::fs::write(dir.path().join("params/anvil.toml"), params).unwrap();
+    std::fs::create_dir(dir.path().join("allocations")).unwrap();
+    std::fs::copy(repo.join("allocations/anvil.json"), dir.path().join("allocations/anvil.json")).unwrap();
+    dir
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn mint_fees_revoke_and_expire_from_the_cli() {
+    let mut chain = AnvilChain::spawn().unwrap();
+    let dir = deployments(&[
+        (r#"self_attested_mint_fee = "0""#, r#"self_attested_mint_fee = "1.5""#),
+        ("root_history_secs = 3600", "root_history_secs = 600"),
+    ]);
+    let config = DeployConfig {
+        rpc_url: chain.endpoint().parse().unwrap(),
+        network: None,
+        deployments_dir: dir.path().to_path_buf(),
+        manifest: None,
+        params: None,
+        timeout: Duration::from_secs(60),
+    };
+    let manifest: Manifest = deploy(&config, chain.accounts()[0].clone()).await.unwrap().manifest;
+    let sbt = manifest.address_of("ZkSBT").unwrap();
+    let masa_token = manifest.address_of("MasaToken").unwrap();
+    for library in ["PoseidonT3", "PoseidonT5", "PoseidonT6"] {
+        assert!(manifest.contracts.contains_key(library), "{library} is deployed and recorded");
+    }
+    assert_eq!(chain.view(sbt, ZkSBT::rootHistoryCall {}).await.unwrap(), 600);
+    assert_eq!(chain.view(sbt, ZkSBT::treeDepthCall {}).await.unwrap(), 20);
+    let fees = chain.view(sbt, ZkSBT::mintFeesCall {}).await.unwrap();
+    assert_eq!((fees.selfAttested, fees.attested), (MASA * U256::from(15) / U256::from(10), U256::ZERO));
+    let timelock = manifest.address_of("TimelockController").unwrap();
+    assert_eq!(chain.view(sbt, ZkSBT::ownerCall {}).await.unwrap(), timelock, "the DAO owns the registry");
+
+    let key = |i: usize| format!("0x{}", alloy::hex::encode(chain.accounts()[i].to_bytes()));
+    let endpoint = chain.endpoint();
+    let deployments = dir.path().to_str().unwrap().to_owned();
+    let t = |args: &[&str]| -> Vec<String> {
+        let mut v: Vec<String> = args.iter().map(|s| (*s).to_owned()).collect();
+        v.extend(["--rpc-url".into(), endpoint.clone(), "--deployments".into(), deployments.clone()]);
+        v
+    };
+    let run = |args: Vec<String>| async move {
+        let refs: Vec<&str> = args.iter().map(String::as_str).collect();
+        masa(&refs).await
+    };
+
+    // no MASA: refused before sending, with the fee and the balance
+    let (owner, issuer, anyone) = (key(0), key(9), key(3));
+    let err = run(t(&["sbt", "mint", "--schema", "1", "--values", "1,2", "--private-key", &key(1)]))
+        .await
+        .unwrap_err();
+    assert!(err.to_string().contains("the mint fee is 1.5 MASA, but the wallet"), "{err}");
+
+    // community rewards vest to account 0 a month after listing
+    chain.advance_time(31 * 86_400).await.unwrap();
+    let community = manifest.vesting_wallets.iter().find(|w| w.category == 4).unwrap();
+    run(t(&["vesting", "release", &community.wallet.to_string(), "--private-key", &owner])).await.unwrap();
+    let owner_address = chain.account(0);
+    let balance = MasaToken::balanceOfCall { account: owner_address };
+    let before = chain.view(masa_token, balance.clone()).await.unwrap();
+    run(t(&["sbt", "mint", "--schema", "1", "--values", "1,2", "--private-key", &owner])).await.unwrap();
+    assert_eq!(
+        before - chain.view(masa_token, balance).await.unwrap(),
+        fees.selfAttested,
+        "the fee, from the sender"
+    );
+    assert_eq!(chain.view(sbt, ZkSBT::pendingFeesCall {}).await.unwrap(), fees.selfAttested);
+    let allowance = MasaToken::allowanceCall { owner: owner_address, spender: sbt };
+    assert_eq!(chain.view(masa_token, allowance.clone()).await.unwrap(), U256::ZERO, "approved exactly");
+    let identity = chain.view(sbt, ZkSBT::identityOfCall { owner: owner_address }).await.unwrap();
+    assert_ne!(identity, U256::ZERO, "the first mint registered the wallet's identity");
+
+    // an attested record (free) that expires in a minute: the owner's draft, the issuer's attestation
+    let tmp = tempfile::tempdir().unwrap();
+    let path = |name: &str| tmp.path().join(name).to_str().unwrap().to_owned();
+    masa(&[
+        "sbt",
+        "record",
+        "--schema",
+        "2",
+        "--values",
+        "742",
+        "--out",
+        &path("r.json"),
+        "--private-key",
+        &owner,
+    ])
+    .await
+    .unwrap();
+    let draft: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(path("r.json")).unwrap()).unwrap();
+    assert_eq!(draft["identity"].as_str().unwrap().parse::<U256>().unwrap(), identity);
+    let expiry = (chain.timestamp().await.unwrap() + 60).to_string();
+    let commitment = draft["commitment"].as_str().unwrap();
+    let owner_text = owner_address.to_string();
+    run(t(&[
+        "sbt",
+        "attest",
+        "--owner",
+        &owner_text,
+        "--schema",
+        "2",
+        "--commitment",
+        commitment,
+        "--expiry",
+        &expiry,
+        "--out",
+        &path("a.json"),
+        "--private-key",
+        &issuer,
+    ]))
+    .await
+    .unwrap();
+    run(t(&[
+        "sbt",
+        "mint",
+        "--record",
+        &path("r.json"),
+        "--attestation",
+        &path("a.json"),
+        "--private-key",
+        &owner,
+    ]))
+    .await
+    .unwrap();
+    assert_eq!(
+        chain.view(sbt, ZkSBT::pendingFeesCall {}).await.unwrap(),
+        fees.selfAttested,
+        "attested: free"
+    );
+    // another wallet cannot mint the owner's draft
+    let err =
+        run(t(&["sbt", "mint", "--record", &path("r.json"), "--private-key", &anyone])).await.unwrap_err();
+    assert!(err.to_string().contains("not for the wallet"), "{err}");
+
+    // the third record, self-attested again; then revoke and expire
+    run(t(&["sbt", "mint", "--schema", "1", "--values", "3", "--private-key", &owner])).await.unwrap();
+    let err = run(t(&["sbt", "revoke", "--token", "2", "--private-key", &anyone])).await.unwrap_err();
+    assert!(err.to_string().contains("only its issuer revokes it"), "{err}");
+    let err = run(t(&["sbt", "expire", "--token", "2", "--private-key", &anyone])).await.unwrap_err();
+    assert!(err.to_string().contains("has not expired"), "{err}");
+    chain.advance_time(120).await.unwrap();
+    run(t(&["sbt", "expire", "--token", "2", "--private-key", &anyone])).await.unwrap();
+    let err = run(t(&["sbt", "expire", "--token", "2", "--private-key", &anyone])).await.unwrap_err();
+    assert!(err.to_string().contains("already out of its tree"), "{err}");
+    let err = run(t(&["sbt", "revoke", "--token", "1", "--private-key", &issuer])).await.unwrap_err();
+    assert!(err.to_string().contains("is self-attested: no issuer can revoke it"), "{err}");
+    run(t(&["sbt", "burn", "--token", "3", "--private-key", &owner])).await.unwrap();
+    let rec = chain.view(sbt, ZkSBT::recordCall { tokenId: U256::from(2) }).await.unwrap();
+    assert!(!rec.inTree && rec.treeId == 0 && rec.leafIndex == 1, "{rec:?}");
+    assert_eq!(chain.view(sbt, ZkSBT::treeSizeCall { treeId: U256::ZERO }).await.unwrap(), U256::from(3));
+    run(t(&["sbt", "show", "--private-key", &owner])).await.unwrap();
+    assert_ne!(Address::ZERO, timelock);
+}
