@@ -5,9 +5,10 @@
 use std::path::Path;
 
 /// Our artifacts (forge) and the external ones (tools/external-artifacts).
-const DIRS: [(&str, &str); 2] = [
+const DIRS: [(&str, &str); 3] = [
     ("../../contracts/out", "MasaToken.sol/MasaToken.json"),
     ("../../contracts/external", "uniswap-v2/UniswapV2Router02.json"),
+    ("../../contracts/external", "poseidon/PoseidonT6.json"),
 ];
 
 fn main() {

@@ -47,10 +47,6 @@ bind! {
     DisclosureVerifier => "../../contracts/out/DisclosureVerifier.sol/DisclosureVerifier.json";
     /// `Poseidon_2` over BN254: the zkSBT trees' nodes (npm `poseidon-solidity`; a linked library).
     PoseidonT3 => "../../contracts/out/PoseidonT3.sol/PoseidonT3.json";
-    /// `Poseidon_4`: the zkSBT issuer sets (npm `poseidon-solidity`; a linked library).
-    PoseidonT5 => "../../contracts/out/PoseidonT5.sol/PoseidonT5.json";
-    /// `Poseidon_5`: the zkSBT tree leaves (npm `poseidon-solidity`; a linked library).
-    PoseidonT6 => "../../contracts/out/PoseidonT6.sol/PoseidonT6.json";
     /// The zkSBT registry (`contracts/src/identity/ZkSBT.sol`). Its creation code calls
     /// [`ZKSBT_LIBRARIES`] and must be linked: [`crate::link::linked_bytecode`].
     #[sol(ignore_unlinked)]
@@ -58,5 +54,6 @@ bind! {
 }
 
 /// The libraries the zkSBT registry's creation code must be linked with, by name (as
-/// [`crate::link::linked_bytecode`] takes them), in deployment order.
+/// [`crate::link::linked_bytecode`] takes them), in deployment order: [`PoseidonT3`] from our
+/// build, [`crate::poseidon::PoseidonT5`] and [`crate::poseidon::PoseidonT6`] as published.
 pub const ZKSBT_LIBRARIES: [&str; 3] = ["PoseidonT3", "PoseidonT5", "PoseidonT6"];

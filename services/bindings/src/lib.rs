@@ -9,6 +9,7 @@ pub mod link;
 pub mod manifest;
 pub mod network;
 pub mod params;
+pub mod poseidon;
 pub mod uniswap;
 
 pub use error::{Error, Result};

@@ -25,10 +25,11 @@ use masa_bindings::{
     MASA,
     contracts::{
         DisclosureVerifier, FeeRouter, IFeeRouter, IIssuerRegistry, IZkSBT, IssuerRegistry, MasaToken,
-        PoseidonT3, PoseidonT5, PoseidonT6, ZkSBT,
+        PoseidonT3, ZkSBT,
     },
     eip712::{Attestation, Consent, zksbt_domain},
     link::linked_bytecode,
+    poseidon::{PoseidonT5, PoseidonT6},
 };
 use masa_cli::sbt::disclosure;
 use masa_prover::{

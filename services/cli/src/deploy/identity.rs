@@ -12,12 +12,10 @@ use alloy::{
 };
 use masa_bindings::{
     artifacts::artifact,
-    contracts::{
-        DisclosureVerifier, IIssuerRegistry, IZkSBT, IssuerRegistry, PoseidonT3, PoseidonT5, PoseidonT6,
-        ZkSBT,
-    },
+    contracts::{DisclosureVerifier, IIssuerRegistry, IZkSBT, IssuerRegistry, PoseidonT3, ZkSBT},
     link::linked_bytecode,
     params::IdentityParams,
+    poseidon::{PoseidonT5, PoseidonT6},
 };
 use std::path::Path;
 
