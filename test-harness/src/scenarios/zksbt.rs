@@ -253,6 +253,26 @@ fn sign_typed<T: SolStruct>(signer: &PrivateKeySigner, value: &T, chain_id: u64,
     Bytes::from(signature.as_bytes().to_vec())
 }
 
+/// The owner's EIP-712 consent to exactly `req` (what `mint` checks).
+fn consent_of(req: &IZkSBT::MintRequest) -> Consent {
+    Consent {
+        owner: req.owner,
+        identity: req.identity,
+        schemaId: req.schemaId,
+        commitment: req.commitment,
+        ciphertextHash: keccak256(&req.ciphertext),
+        issuer: req.issuer,
+        expiry: req.expiry,
+        nonce: req.consentNonce,
+        deadline: req.consentDeadline,
+    }
+}
+
+/// Re-signs the consent of a mint whose request the owner changed.
+fn resign<C: Chain>(chain: &C, id: Identity, owner: &PrivateKeySigner, call: &mut ZkSBT::mintCall) {
+    call.consent = sign_typed(owner, &consent_of(&call.req), chain.chain_id(), id.sbt);
+}
+
 /// The signed mint of `record` for `owner` (consent by `owner`, attestation by `issuer` if
 /// any): the call a relayer sends.
 async fn mint_call<C: Chain>(
@@ -271,17 +291,6 @@ async fn mint_call<C: Chain>(
     let issuer_address = issuer.map_or(Address::ZERO, PrivateKeySigner::address);
     // unordered nonces: any unused value; the salt makes this one unique
     let attestation_nonce = U256::from_be_bytes(keccak256(record.salt.to_be_bytes::<32>()).0);
-    let consent = Consent {
-        owner: owner.address(),
-        identity,
-        schemaId: record.schema_id,
-        commitment,
-        ciphertextHash: keccak256(&ciphertext),
-        issuer: issuer_address,
-        expiry: record.expiry,
-        nonce: consent_nonce,
-        deadline,
-    };
     let attestation = issuer.map(|i| {
         let a = Attestation {
             owner: owner.address(),
@@ -293,23 +302,21 @@ async fn mint_call<C: Chain>(
         };
         sign_typed(i, &a, chain.chain_id(), id.sbt)
     });
-    Ok(ZkSBT::mintCall {
-        req: IZkSBT::MintRequest {
-            owner: owner.address(),
-            identity,
-            schemaId: record.schema_id,
-            commitment,
-            ciphertext,
-            issuer: issuer_address,
-            expiry: record.expiry,
-            consentNonce: consent_nonce,
-            consentDeadline: deadline,
-            attestationNonce: if issuer.is_some() { attestation_nonce } else { U256::ZERO },
-            attestationDeadline: deadline,
-        },
-        consent: sign_typed(owner, &consent, chain.chain_id(), id.sbt),
-        attestation: attestation.unwrap_or_default(),
-    })
+    let req = IZkSBT::MintRequest {
+        owner: owner.address(),
+        identity,
+        schemaId: record.schema_id,
+        commitment,
+        ciphertext,
+        issuer: issuer_address,
+        expiry: record.expiry,
+        consentNonce: consent_nonce,
+        consentDeadline: deadline,
+        attestationNonce: if issuer.is_some() { attestation_nonce } else { U256::ZERO },
+        attestationDeadline: deadline,
+    };
+    let consent = sign_typed(owner, &consent_of(&req), chain.chain_id(), id.sbt);
+    Ok(ZkSBT::mintCall { req, consent, attestation: attestation.unwrap_or_default() })
 }
 
 /// Sends a mint from `relayer` and follows its tree events.
@@ -744,18 +751,7 @@ pub async fn attacks<C: Chain>(chain: &mut C, prover: &mut Prover) -> Result<()>
     let mut call = mint_call(chain, id, mallory, &mallory_keys, &lie, None).await?;
     // the request says schema 1 (self-attestable); the commitment's preimage says schema 2
     call.req.schemaId = U256::from(PROFILE);
-    let consent = Consent {
-        owner: mallory.address(),
-        identity: call.req.identity,
-        schemaId: call.req.schemaId,
-        commitment: call.req.commitment,
-        ciphertextHash: keccak256(&call.req.ciphertext),
-        issuer: Address::ZERO,
-        expiry: 0,
-        nonce: call.req.consentNonce,
-        deadline: call.req.consentDeadline,
-    };
-    call.consent = sign_typed(mallory, &consent, chain.chain_id(), id.sbt);
+    resign(chain, id, mallory, &mut call);
     let (lie_token, _) = send_mint(chain, id, relayer, call, &lie, trees).await?;
     // the honest prover has no witness: the leaf it computes (schema 2) is not the tree's
     for (purpose, issuers) in [("lie-any", None), ("lie-bureau", Some(&bureau[..]))] {
@@ -816,18 +812,7 @@ pub async fn attacks<C: Chain>(chain: &mut C, prover: &mut Prover) -> Result<()>
         .await?;
     let mut again = mint_call(chain, id, bob, &bob_keys, &score, None).await?;
     again.req.schemaId = U256::from(PROFILE);
-    let consent = Consent {
-        owner: bob.address(),
-        identity: again.req.identity,
-        schemaId: again.req.schemaId,
-        commitment: again.req.commitment,
-        ciphertextHash: keccak256(&again.req.ciphertext),
-        issuer: Address::ZERO,
-        expiry: 0,
-        nonce: again.req.consentNonce,
-        deadline: again.req.consentDeadline,
-    };
-    again.consent = sign_typed(bob, &consent, chain.chain_id(), id.sbt);
+    resign(chain, id, bob, &mut again);
     let (reminted, _) = send_mint(chain, id, relayer, again, &score, trees).await?;
     for (purpose, issuers) in [("bob-2", Some(&bureau[..])), ("bob-3", None)] {
         let attempt =
@@ -876,18 +861,7 @@ pub async fn attacks<C: Chain>(chain: &mut C, prover: &mut Prover) -> Result<()>
     let pending = mint_call(chain, id, bob, &bob_keys, &pending_record, Some(issuer)).await?;
     let mut squat = mint_call(chain, id, mallory, &mallory_keys, &first.record, None).await?;
     squat.req.commitment = pending.req.commitment;
-    let consent = Consent {
-        owner: mallory.address(),
-        identity: squat.req.identity,
-        schemaId: squat.req.schemaId,
-        commitment: squat.req.commitment,
-        ciphertextHash: keccak256(&squat.req.ciphertext),
-        issuer: Address::ZERO,
-        expiry: 0,
-        nonce: squat.req.consentNonce,
-        deadline: squat.req.consentDeadline,
-    };
-    squat.consent = sign_typed(mallory, &consent, chain.chain_id(), id.sbt);
+    resign(chain, id, mallory, &mut squat);
     let outcome = chain.send(mallory.address(), id.sbt, squat).await?;
     follow(chain, trees, &outcome.logs)?;
     let (bobs, _) = send_mint(chain, id, relayer, pending, &pending_record, trees).await?;
