@@ -10,6 +10,7 @@ import {IIssuerRegistry} from "../../src/interfaces/IIssuerRegistry.sol";
 import {IZkSBT} from "../../src/interfaces/IZkSBT.sol";
 import {MasaToken} from "../../src/token/MasaToken.sol";
 import {InputBoundVerifier} from "../identity/utils/InputBoundVerifier.sol";
+import {ZkSBTDigests} from "../identity/utils/ZkSBTDigests.sol";
 import {InvariantTest} from "../utils/InvariantTest.sol";
 import {Test} from "../utils/Test.sol";
 
@@ -94,8 +95,8 @@ contract ZkSBTFeesHandler is Test {
             attestationNonce: ++attestationNonce,
             attestationDeadline: block.timestamp
         });
-        bytes memory consent = _sign(ownerKey, _consentDigest(req));
-        bytes memory att = attested ? _sign(ISSUER_KEY, _attestationDigest(req)) : bytes("");
+        bytes memory consent = _sign(ownerKey, ZkSBTDigests.consent(sbt, req));
+        bytes memory att = attested ? _sign(ISSUER_KEY, ZkSBTDigests.attestation(sbt, req)) : bytes("");
         (uint256 selfFee, uint256 attestedFee) = sbt.mintFees();
         uint256 fee = attested ? attestedFee : selfFee;
         uint256 before = masa.balanceOf(payer);
@@ -129,45 +130,6 @@ contract ZkSBTFeesHandler is Test {
         for (uint256 i; i < 4; ++i) {
             total += masa.balanceOf(recipients[i]);
         }
-    }
-
-    function _consentDigest(IZkSBT.MintRequest memory req) internal view returns (bytes32) {
-        return _digest(
-            keccak256(
-                abi.encode(
-                    sbt.CONSENT_TYPEHASH(),
-                    req.owner,
-                    req.identity,
-                    req.schemaId,
-                    req.commitment,
-                    keccak256(req.ciphertext),
-                    req.issuer,
-                    req.expiry,
-                    req.consentNonce,
-                    req.consentDeadline
-                )
-            )
-        );
-    }
-
-    function _attestationDigest(IZkSBT.MintRequest memory req) internal view returns (bytes32) {
-        return _digest(
-            keccak256(
-                abi.encode(
-                    sbt.ATTESTATION_TYPEHASH(),
-                    req.owner,
-                    req.schemaId,
-                    req.commitment,
-                    req.expiry,
-                    req.attestationNonce,
-                    req.attestationDeadline
-                )
-            )
-        );
-    }
-
-    function _digest(bytes32 structHash) internal view returns (bytes32) {
-        return keccak256(abi.encodePacked("\x19\x01", sbt.DOMAIN_SEPARATOR(), structHash));
     }
 
     function _sign(uint256 key, bytes32 digest) internal pure returns (bytes memory) {

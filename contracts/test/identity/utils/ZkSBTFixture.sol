@@ -11,6 +11,7 @@ import {IZkSBT} from "../../../src/interfaces/IZkSBT.sol";
 import {MasaToken} from "../../../src/token/MasaToken.sol";
 import {Test} from "../../utils/Test.sol";
 import {InputBoundVerifier} from "./InputBoundVerifier.sol";
+import {ZkSBTDigests} from "./ZkSBTDigests.sol";
 import {PoseidonT3} from "poseidon-solidity/PoseidonT3.sol";
 import {PoseidonT6} from "poseidon-solidity/PoseidonT6.sol";
 
@@ -128,40 +129,11 @@ abstract contract ZkSBTFixture is Test {
     }
 
     function consentDigest(ZkSBT registry_, IZkSBT.MintRequest memory req) internal view returns (bytes32) {
-        bytes32 structHash = keccak256(
-            abi.encode(
-                keccak256(
-                    "Consent(address owner,uint256 identity,uint256 schemaId,uint256 commitment,bytes32 ciphertextHash,address issuer,uint64 expiry,uint256 nonce,uint256 deadline)"
-                ),
-                req.owner,
-                req.identity,
-                req.schemaId,
-                req.commitment,
-                keccak256(req.ciphertext),
-                req.issuer,
-                req.expiry,
-                req.consentNonce,
-                req.consentDeadline
-            )
-        );
-        return keccak256(abi.encodePacked("\x19\x01", registry_.DOMAIN_SEPARATOR(), structHash));
+        return ZkSBTDigests.consent(registry_, req);
     }
 
     function attestationDigest(IZkSBT.MintRequest memory req) internal view returns (bytes32) {
-        bytes32 structHash = keccak256(
-            abi.encode(
-                keccak256(
-                    "Attestation(address owner,uint256 schemaId,uint256 commitment,uint64 expiry,uint256 nonce,uint256 deadline)"
-                ),
-                req.owner,
-                req.schemaId,
-                req.commitment,
-                req.expiry,
-                req.attestationNonce,
-                req.attestationDeadline
-            )
-        );
-        return keccak256(abi.encodePacked("\x19\x01", sbt.DOMAIN_SEPARATOR(), structHash));
+        return ZkSBTDigests.attestation(sbt, req);
     }
 
     function sign(uint256 key, bytes32 digest) internal pure returns (bytes memory) {
