@@ -10,6 +10,7 @@ pub mod manifest;
 pub mod network;
 pub mod params;
 pub mod poseidon;
+pub mod revert;
 pub mod uniswap;
 
 pub use error::{Error, Result};

@@ -154,10 +154,7 @@ pub async fn pay_fee(
     let call = router.payFee(token, amount, min_masa_out, U256::from(deadline), fee_kind);
     // Simulate first: a revert comes back decoded (slippage, deadline, unknown token).
     if let Err(err) = call.call().await {
-        let reason = err
-            .as_decoded_interface_error::<FeeRouter::FeeRouterErrors>()
-            .map_or_else(|| err.to_string(), |e| format!("{e:?}"));
-        bail!("the fee router refuses this payment: {reason}");
+        bail!("the fee router refuses this payment: {}", masa_bindings::revert::describe(&err));
     }
     // The estimate is made in a block with the latest timestamp; where the tokens move between
     // delegated accounts, the block it lands in (a later timestamp) pushes new vote checkpoints

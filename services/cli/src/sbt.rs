@@ -23,6 +23,7 @@ use ark_bn254::Fr;
 use masa_bindings::{
     contracts::{IZkSBT, MasaToken, ZkSBT},
     eip712::{Attestation, Consent, zksbt_domain},
+    revert,
 };
 use masa_prover::{
     DisclosureProof, Prover, ProverError,
@@ -1040,21 +1041,13 @@ fn masa_text(wei: U256) -> String {
     text.trim_end_matches('0').trim_end_matches('.').to_owned()
 }
 
-/// `Name(Name { args })` (a decoded error's `Debug`) as `Name { args }`.
-fn error_text(debug: &str) -> &str {
-    debug.split_once('(').and_then(|(_, inner)| inner.strip_suffix(')')).unwrap_or(debug)
-}
-
-/// A contract error as the registry's (or the MASA token's) custom error, by name, where it is
-/// one: `the registry refused: ZkSBT__IdentityMismatch { owner: 0x…, registered: … }`.
+/// A contract error as the custom error it reverted with, by name and values, decoded against
+/// every ABI of the suite: `refused: ZkSBT__IdentityMismatch { owner: 0x…, registered: … }`.
 fn decode_error(err: &alloy::contract::Error) -> anyhow::Error {
-    if let Some(decoded) = err.as_decoded_interface_error::<ZkSBT::ZkSBTErrors>() {
-        return anyhow::anyhow!("the registry refused: {}", error_text(&format!("{decoded:?}")));
+    match err.as_revert_data().and_then(|data| revert::decode(&data)) {
+        Some(reason) => anyhow::anyhow!("refused: {reason}"),
+        None => anyhow::anyhow!("{err}"),
     }
-    if let Some(decoded) = err.as_decoded_interface_error::<MasaToken::MasaTokenErrors>() {
-        return anyhow::anyhow!("the MASA token refused: {}", error_text(&format!("{decoded:?}")));
-    }
-    anyhow::anyhow!("{err}")
 }
 
 #[cfg(test)]
@@ -1128,15 +1121,5 @@ mod tests {
         assert_eq!(masa_text(masa_bindings::masa(20)), "20");
         assert_eq!(masa_text(U256::ZERO), "0");
         assert_eq!(masa_text(U256::from(1u64)), "0.000000000000000001");
-    }
-
-    #[test]
-    fn error_names_are_kept() {
-        assert_eq!(error_text("ZkSBT__InvalidProof(ZkSBT__InvalidProof)"), "ZkSBT__InvalidProof");
-        assert_eq!(
-            error_text("ZkSBT__IdentityMismatch(ZkSBT__IdentityMismatch { owner: 0x01, registered: 5 })"),
-            "ZkSBT__IdentityMismatch { owner: 0x01, registered: 5 }"
-        );
-        assert_eq!(error_text("plain"), "plain");
     }
 }

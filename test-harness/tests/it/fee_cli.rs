@@ -54,4 +54,13 @@ async fn a_masa_fee_is_burned_and_split_by_the_deployed_router() {
     let err =
         pay_fee(&provider, fee_router, masa, fee, fee, deadline - 400, keccak256("x")).await.unwrap_err();
     assert!(err.to_string().contains("FeeRouter__DeadlineExpired"), "{err}");
+    // a payer without MASA gets the token's error by name and values, not raw revert data
+    let broke = chain.accounts()[7].clone();
+    let provider = ProviderBuilder::new()
+        .wallet(EthereumWallet::from(broke.clone()))
+        .connect_http(chain.endpoint().parse().unwrap());
+    let err = pay_fee(&provider, fee_router, masa, fee, fee, deadline, keccak256("x")).await.unwrap_err();
+    let text = err.to_string();
+    assert!(text.contains("ERC20InsufficientBalance {") && text.contains("balance: 0"), "{text}");
+    assert!(text.contains(&format!("{:#x}", broke.address())), "{text}");
 }
