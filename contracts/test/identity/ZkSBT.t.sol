@@ -1134,14 +1134,7 @@ contract ZkSBTTest is ZkSBTFixture {
     /// accepts exactly when `input[11] == proof[0]`.
     function test_disclosure_validUntil_isPublicInput11() public {
         LastInputVerifier last = new LastInputVerifier();
-        sbt = new ZkSBT(
-            IDisclosureVerifier(address(last)),
-            registry,
-            feeRouter,
-            dao,
-            IZkSBT.Config(DEPTH, ROOT_HISTORY, SELF_FEE, ATTESTED_FEE)
-        );
-        masa.approve(address(sbt), type(uint256).max);
+        sbt = deploy(DEPTH, IDisclosureVerifier(address(last)));
         uint256 id = mintSelf(aliceKey, 11);
         IZkSBT.Disclosure memory d = direct(id, SELF, dapp);
         d.validUntil = type(uint64).max;

@@ -84,12 +84,13 @@ abstract contract ZkSBTFixture is Test {
     /// A registry of `depth` (2^depth leaves per tree) with the fixture's fees and root history;
     /// the test contract (the minter of every helper) approves it for MASA.
     function deploy(uint8 depth) internal returns (ZkSBT registry_) {
+        return deploy(depth, IDisclosureVerifier(address(verifier)));
+    }
+
+    /// The same, checking proofs with `verifier_`.
+    function deploy(uint8 depth, IDisclosureVerifier verifier_) internal returns (ZkSBT registry_) {
         registry_ = new ZkSBT(
-            IDisclosureVerifier(address(verifier)),
-            registry,
-            feeRouter,
-            dao,
-            IZkSBT.Config(depth, ROOT_HISTORY, SELF_FEE, ATTESTED_FEE)
+            verifier_, registry, feeRouter, dao, IZkSBT.Config(depth, ROOT_HISTORY, SELF_FEE, ATTESTED_FEE)
         );
         masa.approve(address(registry_), type(uint256).max);
     }
