@@ -48,12 +48,7 @@ bind! {
     /// `Poseidon_2` over BN254: the zkSBT trees' nodes (npm `poseidon-solidity`; a linked library).
     PoseidonT3 => "../../contracts/out/PoseidonT3.sol/PoseidonT3.json";
     /// The zkSBT registry (`contracts/src/identity/ZkSBT.sol`). Its creation code calls
-    /// [`ZKSBT_LIBRARIES`] and must be linked: [`crate::link::linked_bytecode`].
+    /// [`crate::Contract::ZKSBT_LIBRARIES`] and must be linked: [`crate::link::linked_bytecode`].
     #[sol(ignore_unlinked)]
     ZkSBT => "../../contracts/out/ZkSBT.sol/ZkSBT.json";
 }
-
-/// The libraries the zkSBT registry's creation code must be linked with, by name (as
-/// [`crate::link::linked_bytecode`] takes them), in deployment order: [`PoseidonT3`] from our
-/// build, [`crate::poseidon::PoseidonT5`] and [`crate::poseidon::PoseidonT6`] as published.
-pub const ZKSBT_LIBRARIES: [&str; 3] = ["PoseidonT3", "PoseidonT5", "PoseidonT6"];

@@ -7,6 +7,7 @@ pub mod eip712;
 mod error;
 pub mod link;
 pub mod manifest;
+mod names;
 pub mod network;
 pub mod params;
 pub mod poseidon;
@@ -14,6 +15,7 @@ pub mod revert;
 pub mod uniswap;
 
 pub use error::{Error, Result};
+pub use names::{Contract, UnknownContract};
 
 use alloy::primitives::U256;
 

@@ -89,11 +89,11 @@ mod tests {
         let zksbt = artifact("ZkSBT").unwrap();
         let mut required = required_libraries(zksbt).unwrap();
         required.sort_unstable();
-        assert_eq!(required, crate::contracts::ZKSBT_LIBRARIES);
-        let libraries: Vec<(&str, Address)> = crate::contracts::ZKSBT_LIBRARIES
+        assert_eq!(required, crate::Contract::ZKSBT_LIBRARIES.map(crate::Contract::name));
+        let libraries: Vec<(&str, Address)> = crate::Contract::ZKSBT_LIBRARIES
             .iter()
             .zip(1u8..)
-            .map(|(&name, n)| (name, Address::repeat_byte(0x30 + n)))
+            .map(|(c, n)| (c.name(), Address::repeat_byte(0x30 + n)))
             .collect();
         let code = linked_bytecode(zksbt, &libraries).unwrap();
         for (name, address) in &libraries {
