@@ -28,9 +28,9 @@ impl AnvilChain {
     /// Spawns anvil from this repository's `node_modules` (or `$MASA_ANVIL`).
     pub fn spawn() -> Result<Self> {
         let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-        let binary = masa_cli::devnet::anvil_binary(root).map_err(|e| Error::Spawn(format!("{e:#}")))?;
+        let binary = masa_sdk::devnet::anvil_binary(root).map_err(|e| Error::Spawn(format!("{e:#}")))?;
         let anvil =
-            masa_cli::devnet::spawn_anvil(&binary, 0, None).map_err(|e| Error::Spawn(format!("{e:#}")))?;
+            masa_sdk::devnet::spawn_anvil(&binary, 0, None).map_err(|e| Error::Spawn(format!("{e:#}")))?;
         let accounts: Vec<PrivateKeySigner> =
             anvil.keys().iter().cloned().map(PrivateKeySigner::from).collect();
         let mut wallet = EthereumWallet::from(accounts[0].clone());

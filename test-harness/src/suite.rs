@@ -5,7 +5,7 @@
 use crate::{AnvilChain, Chain, Error, Result};
 use alloy::providers::{Provider, ext::AnvilApi};
 use masa_bindings::manifest::Manifest;
-use masa_cli::deploy::{DeployConfig, deploy};
+use masa_sdk::deploy::{DeployConfig, deploy};
 use std::{path::Path, time::Duration};
 
 /// Genesis vesting category whose wallet vests fully a month after listing on anvil
@@ -35,7 +35,7 @@ impl DeployedSuite {
         let config = DeployConfig {
             rpc_url: chain.endpoint().parse().expect("anvil's endpoint is a URL"),
             network: None,
-            deployments_dir: deployments.path().to_path_buf(),
+            deployments: deployments.path().to_path_buf(),
             manifest: None,
             params: None,
             timeout: Duration::from_secs(30),

@@ -52,3 +52,11 @@ bind! {
     #[sol(ignore_unlinked)]
     ZkSBT => "../../contracts/out/ZkSBT.sol/ZkSBT.json";
 }
+
+/// `IMasaGenesis`'s enums with their members' names, which JSON ABIs do not carry (an enum is a
+/// `uint8` there): the build script copies the `enum` declarations of
+/// `contracts/src/interfaces/IMasaGenesis.sol` into a `sol!` block, so the allocation tables'
+/// `"CoreTeam"` and the contract's `Category.CoreTeam` are one fact.
+pub mod genesis {
+    include!(concat!(env!("OUT_DIR"), "/genesis_enums.rs"));
+}

@@ -5,7 +5,7 @@ use std::path::PathBuf;
 /// Result alias of this crate.
 pub type Result<T, E = Error> = std::result::Result<T, E>;
 
-/// What can go wrong reading artifacts and manifests.
+/// What can go wrong reading artifacts, network definitions and manifests.
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
     /// A file could not be read or written.
@@ -15,14 +15,6 @@ pub enum Error {
         path: PathBuf,
         /// The underlying I/O error.
         source: std::io::Error,
-    },
-    /// A JSON data file is not valid.
-    #[error("{path}: {source}")]
-    Json {
-        /// The file path.
-        path: PathBuf,
-        /// The JSON error.
-        source: serde_json::Error,
     },
     /// A manifest file is not a valid manifest.
     #[error("manifest {path} is not a valid deployment manifest: {source}")]
@@ -40,23 +32,15 @@ pub enum Error {
         /// The chain id in the manifest.
         chain_id: u64,
         /// The contract asked for.
-        contract: String,
+        contract: crate::Contract,
     },
-    /// A TOML file (network definitions, suite parameters) is not valid.
+    /// A TOML file (network definitions) is not valid.
     #[error("{path}: {source}")]
     Toml {
         /// The file path.
         path: PathBuf,
         /// The TOML error.
         source: toml::de::Error,
-    },
-    /// A parameters file parses but holds a value out of its range.
-    #[error("suite parameters {path}: {reason}")]
-    Params {
-        /// The file path.
-        path: PathBuf,
-        /// What is wrong.
-        reason: String,
     },
     /// No network of that name is defined.
     #[error("unknown network {name} (known: {known})")]

@@ -1,6 +1,5 @@
 #![doc = include_str!("../README.md")]
 
-pub mod allocations;
 pub mod artifacts;
 pub mod contracts;
 pub mod eip712;
@@ -9,7 +8,6 @@ pub mod link;
 pub mod manifest;
 mod names;
 pub mod network;
-pub mod params;
 pub mod poseidon;
 pub mod revert;
 pub mod uniswap;

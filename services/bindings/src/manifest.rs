@@ -4,7 +4,7 @@
 //! it. It is written atomically (a temporary file renamed over the old one), so a failed or
 //! interrupted deployment never leaves a partial manifest behind.
 
-use crate::{Error, Result, artifacts::CompilerSettings};
+use crate::{Contract, Error, Result, artifacts::CompilerSettings};
 use alloy::primitives::{Address, B256, Bytes, U256};
 use serde::{Deserialize, Serialize};
 use std::{
@@ -103,16 +103,16 @@ impl Manifest {
     }
 
     /// The deployment of `contract`.
-    pub fn deployment(&self, contract: &str) -> Result<&Deployment> {
-        self.contracts.get(contract).ok_or_else(|| Error::UnknownContract {
+    pub fn deployment(&self, contract: Contract) -> Result<&Deployment> {
+        self.contracts.get(contract.name()).ok_or_else(|| Error::UnknownContract {
             network: self.network.clone(),
             chain_id: self.chain_id,
-            contract: contract.to_owned(),
+            contract,
         })
     }
 
     /// The address of `contract`.
-    pub fn address_of(&self, contract: &str) -> Result<Address> {
+    pub fn address_of(&self, contract: Contract) -> Result<Address> {
         self.deployment(contract).map(|d| d.address)
     }
 
@@ -172,8 +172,8 @@ mod tests {
     fn missing_manifest_is_none_and_unknown_contract_is_an_error() {
         let dir = tempfile::tempdir().unwrap();
         assert_eq!(Manifest::load_if_exists(dir.path().join("none.json")).unwrap(), None);
-        let err = sample().address_of("Nope").unwrap_err();
-        assert_eq!(err.to_string(), "the anvil manifest (chain id 31337) has no deployment of Nope");
+        let err = sample().address_of(Contract::ZkSBT).unwrap_err();
+        assert_eq!(err.to_string(), "the anvil manifest (chain id 31337) has no deployment of ZkSBT");
     }
 
     #[test]

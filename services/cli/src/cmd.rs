@@ -1,7 +1,6 @@
 //! The command-line interface: argument parsing and dispatch.
 
 use crate::{
-    deploy::{self, DeployConfig, Outcome},
     devnet::{self, DevnetArgs},
     fee::FeeCommand,
     sbt::SbtCommand,
@@ -10,6 +9,7 @@ use crate::{
     wallet::WalletArgs,
 };
 use anyhow::Result;
+use masa_sdk::deploy::{self, DeployConfig, Outcome};
 use std::{path::PathBuf, time::Duration};
 
 /// `masa`: deploy and operate the Masa personal-data network.
@@ -75,7 +75,7 @@ async fn run_deploy(args: DeployArgs) -> Result<()> {
     let config = DeployConfig {
         rpc_url,
         network: args.target.network,
-        deployments_dir: args.target.deployments,
+        deployments: args.target.deployments,
         manifest: args.target.manifest,
         params: args.params,
         timeout: Duration::from_secs(args.timeout),

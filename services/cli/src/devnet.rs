@@ -1,60 +1,8 @@
-//! `masa devnet`: a local chain with the suite deployed, until Ctrl-C.
-//!
-//! anvil comes from npm (`@foundry-rs/anvil`); [`anvil_binary`] finds the native binary that
-//! package installs, so signals and kills reach anvil itself rather than a node wrapper.
+//! `masa devnet`: a local chain with the suite deployed ([`masa_sdk::devnet`]), until Ctrl-C.
 
-use crate::deploy::{self, DeployConfig, DeployReport};
-use alloy::{
-    node_bindings::{Anvil, AnvilInstance},
-    signers::local::PrivateKeySigner,
-};
-use anyhow::{Context, Result, bail};
-use std::{
-    path::{Path, PathBuf},
-    time::Duration,
-};
-
-/// Chain id of the local devnet (anvil's default; `deployments/networks.toml` says the same).
-pub const DEVNET_CHAIN_ID: u64 = 31337;
-
-/// Locates anvil: `$MASA_ANVIL`, else the native binary from `node_modules` under `root`
-/// (or one of its ancestors), else the npm wrapper.
-pub fn anvil_binary(root: &Path) -> Result<PathBuf> {
-    if let Some(path) = std::env::var_os("MASA_ANVIL") {
-        return Ok(PathBuf::from(path));
-    }
-    let platform = match (std::env::consts::OS, std::env::consts::ARCH) {
-        ("linux", "x86_64") => "linux-amd64",
-        ("linux", "aarch64") => "linux-arm64",
-        ("macos", "x86_64") => "darwin-amd64",
-        ("macos", "aarch64") => "darwin-arm64",
-        (os, arch) => bail!("no anvil build for {os}/{arch}: set MASA_ANVIL"),
-    };
-    for dir in root.ancestors() {
-        let modules = dir.join("node_modules");
-        for candidate in
-            [modules.join(format!("@foundry-rs/anvil-{platform}/bin/anvil")), modules.join(".bin/anvil")]
-        {
-            if candidate.is_file() {
-                return Ok(candidate);
-            }
-        }
-    }
-    bail!(
-        "anvil not found under {}/node_modules: run `make setup` (npm ci) or set MASA_ANVIL",
-        root.display()
-    )
-}
-
-/// Starts anvil (Cancun rules, chain id [`DEVNET_CHAIN_ID`]) on `port`; 0 picks a free port.
-/// The process is killed when the returned instance is dropped.
-pub fn spawn_anvil(binary: &Path, port: u16, block_time: Option<u64>) -> Result<AnvilInstance> {
-    let mut anvil = Anvil::at(binary).port(port).chain_id(DEVNET_CHAIN_ID).args(["--hardfork", "cancun"]);
-    if let Some(secs) = block_time {
-        anvil = anvil.block_time(secs);
-    }
-    anvil.try_spawn().with_context(|| format!("cannot start {}", binary.display()))
-}
+use anyhow::Result;
+use masa_sdk::devnet::{Devnet, anvil_binary};
+use std::path::PathBuf;
 
 /// Options of `masa devnet`.
 #[derive(Debug, Clone, clap::Args)]
@@ -79,27 +27,18 @@ pub async fn run(args: &DevnetArgs) -> Result<()> {
         Some(path) => path.clone(),
         None => anvil_binary(&std::env::current_dir()?)?,
     };
-    let anvil = spawn_anvil(&binary, args.port, args.block_time)?;
-    let signer = PrivateKeySigner::from(anvil.first_key().clone());
-    let config = DeployConfig {
-        rpc_url: anvil.endpoint_url(),
-        network: Some("anvil".into()),
-        deployments_dir: args.deployments.clone(),
-        manifest: None,
-        params: None,
-        timeout: Duration::from_secs(30),
-    };
-    let report = deploy::deploy(&config, signer).await?;
-    print_summary(&anvil, &report);
+    let devnet = Devnet::start(&binary, args.port, args.block_time, &args.deployments).await?;
+    print_summary(&devnet);
     shutdown_signal().await?;
     tracing::info!("stopping anvil");
-    drop(anvil);
+    drop(devnet);
     Ok(())
 }
 
-fn print_summary(anvil: &AnvilInstance, report: &DeployReport) {
+fn print_summary(devnet: &Devnet) {
+    let report = &devnet.report;
     println!("deployed: the Masa suite is live on the devnet");
-    println!("  rpc url            {}", anvil.endpoint());
+    println!("  rpc url            {}", devnet.anvil.endpoint());
     println!("  chain id           {}", report.manifest.chain_id);
     println!("  manifest           {}", report.manifest_path.display());
     for (name, deployment) in &report.manifest.contracts {

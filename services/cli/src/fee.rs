@@ -8,6 +8,7 @@ use alloy::{
 };
 use anyhow::{Context, Result, bail};
 use masa_bindings::{
+    Contract,
     contracts::{FeeRouter, MasaToken},
     uniswap::UniswapV2Router02,
 };
@@ -63,8 +64,8 @@ impl FeeCommand {
             bail!("--slippage-bps must be at most 10000, got {slippage_bps}");
         }
         let target = target.resolve().await?;
-        let masa = target.manifest.address_of("MasaToken")?;
-        let fee_router = target.manifest.address_of("FeeRouter")?;
+        let masa = target.manifest.address_of(Contract::MasaToken)?;
+        let fee_router = target.manifest.address_of(Contract::FeeRouter)?;
         let token = if token.eq_ignore_ascii_case("masa") {
             masa
         } else {

@@ -1,7 +1,6 @@
 #![doc = include_str!("../README.md")]
 
 pub mod cmd;
-pub mod deploy;
 pub mod devnet;
 pub mod fee;
 pub mod sbt;

@@ -21,6 +21,7 @@ use alloy::{
 use anyhow::{Context, Result, bail};
 use ark_bn254::Fr;
 use masa_bindings::{
+    Contract,
     contracts::{IZkSBT, MasaToken, ZkSBT},
     eip712::{Attestation, Consent, zksbt_domain},
     revert,
@@ -872,14 +873,14 @@ impl SbtCommand {
 
 async fn connect(target: &TargetArgs, signer: &PrivateKeySigner) -> Result<Registry<impl Provider + Clone>> {
     let target = target.resolve().await?;
-    let deployment = target.manifest.deployment("ZkSBT")?;
+    let deployment = target.manifest.deployment(Contract::ZkSBT)?;
     let provider = ProviderBuilder::new()
         .wallet(EthereumWallet::from(signer.clone()))
         .connect_http(target.rpc_url.clone());
     Ok(Registry {
         provider,
         sbt: deployment.address,
-        masa: target.manifest.address_of("MasaToken")?,
+        masa: target.manifest.address_of(Contract::MasaToken)?,
         from_block: deployment.block_number,
         chain_id: target.manifest.chain_id,
     })

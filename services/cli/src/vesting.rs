@@ -8,10 +8,10 @@ use alloy::{
 };
 use anyhow::{Context, Result, bail};
 use masa_bindings::{
-    allocations::Category,
-    contracts::{MasaVestingWallet, MasaVestingWallet::MasaVestingWalletInstance},
+    contracts::{MasaVestingWallet, MasaVestingWallet::MasaVestingWalletInstance, genesis::Category},
     manifest::VestingWallet,
 };
+use masa_sdk::deploy::allocations::category_label;
 use serde::Serialize;
 
 /// `masa vesting` subcommands.
@@ -178,7 +178,7 @@ pub async fn report(provider: &impl Provider, entry: &VestingWallet) -> Result<W
     let schedule = contract.schedule().call().await.map_err(read("schedule()"))?;
     Ok(WalletReport {
         wallet: entry.wallet,
-        category: Category::from_index(entry.category).map_or("unknown", Category::label).to_owned(),
+        category: Category::try_from(entry.category).map_or("unknown", category_label).to_owned(),
         beneficiary: contract.beneficiary().call().await.map_err(read("beneficiary()"))?,
         allocation: contract.allocation().call().await.map_err(read("allocation()"))?,
         vested: contract.vestedAmount(now).call().await.map_err(read("vestedAmount()"))?,

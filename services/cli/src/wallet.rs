@@ -1,7 +1,7 @@
-//! Where the signing key comes from: a raw private key or an encrypted keystore file.
+//! `--private-key` / `--keystore`: the signing key (loaded by [`masa_sdk::wallet`]).
 
 use alloy::signers::local::PrivateKeySigner;
-use anyhow::{Context, Result, bail};
+use masa_sdk::wallet::{Error, KeySource};
 use std::path::PathBuf;
 
 /// Signing key options shared by every command that sends transactions.
@@ -26,56 +26,17 @@ pub struct WalletArgs {
 }
 
 impl WalletArgs {
-    /// Loads the signer the options describe.
-    pub fn signer(&self) -> Result<PrivateKeySigner> {
-        if let Some(key) = &self.private_key {
-            return key.trim().parse().context("--private-key is not a valid secp256k1 private key");
-        }
-        let Some(path) = &self.keystore else { bail!("give --private-key or --keystore") };
-        let password = match (&self.password_file, std::env::var("MASA_KEYSTORE_PASSWORD")) {
-            (Some(file), _) => std::fs::read_to_string(file)
-                .with_context(|| format!("cannot read password file {}", file.display()))?
-                .trim_end_matches(['\r', '\n'])
-                .to_owned(),
-            (None, Ok(password)) => password,
-            (None, Err(_)) => rpassword::prompt_password(format!("password for {}: ", path.display()))
-                .context("cannot read the keystore password")?,
+    /// Loads the signer the options describe, prompting on the terminal for a keystore password
+    /// nothing else gives.
+    pub fn signer(&self) -> Result<PrivateKeySigner, Error> {
+        let source = match (&self.private_key, &self.keystore) {
+            (Some(key), _) => KeySource::PrivateKey(key.clone()),
+            (None, Some(path)) => {
+                KeySource::Keystore { path: path.clone(), password_file: self.password_file.clone() }
+            }
+            // clap requires one of the two
+            (None, None) => unreachable!("--private-key or --keystore is required"),
         };
-        PrivateKeySigner::decrypt_keystore(path, password)
-            .with_context(|| format!("cannot decrypt keystore {}", path.display()))
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn keystore_with_password_file_yields_its_key() {
-        let dir = tempfile::tempdir().unwrap();
-        let mut rng = alloy::signers::k256::elliptic_curve::rand_core::OsRng;
-        let (signer, _) =
-            PrivateKeySigner::encrypt_keystore(dir.path(), &mut rng, [9u8; 32], "s3cret", Some("k.json"))
-                .unwrap();
-        let password = dir.path().join("pw");
-        std::fs::write(&password, "s3cret\n").unwrap();
-        let args = WalletArgs {
-            private_key: None,
-            keystore: Some(dir.path().join("k.json")),
-            password_file: Some(password),
-        };
-        assert_eq!(args.signer().unwrap().address(), signer.address());
-    }
-
-    #[test]
-    fn private_key_yields_its_address() {
-        let args = WalletArgs {
-            private_key: Some("0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80".into()),
-            keystore: None,
-            password_file: None,
-        };
-        let expected: alloy::primitives::Address =
-            "0xf39Fd6e51aad88F6F4ce6aB8827279cffFb92266".parse().unwrap();
-        assert_eq!(args.signer().unwrap().address(), expected);
+        source.signer(|path| rpassword::prompt_password(format!("password for {}: ", path.display())))
     }
 }

@@ -87,7 +87,7 @@ async fn main() {
     suite.release_community(&provider).await.unwrap();
 
     // pre-fill: MASA transfers from the spray helper, 2,500 events per transaction
-    let masa = manifest.address_of("MasaToken").unwrap();
+    let masa = manifest.address_of(masa_bindings::Contract::MasaToken).unwrap();
     let deploy_tx = TransactionRequest::default().with_deploy_code(spray_bytecode());
     let spray = provider.send_transaction(deploy_tx).await.unwrap().get_receipt().await.unwrap();
     let spray = spray.contract_address.unwrap();

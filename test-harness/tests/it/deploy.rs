@@ -5,7 +5,10 @@ use masa_bindings::{
     contracts::{FeeRouter, MasaGenesis, MasaGovernor, MasaToken, MasaVestingWallet, TimelockController},
     manifest::Manifest,
 };
-use masa_cli::deploy::{DeployConfig, DeployError, Outcome, deploy};
+use masa_sdk::{
+    deploy::{DeployConfig, Error as DeployError, Outcome, deploy},
+    evm,
+};
 use masa_test_harness::{AnvilChain, Chain};
 use std::{path::PathBuf, time::Duration};
 
@@ -25,7 +28,7 @@ pub(crate) fn config(rpc_url: &str, dir: &tempfile::TempDir) -> DeployConfig {
     DeployConfig {
         rpc_url: rpc_url.parse().unwrap(),
         network: None,
-        deployments_dir: dir.path().to_path_buf(),
+        deployments: dir.path().to_path_buf(),
         manifest: None,
         params: None,
         timeout: Duration::from_secs(10),
@@ -47,16 +50,21 @@ async fn deploys_once_then_detects_the_deployment() {
     assert_eq!(first.manifest.compiler.evm_version, "cancun");
     assert_eq!(Manifest::load(&first.manifest_path).unwrap(), first.manifest);
 
-    let token = MasaToken::new(first.manifest.address_of("MasaToken").unwrap(), chain.provider());
+    let token = MasaToken::new(
+        first.manifest.address_of(masa_bindings::Contract::MasaToken).unwrap(),
+        chain.provider(),
+    );
     let supply = token.totalSupply().call().await.unwrap();
     assert_eq!(supply, masa_bindings::TOTAL_SUPPLY);
     assert_eq!(token.TOTAL_SUPPLY().call().await.unwrap(), masa_bindings::TOTAL_SUPPLY);
     assert_eq!(token.balanceOf(deployer.address()).call().await.unwrap(), U256::ZERO, "all went to genesis");
 
     // the governor is the timelock's only proposer; the deployer kept no admin power
-    let timelock =
-        TimelockController::new(first.manifest.address_of("TimelockController").unwrap(), chain.provider());
-    let governor = first.manifest.address_of("MasaGovernor").unwrap();
+    let timelock = TimelockController::new(
+        first.manifest.address_of(masa_bindings::Contract::TimelockController).unwrap(),
+        chain.provider(),
+    );
+    let governor = first.manifest.address_of(masa_bindings::Contract::MasaGovernor).unwrap();
     let proposer = timelock.PROPOSER_ROLE().call().await.unwrap();
     let admin = timelock.DEFAULT_ADMIN_ROLE().call().await.unwrap();
     assert!(timelock.hasRole(proposer, governor).call().await.unwrap());
@@ -68,13 +76,19 @@ async fn deploys_once_then_detects_the_deployment() {
     assert_eq!(dao.CLOCK_MODE().call().await.unwrap(), "mode=timestamp");
 
     // the fee router swaps through the deployed Uniswap V2 and answers to the DAO
-    let fees = FeeRouter::new(first.manifest.address_of("FeeRouter").unwrap(), chain.provider());
+    let fees = FeeRouter::new(
+        first.manifest.address_of(masa_bindings::Contract::FeeRouter).unwrap(),
+        chain.provider(),
+    );
     assert_eq!(fees.owner().call().await.unwrap(), *timelock.address());
     assert_eq!(
         fees.swapRouter().call().await.unwrap(),
-        first.manifest.address_of("UniswapV2Router02").unwrap()
+        first.manifest.address_of(masa_bindings::Contract::UniswapV2Router02).unwrap()
     );
-    assert_eq!(fees.wrappedNative().call().await.unwrap(), first.manifest.address_of("WETH9").unwrap());
+    assert_eq!(
+        fees.wrappedNative().call().await.unwrap(),
+        first.manifest.address_of(masa_bindings::Contract::WETH9).unwrap()
+    );
     assert_eq!(fees.shares().call().await.unwrap().burnBps, 2_000);
     assert_eq!(fees.recipients().call().await.unwrap().treasury, *timelock.address());
 
@@ -91,8 +105,9 @@ async fn genesis_puts_the_whole_supply_into_vesting_wallets() {
     let dir = deployments();
     let report = deploy(&config(&chain.endpoint(), &dir), chain.accounts()[0].clone()).await.unwrap();
     let manifest = &report.manifest;
-    let token = MasaToken::new(manifest.address_of("MasaToken").unwrap(), chain.provider());
-    let timelock = manifest.address_of("TimelockController").unwrap();
+    let token =
+        MasaToken::new(manifest.address_of(masa_bindings::Contract::MasaToken).unwrap(), chain.provider());
+    let timelock = manifest.address_of(masa_bindings::Contract::TimelockController).unwrap();
     let supply = token.totalSupply().call().await.unwrap();
     assert_eq!(manifest.vesting_wallets.len(), 13);
 
@@ -106,7 +121,10 @@ async fn genesis_puts_the_whole_supply_into_vesting_wallets() {
         held += balance;
     }
     assert_eq!(held, supply, "every token is in a vesting wallet");
-    let genesis = MasaGenesis::new(manifest.address_of("MasaGenesis").unwrap(), chain.provider());
+    let genesis = MasaGenesis::new(
+        manifest.address_of(masa_bindings::Contract::MasaGenesis).unwrap(),
+        chain.provider(),
+    );
     assert!(genesis.distributed().call().await.unwrap());
     assert_eq!(token.balanceOf(*genesis.address()).call().await.unwrap(), U256::ZERO);
 
@@ -137,7 +155,7 @@ async fn unreachable_rpc_fails_without_a_manifest() {
     let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
     let cfg = config(&format!("http://127.0.0.1:{port}"), &dir);
     let err = deploy(&cfg, PrivateKeySigner::random()).await.unwrap_err();
-    assert!(matches!(err, DeployError::Unreachable { .. }), "{err}");
+    assert!(matches!(err, DeployError::Chain(evm::Error::Unreachable { .. })), "{err}");
     assert!(err.to_string().contains("Connection refused"), "{err}");
     assert!(!dir.path().join("anvil.json").exists());
 }
@@ -149,7 +167,10 @@ async fn unfunded_key_fails_without_a_manifest() {
     let pauper = PrivateKeySigner::random();
     let err = deploy(&config(&chain.endpoint(), &dir), pauper.clone()).await.unwrap_err();
     match err {
-        DeployError::InsufficientFunds { account, balance, needed, chain_id, .. } => {
+        DeployError::Step {
+            source: evm::Error::InsufficientFunds { account, balance, needed, chain_id },
+            ..
+        } => {
             assert_eq!((account, balance, chain_id), (pauper.address(), U256::ZERO, 31337));
             assert!(needed > U256::ZERO);
         }

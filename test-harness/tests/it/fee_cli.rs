@@ -8,10 +8,10 @@ use alloy::{
 };
 use masa_bindings::{MASA, contracts::MasaToken};
 use masa_cli::{
-    deploy::deploy,
     fee::{min_masa_out, pay_fee},
     vesting::release,
 };
+use masa_sdk::deploy::deploy;
 use masa_test_harness::{AnvilChain, Chain};
 
 #[tokio::test]
@@ -31,9 +31,9 @@ async fn a_masa_fee_is_burned_and_split_by_the_deployed_router() {
     assert_eq!(community.beneficiary, payer.address());
     release(&provider, community.wallet).await.unwrap();
 
-    let masa = manifest.address_of("MasaToken").unwrap();
-    let fee_router = manifest.address_of("FeeRouter").unwrap();
-    let timelock = manifest.address_of("TimelockController").unwrap();
+    let masa = manifest.address_of(masa_bindings::Contract::MasaToken).unwrap();
+    let fee_router = manifest.address_of(masa_bindings::Contract::FeeRouter).unwrap();
+    let timelock = manifest.address_of(masa_bindings::Contract::TimelockController).unwrap();
     let token = MasaToken::new(masa, &provider);
     let supply = token.totalSupply().call().await.unwrap();
     let fee = MASA * U256::from(1_000);

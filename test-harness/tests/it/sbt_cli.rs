@@ -4,9 +4,10 @@
 use crate::deploy::{config, deployments};
 use alloy::{hex, primitives::U256};
 use clap::Parser;
+use masa_cli::cmd::Cli;
 use masa_cli::sbt::RecordDraft;
-use masa_cli::{cmd::Cli, deploy::deploy};
 use masa_prover::{encryption::OwnerKeys, keys::Keys, paths};
+use masa_sdk::deploy::deploy;
 use masa_test_harness::{AnvilChain, Chain};
 use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};

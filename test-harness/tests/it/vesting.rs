@@ -3,10 +3,8 @@
 use crate::deploy::{config, deployments};
 use alloy::{primitives::U256, providers::ext::AnvilApi};
 use masa_bindings::contracts::MasaToken;
-use masa_cli::{
-    deploy::deploy,
-    vesting::{WalletReport, release, report},
-};
+use masa_cli::vesting::{WalletReport, release, report};
+use masa_sdk::deploy::deploy;
 use masa_test_harness::{AnvilChain, Chain};
 
 /// The schedule recomputed from the report's own parameters, independently of the contract.
@@ -46,7 +44,7 @@ async fn core_team_wallet_vests_and_releases_to_its_beneficiary() {
     assert_eq!(during.vested, expected_vested(&during));
     assert!(during.vested > during.allocation / U256::from(4), "25% unlocked at lock end, then linear");
 
-    let token = MasaToken::new(manifest.address_of("MasaToken").unwrap(), provider);
+    let token = MasaToken::new(manifest.address_of(masa_bindings::Contract::MasaToken).unwrap(), provider);
     let paid = release(provider, entry.wallet).await.unwrap();
     assert_eq!(paid.beneficiary, entry.beneficiary);
     let after = report(provider, &entry).await.unwrap();

@@ -11,10 +11,8 @@ use masa_bindings::{
     contracts::{MasaToken, ZkSBT},
     manifest::Manifest,
 };
-use masa_cli::{
-    cmd::Cli,
-    deploy::{DeployConfig, deploy},
-};
+use masa_cli::cmd::Cli;
+use masa_sdk::deploy::{DeployConfig, deploy};
 use masa_test_harness::{AnvilChain, Chain, ChainExt};
 use std::{path::Path, time::Duration};
 
@@ -49,14 +47,14 @@ async fn mint_fees_revoke_and_expire_from_the_cli() {
     let config = DeployConfig {
         rpc_url: chain.endpoint().parse().unwrap(),
         network: None,
-        deployments_dir: dir.path().to_path_buf(),
+        deployments: dir.path().to_path_buf(),
         manifest: None,
         params: None,
         timeout: Duration::from_secs(60),
     };
     let manifest: Manifest = deploy(&config, chain.accounts()[0].clone()).await.unwrap().manifest;
-    let sbt = manifest.address_of("ZkSBT").unwrap();
-    let masa_token = manifest.address_of("MasaToken").unwrap();
+    let sbt = manifest.address_of(masa_bindings::Contract::ZkSBT).unwrap();
+    let masa_token = manifest.address_of(masa_bindings::Contract::MasaToken).unwrap();
     for library in ["PoseidonT3", "PoseidonT5", "PoseidonT6"] {
         assert!(manifest.contracts.contains_key(library), "{library} is deployed and recorded");
     }
@@ -64,7 +62,7 @@ async fn mint_fees_revoke_and_expire_from_the_cli() {
     assert_eq!(chain.view(sbt, ZkSBT::treeDepthCall {}).await.unwrap(), 20);
     let fees = chain.view(sbt, ZkSBT::mintFeesCall {}).await.unwrap();
     assert_eq!((fees.selfAttested, fees.attested), (MASA * U256::from(15) / U256::from(10), U256::ZERO));
-    let timelock = manifest.address_of("TimelockController").unwrap();
+    let timelock = manifest.address_of(masa_bindings::Contract::TimelockController).unwrap();
     assert_eq!(chain.view(sbt, ZkSBT::ownerCall {}).await.unwrap(), timelock, "the DAO owns the registry");
 
     let key = |i: usize| format!("0x{}", alloy::hex::encode(chain.accounts()[i].to_bytes()));

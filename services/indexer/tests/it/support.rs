@@ -43,7 +43,7 @@ impl Env {
     }
 
     pub(crate) fn masa(&self) -> Address {
-        self.manifest.address_of("MasaToken").unwrap()
+        self.manifest.address_of(masa_bindings::Contract::MasaToken).unwrap()
     }
 
     pub(crate) async fn head(&self) -> u64 {
@@ -84,7 +84,7 @@ impl Env {
         }
         token.burn(MASA * U256::from(1 + round)).send().await.unwrap().get_receipt().await.unwrap();
         token.delegate(to(1 + (round as usize % 3))).send().await.unwrap().get_receipt().await.unwrap();
-        let router = self.manifest.address_of("FeeRouter").unwrap();
+        let router = self.manifest.address_of(masa_bindings::Contract::FeeRouter).unwrap();
         let fee = MASA * U256::from(100 + round);
         let deadline = self.chain.timestamp().await.unwrap() + 30 * 86_400;
         pay_fee(&account(&self.chain, 0), router, self.masa(), fee, fee, deadline, keccak256("data-use"))

@@ -5,8 +5,12 @@
 //! beneficiary is an address or the name of a suite contract (`TimelockController` for the DAO
 //! treasury), resolved once the suite is deployed.
 
-use crate::{Error, Result, contracts::IMasaGenesis, params::AddressRef};
+use super::{Error, params::AddressRef};
 use alloy::primitives::{Address, U256};
+use masa_bindings::contracts::{
+    IMasaGenesis,
+    genesis::{Category, ReferenceEvent},
+};
 use serde::Deserialize;
 use std::{collections::BTreeMap, path::Path};
 
@@ -30,7 +34,7 @@ pub struct AllocationTable {
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct Schedule {
     /// The event the lock-up counts from.
-    pub reference: Reference,
+    pub reference: ReferenceEvent,
     /// Days after the reference event during which nothing vests.
     pub lockup_days: u64,
     /// Share released when the lock-up ends, in basis points.
@@ -41,64 +45,17 @@ pub struct Schedule {
     pub revocable: bool,
 }
 
-/// Reference events (`IMasaGenesis.ReferenceEvent`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
-pub enum Reference {
-    /// The public sale.
-    PublicSale,
-    /// The exchange listing.
-    Listing,
-    /// The oracle network's launch.
-    OracleLaunch,
-}
-
-/// Allocation categories (`IMasaGenesis.Category`), in the contract's order.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Deserialize)]
-pub enum Category {
-    /// Core team.
-    CoreTeam,
-    /// Major partners and advisors.
-    PartnersAdvisors,
-    /// Private round.
-    PrivateRound,
-    /// CoinList community sale.
-    CoinList,
-    /// Community rewards.
-    CommunityRewards,
-    /// Oracle node staking rewards.
-    OracleStakingRewards,
-    /// Ecosystem growth (DAO treasury).
-    EcosystemGrowth,
-}
-
-impl Category {
-    /// Every category, in the contract's order (index = `IMasaGenesis.Category` value).
-    pub const ALL: [Self; 7] = [
-        Self::CoreTeam,
-        Self::PartnersAdvisors,
-        Self::PrivateRound,
-        Self::CoinList,
-        Self::CommunityRewards,
-        Self::OracleStakingRewards,
-        Self::EcosystemGrowth,
-    ];
-
-    /// The category with contract index `index`.
-    pub fn from_index(index: u8) -> Option<Self> {
-        Self::ALL.get(usize::from(index)).copied()
-    }
-
-    /// A human-readable name.
-    pub const fn label(self) -> &'static str {
-        match self {
-            Self::CoreTeam => "core team",
-            Self::PartnersAdvisors => "partners & advisors",
-            Self::PrivateRound => "private round",
-            Self::CoinList => "CoinList community sale",
-            Self::CommunityRewards => "community rewards",
-            Self::OracleStakingRewards => "oracle node staking rewards",
-            Self::EcosystemGrowth => "ecosystem growth",
-        }
+/// A human-readable name of an allocation category.
+pub const fn category_label(category: Category) -> &'static str {
+    match category {
+        Category::CoreTeam => "core team",
+        Category::PartnersAdvisors => "partners & advisors",
+        Category::PrivateRound => "private round",
+        Category::CoinList => "CoinList community sale",
+        Category::CommunityRewards => "community rewards",
+        Category::OracleStakingRewards => "oracle node staking rewards",
+        Category::EcosystemGrowth => "ecosystem growth",
+        Category::__Invalid => "unknown",
     }
 }
 
@@ -118,11 +75,11 @@ pub struct Entry {
 
 impl AllocationTable {
     /// Reads the table at `path`.
-    pub fn load(path: impl AsRef<Path>) -> Result<Self> {
+    pub fn load(path: impl AsRef<Path>) -> Result<Self, Error> {
         let path = path.as_ref();
-        let text =
-            std::fs::read_to_string(path).map_err(|source| Error::Io { path: path.to_path_buf(), source })?;
-        serde_json::from_str(&text).map_err(|source| Error::Json { path: path.to_path_buf(), source })
+        let file = |reason: String| Error::File { path: path.to_path_buf(), reason };
+        let text = std::fs::read_to_string(path).map_err(|e| file(e.to_string()))?;
+        serde_json::from_str(&text).map_err(|e| file(e.to_string()))
     }
 
     /// The entries as `MasaGenesis.distribute` takes them, with contract beneficiaries resolved
@@ -145,17 +102,17 @@ impl AllocationTable {
                 .parse()
                 .map_err(|_| TableError::BadAmount { index, amount: entry.amount.clone() })?;
             let amount = whole
-                .checked_mul(crate::MASA)
+                .checked_mul(masa_bindings::MASA)
                 .ok_or_else(|| TableError::BadAmount { index, amount: entry.amount.clone() })?;
             let beneficiary = entry.beneficiary.resolve(&resolve).ok_or_else(|| {
                 TableError::UnknownContract { index, name: format!("{:?}", entry.beneficiary) }
             })?;
             sum = sum.saturating_add(amount);
             entries.push(IMasaGenesis::Allocation {
-                category: entry.category as u8,
+                category: entry.category.into(),
                 beneficiary,
                 amount,
-                referenceEvent: schedule.reference as u8,
+                referenceEvent: schedule.reference.into(),
                 lockup: schedule.lockup_days * DAY,
                 unlockBps: schedule.unlock_bps,
                 linearDuration: schedule.linear_days * DAY,
@@ -222,28 +179,28 @@ mod tests {
     fn the_anvil_table_covers_the_supply_exactly() {
         let timelock = Address::repeat_byte(0x71);
         let entries = anvil()
-            .entries(crate::TOTAL_SUPPLY, |name| (name == "TimelockController").then_some(timelock))
+            .entries(masa_bindings::TOTAL_SUPPLY, |name| (name == "TimelockController").then_some(timelock))
             .unwrap();
-        let ecosystem = entries.iter().find(|e| e.category == Category::EcosystemGrowth as u8).unwrap();
+        let ecosystem = entries.iter().find(|e| e.category == u8::from(Category::EcosystemGrowth)).unwrap();
         assert_eq!(ecosystem.beneficiary, timelock);
-        assert_eq!(Category::from_index(ecosystem.category), Some(Category::EcosystemGrowth));
-        assert!(Category::ALL.iter().enumerate().all(|(i, c)| *c as usize == i));
-        assert_eq!(ecosystem.amount, crate::masa(311_080_041));
+        assert_eq!(Category::try_from(ecosystem.category).unwrap(), Category::EcosystemGrowth);
+        assert_eq!(category_label(Category::EcosystemGrowth), "ecosystem growth");
+        assert_eq!(ecosystem.amount, masa_bindings::masa(311_080_041));
     }
 
     #[test]
     fn bad_tables_are_rejected_before_sending() {
         let mut table = anvil();
-        let err = table.entries(crate::TOTAL_SUPPLY, |_| None).unwrap_err();
+        let err = table.entries(masa_bindings::TOTAL_SUPPLY, |_| None).unwrap_err();
         assert!(matches!(err, TableError::UnknownContract { .. }), "{err}");
         table.allocations[0].amount = "12.5".into();
-        let err = table.entries(crate::TOTAL_SUPPLY, |_| Some(Address::ZERO)).unwrap_err();
+        let err = table.entries(masa_bindings::TOTAL_SUPPLY, |_| Some(Address::ZERO)).unwrap_err();
         assert!(matches!(err, TableError::BadAmount { index: 0, .. }), "{err}");
         table.allocations[0].amount = "1".into();
-        let err = table.entries(crate::TOTAL_SUPPLY, |_| Some(Address::ZERO)).unwrap_err();
+        let err = table.entries(masa_bindings::TOTAL_SUPPLY, |_| Some(Address::ZERO)).unwrap_err();
         assert!(matches!(err, TableError::WrongTotal { .. }), "{err}");
         table.allocations[0].schedule = "nope".into();
-        let err = table.entries(crate::TOTAL_SUPPLY, |_| Some(Address::ZERO)).unwrap_err();
+        let err = table.entries(masa_bindings::TOTAL_SUPPLY, |_| Some(Address::ZERO)).unwrap_err();
         assert_eq!(err.to_string(), "allocation #0 uses undefined schedule \"nope\"");
     }
 }

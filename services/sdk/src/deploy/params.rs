@@ -1,7 +1,7 @@
 //! Parameters of the suite per network (`deployments/params/<network>.toml`): what the deployer
 //! sets at deployment and governance may change later.
 
-use crate::{Error, Result};
+use super::Error;
 use alloy::primitives::{
     Address, U256,
     utils::{ParseUnits, parse_units},
@@ -293,12 +293,11 @@ impl SuiteParams {
 
     /// Reads the parameters file at `path` and checks the values the parser cannot (ranges,
     /// amounts), so a bad file fails before anything is sent.
-    pub fn load(path: impl AsRef<Path>) -> Result<Self> {
+    pub fn load(path: impl AsRef<Path>) -> Result<Self, Error> {
         let path = path.as_ref();
-        let text =
-            std::fs::read_to_string(path).map_err(|source| Error::Io { path: path.to_path_buf(), source })?;
-        let params: Self =
-            toml::from_str(&text).map_err(|source| Error::Toml { path: path.to_path_buf(), source })?;
+        let file = |reason: String| Error::File { path: path.to_path_buf(), reason };
+        let text = std::fs::read_to_string(path).map_err(|e| file(e.to_string()))?;
+        let params: Self = toml::from_str(&text).map_err(|e| file(e.to_string()))?;
         params.identity.config().map_err(|reason| Error::Params { path: path.to_path_buf(), reason })?;
         Ok(params)
     }
@@ -351,8 +350,8 @@ mod tests {
             issuers: vec![],
         };
         let config = base.config().unwrap();
-        assert_eq!(config.self_attested_mint_fee, crate::MASA);
-        assert_eq!(config.attested_mint_fee, crate::MASA / U256::from(4));
+        assert_eq!(config.self_attested_mint_fee, masa_bindings::MASA);
+        assert_eq!(config.attested_mint_fee, masa_bindings::MASA / U256::from(4));
         let with = |f: fn(&mut IdentityParams)| {
             let mut p = base.clone();
             f(&mut p);

@@ -1,33 +1,23 @@
 //! Why a deployment failed.
 
-use alloy::{
-    primitives::{Address, B256, U256},
-    transports::TransportError,
-};
-use masa_bindings::allocations::TableError;
+use crate::evm;
+use alloy::primitives::{Address, B256};
 use std::path::PathBuf;
 
 /// Why a deployment failed. Nothing is written to the manifest on any of these.
 #[derive(Debug, thiserror::Error)]
-pub enum DeployError {
-    /// The RPC endpoint did not answer.
-    #[error("cannot reach the RPC at {url}: {reason}")]
-    Unreachable {
-        /// The endpoint.
-        url: String,
-        /// Transport error or timeout.
-        reason: String,
+pub enum Error {
+    /// A step of the deployment (a creation or a set-up call) failed.
+    #[error("{step}: {source}")]
+    Step {
+        /// The contract created or the call made.
+        step: String,
+        /// Why.
+        source: evm::Error,
     },
-    /// An RPC request failed after the endpoint answered once.
-    #[error("RPC request {request} to {url} failed: {source}")]
-    Rpc {
-        /// The endpoint.
-        url: String,
-        /// What was asked.
-        request: &'static str,
-        /// The transport error.
-        source: Box<TransportError>,
-    },
+    /// The chain could not be reached or queried before anything was sent.
+    #[error(transparent)]
+    Chain(#[from] evm::Error),
     /// The endpoint serves another chain than the named network.
     #[error("the RPC at {url} serves chain id {actual}, but network {network} is chain id {expected}")]
     WrongChain {
@@ -80,35 +70,13 @@ pub enum DeployError {
         /// Contracts of this suite.
         suite: String,
     },
-    /// The deployer cannot pay for the deployment.
-    #[error("deployer {account} has {balance} wei on chain {chain_id}, but {step} needs about {needed} wei")]
-    InsufficientFunds {
-        /// The deployer.
-        account: Address,
-        /// Its balance.
-        balance: U256,
-        /// Estimated cost (gas × max fee per gas).
-        needed: U256,
-        /// The chain.
-        chain_id: u64,
-        /// The step about to be sent.
-        step: &'static str,
-    },
-    /// Sending a transaction of the deployment or waiting for it failed.
-    #[error("{step} failed: {reason}")]
-    Send {
-        /// The deployment step (contract creation or set-up call).
-        step: &'static str,
-        /// What went wrong.
+    /// A parameters or allocations file cannot be read.
+    #[error("{path}: {reason}")]
+    File {
+        /// The file.
+        path: PathBuf,
+        /// The I/O or parse error.
         reason: String,
-    },
-    /// A transaction of the deployment was mined but reverted.
-    #[error("{step}: transaction {tx_hash} reverted")]
-    Reverted {
-        /// The deployment step.
-        step: &'static str,
-        /// The transaction.
-        tx_hash: B256,
     },
     /// The suite parameters are inconsistent.
     #[error("suite parameters {path}: {reason}")]
@@ -120,7 +88,7 @@ pub enum DeployError {
     },
     /// The allocation table cannot be distributed.
     #[error("allocation table: {0}")]
-    Table(#[from] TableError),
+    Table(#[from] super::allocations::TableError),
     /// Manifest, network or artifact problem.
     #[error(transparent)]
     Bindings(#[from] masa_bindings::Error),
