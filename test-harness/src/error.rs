@@ -1,33 +1,26 @@
 //! Errors of the harness.
 
-use alloy::primitives::{Address, Bytes};
+use alloy::primitives::Address;
+use masa_sdk::{deploy, evm};
 
 /// Result alias of the harness.
 pub type Result<T, E = Error> = std::result::Result<T, E>;
 
-/// What can go wrong driving a chain or checking a scenario.
+/// What can go wrong starting a fixture, driving a chain or checking a scenario.
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
-    /// The in-process EVM rejected a transaction (invalid, not reverted).
-    #[error("revm: {0}")]
-    Revm(String),
-    /// The anvil node could not be started.
-    #[error("anvil: {0}")]
+    /// A fixture (anvil, PostgreSQL, the RPC proxy) could not be started.
+    #[error("fixture: {0}")]
     Spawn(String),
-    /// A JSON-RPC request to anvil failed.
-    #[error("anvil RPC: {0}")]
+    /// The chain refused or failed a transaction or call (a revert carries its decoded error).
+    #[error("{0}")]
+    Chain(#[from] evm::Error),
+    /// Deploying the suite failed.
+    #[error("deploy: {0}")]
+    Deploy(Box<deploy::Error>),
+    /// A JSON-RPC request made directly through a provider failed.
+    #[error("RPC: {0}")]
     Rpc(#[from] alloy::transports::TransportError),
-    /// Waiting for a receipt failed.
-    #[error("anvil receipt: {0}")]
-    Receipt(#[from] alloy::providers::PendingTransactionError),
-    /// A transaction that should succeed reverted.
-    #[error("call to {to} reverted with 0x{data}")]
-    Reverted {
-        /// The called contract.
-        to: Address,
-        /// The revert data.
-        data: Bytes,
-    },
     /// A call that should revert succeeded.
     #[error("call to {to} succeeded but was expected to revert")]
     DidNotRevert {
@@ -51,4 +44,10 @@ pub enum Error {
     /// A number is not a field element.
     #[error(transparent)]
     NotInField(#[from] masa_prover::field::NotInField),
+}
+
+impl From<deploy::Error> for Error {
+    fn from(err: deploy::Error) -> Self {
+        Self::Deploy(Box::new(err))
+    }
 }

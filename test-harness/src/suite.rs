@@ -4,13 +4,9 @@
 
 use crate::{AnvilChain, Chain, Error, Result};
 use alloy::providers::{Provider, ext::AnvilApi};
-use masa_bindings::manifest::Manifest;
+use masa_bindings::{contracts::genesis::Category, manifest::Manifest};
 use masa_sdk::deploy::{DeployConfig, deploy};
 use std::{path::Path, time::Duration};
-
-/// Genesis vesting category whose wallet vests fully a month after listing on anvil
-/// (`deployments/params/anvil.toml`), with account 0 as beneficiary.
-const COMMUNITY: u8 = 4;
 
 /// A deployed suite: its deployments directory (holding `anvil.json`) and manifest.
 #[derive(Debug)]
@@ -40,9 +36,7 @@ impl DeployedSuite {
             params: None,
             timeout: Duration::from_secs(30),
         };
-        let deployed = deploy(&config, chain.accounts()[0].clone())
-            .await
-            .map_err(|e| Error::Spawn(format!("masa deploy: {e:#}")))?;
+        let deployed = deploy(&config, chain.accounts()[0].clone()).await?;
         Ok(Self { deployments, manifest: deployed.manifest })
     }
 
@@ -55,7 +49,9 @@ impl DeployedSuite {
             .manifest
             .vesting_wallets
             .iter()
-            .find(|w| w.category == COMMUNITY)
+            .find(|w| w.category == u8::from(Category::CommunityRewards))
+            // vests fully a month after listing on anvil (`deployments/params/anvil.toml`), to
+            // account 0
             .expect("the anvil genesis has a community allocation")
             .wallet;
         masa_cli::vesting::release(provider, wallet)

@@ -43,7 +43,7 @@ pub enum Error {
     },
     /// The suite could not be deployed on it.
     #[error("deploying the suite on the devnet: {0}")]
-    Deploy(#[from] deploy::Error),
+    Deploy(Box<deploy::Error>),
 }
 
 /// Locates anvil: `$MASA_ANVIL`, else the native binary from `node_modules` under `root` (or one
@@ -110,7 +110,7 @@ impl Devnet {
             params: None,
             timeout: Duration::from_secs(30),
         };
-        let report = deploy::deploy(&config, signer).await?;
+        let report = deploy::deploy(&config, signer).await.map_err(|e| Error::Deploy(Box::new(e)))?;
         Ok(Self { anvil, report })
     }
 }

@@ -75,7 +75,7 @@ pub enum Error {
     #[error("cannot reach the RPC at {url}: {reason}")]
     Unreachable {
         /// The endpoint.
-        url: Url,
+        url: String,
         /// Why.
         reason: String,
     },
@@ -87,7 +87,7 @@ pub enum Error {
         /// Its chain id.
         manifest: u64,
         /// The endpoint.
-        url: Url,
+        url: String,
         /// The endpoint's chain id.
         rpc: u64,
     },
@@ -125,7 +125,7 @@ impl TargetSpec {
             .connect_http(rpc_url.clone())
             .get_chain_id()
             .await
-            .map_err(|e| Error::Unreachable { url: rpc_url.clone(), reason: e.to_string() })?;
+            .map_err(|e| Error::Unreachable { url: rpc_url.to_string(), reason: e.to_string() })?;
         let networks = Networks::load(&self.deployments).ok();
         let network = networks.as_ref().and_then(|n| n.by_chain_id(chain_id)).cloned();
         let path = match (&self.manifest, self.network_name()) {
@@ -138,7 +138,12 @@ impl TargetSpec {
         };
         let manifest = Manifest::load(&path)?;
         if manifest.chain_id != chain_id {
-            return Err(Error::WrongChain { path, manifest: manifest.chain_id, url: rpc_url, rpc: chain_id });
+            return Err(Error::WrongChain {
+                path,
+                manifest: manifest.chain_id,
+                url: rpc_url.to_string(),
+                rpc: chain_id,
+            });
         }
         Ok(Target { rpc_url, chain_id, network, manifest })
     }

@@ -1,10 +1,7 @@
 //! Fees end to end: MASA and stablecoin fees through the fee router and the real Uniswap V2,
 //! and the DAO changing the burn share (and accepting the stablecoin) by proposal.
 
-use crate::{
-    Chain, ChainExt, Error, Result,
-    scenarios::governance::{self, Dao},
-};
+use crate::{Chain, ChainExt, Error, Expect, Result, scenarios::governance};
 use alloy::{
     primitives::{Address, Bytes, U256},
     sol,
@@ -13,7 +10,11 @@ use alloy::{
 use masa_bindings::{
     MASA,
     contracts::{FeeRouter, IFeeRouter, MasaToken},
-    uniswap::{UniswapV2Factory, UniswapV2Pair, UniswapV2Router02, WETH9},
+    uniswap::{UniswapV2Factory, UniswapV2Pair, UniswapV2Router02},
+};
+use masa_sdk::deploy::{
+    Deployer,
+    fees::{self, Exchange, FeeRouterInit},
 };
 
 sol!(
@@ -30,37 +31,6 @@ pub struct GasReport {
     pub masa_path: u64,
     /// `payFee` in a stablecoin (swap through Uniswap V2, then burn + four transfers).
     pub swap_path: u64,
-}
-
-/// The real Uniswap V2, from the npm packages' build artifacts.
-#[derive(Debug, Clone, Copy)]
-pub struct Exchange {
-    /// WETH9.
-    pub weth: Address,
-    /// The pair factory.
-    pub factory: Address,
-    /// Router02.
-    pub router: Address,
-}
-
-/// Deploys WETH9, the Uniswap V2 factory (fee setter `admin`) and router02.
-pub async fn deploy_exchange<C: Chain>(chain: &mut C, admin: Address) -> Result<Exchange> {
-    let (weth, _) = chain.create(admin, &WETH9::BYTECODE, &[]).await?;
-    let (factory, _) = chain
-        .create(
-            admin,
-            &UniswapV2Factory::BYTECODE,
-            &UniswapV2Factory::constructorCall { _feeToSetter: admin }.abi_encode(),
-        )
-        .await?;
-    let (router, _) = chain
-        .create(
-            admin,
-            &UniswapV2Router02::BYTECODE,
-            &UniswapV2Router02::constructorCall { _factory: factory, _WETH: weth }.abi_encode(),
-        )
-        .await?;
-    Ok(Exchange { weth, factory, router })
 }
 
 /// `amount` of a 6-decimal stablecoin.
@@ -101,11 +71,12 @@ async fn pay<C: Chain>(
 pub async fn dao_changes_the_burn_share<C: Chain>(chain: &mut C) -> Result<GasReport> {
     let [admin, voter, payer, oracle, validators, contributors] =
         [0, 1, 2, 3, 4, 5].map(|i| chain.account(i));
-    let dao: Dao = governance::deploy(chain, admin).await?;
+    let dao = governance::deploy(chain, admin).await?;
     let masa = dao.token;
 
     // the real Uniswap V2, and a MASA/USDC pool at 1 MASA = 0.10 USDC
-    let Exchange { weth, factory, router } = deploy_exchange(chain, admin).await?;
+    let Exchange { weth, factory, router } =
+        fees::deploy_exchange(&mut Deployer::new(chain, admin), admin).await?;
     let stable_args =
         TestERC20::constructorCall { name_: "USD Coin".into(), symbol_: "USDC".into(), decimals_: 6 };
     let (usdc, _) = chain.create(admin, &TestERC20::BYTECODE, &stable_args.abi_encode()).await?;
@@ -132,15 +103,15 @@ pub async fn dao_changes_the_burn_share<C: Chain>(chain: &mut C) -> Result<GasRe
         contributorRewards: contributors,
         treasury: dao.timelock,
     };
-    let args = FeeRouter::constructorCall {
-        masa_: masa,
-        swapRouter_: router,
-        wrappedNative_: weth,
-        owner_: dao.timelock,
-        shares_: shares,
-        recipients_: recipients,
+    let init = FeeRouterInit {
+        masa,
+        swap_router: router,
+        wrapped_native: weth,
+        owner: dao.timelock,
+        shares,
+        recipients,
     };
-    let (fee_router, _) = chain.create(admin, &FeeRouter::BYTECODE, &args.abi_encode()).await?;
+    let fee_router = fees::deploy_router(&mut Deployer::new(chain, admin), init).await?;
 
     // a voter with 200M MASA of votes, a payer with MASA and USDC
     chain

@@ -1,13 +1,18 @@
 //! The DAO end to end: delegate, propose, vote, queue in the timelock, wait, execute.
 
-use crate::{Chain, ChainExt, Error, Result};
+use crate::{Chain, ChainExt, Error, Expect, Result};
 use alloy::{
-    primitives::{Address, B256, Bytes, U256, aliases::U48, keccak256},
-    sol_types::{SolCall, SolConstructor, SolEvent},
+    primitives::{Address, B256, Bytes, U256, keccak256},
+    sol_types::{SolCall, SolEvent},
 };
 use masa_bindings::{
     MASA,
     contracts::{MasaGovernor, MasaToken, TimelockController},
+};
+use masa_sdk::deploy::{
+    Deployer,
+    governance::{self, Governance},
+    params::GovernanceParams,
 };
 
 /// Governance parameters of the scenario (seconds): short, so the story fits in a test.
@@ -15,6 +20,8 @@ const VOTING_DELAY: u64 = 1;
 const VOTING_PERIOD: u32 = 300;
 const TIMELOCK_DELAY: u64 = 60;
 const VOTE_EXTENSION: u64 = 60;
+const PROPOSAL_THRESHOLD_MASA: u64 = 1_000_000;
+const QUORUM_PERCENT: u64 = 4;
 
 /// `IGovernor.ProposalState` values used here.
 mod state {
@@ -23,17 +30,6 @@ mod state {
     pub(super) const SUCCEEDED: u8 = 4;
     pub(super) const QUEUED: u8 = 5;
     pub(super) const EXECUTED: u8 = 7;
-}
-
-/// The DAO's contracts.
-#[derive(Debug, Clone, Copy)]
-pub struct Dao {
-    /// MASA.
-    pub token: Address,
-    /// The timelock that owns the protocol's parameters.
-    pub timelock: Address,
-    /// The governor.
-    pub governor: Address,
 }
 
 /// Gas used by each governance step.
@@ -49,66 +45,26 @@ pub struct GasReport {
     pub execute: u64,
 }
 
-/// Deploys MASA (supply to `admin`), the timelock and the governor, and wires them as the
-/// deployer does: the governor is the only proposer and canceller, execution is open, and
-/// `admin` renounces the timelock admin role.
-pub async fn deploy<C: Chain>(chain: &mut C, admin: Address) -> Result<Dao> {
-    let (token, _) = chain
-        .create(
-            admin,
-            &MasaToken::BYTECODE,
-            &MasaToken::constructorCall { genesisHolder: admin }.abi_encode(),
-        )
-        .await?;
-    let (timelock, _) = chain
-        .create(
-            admin,
-            &TimelockController::BYTECODE,
-            &TimelockController::constructorCall {
-                minDelay: U256::from(TIMELOCK_DELAY),
-                proposers: vec![],
-                executors: vec![Address::ZERO],
-                admin,
-            }
-            .abi_encode(),
-        )
-        .await?;
-    let config = MasaGovernor::Config {
-        votingDelay: U48::from(VOTING_DELAY),
-        votingPeriod: VOTING_PERIOD,
-        proposalThreshold: MASA * U256::from(1_000_000),
-        quorumPercent: U256::from(4),
-        voteExtension: U48::from(VOTE_EXTENSION),
+/// Deploys the DAO with the scenario's parameters through the sdk's deployer, as `masa deploy`
+/// does: MASA (supply to `admin`), the timelock, the governor as its only proposer and
+/// canceller, execution open, `admin`'s timelock admin role renounced.
+pub async fn deploy<C: Chain>(chain: &mut C, admin: Address) -> Result<Governance> {
+    let params = GovernanceParams {
+        voting_delay: VOTING_DELAY,
+        voting_period: VOTING_PERIOD,
+        proposal_threshold_masa: PROPOSAL_THRESHOLD_MASA,
+        quorum_percent: QUORUM_PERCENT,
+        vote_extension: VOTE_EXTENSION,
+        timelock_min_delay: TIMELOCK_DELAY,
     };
-    let (governor, _) = chain
-        .create(
-            admin,
-            &MasaGovernor::BYTECODE,
-            &MasaGovernor::constructorCall { token, timelock, config }.abi_encode(),
-        )
-        .await?;
-    for role in [
-        chain.view(timelock, TimelockController::PROPOSER_ROLECall {}).await?,
-        chain.view(timelock, TimelockController::CANCELLER_ROLECall {}).await?,
-    ] {
-        chain.send(admin, timelock, TimelockController::grantRoleCall { role, account: governor }).await?;
-    }
-    let admin_role = chain.view(timelock, TimelockController::DEFAULT_ADMIN_ROLECall {}).await?;
-    chain
-        .send(
-            admin,
-            timelock,
-            TimelockController::renounceRoleCall { role: admin_role, callerConfirmation: admin },
-        )
-        .await?;
-    Ok(Dao { token, timelock, governor })
+    Ok(governance::deploy(&mut Deployer::new(chain, admin), &params).await?)
 }
 
 /// Passes `calls` (target, calldata) through the DAO: `proposer` proposes, `voters` vote for,
 /// the proposal is queued, the timelock delay passes, anyone executes. Checks every state.
 pub async fn pass<C: Chain>(
     chain: &mut C,
-    dao: Dao,
+    dao: Governance,
     proposer: Address,
     voters: &[Address],
     calls: Vec<(Address, Bytes)>,
@@ -186,7 +142,7 @@ pub async fn pass<C: Chain>(
     Ok(gas)
 }
 
-async fn ensure_state<C: Chain>(chain: &C, dao: Dao, id: U256, expected: u8) -> Result<()> {
+async fn ensure_state<C: Chain>(chain: &C, dao: Governance, id: U256, expected: u8) -> Result<()> {
     let actual = chain.view(dao.governor, MasaGovernor::stateCall { proposalId: id }).await?;
     chain.ensure_eq("proposal state", actual, expected)
 }

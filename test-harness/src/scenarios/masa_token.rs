@@ -1,16 +1,17 @@
 //! The MASA token end to end: deploy, transfer, permit, delegate and read votes, burn.
 
-use crate::{Chain, ChainExt, Error, Result};
+use crate::{Chain, ChainExt, Error, Expect, Result};
 use alloy::{
     primitives::{Address, U256},
     signers::SignerSync,
-    sol_types::{SolConstructor, SolEvent, SolStruct},
+    sol_types::{SolEvent, SolStruct},
 };
 use masa_bindings::{
     MASA, TOTAL_SUPPLY,
     contracts::MasaToken,
     eip712::{Permit, masa_token_domain, vrs},
 };
+use masa_sdk::deploy::{Deployer, governance};
 
 /// Gas used by each step, for reports and benchmarks.
 #[derive(Debug, Clone, Default)]
@@ -29,13 +30,9 @@ pub struct GasReport {
 
 /// Deploys MASA with `genesis` as holder and checks the genesis state; returns the address.
 pub async fn deploy<C: Chain>(chain: &mut C, genesis: Address) -> Result<(Address, u64)> {
-    let (token, outcome) = chain
-        .create(
-            genesis,
-            &MasaToken::BYTECODE,
-            &MasaToken::constructorCall { genesisHolder: genesis }.abi_encode(),
-        )
-        .await?;
+    let mut run = Deployer::new(chain, genesis);
+    let token = governance::deploy_token(&mut run).await?;
+    let outcome = run.steps().last().expect("the token's creation is a step").outcome.clone();
     let supply = TOTAL_SUPPLY;
     chain.ensure_eq("totalSupply", chain.view(token, MasaToken::totalSupplyCall {}).await?, supply)?;
     chain.ensure_eq("TOTAL_SUPPLY", chain.view(token, MasaToken::TOTAL_SUPPLYCall {}).await?, supply)?;

@@ -11,25 +11,17 @@
 //! - [`capacity_renews`]: a registry with 4-leaf trees is filled; minting goes on in the next
 //!   tree, and anonymous proofs against both trees are accepted.
 
-use crate::{
-    Chain, ChainExt, Error, Result,
-    scenarios::fees::{self, Exchange},
-};
+use crate::{Chain, ChainExt, Error, Expect, Result};
 use alloy::{
     primitives::{Address, B256, Bytes, U256, keccak256},
     signers::{SignerSync, local::PrivateKeySigner},
-    sol_types::{SolConstructor, SolEvent, SolStruct},
+    sol_types::{SolEvent, SolStruct},
 };
 use ark_bn254::Fr;
 use masa_bindings::{
     MASA,
-    contracts::{
-        DisclosureVerifier, FeeRouter, IFeeRouter, IIssuerRegistry, IZkSBT, IssuerRegistry, MasaToken,
-        PoseidonT3, ZkSBT,
-    },
+    contracts::{IFeeRouter, IZkSBT, MasaToken, ZkSBT},
     eip712::{Attestation, Consent, zksbt_domain},
-    link::linked_bytecode,
-    poseidon::{PoseidonT5, PoseidonT6},
 };
 use masa_cli::sbt::disclosure;
 use masa_prover::{
@@ -39,6 +31,13 @@ use masa_prover::{
     merkle::{LeanImt, TreeEvent, Trees},
     record::Record,
     statement::{Mode, Operator, Statement},
+};
+use masa_sdk::deploy::{
+    Deployer,
+    fees::{self, Exchange, FeeRouterInit},
+    governance,
+    identity::{self, IdentityInit},
+    params::{IdentityConfig, IssuerParams, SchemaParams},
 };
 
 /// Schema 1: self-attested profile; schema 2: attested credit score.
@@ -77,24 +76,14 @@ pub struct GasReport {
     pub consume_calldata_bytes: usize,
 }
 
-/// The registry's parameters for a scenario.
-#[derive(Debug, Clone, Copy)]
-pub struct RegistryConfig {
-    /// Leaves per tree: `2^tree_depth`.
-    pub tree_depth: u8,
-    /// Seconds a replaced root stays usable.
-    pub root_history: u64,
-    /// MASA fee of a self-attested mint.
-    pub self_attested_fee: U256,
-    /// MASA fee of an attested mint.
-    pub attested_fee: U256,
-}
-
-impl Default for RegistryConfig {
-    fn default() -> Self {
-        Self { tree_depth: 20, root_history: ROOT_HISTORY, self_attested_fee: MASA, attested_fee: U256::ZERO }
-    }
-}
+/// The registry's parameters of the scenarios: 2^20 leaves per tree, replaced roots usable
+/// for [`ROOT_HISTORY`], a 1 MASA self-attested mint fee, attested mints free.
+pub const REGISTRY: IdentityConfig = IdentityConfig {
+    tree_depth: 20,
+    root_history: ROOT_HISTORY,
+    self_attested_mint_fee: MASA,
+    attested_mint_fee: U256::ZERO,
+};
 
 /// The deployed identity contracts.
 #[derive(Debug, Clone, Copy)]
@@ -117,16 +106,11 @@ pub async fn deploy<C: Chain>(
     chain: &mut C,
     admin: Address,
     issuer: Address,
-    config: RegistryConfig,
+    config: IdentityConfig,
 ) -> Result<Identity> {
-    let (masa, _) = chain
-        .create(
-            admin,
-            &MasaToken::BYTECODE,
-            &MasaToken::constructorCall { genesisHolder: admin }.abi_encode(),
-        )
-        .await?;
-    let Exchange { weth, router, .. } = fees::deploy_exchange(chain, admin).await?;
+    let mut run = Deployer::new(chain, admin);
+    let masa = governance::deploy_token(&mut run).await?;
+    let Exchange { weth, router, .. } = fees::deploy_exchange(&mut run, admin).await?;
     let shares = IFeeRouter::Shares {
         burnBps: 2_000,
         oracleBps: 2_000,
@@ -140,67 +124,22 @@ pub async fn deploy<C: Chain>(
         contributorRewards: admin,
         treasury: admin,
     };
-    let router_args = FeeRouter::constructorCall {
-        masa_: masa,
-        swapRouter_: router,
-        wrappedNative_: weth,
-        owner_: admin,
-        shares_: shares,
-        recipients_: recipients,
+    let fee_router = fees::deploy_router(
+        &mut run,
+        FeeRouterInit { masa, swap_router: router, wrapped_native: weth, owner: admin, shares, recipients },
+    )
+    .await?;
+    let schema =
+        |id: u64, self_attestable| SchemaParams { id, uri: format!("test://schema/{id}"), self_attestable };
+    let init = IdentityInit {
+        owner: admin,
+        fee_router,
+        config,
+        schemas: &[schema(PROFILE, true), schema(CREDIT, false)],
+        issuers: &[IssuerParams { address: issuer, name: "Credit bureau".into(), schemas: vec![CREDIT] }],
     };
-    let (fee_router, _) = chain.create(admin, &FeeRouter::BYTECODE, &router_args.abi_encode()).await?;
-
-    let mut libraries = Vec::new();
-    for (name, code) in [
-        ("PoseidonT3", &PoseidonT3::BYTECODE),
-        ("PoseidonT5", &PoseidonT5::BYTECODE),
-        ("PoseidonT6", &PoseidonT6::BYTECODE),
-    ] {
-        libraries.push((name, chain.create(admin, code, &[]).await?.0));
-    }
-    let (verifier, _) = chain.create(admin, &DisclosureVerifier::BYTECODE, &[]).await?;
-    let schema = |id: u64, self_attestable| IIssuerRegistry::SchemaInit {
-        schemaId: U256::from(id),
-        schema: IIssuerRegistry::Schema {
-            uri: format!("test://schema/{id}"),
-            selfAttestable: self_attestable,
-            active: true,
-        },
-    };
-    let (registry, _) = chain
-        .create(
-            admin,
-            &IssuerRegistry::BYTECODE,
-            &IssuerRegistry::constructorCall {
-                owner_: admin,
-                schemas: vec![schema(PROFILE, true), schema(CREDIT, false)],
-                issuers: vec![IIssuerRegistry::IssuerInit {
-                    issuer,
-                    name: "Credit bureau".into(),
-                    schemaIds: vec![U256::from(CREDIT)],
-                }],
-            }
-            .abi_encode(),
-        )
-        .await?;
-    let artifact = masa_bindings::artifacts::artifact("ZkSBT").expect("ZkSBT is bound");
-    let code = linked_bytecode(artifact, &libraries)
-        .map_err(|e| Error::Expectation { chain: chain.name(), message: e.to_string() })?;
-    let args = ZkSBT::constructorCall {
-        verifier_: verifier,
-        issuers_: registry,
-        feeRouter_: fee_router,
-        owner_: admin,
-        config_: IZkSBT::Config {
-            treeDepth: config.tree_depth,
-            rootHistory: config.root_history,
-            selfAttestedMintFee: config.self_attested_fee,
-            attestedMintFee: config.attested_fee,
-        },
-    }
-    .abi_encode();
-    let (sbt, _) = chain.create(admin, &code, &args).await?;
-    Ok(Identity { sbt, registry, masa, fee_router })
+    let deployed = identity::deploy(&mut run, init).await?;
+    Ok(Identity { sbt: deployed.sbt, registry: deployed.issuer_registry, masa, fee_router })
 }
 
 /// Follows the tree events of a transaction's logs in the off-chain copy of the registry's trees
@@ -421,7 +360,7 @@ pub async fn disclosure_lifecycle<C: Chain>(chain: &mut C, prover: &mut Prover) 
     let signers: Vec<PrivateKeySigner> = chain.accounts().to_vec();
     let [admin, relayer, dapp, watcher, recipient] = [0, 1, 2, 3, 4].map(|i| signers[i].address());
     let (owner, issuer) = (&signers[5], &signers[6]);
-    let id = deploy(chain, admin, issuer.address(), RegistryConfig::default()).await?;
+    let id = deploy(chain, admin, issuer.address(), REGISTRY).await?;
     fund(chain, id, admin, relayer).await?;
     let mut report = GasReport::default();
     let trees = &mut Trees::new();
@@ -728,7 +667,7 @@ pub async fn attacks<C: Chain>(chain: &mut C, prover: &mut Prover) -> Result<()>
     let signers: Vec<PrivateKeySigner> = chain.accounts().to_vec();
     let [admin, relayer, dapp] = [0, 1, 2].map(|i| signers[i].address());
     let (mallory, bob, issuer) = (&signers[3], &signers[4], &signers[6]);
-    let id = deploy(chain, admin, issuer.address(), RegistryConfig::default()).await?;
+    let id = deploy(chain, admin, issuer.address(), REGISTRY).await?;
     fund(chain, id, admin, relayer).await?;
     fund(chain, id, admin, mallory.address()).await?;
     let trees = &mut Trees::new();
@@ -893,7 +832,7 @@ pub async fn attacks<C: Chain>(chain: &mut C, prover: &mut Prover) -> Result<()>
 pub async fn capacity_renews<C: Chain>(chain: &mut C, prover: &mut Prover) -> Result<()> {
     let signers: Vec<PrivateKeySigner> = chain.accounts().to_vec();
     let [admin, relayer, dapp] = [0, 1, 2].map(|i| signers[i].address());
-    let config = RegistryConfig { tree_depth: 2, ..RegistryConfig::default() };
+    let config = IdentityConfig { tree_depth: 2, ..REGISTRY };
     let id = deploy(chain, admin, signers[6].address(), config).await?;
     fund(chain, id, admin, relayer).await?;
     let trees = &mut Trees::new();

@@ -41,15 +41,27 @@ impl RpcChain {
     /// estimated gas ([`Gas::Estimate`]). `timeout` also bounds every later request and the wait
     /// for each receipt.
     pub async fn connect(url: Url, accounts: Vec<PrivateKeySigner>, timeout: Duration) -> Result<Self> {
+        let mut chain = Self::new(url, 0, accounts, timeout);
+        chain.chain_id = within(timeout, chain.provider.get_chain_id())
+            .await
+            .map_err(|reason| Error::Unreachable { url: chain.url.to_string(), reason })?;
+        Ok(chain)
+    }
+
+    /// The endpoint at `url`, known to serve `chain_id` (a node this process started), without
+    /// asking it anything; sends from `accounts` (the first when a transaction of the
+    /// [`provider`](Self::provider) names no sender) with estimated gas.
+    pub fn new(url: Url, chain_id: u64, accounts: Vec<PrivateKeySigner>, timeout: Duration) -> Self {
+        // The first account signs transactions that name no sender.
         let mut wallet = EthereumWallet::default();
-        for signer in &accounts {
-            wallet.register_signer(signer.clone());
+        if let Some((first, others)) = accounts.split_first() {
+            wallet.register_default_signer(first.clone());
+            for signer in others {
+                wallet.register_signer(signer.clone());
+            }
         }
         let provider = ProviderBuilder::new().wallet(wallet).connect_http(url.clone()).erased();
-        let chain_id = within(timeout, provider.get_chain_id())
-            .await
-            .map_err(|reason| Error::Unreachable { url: url.to_string(), reason })?;
-        Ok(Self { provider, url, chain_id, accounts, gas: Gas::Estimate, timeout })
+        Self { provider, url, chain_id, accounts, gas: Gas::Estimate, timeout }
     }
 
     /// The same endpoint with another gas policy.
