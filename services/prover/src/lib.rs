@@ -1,18 +1,4 @@
-//! zkSBT proofs in Rust: Groth16 over BN254 with ark-circom and arkworks, from the circom2
-//! artifacts of `circuits/disclosure.circom`.
-//!
-//! - [`record`], [`statement`]: what is proven, checked before any proving work;
-//! - [`inputs`]: the circuit's 12 public inputs by name (the one place that knows their order);
-//! - [`poseidon`], [`merkle`]: the circuit's hashes and the registry's trees, off-chain;
-//! - [`keys`]: development setup, snarkjs `.zkey` import, one fast key format;
-//! - [`witness`], [`prover`]: witness code compiled once and cached, proofs, local verification;
-//! - [`groth16`], [`msm`], [`qap`]: the Groth16 prover, its fixed-base MSMs and its QAP;
-//! - [`proof`], [`calldata`]: proofs, as `uint256[8]` / `uint256[12]` and the JSON proof file;
-//! - [`verifier`]: the generated Solidity verifier and its staleness check;
-//! - [`encryption`]: records sealed to their owner and re-encrypted to consumers.
-//!
-//! The `masa-prover` command line lives in the binary, behind the default `cli` feature
-//! (clap): a library user can depend on the crate with `default-features = false`.
+#![doc = include_str!("../README.md")]
 
 pub mod calldata;
 pub mod encryption;
