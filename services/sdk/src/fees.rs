@@ -15,7 +15,10 @@
 //! # Ok(()) }
 //! ```
 
-use crate::{target::Target, tx};
+use crate::{
+    target::Target,
+    tx::{self, Call},
+};
 use alloy::{
     dyn_abi::DynSolValue,
     primitives::{
@@ -74,7 +77,7 @@ pub enum Error {
     #[error("cannot read {call} from {contract}: {reason}")]
     Read {
         /// The view (`FeeRouter.pathOf`).
-        call: &'static str,
+        call: Call,
         /// The contract.
         contract: Address,
         /// The revert or transport error.
@@ -224,6 +227,11 @@ pub fn render_refusal(revert: &DecodedRevert, token: &Token, masa: &Token) -> St
     })
 }
 
+/// `function` of the fee router, as errors name it.
+const fn router_call(function: &'static str) -> Call {
+    Call::new(Contract::FeeRouter, function)
+}
+
 /// The least MASA to accept for `amount` of `token`: the exchange's quote along the router's
 /// path, less `slippage_bps`. The quote is read here, off-chain, never by the contract.
 pub async fn min_masa_out(
@@ -241,12 +249,14 @@ pub async fn min_masa_out(
         return Ok(amount);
     }
     let router = FeeRouter::new(fee_router, provider);
-    let read = |call| move |e| Error::Read { call, contract: fee_router, reason: describe(&e) };
-    let path = router.pathOf(token).call().await.map_err(read("FeeRouter.pathOf"))?;
+    let read = |function| {
+        move |e| Error::Read { call: router_call(function), contract: fee_router, reason: describe(&e) }
+    };
+    let path = router.pathOf(token).call().await.map_err(read("pathOf"))?;
     if path.is_empty() {
         return Err(Error::NotAccepted { token, router: fee_router });
     }
-    let exchange = router.swapRouter().call().await.map_err(read("FeeRouter.swapRouter"))?;
+    let exchange = router.swapRouter().call().await.map_err(read("swapRouter"))?;
     let no_quote = |reason: String| Error::NoQuote { exchange, token, amount, reason };
     let amounts = UniswapV2Router02::new(exchange, provider)
         .getAmountsOut(amount, path)
@@ -293,7 +303,7 @@ async fn pay_fee_from(
     let paid = Token::read(provider, token).await?;
     let router = FeeRouter::new(fee_router, provider);
     let masa = router.masa().call().await.map_err(|e| Error::Read {
-        call: "FeeRouter.masa",
+        call: router_call("masa"),
         contract: fee_router,
         reason: describe(&e),
     })?;
@@ -302,18 +312,18 @@ async fn pay_fee_from(
 
     let erc20 = MasaToken::new(token, provider);
     let allowance = erc20.allowance(payer, fee_router).call().await.map_err(|e| Error::Read {
-        call: "ERC20.allowance",
+        call: Call::erc20("allowance"),
         contract: token,
         reason: describe(&e),
     })?;
     if allowance < amount {
-        tx::send("ERC20.approve", erc20.approve(fee_router, amount)).await.map_err(|source| {
+        tx::send(Call::erc20("approve"), erc20.approve(fee_router, amount)).await.map_err(|source| {
             Error::Approve { router: fee_router, amount: text.clone(), source: Box::new(source) }
         })?;
     }
 
     let call = router.payFee(token, amount, min_masa_out, U256::from(deadline), fee_kind);
-    let receipt = tx::send("FeeRouter.payFee", call).await.map_err(|source| match source.refusal() {
+    let receipt = tx::send(router_call("payFee"), call).await.map_err(|source| match source.refusal() {
         Some(refusal) => Error::Refused {
             router: fee_router,
             amount: text.clone(),

@@ -11,12 +11,42 @@ use alloy::{
     rpc::types::TransactionReceipt,
     signers::local::PrivateKeySigner,
 };
-use masa_bindings::revert::{DecodedRevert, decode_revert};
+use masa_bindings::{
+    Contract,
+    revert::{DecodedRevert, decode_revert},
+};
 use std::{fmt, time::Duration};
 use url::Url;
 
 /// Longest wait for a transaction's receipt.
 pub const RECEIPT_TIMEOUT: Duration = Duration::from_secs(120);
+
+/// A contract function, as errors name it: `ZkSBT.burn`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Call {
+    /// The contract's name.
+    pub contract: &'static str,
+    /// The function.
+    pub function: &'static str,
+}
+
+impl Call {
+    /// `function` of a contract of the suite.
+    pub const fn new(contract: Contract, function: &'static str) -> Self {
+        Self { contract: contract.name(), function }
+    }
+
+    /// `function` of any ERC-20 token.
+    pub const fn erc20(function: &'static str) -> Self {
+        Self { contract: "ERC20", function }
+    }
+}
+
+impl fmt::Display for Call {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}.{}", self.contract, self.function)
+    }
+}
 
 /// Why a call was refused: the revert, decoded when a contract of the suite declares it.
 #[derive(Debug, Clone, PartialEq)]
@@ -69,7 +99,7 @@ pub enum Error {
     #[error("{call} at {to} refused: {refusal}")]
     Refused {
         /// The call (`ZkSBT.burn`).
-        call: &'static str,
+        call: Call,
         /// The contract.
         to: Address,
         /// Its error.
@@ -79,7 +109,7 @@ pub enum Error {
     #[error("{call} at {to}: {reason}")]
     Rpc {
         /// The call.
-        call: &'static str,
+        call: Call,
         /// The contract.
         to: Address,
         /// The transport error.
@@ -89,7 +119,7 @@ pub enum Error {
     #[error("{call}: no receipt for transaction {tx_hash}: {reason}")]
     Receipt {
         /// The call.
-        call: &'static str,
+        call: Call,
         /// The transaction.
         tx_hash: B256,
         /// What went wrong.
@@ -99,7 +129,7 @@ pub enum Error {
     #[error("{call} at {to} reverted in transaction {tx_hash}")]
     Reverted {
         /// The call.
-        call: &'static str,
+        call: Call,
         /// The contract.
         to: Address,
         /// The transaction.
@@ -133,14 +163,14 @@ fn target<P, D>(call: &CallBuilder<P, D>) -> Address {
 }
 
 /// A failed call as [`Error::Refused`] when it reverted, else [`Error::Rpc`].
-pub fn call_error(call: &'static str, to: Address, err: &alloy::contract::Error) -> Error {
+pub fn call_error(call: Call, to: Address, err: &alloy::contract::Error) -> Error {
     match Refusal::of(err) {
         Some(refusal) => Error::Refused { call, to, refusal },
         None => Error::Rpc { call, to, reason: err.to_string() },
     }
 }
 
-/// Simulates `call` (named `name` in errors, e.g. `ZkSBT.burn`), sends it from the provider's
+/// Simulates `call` (named `name` in errors), sends it from the provider's
 /// wallet and waits for its successful receipt.
 ///
 /// The gas limit is the node's estimate plus half: the estimate is made against the latest
@@ -148,7 +178,7 @@ pub fn call_error(call: &'static str, to: Address, err: &alloy::contract::Error)
 /// `ERC20Votes` push vote checkpoints instead of updating them: tens of thousands more gas).
 /// Unused gas is not charged.
 pub async fn send<P: Provider, D: CallDecoder>(
-    name: &'static str,
+    name: Call,
     call: CallBuilder<P, D>,
 ) -> Result<TransactionReceipt, Error> {
     let to = target(&call);

@@ -17,13 +17,18 @@
 //! # Ok(()) }
 //! ```
 
-use crate::{deploy::allocations::category_label, target::Target, tx};
+use crate::{
+    deploy::allocations::category_label,
+    target::Target,
+    tx::{self, Call},
+};
 use alloy::{
     primitives::{Address, B256, U256},
     providers::{DynProvider, Provider},
     signers::local::PrivateKeySigner,
 };
 use masa_bindings::{
+    Contract,
     contracts::{MasaVestingWallet, genesis::Category},
     manifest::{Manifest, VestingWallet},
     revert::describe,
@@ -142,7 +147,7 @@ pub async fn release(provider: &impl Provider, wallet: Address) -> Result<Releas
     if releasable.is_zero() {
         return Err(Error::NothingVested { wallet });
     }
-    let receipt = tx::send("MasaVestingWallet.release", contract.release())
+    let receipt = tx::send(Call::new(Contract::MasaVestingWallet, "release"), contract.release())
         .await
         .map_err(|source| Error::Release { wallet, source })?;
     let event = receipt

@@ -1,6 +1,6 @@
 //! Why a zkSBT operation failed.
 
-use crate::tx;
+use crate::tx::{self, Call};
 use alloy::primitives::{Address, B256, U256};
 use masa_prover::{ProverError, merkle::TreeError};
 use std::path::PathBuf;
@@ -16,7 +16,7 @@ pub enum Error {
     #[error("cannot read {call} from {contract}: {reason}")]
     Read {
         /// The view called (`ZkSBT.consentNonce`).
-        call: &'static str,
+        call: Call,
         /// The contract.
         contract: Address,
         /// The revert or transport error.
@@ -138,7 +138,7 @@ pub enum Error {
     #[error("{call} in transaction {tx_hash} emitted no {event} event")]
     MissingEvent {
         /// The call.
-        call: &'static str,
+        call: Call,
         /// The transaction.
         tx_hash: B256,
         /// The event.

@@ -31,7 +31,11 @@ pub use files::{AttestationFile, RecordDraft, disclosure_json, owner_keys, recor
 pub use prove::{Anonymity, ProveRequest, Proven, ProverFiles, disclosure};
 pub use tree::RebuiltTree;
 
-use crate::{fees::masa_text, target::Target, tx};
+use crate::{
+    fees::masa_text,
+    target::Target,
+    tx::{self, Call},
+};
 use alloy::{
     primitives::{Address, B256, Bytes, U256, keccak256},
     providers::{DynProvider, Provider},
@@ -59,6 +63,11 @@ pub const SMALL_ANONYMITY_SET: usize = 16;
 
 /// Seconds a mint's consent stays valid.
 const CONSENT_SECS: u64 = 600;
+
+/// `function` of the registry, as errors name it.
+const fn registry(function: &'static str) -> Call {
+    Call::new(Contract::ZkSBT, function)
+}
 
 /// An issuer as a person reads it: its address, or `self-attested` for address 0.
 pub fn issuer_name(issuer: Address) -> String {
@@ -180,8 +189,8 @@ impl<P: Provider> ZkSbtClient<P> {
     }
 
     /// A failed view of the registry, as an error naming it.
-    fn read(&self, call: &'static str) -> impl Fn(alloy::contract::Error) -> Error + '_ {
-        move |e| Error::Read { call, contract: self.registry, reason: describe(&e) }
+    fn read(&self, function: &'static str) -> impl Fn(alloy::contract::Error) -> Error + '_ {
+        move |e| Error::Read { call: registry(function), contract: self.registry, reason: describe(&e) }
     }
 
     async fn now(&self) -> Result<u64, Error> {
@@ -262,7 +271,7 @@ impl<P: Provider> ZkSbtClient<P> {
         record.issuer = attestation.map_or(Address::ZERO, |a| a.issuer);
         let identity = self.keys.identity()?;
         let ciphertext: Bytes = seal(&record, &self.keys.public_key())?.into();
-        let nonce = sbt.consentNonce(owner).call().await.map_err(self.read("ZkSBT.consentNonce"))?;
+        let nonce = sbt.consentNonce(owner).call().await.map_err(self.read("consentNonce"))?;
         let deadline = U256::from(self.now().await? + CONSENT_SECS);
         let consent = Consent {
             owner,
@@ -290,12 +299,18 @@ impl<P: Provider> ZkSbtClient<P> {
         };
 
         // the fee of the record's class, pulled from the sender (this wallet) in MASA
-        let fees = sbt.mintFees().call().await.map_err(self.read("ZkSBT.mintFees"))?;
+        let fees = sbt.mintFees().call().await.map_err(self.read("mintFees"))?;
         let fee = if record.issuer == Address::ZERO { fees.selfAttested } else { fees.attested };
         if fee > U256::ZERO {
             let masa = MasaToken::new(self.masa, &self.provider);
-            let read = |call| move |e| Error::Read { call, contract: self.masa, reason: describe(&e) };
-            let balance = masa.balanceOf(owner).call().await.map_err(read("MasaToken.balanceOf"))?;
+            let read = |function| {
+                move |e| Error::Read {
+                    call: Call::new(Contract::MasaToken, function),
+                    contract: self.masa,
+                    reason: describe(&e),
+                }
+            };
+            let balance = masa.balanceOf(owner).call().await.map_err(read("balanceOf"))?;
             if balance < fee {
                 return Err(Error::MintFee {
                     fee: masa_text(fee),
@@ -303,23 +318,22 @@ impl<P: Provider> ZkSbtClient<P> {
                     balance: masa_text(balance),
                 });
             }
-            let allowance =
-                masa.allowance(owner, self.registry).call().await.map_err(read("MasaToken.allowance"))?;
+            let allowance = masa.allowance(owner, self.registry).call().await.map_err(read("allowance"))?;
             if allowance != fee {
-                tx::send("MasaToken.approve", masa.approve(self.registry, fee)).await?;
+                tx::send(Call::new(Contract::MasaToken, "approve"), masa.approve(self.registry, fee)).await?;
             }
         }
 
         let consent = self.sign("consent", &consent)?;
         let call = sbt.mint(request, consent, attestation.map(|a| a.signature.clone()).unwrap_or_default());
-        let receipt = tx::send("ZkSBT.mint", call).await?;
+        let receipt = tx::send(registry("mint"), call).await?;
         let minted = receipt
             .inner
             .logs()
             .iter()
             .find_map(|log| log.log_decode::<ZkSBT::RecordMinted>().ok())
             .ok_or(Error::MissingEvent {
-                call: "ZkSBT.mint",
+                call: registry("mint"),
                 tx_hash: receipt.transaction_hash,
                 event: "RecordMinted",
             })?
@@ -360,7 +374,7 @@ impl<P: Provider> ZkSbtClient<P> {
             return Err(Error::NotConsumer { wallet: self.wallet(), consumer });
         }
         let receipt =
-            tx::send("ZkSBT.consumeDisclosure", self.contract().consumeDisclosure(disclosure)).await?;
+            tx::send(registry("consumeDisclosure"), self.contract().consumeDisclosure(disclosure)).await?;
         Ok(receipt.transaction_hash)
     }
 
@@ -399,7 +413,7 @@ impl<P: Provider> ZkSbtClient<P> {
         if owner != self.wallet() {
             return Err(Error::NotOwner { token, owner, wallet: self.wallet() });
         }
-        Ok(tx::send("ZkSBT.burn", sbt.burn(token)).await?.transaction_hash)
+        Ok(tx::send(registry("burn"), sbt.burn(token)).await?.transaction_hash)
     }
 
     /// As the record's issuer (the wallet), revokes a token: its record is erased, its leaf
@@ -412,7 +426,7 @@ impl<P: Provider> ZkSbtClient<P> {
         if rec.issuer != self.wallet() {
             return Err(Error::NotIssuer { token, issuer: rec.issuer, wallet: self.wallet() });
         }
-        Ok(tx::send("ZkSBT.revoke", self.contract().revoke(token)).await?.transaction_hash)
+        Ok(tx::send(registry("revoke"), self.contract().revoke(token)).await?.transaction_hash)
     }
 
     /// Removes an expired record's leaf from its tree (anyone may; proofs already refuse it).
@@ -425,7 +439,7 @@ impl<P: Provider> ZkSbtClient<P> {
         if rec.expiry == 0 || rec.expiry > now {
             return Err(Error::NotExpired { token, expiry: rec.expiry, now });
         }
-        Ok(tx::send("ZkSBT.expire", self.contract().expire(token)).await?.transaction_hash)
+        Ok(tx::send(registry("expire"), self.contract().expire(token)).await?.transaction_hash)
     }
 }
 

@@ -164,7 +164,7 @@ impl<P: Provider> ZkSbtClient<P> {
         let sbt = self.contract();
         let rec = self.record(token).await?;
         let record = self.open_own(token, &rec)?;
-        let registered = sbt.identityOf(self.wallet()).call().await.map_err(self.read("ZkSBT.identityOf"))?;
+        let registered = sbt.identityOf(self.wallet()).call().await.map_err(self.read("identityOf"))?;
         let derived = self.keys.identity()?;
         if registered != derived {
             return Err(Error::IdentityMismatch { wallet: self.wallet(), registered, derived });
@@ -184,12 +184,12 @@ impl<P: Provider> ZkSbtClient<P> {
             operand_a: request.value,
             operand_b: request.value_b,
             issuers: request.issuers.clone(),
-            scope: sbt.scopeOf(request.consumer, purpose).call().await.map_err(self.read("ZkSBT.scopeOf"))?,
+            scope: sbt.scopeOf(request.consumer, purpose).call().await.map_err(self.read("scopeOf"))?,
             message_hash: sbt
                 .messageHashOf(recipient, message)
                 .call()
                 .await
-                .map_err(self.read("ZkSBT.messageHashOf"))?,
+                .map_err(self.read("messageHashOf"))?,
             valid_until,
         };
         statement.check(&record)?;

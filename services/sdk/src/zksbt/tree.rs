@@ -81,11 +81,7 @@ impl<P: Provider> ZkSbtClient<P> {
                 .map_err(|source| Error::TreeIndex { tree: tree_id, source })?;
         }
         let onchain =
-            self.contract().treeRoot(U256::from(tree_id)).call().await.map_err(|e| Error::Read {
-                call: "ZkSBT.treeRoot",
-                contract: self.registry,
-                reason: masa_bindings::revert::describe(&e),
-            })?;
+            self.contract().treeRoot(U256::from(tree_id)).call().await.map_err(self.read("treeRoot"))?;
         if to_u256(tree.root()) != onchain {
             return Err(Error::Tree {
                 tree: tree_id,
