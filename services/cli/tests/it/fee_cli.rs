@@ -1,39 +1,44 @@
-//! `masa fee pay` (the library the binary runs) on a deployed suite on anvil.
+//! `masa fee pay` (the sdk's fee client the binary runs) on a deployed suite on anvil.
 
-use crate::deploy::{config, deployments};
+use crate::support::{assert_error_line, config, deployments, key, masa_bin, on};
 use alloy::{
     network::EthereumWallet,
     primitives::{Address, U256, keccak256},
-    providers::{ProviderBuilder, ext::AnvilApi},
+    providers::{Provider, ProviderBuilder, WalletProvider},
+    signers::local::PrivateKeySigner,
 };
-use masa_bindings::{MASA, contracts::MasaToken};
-use masa_cli::{
-    fee::{min_masa_out, pay_fee},
+use masa_bindings::{Contract, MASA, contracts::MasaToken};
+use masa_sdk::{
+    deploy::deploy,
+    fees::{min_masa_out, pay_fee},
     vesting::release,
 };
-use masa_sdk::deploy::deploy;
 use masa_test_harness::{AnvilChain, Chain};
+
+/// A provider of `chain` signing as `signer`.
+fn wallet_provider(chain: &AnvilChain, signer: PrivateKeySigner) -> impl Provider + WalletProvider + use<> {
+    ProviderBuilder::new()
+        .wallet(EthereumWallet::from(signer))
+        .connect_http(chain.endpoint().parse().unwrap())
+}
 
 #[tokio::test]
 async fn a_masa_fee_is_burned_and_split_by_the_deployed_router() {
-    let chain = AnvilChain::spawn().unwrap();
-    let dir = deployments();
+    let mut chain = AnvilChain::spawn().unwrap();
+    let dir = deployments(&[]);
     let payer = chain.accounts()[0].clone();
     let manifest = deploy(&config(&chain.endpoint(), &dir), payer.clone()).await.unwrap().manifest;
-    let provider = ProviderBuilder::new()
-        .wallet(EthereumWallet::from(payer.clone()))
-        .connect_http(chain.endpoint().parse().unwrap());
+    let provider = wallet_provider(&chain, payer.clone());
 
     // community rewards (100% a month after listing) vest to the payer on anvil
-    chain.provider().anvil_increase_time(31 * 86_400).await.unwrap();
-    chain.provider().evm_mine(None).await.unwrap();
+    chain.advance_time(31 * 86_400).await.unwrap();
     let community = manifest.vesting_wallets.iter().find(|w| w.category == 4).unwrap();
     assert_eq!(community.beneficiary, payer.address());
     release(&provider, community.wallet).await.unwrap();
 
-    let masa = manifest.address_of(masa_bindings::Contract::MasaToken).unwrap();
-    let fee_router = manifest.address_of(masa_bindings::Contract::FeeRouter).unwrap();
-    let timelock = manifest.address_of(masa_bindings::Contract::TimelockController).unwrap();
+    let masa = manifest.address_of(Contract::MasaToken).unwrap();
+    let fee_router = manifest.address_of(Contract::FeeRouter).unwrap();
+    let timelock = manifest.address_of(Contract::TimelockController).unwrap();
     let token = MasaToken::new(masa, &provider);
     let supply = token.totalSupply().call().await.unwrap();
     let fee = MASA * U256::from(1_000);
@@ -56,11 +61,29 @@ async fn a_masa_fee_is_burned_and_split_by_the_deployed_router() {
     assert!(err.to_string().contains("FeeRouter__DeadlineExpired"), "{err}");
     // a payer without MASA gets the token's error by name and values, not raw revert data
     let broke = chain.accounts()[7].clone();
-    let provider = ProviderBuilder::new()
-        .wallet(EthereumWallet::from(broke.clone()))
-        .connect_http(chain.endpoint().parse().unwrap());
-    let err = pay_fee(&provider, fee_router, masa, fee, fee, deadline, keccak256("x")).await.unwrap_err();
-    let text = err.to_string();
-    assert!(text.contains("ERC20InsufficientBalance {") && text.contains("balance: 0"), "{text}");
-    assert!(text.contains(&format!("{:#x}", broke.address())), "{text}");
+    let broke_provider = wallet_provider(&chain, broke.clone());
+    let err =
+        pay_fee(&broke_provider, fee_router, masa, fee, fee, deadline, keccak256("x")).await.unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        format!(
+            "the fee router {fee_router} refuses the payment of 1000 MASA: ERC20InsufficientBalance(sender {}, \
+             balance 0, needed 1000 MASA)",
+            broke.address()
+        )
+    );
+
+    // and so does `masa fee pay`, on one line
+    let args = on(&chain.endpoint(), &dir, &["fee", "pay", "--token", "MASA", "--amount", "100"]);
+    let mut args: Vec<&str> = args.iter().map(String::as_str).collect();
+    let broke_key = key(&chain, 7);
+    args.extend(["--private-key", &broke_key]);
+    assert_error_line(
+        &masa_bin(&args),
+        &format!(
+            "error: the fee router {fee_router} refuses the payment of 100 MASA: ERC20InsufficientBalance(sender {}, \
+             balance 0, needed 100 MASA)",
+            broke.address()
+        ),
+    );
 }
