@@ -7,7 +7,10 @@ use alloy::{
     providers::{Provider, ProviderBuilder, WalletProvider},
     signers::local::PrivateKeySigner,
 };
-use masa_bindings::{Contract, MASA, contracts::MasaToken};
+use masa_bindings::{
+    Contract, MASA,
+    contracts::{MasaToken, genesis::Category},
+};
 use masa_sdk::{
     deploy::deploy,
     fees::{min_masa_out, pay_fee},
@@ -32,7 +35,8 @@ async fn a_masa_fee_is_burned_and_split_by_the_deployed_router() {
 
     // community rewards (100% a month after listing) vest to the payer on anvil
     chain.advance_time(31 * 86_400).await.unwrap();
-    let community = manifest.vesting_wallets.iter().find(|w| w.category == 4).unwrap();
+    let community =
+        manifest.vesting_wallets.iter().find(|w| w.category == Category::CommunityRewards as u8).unwrap();
     assert_eq!(community.beneficiary, payer.address());
     release(&provider, community.wallet).await.unwrap();
 

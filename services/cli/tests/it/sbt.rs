@@ -8,7 +8,7 @@ use crate::support::{assert_error_line, config, deployments, masa, masa_bin, on,
 use alloy::primitives::{Address, U256};
 use masa_bindings::{
     Contract, MASA,
-    contracts::{MasaToken, ZkSBT},
+    contracts::{MasaToken, ZkSBT, genesis::Category},
     manifest::Manifest,
 };
 use masa_sdk::deploy::deploy;
@@ -48,7 +48,8 @@ async fn mint_fees_revoke_and_expire_from_the_cli() {
 
     // community rewards vest to account 0 a month after listing
     chain.advance_time(31 * 86_400).await.unwrap();
-    let community = manifest.vesting_wallets.iter().find(|w| w.category == 4).unwrap();
+    let community =
+        manifest.vesting_wallets.iter().find(|w| w.category == Category::CommunityRewards as u8).unwrap();
     run(t(&["vesting", "release", &community.wallet.to_string(), "--private-key", &owner])).await.unwrap();
     let owner_address = chain.account(0);
     let balance = MasaToken::balanceOfCall { account: owner_address };

@@ -2,7 +2,10 @@
 
 use crate::support::{config, deployments};
 use alloy::primitives::U256;
-use masa_bindings::{Contract, contracts::MasaToken};
+use masa_bindings::{
+    Contract,
+    contracts::{MasaToken, genesis::Category},
+};
 use masa_sdk::{
     deploy::deploy,
     tx::signing_provider,
@@ -29,7 +32,8 @@ async fn core_team_wallet_vests_and_releases_to_its_beneficiary() {
     let dir = deployments(&[]);
     let report0 = deploy(&config(&chain.endpoint(), &dir), chain.accounts()[0].clone()).await.unwrap();
     let manifest = report0.manifest;
-    let entry = manifest.vesting_wallets.iter().find(|w| w.category == 0).unwrap().clone();
+    let entry =
+        manifest.vesting_wallets.iter().find(|w| w.category == Category::CoreTeam as u8).unwrap().clone();
     let provider = &signing_provider(chain.endpoint().parse().unwrap(), chain.accounts()[0].clone());
 
     let before = report(provider, &entry).await.unwrap();
