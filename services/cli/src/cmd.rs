@@ -2,13 +2,13 @@
 
 use crate::{
     devnet::{self, DevnetArgs},
+    error::Result,
     fee::FeeCommand,
     sbt::SbtCommand,
     target::TargetArgs,
     vesting::VestingCommand,
     wallet::WalletArgs,
 };
-use anyhow::Result;
 use masa_sdk::deploy::{self, DeployConfig, Outcome};
 use std::{path::PathBuf, time::Duration};
 
@@ -58,7 +58,7 @@ pub struct DeployArgs {
 
 impl Cli {
     /// Runs the parsed command.
-    pub async fn run(self) -> Result<()> {
+    pub async fn run(self) -> Result<(), crate::CliError> {
         match self.command {
             Command::Deploy(args) => run_deploy(*args).await,
             Command::Devnet(args) => devnet::run(&args).await,

@@ -1,6 +1,6 @@
 //! `masa devnet`: a local chain with the suite deployed ([`masa_sdk::devnet`]), until Ctrl-C.
 
-use anyhow::Result;
+use crate::error::{CliError, Result};
 use masa_sdk::devnet::{Devnet, anvil_binary};
 use std::path::PathBuf;
 
@@ -25,7 +25,11 @@ pub struct DevnetArgs {
 pub async fn run(args: &DevnetArgs) -> Result<()> {
     let binary = match &args.anvil {
         Some(path) => path.clone(),
-        None => anvil_binary(&std::env::current_dir()?)?,
+        None => {
+            let here = std::env::current_dir()
+                .map_err(|source| CliError::Io { what: "reading the current directory", source })?;
+            anvil_binary(&here)?
+        }
     };
     let devnet = Devnet::start(&binary, args.port, args.block_time, &args.deployments).await?;
     print_summary(&devnet);
@@ -50,9 +54,10 @@ fn print_summary(devnet: &Devnet) {
 
 /// Resolves on Ctrl-C or SIGTERM.
 async fn shutdown_signal() -> Result<()> {
-    let mut term = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())?;
+    let io = |source| CliError::Io { what: "waiting for Ctrl-C", source };
+    let mut term = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()).map_err(io)?;
     tokio::select! {
-        res = tokio::signal::ctrl_c() => res?,
+        res = tokio::signal::ctrl_c() => res.map_err(io)?,
         _ = term.recv() => {}
     }
     Ok(())

@@ -2,8 +2,11 @@
 
 pub mod cmd;
 pub mod devnet;
+pub mod error;
 pub mod fee;
 pub mod sbt;
 pub mod target;
 pub mod vesting;
 pub mod wallet;
+
+pub use error::CliError;

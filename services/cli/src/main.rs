@@ -17,8 +17,7 @@ async fn main() -> ExitCode {
     match cli.run().await {
         Ok(()) => ExitCode::SUCCESS,
         Err(err) => {
-            // One readable line: the error and its causes, newlines folded.
-            eprintln!("error: {}", format!("{err:#}").replace('\n', " "));
+            eprintln!("error: {}", err.line());
             ExitCode::FAILURE
         }
     }

@@ -1,7 +1,8 @@
 //! `--rpc-url`, `--network`, `--deployments`, `--manifest`: where a command acts (resolved by
 //! [`masa_sdk::target`]).
 
-use masa_sdk::target::{Error, Target, TargetSpec};
+use crate::error::Result;
+use masa_sdk::target::{Target, TargetSpec};
 use std::path::PathBuf;
 use url::Url;
 
@@ -35,12 +36,12 @@ impl TargetArgs {
     }
 
     /// The RPC URL: `--rpc-url`, else the network's default.
-    pub fn rpc_url(&self) -> Result<Url, Error> {
-        self.spec().rpc_url()
+    pub fn rpc_url(&self) -> Result<Url> {
+        Ok(self.spec().rpc_url()?)
     }
 
     /// Resolves the endpoint and loads the manifest of the chain it serves.
-    pub async fn resolve(&self) -> Result<Target, Error> {
-        self.spec().resolve().await
+    pub async fn resolve(&self) -> Result<Target> {
+        Ok(self.spec().resolve().await?)
     }
 }

@@ -3,5 +3,9 @@
 pub mod deploy;
 pub mod devnet;
 pub mod evm;
+pub mod fees;
 pub mod target;
+pub mod tx;
+pub mod vesting;
 pub mod wallet;
+pub mod zksbt;

@@ -1,27 +1,13 @@
-//! The `masa` binary as a person runs it: bad input is one readable line and a non-zero exit.
+//! `masa` as a person runs it: bad input is one readable line and a non-zero exit, refusals are
+//! the contracts' errors by name and values; and the sdk's clients it runs, on a deployed suite.
 
+mod fee_cli;
 mod sbt;
+mod sbt_cli;
+mod support;
+mod vesting;
 
-use std::process::{Command, Output};
-
-fn masa(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_masa"))
-        .args(args)
-        .current_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/../.."))
-        .env_remove("MASA_PRIVATE_KEY")
-        .env_remove("MASA_RPC_URL")
-        .output()
-        .unwrap()
-}
-
-/// Exactly one line on stderr, starting with `error: `, and exit status 1.
-fn assert_one_line_error(out: &Output, needle: &str) {
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    let errors: Vec<_> = stderr.lines().filter(|l| l.starts_with("error: ")).collect();
-    assert_eq!(out.status.code(), Some(1), "stderr: {stderr}");
-    assert_eq!(errors.len(), 1, "stderr: {stderr}");
-    assert!(errors[0].contains(needle), "{:?} lacks {needle:?}", errors[0]);
-}
+use support::{assert_one_line_error, masa_bin};
 
 const DEV_KEY: &str = "0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80";
 
@@ -31,7 +17,7 @@ fn unreachable_rpc_is_one_line() {
     let dir = tempfile::tempdir().unwrap();
     let manifest = dir.path().join("m.json");
     let url = format!("http://127.0.0.1:{port}");
-    let out = masa(&[
+    let out = masa_bin(&[
         "deploy",
         "--rpc-url",
         &url,
@@ -48,26 +34,26 @@ fn unreachable_rpc_is_one_line() {
 fn vesting_show_with_unreachable_rpc_is_one_line() {
     let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
     let url = format!("http://127.0.0.1:{port}");
-    let out = masa(&["vesting", "show", "0x70997970C51812dc3A010C7d01b50e0d17dc79C8", "--rpc-url", &url]);
+    let out = masa_bin(&["vesting", "show", "0x70997970C51812dc3A010C7d01b50e0d17dc79C8", "--rpc-url", &url]);
     assert_one_line_error(&out, "cannot reach the RPC");
 }
 
 #[test]
 fn vesting_show_with_a_bad_address_is_a_usage_error() {
-    let out = masa(&["vesting", "show", "0x1234", "--rpc-url", "http://127.0.0.1:1"]);
+    let out = masa_bin(&["vesting", "show", "0x1234", "--rpc-url", "http://127.0.0.1:1"]);
     assert_eq!(out.status.code(), Some(2), "clap usage errors exit 2");
     assert!(String::from_utf8_lossy(&out.stderr).contains("invalid value '0x1234'"));
 }
 
 #[test]
 fn malformed_key_is_one_line() {
-    let out = masa(&["deploy", "--rpc-url", "http://127.0.0.1:1", "--private-key", "0x1234"]);
+    let out = masa_bin(&["deploy", "--rpc-url", "http://127.0.0.1:1", "--private-key", "0x1234"]);
     assert_one_line_error(&out, "--private-key is not a valid secp256k1 private key");
 }
 
 #[test]
 fn unknown_network_is_one_line() {
-    let out = masa(&["deploy", "--network", "nowhere", "--private-key", DEV_KEY]);
+    let out = masa_bin(&["deploy", "--network", "nowhere", "--private-key", DEV_KEY]);
     assert_one_line_error(&out, "unknown network nowhere");
 }
 
@@ -86,7 +72,7 @@ fn wrong_keystore_password_is_one_line() {
     assert!(keystore.exists());
     let password = dir.path().join("password");
     std::fs::write(&password, "wrong\n").unwrap();
-    let out = masa(&[
+    let out = masa_bin(&[
         "deploy",
         "--rpc-url",
         "http://127.0.0.1:1",
@@ -100,7 +86,7 @@ fn wrong_keystore_password_is_one_line() {
 
 #[test]
 fn key_and_keystore_are_exclusive() {
-    let out = masa(&["deploy", "--private-key", DEV_KEY, "--keystore", "k.json"]);
+    let out = masa_bin(&["deploy", "--private-key", DEV_KEY, "--keystore", "k.json"]);
     assert_eq!(out.status.code(), Some(2), "clap usage errors exit 2");
     assert!(String::from_utf8_lossy(&out.stderr).contains("cannot be used with"));
 }
@@ -114,7 +100,7 @@ fn sbt_record_writes_a_private_draft_without_the_owner_secret_and_never_overwrit
     let run = || {
         let mut all: Vec<&str> = args.to_vec();
         all.extend([draft.to_str().unwrap(), "--private-key", DEV_KEY]);
-        masa(&all)
+        masa_bin(&all)
     };
     let out = run();
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
@@ -140,7 +126,7 @@ fn sbt_record_writes_a_private_draft_without_the_owner_secret_and_never_overwrit
 #[test]
 fn sbt_prove_checks_the_issuer_set_before_anything_else() {
     let prove = |issuers: &str| {
-        masa(&[
+        masa_bin(&[
             "sbt",
             "prove",
             "--token",

@@ -1,41 +1,18 @@
 //! `masa sbt` against a suite deployed on anvil, where the zkSBT parameters differ from the
 //! devnet's (a self-attested mint fee): the fee is paid in MASA with an exact approval, a wallet
 //! without MASA is refused before anything is sent; an issuer revokes, anyone expires, and the
-//! refusals come back as the registry's errors by name. (`test-harness/tests/it/sbt_cli.rs`
-//! covers the devnet story with proofs.)
+//! refusals come back as the registry's errors by name. (`sbt_cli.rs` covers the devnet story
+//! with proofs.)
 
+use crate::support::{assert_error_line, config, deployments, masa, masa_bin, on, run};
 use alloy::primitives::{Address, U256};
-use clap::Parser;
 use masa_bindings::{
-    MASA,
-    contracts::{MasaToken, ZkSBT},
+    Contract, MASA,
+    contracts::{MasaToken, ZkSBT, genesis::Category},
     manifest::Manifest,
 };
-use masa_cli::cmd::Cli;
-use masa_sdk::deploy::{DeployConfig, deploy};
+use masa_sdk::deploy::deploy;
 use masa_test_harness::{AnvilChain, Chain, ChainExt};
-use std::{path::Path, time::Duration};
-
-async fn masa(args: &[&str]) -> anyhow::Result<()> {
-    Cli::try_parse_from(std::iter::once("masa").chain(args.iter().copied()))?.run().await
-}
-
-/// The repository's deployments with `[identity]` lines replaced.
-fn deployments(replace: &[(&str, &str)]) -> tempfile::TempDir {
-    let dir = tempfile::tempdir().unwrap();
-    let repo = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../deployments");
-    std::fs::copy(repo.join("networks.toml"), dir.path().join("networks.toml")).unwrap();
-    std::fs::create_dir(dir.path().join("params")).unwrap();
-    let mut params = std::fs::read_to_string(repo.join("params/anvil.toml")).unwrap();
-    for (from, to) in replace {
-        assert!(params.contains(from), "anvil.toml has no {from:?}");
-        params = params.replace(from, to);
-    }
-    std::fs::write(dir.path().join("params/anvil.toml"), params).unwrap();
-    std::fs::create_dir(dir.path().join("allocations")).unwrap();
-    std::fs::copy(repo.join("allocations/anvil.json"), dir.path().join("allocations/anvil.json")).unwrap();
-    dir
-}
 
 #[tokio::test(flavor = "multi_thread")]
 async fn mint_fees_revoke_and_expire_from_the_cli() {
@@ -44,17 +21,10 @@ async fn mint_fees_revoke_and_expire_from_the_cli() {
         (r#"self_attested_mint_fee = "0""#, r#"self_attested_mint_fee = "1.5""#),
         ("root_history_secs = 3600", "root_history_secs = 600"),
     ]);
-    let config = DeployConfig {
-        rpc_url: chain.endpoint().parse().unwrap(),
-        network: None,
-        deployments: dir.path().to_path_buf(),
-        manifest: None,
-        params: None,
-        timeout: Duration::from_secs(60),
-    };
-    let manifest: Manifest = deploy(&config, chain.accounts()[0].clone()).await.unwrap().manifest;
-    let sbt = manifest.address_of(masa_bindings::Contract::ZkSBT).unwrap();
-    let masa_token = manifest.address_of(masa_bindings::Contract::MasaToken).unwrap();
+    let manifest: Manifest =
+        deploy(&config(&chain.endpoint(), &dir), chain.accounts()[0].clone()).await.unwrap().manifest;
+    let sbt = manifest.address_of(Contract::ZkSBT).unwrap();
+    let masa_token = manifest.address_of(Contract::MasaToken).unwrap();
     for library in ["PoseidonT3", "PoseidonT5", "PoseidonT6"] {
         assert!(manifest.contracts.contains_key(library), "{library} is deployed and recorded");
     }
@@ -62,21 +32,12 @@ async fn mint_fees_revoke_and_expire_from_the_cli() {
     assert_eq!(chain.view(sbt, ZkSBT::treeDepthCall {}).await.unwrap(), 20);
     let fees = chain.view(sbt, ZkSBT::mintFeesCall {}).await.unwrap();
     assert_eq!((fees.selfAttested, fees.attested), (MASA * U256::from(15) / U256::from(10), U256::ZERO));
-    let timelock = manifest.address_of(masa_bindings::Contract::TimelockController).unwrap();
+    let timelock = manifest.address_of(Contract::TimelockController).unwrap();
     assert_eq!(chain.view(sbt, ZkSBT::ownerCall {}).await.unwrap(), timelock, "the DAO owns the registry");
 
     let key = |i: usize| format!("0x{}", alloy::hex::encode(chain.accounts()[i].to_bytes()));
     let endpoint = chain.endpoint();
-    let deployments = dir.path().to_str().unwrap().to_owned();
-    let t = |args: &[&str]| -> Vec<String> {
-        let mut v: Vec<String> = args.iter().map(|s| (*s).to_owned()).collect();
-        v.extend(["--rpc-url".into(), endpoint.clone(), "--deployments".into(), deployments.clone()]);
-        v
-    };
-    let run = |args: Vec<String>| async move {
-        let refs: Vec<&str> = args.iter().map(String::as_str).collect();
-        masa(&refs).await
-    };
+    let t = |args: &[&str]| on(&endpoint, &dir, args);
 
     // no MASA: refused before sending, with the fee and the balance
     let (owner, issuer, anyone) = (key(0), key(9), key(3));
@@ -87,7 +48,8 @@ async fn mint_fees_revoke_and_expire_from_the_cli() {
 
     // community rewards vest to account 0 a month after listing
     chain.advance_time(31 * 86_400).await.unwrap();
-    let community = manifest.vesting_wallets.iter().find(|w| w.category == 4).unwrap();
+    let community =
+        manifest.vesting_wallets.iter().find(|w| w.category == Category::CommunityRewards as u8).unwrap();
     run(t(&["vesting", "release", &community.wallet.to_string(), "--private-key", &owner])).await.unwrap();
     let owner_address = chain.account(0);
     let balance = MasaToken::balanceOfCall { account: owner_address };
@@ -185,4 +147,9 @@ async fn mint_fees_revoke_and_expire_from_the_cli() {
     assert_eq!(chain.view(sbt, ZkSBT::treeSizeCall { treeId: U256::ZERO }).await.unwrap(), U256::from(3));
     run(t(&["sbt", "show", "--private-key", &owner])).await.unwrap();
     assert_ne!(Address::ZERO, timelock);
+
+    // a token that does not exist: the registry's error, by name and value, on one line
+    let args = t(&["sbt", "burn", "--token", "7", "--private-key", &owner]);
+    let out = masa_bin(&args.iter().map(String::as_str).collect::<Vec<_>>());
+    assert_error_line(&out, "error: zkSBT 7 does not exist: ERC721NonexistentToken(7)");
 }

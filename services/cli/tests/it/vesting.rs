@@ -1,10 +1,16 @@
-//! `masa vesting` (the library the binary runs) on a deployed suite on anvil.
+//! `masa vesting` (the sdk's vesting client the binary runs) on a deployed suite on anvil.
 
-use crate::deploy::{config, deployments};
-use alloy::{primitives::U256, providers::ext::AnvilApi};
-use masa_bindings::contracts::MasaToken;
-use masa_cli::vesting::{WalletReport, release, report};
-use masa_sdk::deploy::deploy;
+use crate::support::{config, deployments};
+use alloy::primitives::U256;
+use masa_bindings::{
+    Contract,
+    contracts::{MasaToken, genesis::Category},
+};
+use masa_sdk::{
+    deploy::deploy,
+    tx::signing_provider,
+    vesting::{WalletReport, release, report},
+};
 use masa_test_harness::{AnvilChain, Chain};
 
 /// The schedule recomputed from the report's own parameters, independently of the contract.
@@ -22,12 +28,13 @@ fn expected_vested(r: &WalletReport) -> U256 {
 
 #[tokio::test]
 async fn core_team_wallet_vests_and_releases_to_its_beneficiary() {
-    let chain = AnvilChain::spawn().unwrap();
-    let dir = deployments();
+    let mut chain = AnvilChain::spawn().unwrap();
+    let dir = deployments(&[]);
     let report0 = deploy(&config(&chain.endpoint(), &dir), chain.accounts()[0].clone()).await.unwrap();
     let manifest = report0.manifest;
-    let entry = manifest.vesting_wallets.iter().find(|w| w.category == 0).unwrap().clone();
-    let provider = chain.provider();
+    let entry =
+        manifest.vesting_wallets.iter().find(|w| w.category == Category::CoreTeam as u8).unwrap().clone();
+    let provider = &signing_provider(chain.endpoint().parse().unwrap(), chain.accounts()[0].clone());
 
     let before = report(provider, &entry).await.unwrap();
     assert_eq!(before.category, "core team");
@@ -38,13 +45,12 @@ async fn core_team_wallet_vests_and_releases_to_its_beneficiary() {
     assert!(err.to_string().contains("nothing has vested"), "{err}");
 
     // 200 days later: past the 180-day lock-up, in the linear part
-    provider.anvil_increase_time(200 * 86_400).await.unwrap();
-    provider.evm_mine(None).await.unwrap();
+    chain.advance_time(200 * 86_400).await.unwrap();
     let during = report(provider, &entry).await.unwrap();
     assert_eq!(during.vested, expected_vested(&during));
     assert!(during.vested > during.allocation / U256::from(4), "25% unlocked at lock end, then linear");
 
-    let token = MasaToken::new(manifest.address_of(masa_bindings::Contract::MasaToken).unwrap(), provider);
+    let token = MasaToken::new(manifest.address_of(Contract::MasaToken).unwrap(), provider);
     let paid = release(provider, entry.wallet).await.unwrap();
     assert_eq!(paid.beneficiary, entry.beneficiary);
     let after = report(provider, &entry).await.unwrap();
@@ -53,8 +59,7 @@ async fn core_team_wallet_vests_and_releases_to_its_beneficiary() {
     assert_eq!(paid.amount, expected_vested(&after), "released exactly what had vested at that block");
 
     // after the end everything is out, dust included
-    provider.anvil_increase_time(800 * 86_400).await.unwrap();
-    provider.evm_mine(None).await.unwrap();
+    chain.advance_time(800 * 86_400).await.unwrap();
     release(provider, entry.wallet).await.unwrap();
     let done = report(provider, &entry).await.unwrap();
     assert_eq!(done.released, done.allocation);

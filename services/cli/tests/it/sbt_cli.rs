@@ -1,29 +1,17 @@
 //! `masa sbt` (the library the binary runs) on a deployed suite on anvil: record, attest,
 //! mint, show, prove (anonymous, submitted), burn, and the refusals in between.
 
-use crate::deploy::{config, deployments};
+use crate::support::{config, deployments, masa, on, root, run};
 use alloy::{hex, primitives::U256};
-use clap::Parser;
-use masa_cli::cmd::Cli;
-use masa_cli::sbt::RecordDraft;
 use masa_prover::{encryption::OwnerKeys, keys::Keys, paths};
-use masa_sdk::deploy::deploy;
+use masa_sdk::{deploy::deploy, zksbt::RecordDraft};
 use masa_test_harness::{AnvilChain, Chain};
 use std::os::unix::fs::PermissionsExt;
-use std::path::{Path, PathBuf};
-
-fn root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
-}
-
-async fn masa(args: &[&str]) -> anyhow::Result<()> {
-    Cli::try_parse_from(std::iter::once("masa").chain(args.iter().copied()))?.run().await
-}
 
 #[tokio::test]
 async fn record_attest_mint_prove_burn_from_the_cli() {
     let chain = AnvilChain::spawn().unwrap();
-    let dir = deployments();
+    let dir = deployments(&[]);
     deploy(&config(&chain.endpoint(), &dir), chain.accounts()[0].clone()).await.unwrap();
     let tmp = tempfile::tempdir().unwrap();
     let key = tmp.path().join("disclosure.key");
@@ -32,16 +20,7 @@ async fn record_attest_mint_prove_burn_from_the_cli() {
     let (owner, issuer) = (hexkey(1), hexkey(9)); // account 9 is the devnet issuer (params/anvil.toml)
     let owner_address = chain.accounts()[1].address().to_string();
     let endpoint = chain.endpoint();
-    let deployments = dir.path().to_str().unwrap().to_owned();
-    let t = |args: &[&str]| -> Vec<String> {
-        let mut v: Vec<String> = args.iter().map(|s| (*s).to_owned()).collect();
-        v.extend(["--rpc-url".into(), endpoint.clone(), "--deployments".into(), deployments.clone()]);
-        v
-    };
-    let run = |args: Vec<String>| async move {
-        let refs: Vec<&str> = args.iter().map(String::as_str).collect();
-        masa(&refs).await
-    };
+    let t = |args: &[&str]| on(&endpoint, &dir, args);
     let path = |name: &str| tmp.path().join(name).to_str().unwrap().to_owned();
 
     // a self-attested profile, then an attested credit score

@@ -1,0 +1,104 @@
+//! What the tests share: the binary as a person runs it, the library as the binary runs it, and
+//! a deployments directory with the repository's network definitions, parameters and table.
+
+use clap::Parser;
+use masa_cli::{CliError, cmd::Cli};
+use masa_sdk::deploy::DeployConfig;
+use std::{
+    path::{Path, PathBuf},
+    process::{Command, Output},
+    time::Duration,
+};
+
+/// The repository's root.
+pub(crate) fn root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
+}
+
+/// Runs the `masa` binary from the repository's root, without key or RPC from the environment.
+pub(crate) fn masa_bin(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_masa"))
+        .args(args)
+        .current_dir(root())
+        .env_remove("MASA_PRIVATE_KEY")
+        .env_remove("MASA_RPC_URL")
+        .env_remove("MASA_NETWORK")
+        .env_remove("MASA_DEPLOYMENTS")
+        .output()
+        .unwrap()
+}
+
+/// Runs `masa <args>` in-process, as the binary does.
+pub(crate) async fn masa(args: &[&str]) -> Result<(), CliError> {
+    Cli::try_parse_from(std::iter::once("masa").chain(args.iter().copied()))
+        .expect("arguments parse")
+        .run()
+        .await
+}
+
+/// The `error: ` lines of a run, which must have failed with status 1.
+fn error_lines(out: &Output) -> Vec<String> {
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "stderr: {stderr}");
+    stderr.lines().filter(|l| l.starts_with("error: ")).map(str::to_owned).collect()
+}
+
+/// Exactly one line on stderr starting with `error: `, containing `needle`, and exit status 1.
+pub(crate) fn assert_one_line_error(out: &Output, needle: &str) {
+    let errors = error_lines(out);
+    assert_eq!(errors.len(), 1, "stderr: {}", String::from_utf8_lossy(&out.stderr));
+    assert!(errors[0].contains(needle), "{:?} lacks {needle:?}", errors[0]);
+}
+
+/// Exactly one `error: ` line on stderr, and it is `line`; exit status 1.
+pub(crate) fn assert_error_line(out: &Output, line: &str) {
+    assert_eq!(error_lines(out), [line], "stderr: {}", String::from_utf8_lossy(&out.stderr));
+}
+
+/// A deployments directory with the repository's network definitions, table and parameters,
+/// with `replace` applied to `params/anvil.toml` (each `from` must occur).
+pub(crate) fn deployments(replace: &[(&str, &str)]) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    let repo = root().join("deployments");
+    std::fs::copy(repo.join("networks.toml"), dir.path().join("networks.toml")).unwrap();
+    std::fs::create_dir(dir.path().join("params")).unwrap();
+    let mut params = std::fs::read_to_string(repo.join("params/anvil.toml")).unwrap();
+    for (from, to) in replace {
+        assert!(params.contains(from), "anvil.toml has no {from:?}");
+        params = params.replace(from, to);
+    }
+    std::fs::write(dir.path().join("params/anvil.toml"), params).unwrap();
+    std::fs::create_dir(dir.path().join("allocations")).unwrap();
+    std::fs::copy(repo.join("allocations/anvil.json"), dir.path().join("allocations/anvil.json")).unwrap();
+    dir
+}
+
+/// Deployment of the suite on `rpc_url`, recorded in `dir`.
+pub(crate) fn config(rpc_url: &str, dir: &tempfile::TempDir) -> DeployConfig {
+    DeployConfig {
+        rpc_url: rpc_url.parse().unwrap(),
+        network: None,
+        deployments: dir.path().to_path_buf(),
+        manifest: None,
+        params: None,
+        timeout: Duration::from_secs(60),
+    }
+}
+
+/// Account `i`'s private key as `--private-key` takes it.
+pub(crate) fn key(chain: &impl masa_test_harness::Chain, i: usize) -> String {
+    format!("0x{}", alloy::hex::encode(chain.accounts()[i].to_bytes()))
+}
+
+/// `args` followed by `--rpc-url <endpoint> --deployments <dir>`.
+pub(crate) fn on(endpoint: &str, dir: &tempfile::TempDir, args: &[&str]) -> Vec<String> {
+    let mut v: Vec<String> = args.iter().map(|s| (*s).to_owned()).collect();
+    v.extend(["--rpc-url".into(), endpoint.into(), "--deployments".into(), dir.path().display().to_string()]);
+    v
+}
+
+/// Runs `args` (owned strings) in-process.
+pub(crate) async fn run(args: Vec<String>) -> Result<(), CliError> {
+    let refs: Vec<&str> = args.iter().map(String::as_str).collect();
+    masa(&refs).await
+}

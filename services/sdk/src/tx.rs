@@ -1,0 +1,206 @@
+//! Sending a contract call the same way for every client: simulated first, so a refusal comes
+//! back as the contract's custom error by name and values (decoded against every ABI of the
+//! suite) before anything is sent; then sent with a gas margin, and its receipt awaited and
+//! checked. Errors name the call, the contract and the transaction.
+
+use alloy::{
+    contract::{CallBuilder, CallDecoder},
+    network::EthereumWallet,
+    primitives::{Address, B256, Bytes},
+    providers::{DynProvider, Provider, ProviderBuilder},
+    rpc::types::TransactionReceipt,
+    signers::local::PrivateKeySigner,
+};
+use masa_bindings::{
+    Contract,
+    revert::{DecodedRevert, decode_revert},
+};
+use std::{fmt, time::Duration};
+use url::Url;
+
+/// Longest wait for a transaction's receipt.
+pub const RECEIPT_TIMEOUT: Duration = Duration::from_secs(120);
+
+/// A contract function, as errors name it: `ZkSBT.burn`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Call {
+    /// The contract's name.
+    pub contract: &'static str,
+    /// The function.
+    pub function: &'static str,
+}
+
+impl Call {
+    /// `function` of a contract of the suite.
+    pub const fn new(contract: Contract, function: &'static str) -> Self {
+        Self { contract: contract.name(), function }
+    }
+
+    /// `function` of any ERC-20 token.
+    pub const fn erc20(function: &'static str) -> Self {
+        Self { contract: "ERC20", function }
+    }
+}
+
+impl fmt::Display for Call {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}.{}", self.contract, self.function)
+    }
+}
+
+/// Why a call was refused: the revert, decoded when a contract of the suite declares it.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Refusal {
+    /// A known error, by name and values.
+    Decoded(DecodedRevert),
+    /// Revert data no ABI of the suite declares (empty for a bare `revert()`).
+    Raw(Bytes),
+}
+
+impl Refusal {
+    /// The refusal in revert `data`.
+    pub fn from_data(data: &[u8]) -> Self {
+        decode_revert(data).map_or_else(|| Self::Raw(Bytes::copy_from_slice(data)), Self::Decoded)
+    }
+
+    /// The refusal of a failed call, when it reverted (not when the node failed).
+    pub fn of(err: &alloy::contract::Error) -> Option<Self> {
+        err.as_revert_data().map(|data| Self::from_data(&data))
+    }
+
+    /// The decoded error, if any.
+    pub const fn decoded(&self) -> Option<&DecodedRevert> {
+        match self {
+            Self::Decoded(revert) => Some(revert),
+            Self::Raw(_) => None,
+        }
+    }
+
+    /// Whether this is the error called `name`.
+    pub fn is(&self, name: &str) -> bool {
+        self.decoded().is_some_and(|revert| revert.name == name)
+    }
+}
+
+impl fmt::Display for Refusal {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::Decoded(revert) => revert.fmt(f),
+            Self::Raw(data) if data.is_empty() => f.write_str("a revert without data"),
+            Self::Raw(data) => write!(f, "a revert with data {data}"),
+        }
+    }
+}
+
+/// Why a transaction did not go through.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// The contract refuses the call (found by simulating it, or by gas estimation).
+    #[error("{call} at {to} refused: {refusal}")]
+    Refused {
+        /// The call (`ZkSBT.burn`).
+        call: Call,
+        /// The contract.
+        to: Address,
+        /// Its error.
+        refusal: Refusal,
+    },
+    /// The node failed a request (simulation, estimation, sending).
+    #[error("{call} at {to}: {reason}")]
+    Rpc {
+        /// The call.
+        call: Call,
+        /// The contract.
+        to: Address,
+        /// The transport error.
+        reason: String,
+    },
+    /// The transaction was sent but its receipt did not come.
+    #[error("{call}: no receipt for transaction {tx_hash}: {reason}")]
+    Receipt {
+        /// The call.
+        call: Call,
+        /// The transaction.
+        tx_hash: B256,
+        /// What went wrong.
+        reason: String,
+    },
+    /// The transaction was mined and reverted.
+    #[error("{call} at {to} reverted in transaction {tx_hash}")]
+    Reverted {
+        /// The call.
+        call: Call,
+        /// The contract.
+        to: Address,
+        /// The transaction.
+        tx_hash: B256,
+    },
+}
+
+impl Error {
+    /// The contract's refusal, when that is what this is.
+    pub const fn refusal(&self) -> Option<&Refusal> {
+        match self {
+            Self::Refused { refusal, .. } => Some(refusal),
+            _ => None,
+        }
+    }
+}
+
+/// A provider for `rpc_url` that signs with `signer`.
+pub fn signing_provider(rpc_url: Url, signer: PrivateKeySigner) -> DynProvider {
+    ProviderBuilder::new().wallet(EthereumWallet::from(signer)).connect_http(rpc_url).erased()
+}
+
+/// A read-only provider for `rpc_url`.
+pub fn read_provider(rpc_url: Url) -> DynProvider {
+    ProviderBuilder::new().connect_http(rpc_url).erased()
+}
+
+/// The contract a call goes to.
+fn target<P, D>(call: &CallBuilder<P, D>) -> Address {
+    call.as_ref().to.and_then(|kind| kind.to().copied()).unwrap_or_default()
+}
+
+/// A failed call as [`Error::Refused`] when it reverted, else [`Error::Rpc`].
+pub fn call_error(call: Call, to: Address, err: &alloy::contract::Error) -> Error {
+    match Refusal::of(err) {
+        Some(refusal) => Error::Refused { call, to, refusal },
+        None => Error::Rpc { call, to, reason: err.to_string() },
+    }
+}
+
+/// Simulates `call` (named `name` in errors), sends it from the provider's
+/// wallet and waits for its successful receipt.
+///
+/// The gas limit is the node's estimate plus half: the estimate is made against the latest
+/// block, and the block the transaction lands in can cost more (a later timestamp makes
+/// `ERC20Votes` push vote checkpoints instead of updating them: tens of thousands more gas).
+/// Unused gas is not charged.
+pub async fn send<P: Provider, D: CallDecoder>(
+    name: Call,
+    call: CallBuilder<P, D>,
+) -> Result<TransactionReceipt, Error> {
+    let to = target(&call);
+    call.call_raw().await.map_err(|e| call_error(name, to, &e))?;
+    let gas = call.estimate_gas().await.map_err(|e| call_error(name, to, &e))?;
+    let pending = call.gas(gas + gas / 2).send().await.map_err(|e| call_error(name, to, &e))?;
+    let tx_hash = *pending.tx_hash();
+    let receipt = pending
+        .with_timeout(Some(RECEIPT_TIMEOUT))
+        .get_receipt()
+        .await
+        .map_err(|e| Error::Receipt { call: name, tx_hash, reason: e.to_string() })?;
+    if !receipt.status() {
+        return Err(Error::Reverted { call: name, to, tx_hash });
+    }
+    Ok(receipt)
+}
+
+/// Timestamp of the latest block.
+pub async fn latest_timestamp(provider: &impl Provider) -> Result<u64, alloy::transports::TransportError> {
+    Ok(provider
+        .get_block_by_number(alloy::eips::BlockNumberOrTag::Latest)
+        .await?
+        .map_or(0, |block| block.header.timestamp))
+}
