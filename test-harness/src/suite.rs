@@ -54,7 +54,7 @@ impl DeployedSuite {
             // account 0
             .expect("the anvil genesis has a community allocation")
             .wallet;
-        masa_cli::vesting::release(provider, wallet)
+        masa_sdk::vesting::release(provider, wallet)
             .await
             .map_err(|e| Error::Spawn(format!("releasing the community allocation: {e:#}")))?;
         Ok(())

@@ -4,7 +4,6 @@ use crate::{error::Result, target::TargetArgs, wallet::WalletArgs};
 use masa_sdk::fees::{FeeClient, FeeRequest};
 
 // Kept for the callers outside the CLI until they take them from the sdk.
-pub use masa_sdk::fees::{min_masa_out, pay_fee};
 
 /// `masa fee` subcommands.
 #[derive(Debug, clap::Subcommand)]

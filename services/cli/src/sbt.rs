@@ -25,7 +25,6 @@ use masa_sdk::{
 use std::{fs, path::PathBuf, str::FromStr};
 
 // Kept for the callers outside the CLI until they take them from the sdk.
-pub use masa_sdk::zksbt::disclosure;
 
 /// `masa sbt` subcommands.
 #[derive(Debug, clap::Subcommand)]

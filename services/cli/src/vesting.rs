@@ -8,7 +8,6 @@ use masa_sdk::{
 };
 
 // Kept for the callers outside the CLI until they take it from the sdk.
-pub use masa_sdk::vesting::release;
 
 /// `masa vesting` subcommands.
 #[derive(Debug, clap::Subcommand)]

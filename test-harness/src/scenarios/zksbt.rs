@@ -23,7 +23,6 @@ use masa_bindings::{
     contracts::{IFeeRouter, IZkSBT, MasaToken, ZkSBT},
     eip712::{Attestation, Consent, zksbt_domain},
 };
-use masa_cli::sbt::disclosure;
 use masa_prover::{
     Prover,
     encryption::{OnChain, OwnerKeys, seal},
@@ -32,12 +31,15 @@ use masa_prover::{
     record::Record,
     statement::{Mode, Operator, Statement},
 };
-use masa_sdk::deploy::{
-    Deployer,
-    fees::{self, Exchange, FeeRouterInit},
-    governance,
-    identity::{self, IdentityInit},
-    params::{IdentityConfig, IssuerParams, SchemaParams},
+use masa_sdk::{
+    deploy::{
+        Deployer,
+        fees::{self, Exchange, FeeRouterInit},
+        governance,
+        identity::{self, IdentityInit},
+        params::{IdentityConfig, IssuerParams, SchemaParams},
+    },
+    zksbt::disclosure,
 };
 
 /// Schema 1: self-attested profile; schema 2: attested credit score.

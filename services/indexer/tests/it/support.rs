@@ -9,8 +9,9 @@ use alloy::{
 };
 use clap::Parser;
 use masa_bindings::{MASA, contracts::MasaToken, manifest::Manifest};
-use masa_cli::{cmd::Cli, fee::pay_fee};
+use masa_cli::cmd::Cli;
 use masa_indexer::{indexer::Indexer, store::Store};
+use masa_sdk::fees::pay_fee;
 use masa_test_harness::{AnvilChain, Chain, DeployedSuite, Postgres};
 
 /// Shows the indexer's logs in a failing test's output (`RUST_LOG=masa_indexer=debug`).
