@@ -160,7 +160,7 @@ contract ZkSBTTest is ZkSBTFixture {
     function test_RevertWhen_ConsentHasTheWrongSigner() public {
         IZkSBT.MintRequest memory req = request(alice, SELF, 11, address(0));
         bytes memory consent = sign(bobKey, consentDigest(req));
-        vm.expectRevert(IZkSBT.ZkSBT__InvalidConsent.selector);
+        vm.expectRevert(abi.encodeWithSelector(IZkSBT.ZkSBT__InvalidConsent.selector, alice));
         sbt.mint(req, consent, "");
     }
 
@@ -168,7 +168,11 @@ contract ZkSBTTest is ZkSBTFixture {
         IZkSBT.MintRequest memory req = request(alice, SELF, 11, address(0));
         bytes memory consent = sign(aliceKey, consentDigest(req));
         vm.warp(req.consentDeadline + 1);
-        vm.expectRevert(abi.encodeWithSelector(IZkSBT.ZkSBT__SignatureExpired.selector, req.consentDeadline));
+        vm.expectRevert(
+            abi.encodeWithSelector(
+                IZkSBT.ZkSBT__SignatureExpired.selector, req.consentDeadline, block.timestamp
+            )
+        );
         sbt.mint(req, consent, "");
     }
 
@@ -186,7 +190,7 @@ contract ZkSBTTest is ZkSBTFixture {
         IZkSBT.MintRequest memory req = request(alice, SELF, 11, address(0));
         bytes memory consent = sign(aliceKey, consentDigest(req));
         req.ciphertext = "other data";
-        vm.expectRevert(IZkSBT.ZkSBT__InvalidConsent.selector);
+        vm.expectRevert(abi.encodeWithSelector(IZkSBT.ZkSBT__InvalidConsent.selector, alice));
         sbt.mint(req, consent, "");
     }
 
@@ -199,7 +203,7 @@ contract ZkSBTTest is ZkSBTFixture {
 
         IZkSBT.MintRequest memory req2 = request(address(account), SELF, 12, address(0));
         bytes memory wrong = sign(aliceKey, consentDigest(req2));
-        vm.expectRevert(IZkSBT.ZkSBT__InvalidConsent.selector);
+        vm.expectRevert(abi.encodeWithSelector(IZkSBT.ZkSBT__InvalidConsent.selector, address(account)));
         sbt.mint(req2, wrong, "");
     }
 
@@ -284,7 +288,7 @@ contract ZkSBTTest is ZkSBTFixture {
         IZkSBT.MintRequest memory req = request(alice, ATTESTED, 21, issuer);
         bytes memory consent = sign(aliceKey, consentDigest(req));
         bytes memory forged = sign(bobKey, attestationDigest(req));
-        vm.expectRevert(IZkSBT.ZkSBT__InvalidAttestation.selector);
+        vm.expectRevert(abi.encodeWithSelector(IZkSBT.ZkSBT__InvalidAttestation.selector, issuer));
         sbt.mint(req, consent, forged);
 
         bytes memory att = sign(issuerKey, attestationDigest(req));
@@ -292,7 +296,9 @@ contract ZkSBTTest is ZkSBTFixture {
         req.consentDeadline = block.timestamp + 1; // a fresh consent; the attestation is stale
         consent = sign(aliceKey, consentDigest(req));
         vm.expectRevert(
-            abi.encodeWithSelector(IZkSBT.ZkSBT__SignatureExpired.selector, req.attestationDeadline)
+            abi.encodeWithSelector(
+                IZkSBT.ZkSBT__SignatureExpired.selector, req.attestationDeadline, block.timestamp
+            )
         );
         sbt.mint(req, consent, att);
 
@@ -313,11 +319,11 @@ contract ZkSBTTest is ZkSBTFixture {
     function test_RevertWhen_CommitmentZeroOrOutsideTheField() public {
         IZkSBT.MintRequest memory req = request(alice, SELF, 0, address(0));
         bytes memory consent = sign(aliceKey, consentDigest(req));
-        vm.expectRevert(IZkSBT.ZkSBT__InvalidCommitment.selector);
+        vm.expectRevert(abi.encodeWithSelector(IZkSBT.ZkSBT__InvalidCommitment.selector, 0));
         sbt.mint(req, consent, "");
         req = request(alice, SELF, P, address(0));
         consent = sign(aliceKey, consentDigest(req));
-        vm.expectRevert(IZkSBT.ZkSBT__InvalidCommitment.selector);
+        vm.expectRevert(abi.encodeWithSelector(IZkSBT.ZkSBT__InvalidCommitment.selector, P));
         sbt.mint(req, consent, "");
     }
 
@@ -348,7 +354,9 @@ contract ZkSBTTest is ZkSBTFixture {
         req = request(alice, SELF, 11, address(0));
         req.expiry = uint64(block.timestamp);
         consent = sign(aliceKey, consentDigest(req));
-        vm.expectRevert(IZkSBT.ZkSBT__InvalidExpiry.selector);
+        vm.expectRevert(
+            abi.encodeWithSelector(IZkSBT.ZkSBT__InvalidExpiry.selector, req.expiry, block.timestamp)
+        );
         sbt.mint(req, consent, "");
     }
 
@@ -419,7 +427,7 @@ contract ZkSBTTest is ZkSBTFixture {
         uint256 a = mintSelf(aliceKey, 11);
         mintSelf(bobKey, 12);
         vm.prank(bob);
-        vm.expectRevert(IZkSBT.ZkSBT__NotOwner.selector);
+        vm.expectRevert(abi.encodeWithSelector(IZkSBT.ZkSBT__NotOwner.selector, bob, alice));
         sbt.burn(a);
         vm.prank(alice);
         vm.expectRevert(abi.encodeWithSelector(IERC721Errors.ERC721NonexistentToken.selector, 9));
@@ -432,16 +440,16 @@ contract ZkSBTTest is ZkSBTFixture {
         IZkSBT.Disclosure memory d = direct(id, ATTESTED, dapp);
         assertTrue(sbt.verifyDisclosure(dapp, d));
         vm.prank(alice);
-        vm.expectRevert(IZkSBT.ZkSBT__NotIssuer.selector);
+        vm.expectRevert(abi.encodeWithSelector(IZkSBT.ZkSBT__NotIssuer.selector, alice, issuer));
         sbt.revoke(id);
         vm.prank(issuer);
         sbt.revoke(id);
         assertTrue(sbt.record(id).revoked);
         assertFalse(sbt.record(id).inTree);
         assertEq(sbt.root(), h(0, expectedLeaf[other]));
-        expectConsumeRevert(dapp, d, IZkSBT.ZkSBT__RecordNotUsable.selector);
+        expectConsumeRevert(dapp, d, abi.encodeWithSelector(IZkSBT.ZkSBT__RecordNotUsable.selector, id));
         vm.prank(issuer);
-        vm.expectRevert(IZkSBT.ZkSBT__AlreadyRevoked.selector);
+        vm.expectRevert(abi.encodeWithSelector(IZkSBT.ZkSBT__AlreadyRevoked.selector, id));
         sbt.revoke(id);
         // the owner can still burn it (the leaf is already out)
         vm.prank(alice);
@@ -449,18 +457,25 @@ contract ZkSBTTest is ZkSBTFixture {
     }
 
     function test_Expire_RemovesAnExpiredLeaf() public {
-        uint256 id = mintSelfExpiring(aliceKey, 11, uint64(block.timestamp + 1 days));
+        uint64 expiry = uint64(block.timestamp + 1 days);
+        uint256 id = mintSelfExpiring(aliceKey, 11, expiry);
         uint256 other = mintSelf(bobKey, 12);
-        vm.expectRevert(IZkSBT.ZkSBT__NotExpirable.selector);
+        vm.expectRevert(
+            abi.encodeWithSelector(IZkSBT.ZkSBT__NotExpirable.selector, id, expiry, block.timestamp)
+        );
         sbt.expire(id);
         IZkSBT.Disclosure memory d = direct(id, SELF, dapp);
         vm.warp(block.timestamp + 1 days);
         d.validUntil = uint64(block.timestamp);
-        expectConsumeRevert(dapp, reprove(dapp, d), IZkSBT.ZkSBT__RecordNotUsable.selector);
+        expectConsumeRevert(
+            dapp, reprove(dapp, d), abi.encodeWithSelector(IZkSBT.ZkSBT__RecordNotUsable.selector, id)
+        );
         vm.prank(bob); // anyone
         sbt.expire(id);
         assertEq(sbt.root(), h(0, expectedLeaf[other]));
-        vm.expectRevert(IZkSBT.ZkSBT__NotExpirable.selector);
+        vm.expectRevert(
+            abi.encodeWithSelector(IZkSBT.ZkSBT__NotExpirable.selector, id, expiry, block.timestamp)
+        );
         sbt.expire(id);
     }
 
@@ -490,7 +505,9 @@ contract ZkSBTTest is ZkSBTFixture {
         );
         consumeAs(dapp, d);
         assertTrue(sbt.nullifierUsed(d.nullifier));
-        expectConsumeRevert(dapp, d, IZkSBT.ZkSBT__NullifierUsed.selector);
+        expectConsumeRevert(
+            dapp, d, abi.encodeWithSelector(IZkSBT.ZkSBT__NullifierUsed.selector, d.nullifier)
+        );
     }
 
     function test_Anonymous_Disclosure_AgainstRecentRoots() public {
@@ -499,7 +516,11 @@ contract ZkSBTTest is ZkSBTFixture {
         uint256 inFlight = sbt.root();
         mintSelf(bobKey, 13); // a new mint does not invalidate the in-flight proof
         consumeAs(dapp, anonDisclosure(inFlight, SELF, dapp));
-        expectConsumeRevert(dapp, anonDisclosure(777, SELF, dapp), IZkSBT.ZkSBT__UnknownRoot.selector);
+        expectConsumeRevert(
+            dapp,
+            anonDisclosure(777, SELF, dapp),
+            abi.encodeWithSelector(IZkSBT.ZkSBT__UnknownRoot.selector, 777)
+        );
     }
 
     function test_Disclosure_BoundToConsumerRecipientMessageAndPurpose() public {
@@ -529,7 +550,9 @@ contract ZkSBTTest is ZkSBTFixture {
         uint256 id = mintSelf(aliceKey, 11);
         IZkSBT.Disclosure memory d = direct(id, SELF, dapp);
         d.mode = 2;
-        expectConsumeRevert(dapp, reprove(dapp, d), IZkSBT.ZkSBT__InvalidMode.selector);
+        expectConsumeRevert(
+            dapp, reprove(dapp, d), abi.encodeWithSelector(IZkSBT.ZkSBT__InvalidMode.selector, 2)
+        );
         d = direct(id, SELF, dapp);
         d.fieldIndex = 8;
         expectConsumeRevert(dapp, reprove(dapp, d), IZkSBT.ZkSBT__MalformedStatement.selector);
@@ -548,13 +571,25 @@ contract ZkSBTTest is ZkSBTFixture {
         d = anonDisclosure(sbt.root(), SELF, dapp);
         d.tokenId = id; // an anonymous disclosure names no token
         expectConsumeRevert(dapp, reprove(dapp, d), IZkSBT.ZkSBT__MalformedStatement.selector);
-        expectConsumeRevert(dapp, direct(id, ATTESTED, dapp), IZkSBT.ZkSBT__SchemaMismatch.selector);
         expectConsumeRevert(
-            dapp, disclosure(0, 99, expectedLeaf[id], SELF, dapp), IZkSBT.ZkSBT__RecordNotUsable.selector
+            dapp,
+            direct(id, ATTESTED, dapp),
+            abi.encodeWithSelector(IZkSBT.ZkSBT__SchemaMismatch.selector, ATTESTED, SELF)
         );
-        expectConsumeRevert(dapp, disclosure(0, id, 11, SELF, dapp), IZkSBT.ZkSBT__RecordNotUsable.selector);
         expectConsumeRevert(
-            dapp, disclosure(0, 0, expectedLeaf[id], SELF, dapp), IZkSBT.ZkSBT__RecordNotUsable.selector
+            dapp,
+            disclosure(0, 99, expectedLeaf[id], SELF, dapp),
+            abi.encodeWithSelector(IZkSBT.ZkSBT__RecordNotUsable.selector, 99)
+        );
+        expectConsumeRevert(
+            dapp,
+            disclosure(0, id, 11, SELF, dapp),
+            abi.encodeWithSelector(IZkSBT.ZkSBT__RecordNotUsable.selector, id)
+        );
+        expectConsumeRevert(
+            dapp,
+            disclosure(0, 0, expectedLeaf[id], SELF, dapp),
+            abi.encodeWithSelector(IZkSBT.ZkSBT__RecordNotUsable.selector, 0)
         );
     }
 
@@ -565,11 +600,15 @@ contract ZkSBTTest is ZkSBTFixture {
         IZkSBT.Disclosure memory d = direct(a, SELF, dapp);
         vm.prank(alice);
         sbt.burn(a);
-        expectConsumeRevert(dapp, d, IZkSBT.ZkSBT__RecordNotUsable.selector);
+        expectConsumeRevert(dapp, d, abi.encodeWithSelector(IZkSBT.ZkSBT__RecordNotUsable.selector, a));
         // the root that holds the burned leaf lasts the root history, then no longer
         assertTrue(sbt.verifyDisclosure(dapp, anonDisclosure(withAlice, SELF, dapp)));
         vm.warp(block.timestamp + ROOT_HISTORY + 1);
-        expectConsumeRevert(dapp, anonDisclosure(withAlice, SELF, dapp), IZkSBT.ZkSBT__UnknownRoot.selector);
+        expectConsumeRevert(
+            dapp,
+            anonDisclosure(withAlice, SELF, dapp),
+            abi.encodeWithSelector(IZkSBT.ZkSBT__UnknownRoot.selector, withAlice)
+        );
     }
 
     /// Whatever the statement, the registry hands the verifier exactly the circuit's inputs.
@@ -772,7 +811,7 @@ contract ZkSBTTest is ZkSBTFixture {
         req.consentNonce = 0;
         consent = sign(aliceKey, consentDigest(req));
         bytes memory forged = sign(bobKey, attestationDigest(req));
-        vm.expectRevert(IZkSBT.ZkSBT__InvalidAttestation.selector);
+        vm.expectRevert(abi.encodeWithSelector(IZkSBT.ZkSBT__InvalidAttestation.selector, issuer));
         sbt.mint(req, consent, forged);
         assertEq(sbt.consentNonce(alice), 0, "a failed mint consumes no consent nonce");
         assertFalse(sbt.attestationNonceUsed(issuer, req.attestationNonce), "nor an attestation nonce");
@@ -791,16 +830,16 @@ contract ZkSBTTest is ZkSBTFixture {
 
     function test_RevertWhen_ConsentSignatureMalformed() public {
         IZkSBT.MintRequest memory req = request(alice, SELF, 11, address(0));
-        vm.expectRevert(IZkSBT.ZkSBT__InvalidConsent.selector);
+        vm.expectRevert(abi.encodeWithSelector(IZkSBT.ZkSBT__InvalidConsent.selector, alice));
         sbt.mint(req, "", "");
-        vm.expectRevert(IZkSBT.ZkSBT__InvalidConsent.selector);
+        vm.expectRevert(abi.encodeWithSelector(IZkSBT.ZkSBT__InvalidConsent.selector, alice));
         sbt.mint(req, new bytes(65), "");
         bytes memory good = sign(aliceKey, consentDigest(req));
         bytes memory truncated = new bytes(64);
         for (uint256 i; i < 64; ++i) {
             truncated[i] = good[i];
         }
-        vm.expectRevert(IZkSBT.ZkSBT__InvalidConsent.selector);
+        vm.expectRevert(abi.encodeWithSelector(IZkSBT.ZkSBT__InvalidConsent.selector, alice));
         sbt.mint(req, truncated, "");
     }
 
@@ -819,7 +858,7 @@ contract ZkSBTTest is ZkSBTFixture {
         else req.owner = bob;
         vm.prank(dao);
         registry.setSchema(ATTESTED + 1, IIssuerRegistry.Schema("ipfs://other", true, true));
-        vm.expectRevert(IZkSBT.ZkSBT__InvalidConsent.selector);
+        vm.expectRevert(abi.encodeWithSelector(IZkSBT.ZkSBT__InvalidConsent.selector, req.owner));
         sbt.mint(req, consent, "");
     }
 
@@ -827,7 +866,7 @@ contract ZkSBTTest is ZkSBTFixture {
         ZkSBT other = deploy(DEPTH);
         IZkSBT.MintRequest memory req = request(alice, SELF, 11, address(0));
         bytes memory forOther = sign(aliceKey, consentDigest(other, req));
-        vm.expectRevert(IZkSBT.ZkSBT__InvalidConsent.selector);
+        vm.expectRevert(abi.encodeWithSelector(IZkSBT.ZkSBT__InvalidConsent.selector, alice));
         sbt.mint(req, forOther, "");
         other.mint(req, forOther, ""); // where it was meant to be used
     }
@@ -847,7 +886,7 @@ contract ZkSBTTest is ZkSBTFixture {
         address noWallet = address(registry); // a contract with code but no isValidSignature
         IZkSBT.MintRequest memory req = request(noWallet, SELF, 11, address(0));
         bytes memory consent = sign(aliceKey, consentDigest(req));
-        vm.expectRevert(IZkSBT.ZkSBT__InvalidConsent.selector);
+        vm.expectRevert(abi.encodeWithSelector(IZkSBT.ZkSBT__InvalidConsent.selector, noWallet));
         sbt.mint(req, consent, "");
     }
 
@@ -858,19 +897,19 @@ contract ZkSBTTest is ZkSBTFixture {
         bytes memory att = sign(issuerKey, attestationDigest(req));
         req.commitment = 22; // the owner re-consents to another record; the attestation was not for it
         bytes memory consent = sign(aliceKey, consentDigest(req));
-        vm.expectRevert(IZkSBT.ZkSBT__InvalidAttestation.selector);
+        vm.expectRevert(abi.encodeWithSelector(IZkSBT.ZkSBT__InvalidAttestation.selector, issuer));
         sbt.mint(req, consent, att);
         req.commitment = 21;
         req.expiry = uint64(block.timestamp + 1 days);
         consent = sign(aliceKey, consentDigest(req));
-        vm.expectRevert(IZkSBT.ZkSBT__InvalidAttestation.selector);
+        vm.expectRevert(abi.encodeWithSelector(IZkSBT.ZkSBT__InvalidAttestation.selector, issuer));
         sbt.mint(req, consent, att);
         req.expiry = 0;
         req.owner = bob; // attested for alice, consented by bob
         req.identity = identity(bob);
         req.consentNonce = 0;
         consent = sign(bobKey, consentDigest(req));
-        vm.expectRevert(IZkSBT.ZkSBT__InvalidAttestation.selector);
+        vm.expectRevert(abi.encodeWithSelector(IZkSBT.ZkSBT__InvalidAttestation.selector, issuer));
         sbt.mint(req, consent, att);
     }
 
@@ -880,7 +919,7 @@ contract ZkSBTTest is ZkSBTFixture {
         registry.setIssuerSchema(issuer, SELF, true);
         IZkSBT.MintRequest memory req = request(issuer, SELF, 21, issuer);
         bytes memory consent = sign(issuerKey, consentDigest(req));
-        vm.expectRevert(IZkSBT.ZkSBT__InvalidAttestation.selector);
+        vm.expectRevert(abi.encodeWithSelector(IZkSBT.ZkSBT__InvalidAttestation.selector, issuer));
         sbt.mint(req, consent, consent);
         sbt.mint(req, consent, sign(issuerKey, attestationDigest(req)));
     }
@@ -932,7 +971,7 @@ contract ZkSBTTest is ZkSBTFixture {
         c = bound(c, P, type(uint256).max);
         IZkSBT.MintRequest memory req = request(alice, SELF, c, address(0));
         bytes memory consent = sign(aliceKey, consentDigest(req));
-        vm.expectRevert(IZkSBT.ZkSBT__InvalidCommitment.selector);
+        vm.expectRevert(abi.encodeWithSelector(IZkSBT.ZkSBT__InvalidCommitment.selector, c));
         sbt.mint(req, consent, "");
     }
 
@@ -974,10 +1013,10 @@ contract ZkSBTTest is ZkSBTFixture {
     function test_RevertWhen_RevokeSelfAttestedOrByOthers_DeactivatedIssuerStillRevokes() public {
         uint256 own = mintSelf(aliceKey, 11);
         vm.prank(issuer);
-        vm.expectRevert(IZkSBT.ZkSBT__NotIssuer.selector);
+        vm.expectRevert(abi.encodeWithSelector(IZkSBT.ZkSBT__NotIssuer.selector, issuer, address(0)));
         sbt.revoke(own);
         vm.prank(alice);
-        vm.expectRevert(IZkSBT.ZkSBT__NotIssuer.selector);
+        vm.expectRevert(abi.encodeWithSelector(IZkSBT.ZkSBT__NotIssuer.selector, alice, address(0)));
         sbt.revoke(own);
         vm.prank(issuer);
         vm.expectRevert(abi.encodeWithSelector(IERC721Errors.ERC721NonexistentToken.selector, 9));
@@ -1003,7 +1042,11 @@ contract ZkSBTTest is ZkSBTFixture {
         assertEq(sbt.rootDeadline(withIt), block.timestamp + ROOT_HISTORY);
         vm.warp(block.timestamp + ROOT_HISTORY + 1);
         assertFalse(sbt.isKnownRoot(withIt));
-        expectConsumeRevert(dapp, anonDisclosure(withIt, SELF, dapp), IZkSBT.ZkSBT__UnknownRoot.selector);
+        expectConsumeRevert(
+            dapp,
+            anonDisclosure(withIt, SELF, dapp),
+            abi.encodeWithSelector(IZkSBT.ZkSBT__UnknownRoot.selector, withIt)
+        );
         IZkSBT.Record memory rec = sbt.record(id);
         assertFalse(rec.inTree);
         assertEq(rec.commitment, 11, "expiry only takes the leaf out; the owner decides on erasure");
@@ -1017,9 +1060,13 @@ contract ZkSBTTest is ZkSBTFixture {
         vm.prank(issuer);
         sbt.revoke(revoked);
         vm.warp(block.timestamp + 3650 days);
-        vm.expectRevert(IZkSBT.ZkSBT__NotExpirable.selector);
+        vm.expectRevert(
+            abi.encodeWithSelector(IZkSBT.ZkSBT__NotExpirable.selector, forever, 0, block.timestamp)
+        );
         sbt.expire(forever);
-        vm.expectRevert(IZkSBT.ZkSBT__NotExpirable.selector);
+        vm.expectRevert(
+            abi.encodeWithSelector(IZkSBT.ZkSBT__NotExpirable.selector, revoked, 0, block.timestamp)
+        );
         sbt.expire(revoked);
         vm.expectRevert(abi.encodeWithSelector(IERC721Errors.ERC721NonexistentToken.selector, 9));
         sbt.expire(9);
@@ -1096,8 +1143,16 @@ contract ZkSBTTest is ZkSBTFixture {
         uint64 validUntil = uint64(block.timestamp + 1 hours);
         (IZkSBT.Disclosure memory directD, IZkSBT.Disclosure memory anon) = twoDisclosures(validUntil);
         vm.warp(uint256(validUntil) + 1);
-        expectConsumeRevert(dapp, directD, IZkSBT.ZkSBT__DisclosureExpired.selector);
-        expectConsumeRevert(dapp, anon, IZkSBT.ZkSBT__DisclosureExpired.selector);
+        expectConsumeRevert(
+            dapp,
+            directD,
+            abi.encodeWithSelector(IZkSBT.ZkSBT__DisclosureExpired.selector, validUntil, block.timestamp)
+        );
+        expectConsumeRevert(
+            dapp,
+            anon,
+            abi.encodeWithSelector(IZkSBT.ZkSBT__DisclosureExpired.selector, validUntil, block.timestamp)
+        );
         assertFalse(sbt.nullifierUsed(directD.nullifier), "a refused disclosure records nothing");
         // validUntil is a public input: extending it invalidates the proof, a new one is accepted
         directD.validUntil = validUntil + 1 hours;
@@ -1117,17 +1172,29 @@ contract ZkSBTTest is ZkSBTFixture {
         vm.warp(uint256(validUntil) + 1);
         IZkSBT.Disclosure memory unknownRoot = anonDisclosure(777, SELF, dapp);
         unknownRoot.validUntil = validUntil;
-        expectConsumeRevert(dapp, reprove(dapp, unknownRoot), IZkSBT.ZkSBT__DisclosureExpired.selector);
+        expectConsumeRevert(
+            dapp,
+            reprove(dapp, unknownRoot),
+            abi.encodeWithSelector(IZkSBT.ZkSBT__DisclosureExpired.selector, validUntil, block.timestamp)
+        );
         IZkSBT.Disclosure memory noRecord = disclosure(0, 99, 99, SELF, dapp);
         noRecord.validUntil = validUntil;
-        expectConsumeRevert(dapp, reprove(dapp, noRecord), IZkSBT.ZkSBT__DisclosureExpired.selector);
+        expectConsumeRevert(
+            dapp,
+            reprove(dapp, noRecord),
+            abi.encodeWithSelector(IZkSBT.ZkSBT__DisclosureExpired.selector, validUntil, block.timestamp)
+        );
         directD.proof[0] ^= 1; // and before the proof
-        expectConsumeRevert(dapp, directD, IZkSBT.ZkSBT__DisclosureExpired.selector);
+        expectConsumeRevert(
+            dapp,
+            directD,
+            abi.encodeWithSelector(IZkSBT.ZkSBT__DisclosureExpired.selector, validUntil, block.timestamp)
+        );
         anon.operator = 7;
         expectConsumeRevert(dapp, anon, IZkSBT.ZkSBT__MalformedStatement.selector);
         anon.operator = 5;
         anon.mode = 2;
-        expectConsumeRevert(dapp, anon, IZkSBT.ZkSBT__InvalidMode.selector);
+        expectConsumeRevert(dapp, anon, abi.encodeWithSelector(IZkSBT.ZkSBT__InvalidMode.selector, 2));
     }
 
     /// `validUntil` reaches the verifier as the last public input, `input[11]`: a double that
@@ -1235,9 +1302,12 @@ contract ZkSBTTest is ZkSBTFixture {
 
     function test_RevertWhen_NullifierSpentInTheOtherMode() public {
         uint256 id = mintSelf(aliceKey, 11);
-        consumeAs(dapp, direct(id, SELF, dapp));
+        IZkSBT.Disclosure memory d = direct(id, SELF, dapp);
+        consumeAs(dapp, d);
         expectConsumeRevert(
-            dapp, anonDisclosure(sbt.root(), SELF, dapp), IZkSBT.ZkSBT__NullifierUsed.selector
+            dapp,
+            anonDisclosure(sbt.root(), SELF, dapp),
+            abi.encodeWithSelector(IZkSBT.ZkSBT__NullifierUsed.selector, d.nullifier)
         );
     }
 
@@ -1256,8 +1326,14 @@ contract ZkSBTTest is ZkSBTFixture {
         sbt.burn(id);
         assertEq(sbt.root(), 0);
         assertFalse(sbt.isKnownRoot(0));
-        expectConsumeRevert(dapp, anonDisclosure(0, SELF, dapp), IZkSBT.ZkSBT__UnknownRoot.selector);
-        expectConsumeRevert(dapp, disclosure(0, id, 0, SELF, dapp), IZkSBT.ZkSBT__RecordNotUsable.selector);
+        expectConsumeRevert(
+            dapp, anonDisclosure(0, SELF, dapp), abi.encodeWithSelector(IZkSBT.ZkSBT__UnknownRoot.selector, 0)
+        );
+        expectConsumeRevert(
+            dapp,
+            disclosure(0, id, 0, SELF, dapp),
+            abi.encodeWithSelector(IZkSBT.ZkSBT__RecordNotUsable.selector, id)
+        );
     }
 
     function test_Disclosure_Anonymous_EmitsAndNeverLeaksPrivateData() public {
