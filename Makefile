@@ -23,6 +23,10 @@ EXTERNAL := contracts/external/uniswap-v2/UniswapV2Router02.json
 R1CS := circuits/build/disclosure.r1cs
 KEY := circuits/build/disclosure.key
 FIXTURES := contracts/test/identity/fixtures
+# The prover's command line: built first with cargo's progress shown (a first build takes
+# minutes), then run without cargo's own lines.
+PROVER_BUILD := $(CARGO) build --locked -p masa-prover --bin masa-prover
+PROVER := $(CARGO) run --locked --quiet -p masa-prover --bin masa-prover --
 CIRCUIT_SOURCES := $(shell find circuits -name '*.circom' -not -path 'circuits/build/*' 2>/dev/null)
 CONTRACT_SOURCES := $(shell find contracts/src contracts/test -name '*.sol' 2>/dev/null) contracts/foundry.toml
 
@@ -58,13 +62,15 @@ $(R1CS): $(NPM_STAMP) $(CIRCUIT_SOURCES)
 
 # The development proving key (seeded, reproducible, insecure) for the current circuit build.
 $(KEY): $(R1CS)
-	$(CARGO) run --locked --quiet -p masa-prover -- setup --dev
+	$(PROVER_BUILD)
+	$(PROVER) setup --dev
 
 keys: $(KEY) ## the development proving key for the disclosure circuit (circuits/build/disclosure.key)
 
 verifier: $(KEY) ## regenerate the Solidity verifier (and its real-proof test fixture) from the circuit and key
-	$(CARGO) run --locked --quiet -p masa-prover -- export-verifier
-	$(CARGO) run --locked --quiet -p masa-prover -- prove --record $(FIXTURES)/record.json \
+	$(PROVER_BUILD)
+	$(PROVER) export-verifier
+	$(PROVER) prove --record $(FIXTURES)/record.json \
 	  --statement $(FIXTURES)/statement.json --out $(FIXTURES)/disclosure-proof.json
 
 build: contracts ## build contracts and every Rust crate
@@ -88,15 +94,21 @@ test-circuits: $(NPM_STAMP)
 	node circuits/test/disclosure.test.js
 
 # The indexer's tests start their own PostgreSQL (initdb + pg_ctl from /usr/lib/postgresql) and
-# run schemathesis against the API.
+# run schemathesis against the API. The tests are built first (cargo prints its progress; a first
+# build takes minutes), then run.
 test-rust: contracts circuits $(SCHEMATHESIS)
+	$(CARGO) test --workspace --locked --no-run
 	MASA_SCHEMATHESIS=$(SCHEMATHESIS) $(CARGO) test --workspace --locked
 
+# Tools are installed once per machine, with their progress shown (circomspect compiles for a
+# few minutes).
 $(SCHEMATHESIS):
+	@echo "installing schemathesis 4.32.5 into $(TOOLS)/schemathesis (once per machine)"
 	python3 -m venv $(TOOLS)/schemathesis
-	$(TOOLS)/schemathesis/bin/pip install --quiet --disable-pip-version-check schemathesis==4.32.5
+	$(TOOLS)/schemathesis/bin/pip install --disable-pip-version-check --progress-bar off schemathesis==4.32.5
 
 $(CIRCOMSPECT):
+	@echo "building circomspect 0.9.0 into $(TOOLS) (once per machine, a few minutes)"
 	$(CARGO) install circomspect --version 0.9.0 --locked --root $(TOOLS)
 
 lint: contracts $(CIRCOMSPECT) ## static checks: forge fmt, circomspect, rustfmt, clippy -D warnings
@@ -110,6 +122,7 @@ fmt: setup ## format Solidity and Rust sources
 	$(CARGO) fmt --all
 
 devnet: contracts ## anvil + the deployed suite on http://127.0.0.1:8545 until Ctrl-C
+	$(CARGO) build --locked -p masa-cli --bin masa
 	$(CARGO) run --locked --quiet -p masa-cli --bin masa -- devnet
 
 bench: contracts circuits ## gas; revm vs anvil; masa-prover vs snarkjs; indexer backfill of 1M events (release)
