@@ -23,6 +23,7 @@ EXTERNAL := contracts/external/uniswap-v2/UniswapV2Router02.json
 R1CS := circuits/build/disclosure.r1cs
 KEY := circuits/build/disclosure.key
 FIXTURES := contracts/test/identity/fixtures
+VERIFIER := contracts/src/identity/generated/DisclosureVerifier.sol
 # The prover's command line: built first with cargo's progress shown (a first build takes
 # minutes), then run without cargo's own lines.
 PROVER_BUILD := $(CARGO) build --locked -p masa-prover --bin masa-prover
@@ -30,7 +31,7 @@ PROVER := $(CARGO) run --locked --quiet -p masa-prover --bin masa-prover --
 CIRCUIT_SOURCES := $(shell find circuits -name '*.circom' -not -path 'circuits/build/*' 2>/dev/null)
 CONTRACT_SOURCES := $(shell find contracts/src contracts/test -name '*.sol' 2>/dev/null) contracts/foundry.toml
 
-.PHONY: help setup contracts circuits keys verifier build test test-contracts test-circuits test-rust lint fmt devnet bench clean
+.PHONY: help setup contracts circuits keys verifier check-verifier build test test-contracts test-circuits test-rust lint fmt devnet bench clean
 
 help: ## list the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  \033[36m%-15s\033[0m %s\n", $$1, $$2}'
@@ -69,9 +70,21 @@ keys: $(KEY) ## the development proving key for the disclosure circuit (circuits
 
 verifier: $(KEY) ## regenerate the Solidity verifier (and its real-proof test fixture) from the circuit and key
 	$(PROVER_BUILD)
-	$(PROVER) export-verifier
+	$(PROVER) export-verifier --out $(VERIFIER)
 	$(PROVER) prove --record $(FIXTURES)/record.json \
 	  --statement $(FIXTURES)/statement.json --out $(FIXTURES)/disclosure-proof.json
+
+# The committed verifier is exactly what the generator writes for the circuit and key: regenerate
+# it into a temporary file and compare (its header names this check).
+check-verifier: $(KEY) ## fail when the committed Solidity verifier is stale (not what `make verifier` writes)
+	$(PROVER_BUILD)
+	@tmp=$$(mktemp --suffix=.sol); trap 'rm -f "$$tmp"' EXIT; \
+	$(PROVER) export-verifier --out "$$tmp" > /dev/null; \
+	if ! cmp -s "$$tmp" $(VERIFIER); then \
+	  echo "error: $(VERIFIER) is stale (not what the circuit and key generate): run 'make verifier' and commit it" >&2; \
+	  exit 1; \
+	fi; \
+	echo "$(VERIFIER) is current"
 
 build: contracts ## build contracts and every Rust crate
 	$(CARGO) build --workspace --all-targets --locked
@@ -111,11 +124,12 @@ $(CIRCOMSPECT):
 	@echo "building circomspect 0.9.0 into $(TOOLS) (once per machine, a few minutes)"
 	$(CARGO) install circomspect --version 0.9.0 --locked --root $(TOOLS)
 
-lint: contracts $(CIRCOMSPECT) ## static checks: forge fmt, circomspect, rustfmt, clippy -D warnings
+lint: contracts $(CIRCOMSPECT) ## static checks: forge fmt, circomspect, rustfmt, clippy -D warnings, the generated verifier
 	cd contracts && $(FORGE) fmt --check
 	tools/circomspect-check $(CIRCOMSPECT)
 	$(CARGO) fmt --all --check
 	$(CARGO) clippy --workspace --all-targets --locked -- -D warnings
+	@$(MAKE) check-verifier
 
 fmt: setup ## format Solidity and Rust sources
 	cd contracts && $(FORGE) fmt
