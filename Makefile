@@ -16,8 +16,9 @@ TOOLS ?= $(HOME)/.cache/masa-network/tools
 CIRCOMSPECT := $(TOOLS)/bin/circomspect
 # API contract tests of the indexer (PyPI), in a venv of their own
 SCHEMATHESIS := $(TOOLS)/schemathesis/bin/schemathesis
-# Installed once per package-lock.json change: a second `make test` reinstalls nothing.
-NPM_STAMP := node_modules/.installed
+# Installed once per package.json / package-lock.json change (the stamp holds their sha256): a
+# second `make test` reinstalls nothing.
+NPM_STAMP := node_modules/.installed.sha256
 ARTIFACT := contracts/out/MasaToken.sol/MasaToken.json
 EXTERNAL := contracts/external/uniswap-v2/UniswapV2Router02.json
 R1CS := circuits/build/disclosure.r1cs
@@ -38,12 +39,22 @@ help: ## list the targets
 
 setup: $(NPM_STAMP) ## install the pinned JavaScript-side toolchain (npm: forge, anvil, cast, solcjs, circom2, ...)
 
-# `npm install` honouring the lockfile, not `npm ci`: some optional platform packages of
-# @foundry-rs (e.g. anvil-darwin-amd64@1.7.1) are not on the registry, and `npm ci` refuses a
-# lockfile without them. Versions are exact in package.json and integrity-pinned in the lockfile.
+# `npm ci` installs exactly package-lock.json (the lockfile `npm install` writes on a fresh
+# machine, committed as is) and never rewrites it. A `node_modules` that is a symlink (a git
+# worktree borrowing another checkout's install) is never installed into: it is used as is while
+# its stamp matches this checkout's package.json and package-lock.json, and refused otherwise.
 $(NPM_STAMP): package.json package-lock.json
-	npm install --no-audit --no-fund --loglevel=error
-	@touch $@
+	@if [ -L node_modules ]; then \
+	  sha256sum --status -c $@ 2>/dev/null || { \
+	    echo "error: node_modules is a symlink (to $$(readlink node_modules)) whose install does not match" \
+	      "this checkout's package.json and package-lock.json: run 'make setup' where it points, or give" \
+	      "this checkout an install of its own (rm node_modules && make setup); never 'npm ci' through it" >&2; \
+	    exit 1; }; \
+	else \
+	  echo "npm ci --no-audit --no-fund --loglevel=error"; \
+	  npm ci --no-audit --no-fund --loglevel=error; \
+	  sha256sum package.json package-lock.json > $@; \
+	fi
 
 contracts: $(ARTIFACT) $(EXTERNAL) ## compile the Solidity suite (forge + solcjs) into contracts/out
 
