@@ -1,7 +1,6 @@
 // SPDX-License-Identifier: MIT
 pragma solidity ^0.8.24;
 
-import {ZkSBT} from "../../src/identity/ZkSBT.sol";
 import {IZkSBT} from "../../src/interfaces/IZkSBT.sol";
 import {LeanIMTModel} from "./utils/LeanIMTModel.sol";
 import {ZkSBTFixture} from "./utils/ZkSBTFixture.sol";
