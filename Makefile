@@ -16,29 +16,45 @@ TOOLS ?= $(HOME)/.cache/masa-network/tools
 CIRCOMSPECT := $(TOOLS)/bin/circomspect
 # API contract tests of the indexer (PyPI), in a venv of their own
 SCHEMATHESIS := $(TOOLS)/schemathesis/bin/schemathesis
-# Installed once per package-lock.json change: a second `make test` reinstalls nothing.
-NPM_STAMP := node_modules/.installed
+# Installed once per package.json / package-lock.json change (the stamp holds their sha256): a
+# second `make test` reinstalls nothing.
+NPM_STAMP := node_modules/.installed.sha256
 ARTIFACT := contracts/out/MasaToken.sol/MasaToken.json
 EXTERNAL := contracts/external/uniswap-v2/UniswapV2Router02.json
 R1CS := circuits/build/disclosure.r1cs
 KEY := circuits/build/disclosure.key
 FIXTURES := contracts/test/identity/fixtures
+VERIFIER := contracts/src/identity/generated/DisclosureVerifier.sol
+# The prover's command line: built first with cargo's progress shown (a first build takes
+# minutes), then run without cargo's own lines.
+PROVER_BUILD := $(CARGO) build --locked -p masa-prover --bin masa-prover
+PROVER := $(CARGO) run --locked --quiet -p masa-prover --bin masa-prover --
 CIRCUIT_SOURCES := $(shell find circuits -name '*.circom' -not -path 'circuits/build/*' 2>/dev/null)
 CONTRACT_SOURCES := $(shell find contracts/src contracts/test -name '*.sol' 2>/dev/null) contracts/foundry.toml
 
-.PHONY: help setup contracts circuits keys verifier build test test-contracts test-circuits test-rust lint fmt devnet bench clean
+.PHONY: help setup contracts circuits keys verifier check-verifier build test test-contracts test-circuits test-rust lint fmt devnet bench clean
 
 help: ## list the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  \033[36m%-15s\033[0m %s\n", $$1, $$2}'
 
 setup: $(NPM_STAMP) ## install the pinned JavaScript-side toolchain (npm: forge, anvil, cast, solcjs, circom2, ...)
 
-# `npm install` honouring the lockfile, not `npm ci`: some optional platform packages of
-# @foundry-rs (e.g. anvil-darwin-amd64@1.7.1) are not on the registry, and `npm ci` refuses a
-# lockfile without them. Versions are exact in package.json and integrity-pinned in the lockfile.
+# `npm ci` installs exactly package-lock.json (the lockfile `npm install` writes on a fresh
+# machine, committed as is) and never rewrites it. A `node_modules` that is a symlink (a git
+# worktree borrowing another checkout's install) is never installed into: it is used as is while
+# its stamp matches this checkout's package.json and package-lock.json, and refused otherwise.
 $(NPM_STAMP): package.json package-lock.json
-	npm install --no-audit --no-fund --loglevel=error
-	@touch $@
+	@if [ -L node_modules ]; then \
+	  sha256sum --status -c $@ 2>/dev/null || { \
+	    echo "error: node_modules is a symlink (to $$(readlink node_modules)) whose install does not match" \
+	      "this checkout's package.json and package-lock.json: run 'make setup' where it points, or give" \
+	      "this checkout an install of its own (rm node_modules && make setup); never 'npm ci' through it" >&2; \
+	    exit 1; }; \
+	else \
+	  echo "npm ci --no-audit --no-fund --loglevel=error"; \
+	  npm ci --no-audit --no-fund --loglevel=error; \
+	  sha256sum package.json package-lock.json > $@; \
+	fi
 
 contracts: $(ARTIFACT) $(EXTERNAL) ## compile the Solidity suite (forge + solcjs) into contracts/out
 
@@ -58,14 +74,28 @@ $(R1CS): $(NPM_STAMP) $(CIRCUIT_SOURCES)
 
 # The development proving key (seeded, reproducible, insecure) for the current circuit build.
 $(KEY): $(R1CS)
-	$(CARGO) run --locked --quiet -p masa-prover -- setup --dev
+	$(PROVER_BUILD)
+	$(PROVER) setup --dev
 
 keys: $(KEY) ## the development proving key for the disclosure circuit (circuits/build/disclosure.key)
 
 verifier: $(KEY) ## regenerate the Solidity verifier (and its real-proof test fixture) from the circuit and key
-	$(CARGO) run --locked --quiet -p masa-prover -- export-verifier
-	$(CARGO) run --locked --quiet -p masa-prover -- prove --record $(FIXTURES)/record.json \
+	$(PROVER_BUILD)
+	$(PROVER) export-verifier --out $(VERIFIER)
+	$(PROVER) prove --record $(FIXTURES)/record.json \
 	  --statement $(FIXTURES)/statement.json --out $(FIXTURES)/disclosure-proof.json
+
+# The committed verifier is exactly what the generator writes for the circuit and key: regenerate
+# it into a temporary file and compare (its header names this check).
+check-verifier: $(KEY) ## fail when the committed Solidity verifier is stale (not what `make verifier` writes)
+	$(PROVER_BUILD)
+	@tmp=$$(mktemp --suffix=.sol); trap 'rm -f "$$tmp"' EXIT; \
+	$(PROVER) export-verifier --out "$$tmp" > /dev/null; \
+	if ! cmp -s "$$tmp" $(VERIFIER); then \
+	  echo "error: $(VERIFIER) is stale (not what the circuit and key generate): run 'make verifier' and commit it" >&2; \
+	  exit 1; \
+	fi; \
+	echo "$(VERIFIER) is current"
 
 build: contracts ## build contracts and every Rust crate
 	$(CARGO) build --workspace --all-targets --locked
@@ -88,28 +118,36 @@ test-circuits: $(NPM_STAMP)
 	node circuits/test/disclosure.test.js
 
 # The indexer's tests start their own PostgreSQL (initdb + pg_ctl from /usr/lib/postgresql) and
-# run schemathesis against the API.
+# run schemathesis against the API. The tests are built first (cargo prints its progress; a first
+# build takes minutes), then run.
 test-rust: contracts circuits $(SCHEMATHESIS)
+	$(CARGO) test --workspace --locked --no-run
 	MASA_SCHEMATHESIS=$(SCHEMATHESIS) $(CARGO) test --workspace --locked
 
+# Tools are installed once per machine, with their progress shown (circomspect compiles for a
+# few minutes).
 $(SCHEMATHESIS):
+	@echo "installing schemathesis 4.32.5 into $(TOOLS)/schemathesis (once per machine)"
 	python3 -m venv $(TOOLS)/schemathesis
-	$(TOOLS)/schemathesis/bin/pip install --quiet --disable-pip-version-check schemathesis==4.32.5
+	$(TOOLS)/schemathesis/bin/pip install --disable-pip-version-check --progress-bar off schemathesis==4.32.5
 
 $(CIRCOMSPECT):
+	@echo "building circomspect 0.9.0 into $(TOOLS) (once per machine, a few minutes)"
 	$(CARGO) install circomspect --version 0.9.0 --locked --root $(TOOLS)
 
-lint: contracts $(CIRCOMSPECT) ## static checks: forge fmt, circomspect, rustfmt, clippy -D warnings
+lint: contracts $(CIRCOMSPECT) ## static checks: forge fmt, circomspect, rustfmt, clippy -D warnings, the generated verifier
 	cd contracts && $(FORGE) fmt --check
 	tools/circomspect-check $(CIRCOMSPECT)
 	$(CARGO) fmt --all --check
 	$(CARGO) clippy --workspace --all-targets --locked -- -D warnings
+	@$(MAKE) check-verifier
 
 fmt: setup ## format Solidity and Rust sources
 	cd contracts && $(FORGE) fmt
 	$(CARGO) fmt --all
 
 devnet: contracts ## anvil + the deployed suite on http://127.0.0.1:8545 until Ctrl-C
+	$(CARGO) build --locked -p masa-cli --bin masa
 	$(CARGO) run --locked --quiet -p masa-cli --bin masa -- devnet
 
 bench: contracts circuits ## gas; revm vs anvil; masa-prover vs snarkjs; indexer backfill of 1M events (release)

@@ -102,9 +102,9 @@ contract FeeRouter is IFeeRouter, Ownable2Step, ReentrancyGuardTransient {
         returns (uint256 masaAmount)
     {
         address wrapped = _wrappedNative;
-        if (wrapped == address(0)) revert FeeRouter__NativeNotAccepted();
+        if (wrapped == address(0)) revert FeeRouter__NativeNotAccepted(wrapped);
         address[] memory path = _paths[wrapped];
-        if (path.length == 0) revert FeeRouter__NativeNotAccepted();
+        if (path.length == 0) revert FeeRouter__NativeNotAccepted(wrapped);
         _checkPayment(msg.value, deadline);
         IWrappedNative(wrapped).deposit{value: msg.value}();
         masaAmount = _swap(wrapped, msg.value, path, minMasaOut, deadline);

@@ -115,6 +115,19 @@ contract ZkSBT is IZkSBT, IERC5192, IERC5484, ERC721, EIP712, Ownable2Step {
         "Attestation(address owner,uint256 schemaId,uint256 commitment,uint64 expiry,uint256 nonce,uint256 deadline)"
     );
 
+    // Why a disclosure cannot be consumed ({_checkDisclosure}): 0 it can, else the error of that
+    // name, in {_revertDisclosure}'s selector order. Plain numbers: an enum costs gas on the
+    // success path.
+    uint256 private constant _DISCLOSURE_OK = 0;
+    uint256 private constant _INVALID_MODE = 1;
+    uint256 private constant _MALFORMED_STATEMENT = 2;
+    uint256 private constant _DISCLOSURE_EXPIRED = 3;
+    uint256 private constant _UNKNOWN_ROOT = 4;
+    uint256 private constant _RECORD_NOT_USABLE = 5;
+    uint256 private constant _SCHEMA_MISMATCH = 6;
+    uint256 private constant _NULLIFIER_USED = 7;
+    uint256 private constant _INVALID_PROOF = 8;
+
     /// @notice The Groth16 verifier of the disclosure circuit.
     IDisclosureVerifier public immutable verifier;
 
@@ -214,7 +227,7 @@ contract ZkSBT is IZkSBT, IERC5192, IERC5484, ERC721, EIP712, Ownable2Step {
     /// @inheritdoc IZkSBT
     function burn(uint256 tokenId) external {
         address owner = _requireOwned(tokenId);
-        if (owner != msg.sender) revert ZkSBT__NotOwner();
+        if (owner != msg.sender) revert ZkSBT__NotOwner(msg.sender, owner);
         Record storage rec = _records[tokenId];
         uint256 commitment = rec.commitment;
         if (rec.inTree) _removeLeaf(rec);
@@ -227,8 +240,10 @@ contract ZkSBT is IZkSBT, IERC5192, IERC5484, ERC721, EIP712, Ownable2Step {
     function revoke(uint256 tokenId) external {
         _requireOwned(tokenId);
         Record storage rec = _records[tokenId];
-        if (rec.issuer == address(0) || rec.issuer != msg.sender) revert ZkSBT__NotIssuer();
-        if (rec.revoked) revert ZkSBT__AlreadyRevoked();
+        if (rec.issuer == address(0) || rec.issuer != msg.sender) {
+            revert ZkSBT__NotIssuer(msg.sender, rec.issuer);
+        }
+        if (rec.revoked) revert ZkSBT__AlreadyRevoked(tokenId);
         uint256 commitment = rec.commitment;
         if (rec.inTree) _removeLeaf(rec);
         // the token stays (flagged) as the trace of the revocation; what it held is erased
@@ -244,7 +259,9 @@ contract ZkSBT is IZkSBT, IERC5192, IERC5484, ERC721, EIP712, Ownable2Step {
         Record storage rec = _records[tokenId];
         // expiries and deadlines are timestamps by definition (validators shift them by seconds)
         // forge-lint: disable-next-line(block-timestamp)
-        if (!rec.inTree || rec.expiry == 0 || rec.expiry > block.timestamp) revert ZkSBT__NotExpirable();
+        if (!rec.inTree || rec.expiry == 0 || rec.expiry > block.timestamp) {
+            revert ZkSBT__NotExpirable(tokenId, rec.expiry, block.timestamp);
+        }
         _removeLeaf(rec);
         emit RecordExpired(tokenId, rec.commitment);
     }
@@ -287,18 +304,13 @@ contract ZkSBT is IZkSBT, IERC5192, IERC5484, ERC721, EIP712, Ownable2Step {
 
     /// @inheritdoc IZkSBT
     function verifyDisclosure(address consumer, Disclosure calldata d) external view returns (bool) {
-        return _checkDisclosure(consumer, d) == bytes4(0);
+        return _checkDisclosure(consumer, d) == _DISCLOSURE_OK;
     }
 
     /// @inheritdoc IZkSBT
     function consumeDisclosure(Disclosure calldata d) external {
-        bytes4 failure = _checkDisclosure(msg.sender, d);
-        if (failure != bytes4(0)) {
-            assembly ("memory-safe") {
-                mstore(0, failure)
-                revert(0, 4)
-            }
-        }
+        uint256 failure = _checkDisclosure(msg.sender, d);
+        if (failure != _DISCLOSURE_OK) _revertDisclosure(failure, d);
         _nullifierUsed[d.nullifier] = true;
         _emitConsumed(d);
     }
@@ -316,7 +328,7 @@ contract ZkSBT is IZkSBT, IERC5192, IERC5484, ERC721, EIP712, Ownable2Step {
     /// @inheritdoc IZkSBT
     function issuerSetOf(address[] calldata members) external pure returns (uint256) {
         uint256 n = members.length;
-        if (n == 0 || n > 4) revert ZkSBT__InvalidIssuerSet();
+        if (n == 0 || n > 4) revert ZkSBT__InvalidIssuerSet(n);
         uint256[4] memory padded;
         // uint160(members[i]) for i < n, then the first member again (assembly: the registry is
         // close to the code size limit; the mask drops the upper bits of a malformed encoding)
@@ -498,18 +510,26 @@ contract ZkSBT is IZkSBT, IERC5192, IERC5484, ERC721, EIP712, Ownable2Step {
         } else if (!issuers.isIssuer(req.issuer, req.schemaId)) {
             revert ZkSBT__NotAnIssuer(req.issuer, req.schemaId);
         }
-        if (req.commitment == 0 || req.commitment >= SNARK_SCALAR_FIELD) revert ZkSBT__InvalidCommitment();
-        if (req.identity == 0 || req.identity >= SNARK_SCALAR_FIELD) revert ZkSBT__InvalidIdentity();
+        if (req.commitment == 0 || req.commitment >= SNARK_SCALAR_FIELD) {
+            revert ZkSBT__InvalidCommitment(req.commitment);
+        }
+        if (req.identity == 0 || req.identity >= SNARK_SCALAR_FIELD) {
+            revert ZkSBT__InvalidIdentity(req.identity);
+        }
         uint256 registered = _identities[req.owner];
         if (registered == 0) firstMint = true;
         else if (registered != req.identity) revert ZkSBT__IdentityMismatch(req.owner, registered);
         // forge-lint: disable-next-line(block-timestamp)
-        if (req.expiry != 0 && req.expiry <= block.timestamp) revert ZkSBT__InvalidExpiry();
+        if (req.expiry != 0 && req.expiry <= block.timestamp) {
+            revert ZkSBT__InvalidExpiry(req.expiry, block.timestamp);
+        }
     }
 
     function _checkConsent(MintRequest calldata req, bytes calldata signature) private {
         // forge-lint: disable-next-line(block-timestamp)
-        if (block.timestamp > req.consentDeadline) revert ZkSBT__SignatureExpired(req.consentDeadline);
+        if (block.timestamp > req.consentDeadline) {
+            revert ZkSBT__SignatureExpired(req.consentDeadline, block.timestamp);
+        }
         uint256 expected = _consentNonces[req.owner]++;
         if (req.consentNonce != expected) revert ZkSBT__InvalidNonce(req.owner, expected);
         bytes32 digest = _hashTypedDataV4(
@@ -529,14 +549,14 @@ contract ZkSBT is IZkSBT, IERC5192, IERC5484, ERC721, EIP712, Ownable2Step {
             )
         );
         if (!SignatureChecker.isValidSignatureNow(req.owner, digest, signature)) {
-            revert ZkSBT__InvalidConsent();
+            revert ZkSBT__InvalidConsent(req.owner);
         }
     }
 
     function _checkAttestation(MintRequest calldata req, bytes calldata signature) private {
         // forge-lint: disable-next-line(block-timestamp)
         if (block.timestamp > req.attestationDeadline) {
-            revert ZkSBT__SignatureExpired(req.attestationDeadline);
+            revert ZkSBT__SignatureExpired(req.attestationDeadline, block.timestamp);
         }
         _useAttestationNonce(req.issuer, req.attestationNonce);
         bytes32 digest = _hashTypedDataV4(
@@ -553,7 +573,7 @@ contract ZkSBT is IZkSBT, IERC5192, IERC5484, ERC721, EIP712, Ownable2Step {
             )
         );
         if (!SignatureChecker.isValidSignatureNow(req.issuer, digest, signature)) {
-            revert ZkSBT__InvalidAttestation();
+            revert ZkSBT__InvalidAttestation(req.issuer);
         }
     }
 
@@ -729,9 +749,10 @@ contract ZkSBT is IZkSBT, IERC5192, IERC5484, ERC721, EIP712, Ownable2Step {
         emit RootHistorySet(rootHistory_);
     }
 
-    /// @dev The reason `consumer` cannot consume `d` now, as an error selector (0: it can).
-    function _checkDisclosure(address consumer, Disclosure calldata d) private view returns (bytes4) {
-        if (d.mode > 1) return ZkSBT__InvalidMode.selector;
+    /// @dev Why `consumer` cannot consume `d` now ({_DISCLOSURE_OK}: it can). A code, not the
+    /// error itself: {verifyDisclosure} never reverts and pays for no error encoding.
+    function _checkDisclosure(address consumer, Disclosure calldata d) private view returns (uint256) {
+        if (d.mode > 1) return _INVALID_MODE;
         // the nullifier and issuer set must be canonical too: n and n + p must never count as two
         // nullifiers; an anonymous disclosure names no token
         if (
@@ -739,12 +760,12 @@ contract ZkSBT is IZkSBT, IERC5192, IERC5484, ERC721, EIP712, Ownable2Step {
                 || d.operandB > type(uint64).max || d.nullifier >= SNARK_SCALAR_FIELD
                 || d.issuerSet >= SNARK_SCALAR_FIELD || (d.mode == 1 && d.tokenId != 0)
         ) {
-            return ZkSBT__MalformedStatement.selector;
+            return _MALFORMED_STATEMENT;
         }
         // forge-lint: disable-next-line(block-timestamp)
-        if (block.timestamp > d.validUntil) return ZkSBT__DisclosureExpired.selector;
+        if (block.timestamp > d.validUntil) return _DISCLOSURE_EXPIRED;
         if (d.mode == 1) {
-            if (!isKnownRoot(d.root)) return ZkSBT__UnknownRoot.selector;
+            if (!isKnownRoot(d.root)) return _UNKNOWN_ROOT;
         } else {
             Record storage rec = _records[d.tokenId];
             // a burned or never minted token has no record (inTree false); revoked and expired
@@ -755,15 +776,56 @@ contract ZkSBT is IZkSBT, IERC5192, IERC5484, ERC721, EIP712, Ownable2Step {
                     || (rec.expiry != 0 && rec.expiry <= block.timestamp)
                     || _trees[rec.treeId]._leaf(rec.leafIndex) != d.root
             ) {
-                return ZkSBT__RecordNotUsable.selector;
+                return _RECORD_NOT_USABLE;
             }
-            if (rec.schemaId != d.schemaId) return ZkSBT__SchemaMismatch.selector;
+            if (rec.schemaId != d.schemaId) return _SCHEMA_MISMATCH;
         }
-        if (_nullifierUsed[d.nullifier]) return ZkSBT__NullifierUsed.selector;
+        if (_nullifierUsed[d.nullifier]) return _NULLIFIER_USED;
         try verifier.verifyProof(d.proof, _publicInputs(consumer, d)) {
-            return bytes4(0);
+            return _DISCLOSURE_OK;
         } catch {
-            return ZkSBT__InvalidProof.selector;
+            return _INVALID_PROOF;
+        }
+    }
+
+    /// @dev Reverts with the error `failure` names, with the values of `d` (and of its record)
+    /// that explain it. Only the reverting path pays for the encoding, done by hand from one
+    /// word of selectors: eight typed reverts would not fit under the code size limit. The tests
+    /// decode every case against the declared error.
+    function _revertDisclosure(uint256 failure, Disclosure calldata d) private view {
+        uint256 a;
+        uint256 b;
+        uint256 words = 1;
+        if (failure == _INVALID_MODE) {
+            a = d.mode;
+        } else if (failure == _DISCLOSURE_EXPIRED) {
+            (a, b, words) = (d.validUntil, block.timestamp, 2);
+        } else if (failure == _UNKNOWN_ROOT) {
+            a = d.root;
+        } else if (failure == _RECORD_NOT_USABLE) {
+            a = d.tokenId;
+        } else if (failure == _SCHEMA_MISMATCH) {
+            (a, b, words) = (d.schemaId, _records[d.tokenId].schemaId, 2);
+        } else if (failure == _NULLIFIER_USED) {
+            a = d.nullifier;
+        } else {
+            words = 0; // MalformedStatement, InvalidProof
+        }
+        // the selectors of the failures 1 to 8, 4 bytes each (the optimizer folds it into one
+        // constant); the failure's in the first 4 bytes (what follows is overwritten or cut off)
+        bytes32 selectors = bytes32(ZkSBT__InvalidMode.selector)
+            | (bytes32(ZkSBT__MalformedStatement.selector) >> 32)
+            | (bytes32(ZkSBT__DisclosureExpired.selector) >> 64)
+            | (bytes32(ZkSBT__UnknownRoot.selector) >> 96) | (bytes32(ZkSBT__RecordNotUsable.selector) >> 128)
+            | (bytes32(ZkSBT__SchemaMismatch.selector) >> 160)
+            | (bytes32(ZkSBT__NullifierUsed.selector) >> 192) | (bytes32(ZkSBT__InvalidProof.selector) >> 224);
+        bytes32 selector = selectors << ((failure - 1) * 32);
+        assembly ("memory-safe") {
+            let p := mload(0x40)
+            mstore(p, selector)
+            mstore(add(p, 0x04), a)
+            mstore(add(p, 0x24), b)
+            revert(p, add(0x04, shl(5, words)))
         }
     }
 

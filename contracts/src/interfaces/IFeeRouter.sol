@@ -104,8 +104,10 @@ interface IFeeRouter {
     /// measured balance is the backstop against a router that reports more than it delivers.)
     error FeeRouter__InsufficientOutput(uint256 received, uint256 minimum);
 
-    /// @notice The native coin is not accepted on this chain (it is MASA, or no wrapper is set).
-    error FeeRouter__NativeNotAccepted();
+    /// @notice The native coin is not accepted on this chain: it is MASA, or no wrapper is set
+    /// (`wrappedNative` is zero), or the wrapper has no swap path.
+    /// @param wrappedNative The wrapped native token, or zero.
+    error FeeRouter__NativeNotAccepted(address wrappedNative);
 
     /// @notice The token delivered another amount than transferred (fee-on-transfer tokens are
     /// refused: the fee would silently shrink).

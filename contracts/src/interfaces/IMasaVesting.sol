@@ -129,8 +129,10 @@ interface IMasaVesting {
     /// @param pending The proposed beneficiary.
     error MasaVesting__NotPendingBeneficiary(address caller, address pending);
 
-    /// @notice Nothing is releasable now.
-    error MasaVesting__NothingToRelease();
+    /// @notice Nothing is releasable now: all that has vested by `timestamp` is already released.
+    /// @param released The amount released so far (equal to the amount vested by `timestamp`).
+    /// @param timestamp The current time.
+    error MasaVesting__NothingToRelease(uint256 released, uint256 timestamp);
 
     /// @notice The schedule is irrevocable.
     error MasaVesting__NotRevocable();
@@ -145,7 +147,9 @@ interface IMasaVesting {
     error MasaVesting__AlreadyRevoked(uint64 revokedAt);
 
     /// @notice The wallet holds nothing beyond what the schedule still owes.
-    error MasaVesting__NoExcess();
+    /// @param balance The wallet's token balance.
+    /// @param owed What the schedule still owes (0 once revoked).
+    error MasaVesting__NoExcess(uint256 balance, uint256 owed);
 
     /*//////////////////////////////////////////////////////////////
                                FUNCTIONS

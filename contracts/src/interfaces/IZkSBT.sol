@@ -208,52 +208,53 @@ interface IZkSBT {
     /// @notice The issuer is not registered and active for the schema.
     error ZkSBT__NotAnIssuer(address issuer, uint256 schemaId);
     /// @notice The commitment is zero or not a field element.
-    error ZkSBT__InvalidCommitment();
+    error ZkSBT__InvalidCommitment(uint256 commitment);
     /// @notice The identity commitment is zero or not a field element.
-    error ZkSBT__InvalidIdentity();
+    error ZkSBT__InvalidIdentity(uint256 identity);
     /// @notice The owner registered another identity at its first mint.
     error ZkSBT__IdentityMismatch(address owner, uint256 registered);
-    /// @notice The expiry is in the past.
-    error ZkSBT__InvalidExpiry();
-    /// @notice A signature's deadline has passed.
-    error ZkSBT__SignatureExpired(uint256 deadline);
+    /// @notice The expiry is not after the current time (`timestamp`).
+    error ZkSBT__InvalidExpiry(uint64 expiry, uint256 timestamp);
+    /// @notice A signature's deadline has passed (`timestamp > deadline`).
+    error ZkSBT__SignatureExpired(uint256 deadline, uint256 timestamp);
     /// @notice A signature's nonce is not the signer's next one.
     error ZkSBT__InvalidNonce(address signer, uint256 expected);
     /// @notice The issuer already used or cancelled this attestation nonce.
     error ZkSBT__NonceUsed(address issuer, uint256 nonce);
-    /// @notice The owner's consent signature is not valid.
-    error ZkSBT__InvalidConsent();
-    /// @notice The issuer's attestation signature is not valid.
-    error ZkSBT__InvalidAttestation();
+    /// @notice The consent signature is not `owner`'s.
+    error ZkSBT__InvalidConsent(address owner);
+    /// @notice The attestation signature is not `issuer`'s.
+    error ZkSBT__InvalidAttestation(address issuer);
     /// @notice Only the token's owner may do this.
-    error ZkSBT__NotOwner();
-    /// @notice Only the record's issuer may do this.
-    error ZkSBT__NotIssuer();
+    error ZkSBT__NotOwner(address caller, address owner);
+    /// @notice Only the record's issuer may do this (`issuer` is zero for a self-attested record).
+    error ZkSBT__NotIssuer(address caller, address issuer);
     /// @notice The record is already revoked.
-    error ZkSBT__AlreadyRevoked();
-    /// @notice The record has not expired, or is already out of the tree.
-    error ZkSBT__NotExpirable();
+    error ZkSBT__AlreadyRevoked(uint256 tokenId);
+    /// @notice The record has not expired (`expiry` is 0 or after `timestamp`), or is already out
+    /// of the tree.
+    error ZkSBT__NotExpirable(uint256 tokenId, uint64 expiry, uint256 timestamp);
     /// @notice The disclosure's mode is neither 0 nor 1.
-    error ZkSBT__InvalidMode();
+    error ZkSBT__InvalidMode(uint256 mode);
     /// @notice The field index, operator, operands or issuer set are out of range, the nullifier
     /// is not a canonical field element, or an anonymous disclosure names a token.
     error ZkSBT__MalformedStatement();
-    /// @notice The disclosure's `validUntil` has passed.
-    error ZkSBT__DisclosureExpired();
+    /// @notice The disclosure's `validUntil` has passed (`timestamp > validUntil`).
+    error ZkSBT__DisclosureExpired(uint64 validUntil, uint256 timestamp);
     /// @notice The root is not a tree's current root, nor one replaced less than {rootHistory}
     /// seconds before it was replaced.
-    error ZkSBT__UnknownRoot();
-    /// @notice The token is not live (burned, revoked, expired or never minted) or `root` is not
-    /// its leaf.
-    error ZkSBT__RecordNotUsable();
-    /// @notice The statement's schema is not the record's.
-    error ZkSBT__SchemaMismatch();
+    error ZkSBT__UnknownRoot(uint256 root);
+    /// @notice The token is not live (burned, revoked, expired or never minted) or the
+    /// disclosure's `root` is not its leaf.
+    error ZkSBT__RecordNotUsable(uint256 tokenId);
+    /// @notice The statement's schema (`schemaId`) is not the record's (`recordSchemaId`).
+    error ZkSBT__SchemaMismatch(uint256 schemaId, uint256 recordSchemaId);
     /// @notice The nullifier was already used in this scope.
-    error ZkSBT__NullifierUsed();
+    error ZkSBT__NullifierUsed(uint256 nullifier);
     /// @notice The proof does not verify for these public inputs.
     error ZkSBT__InvalidProof();
-    /// @notice An issuer set has 1 to 4 members.
-    error ZkSBT__InvalidIssuerSet();
+    /// @notice An issuer set has 1 to 4 members, not `members`.
+    error ZkSBT__InvalidIssuerSet(uint256 members);
     /// @notice The tree depth is not in 1..20.
     error ZkSBT__InvalidTreeDepth(uint256 treeDepth);
     /// @notice The root history is outside [MIN_ROOT_HISTORY, MAX_ROOT_HISTORY].

@@ -118,7 +118,7 @@ contract MasaVestingWallet is IMasaVesting, ReentrancyGuardTransient {
     /// @inheritdoc IMasaVesting
     function release() external nonReentrant returns (uint256 amount) {
         amount = _releasable();
-        if (amount == 0) revert MasaVesting__NothingToRelease();
+        if (amount == 0) revert MasaVesting__NothingToRelease(_released, block.timestamp);
         address beneficiary_ = _beneficiary;
         // casting to 'uint128' is safe because amount <= allocation - released and allocation < 2^128
         // (so the sum fits too)
@@ -131,7 +131,12 @@ contract MasaVestingWallet is IMasaVesting, ReentrancyGuardTransient {
     /// @inheritdoc IMasaVesting
     function sweepExcess() external nonReentrant returns (uint256 amount) {
         amount = _excess();
-        if (amount == 0) revert MasaVesting__NoExcess();
+        if (amount == 0) {
+            // the two values {_excess} compared, read again only on this path
+            revert MasaVesting__NoExcess(
+                IERC20(_token).balanceOf(address(this)), _revoked ? 0 : _allocation - _released
+            );
+        }
         address beneficiary_ = _beneficiary;
         emit ExcessSwept(beneficiary_, amount);
         IERC20(_token).safeTransfer(beneficiary_, amount);

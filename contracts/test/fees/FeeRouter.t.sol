@@ -463,7 +463,7 @@ contract FeeRouterTest is FeeRouterSetUp {
             address(masa), address(router), address(0), timelock, _shares(2_000), _recipients()
         );
         vm.prank(payer);
-        vm.expectRevert(IFeeRouter.FeeRouter__NativeNotAccepted.selector);
+        vm.expectRevert(abi.encodeWithSelector(IFeeRouter.FeeRouter__NativeNotAccepted.selector, address(0)));
         onMasaChain.payFeeNative{value: 1 ether}(0, block.timestamp, DATA_USE);
         assertEq(payer.balance, 100 ether);
     }
@@ -472,7 +472,7 @@ contract FeeRouterTest is FeeRouterSetUp {
         vm.prank(timelock);
         feeRouter.removeToken(weth);
         vm.prank(payer);
-        vm.expectRevert(IFeeRouter.FeeRouter__NativeNotAccepted.selector);
+        vm.expectRevert(abi.encodeWithSelector(IFeeRouter.FeeRouter__NativeNotAccepted.selector, weth));
         feeRouter.payFeeNative{value: 1 ether}(0, block.timestamp, DATA_USE);
     }
 

@@ -29,11 +29,11 @@ contract DisclosureVerifierTest is Test {
         }
     }
 
-    function test_realProof_verifies() public view {
+    function test_RealProof_Verifies() public view {
         verifier.verifyProof(proof, input);
     }
 
-    function test_everyTamperedPublicInput_isRejected() public {
+    function test_RevertWhen_AnyPublicInputIsTampered() public {
         for (uint256 i; i < 12; ++i) {
             uint256[12] memory tampered = input;
             tampered[i] = (tampered[i] + 1) % P;
@@ -42,7 +42,7 @@ contract DisclosureVerifierTest is Test {
         }
     }
 
-    function test_tamperedProof_isRejected() public {
+    function test_RevertWhen_ProofIsTampered() public {
         uint256[8] memory tampered = proof;
         (tampered[0], tampered[1], tampered[6], tampered[7]) = (proof[6], proof[7], proof[0], proof[1]);
         vm.expectRevert(DisclosureVerifier.ProofInvalid.selector);
@@ -50,7 +50,7 @@ contract DisclosureVerifierTest is Test {
     }
 
     /// A public input congruent modulo p (x + p) must not verify: no malleable encodings.
-    function test_unreducedInput_isRejected() public {
+    function test_RevertWhen_PublicInputIsNotReduced() public {
         uint256[12] memory wrapped = input;
         wrapped[0] += P;
         vm.expectRevert(DisclosureVerifier.PublicInputNotInField.selector);

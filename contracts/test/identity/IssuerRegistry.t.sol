@@ -20,7 +20,7 @@ contract IssuerRegistryTest is Test {
             new IssuerRegistry(dao, new IIssuerRegistry.SchemaInit[](0), new IIssuerRegistry.IssuerInit[](0));
     }
 
-    function test_constructor_registersSchemasAndIssuers_withEvents() public {
+    function test_Constructor_RegistersSchemasAndIssuers_WithEvents() public {
         IIssuerRegistry.SchemaInit[] memory schemas = new IIssuerRegistry.SchemaInit[](2);
         schemas[0] = IIssuerRegistry.SchemaInit(1, IIssuerRegistry.Schema("ipfs://self", true, true));
         schemas[1] = IIssuerRegistry.SchemaInit(2, IIssuerRegistry.Schema("ipfs://credit", false, true));
@@ -49,7 +49,7 @@ contract IssuerRegistryTest is Test {
         assertTrue(active);
     }
 
-    function test_constructor_issuerForUnknownSchema_reverts() public {
+    function test_RevertWhen_Constructor_IssuerForUnknownSchema() public {
         IIssuerRegistry.IssuerInit[] memory issuers = new IIssuerRegistry.IssuerInit[](1);
         uint256[] memory ids = new uint256[](1);
         ids[0] = 9;
@@ -58,7 +58,7 @@ contract IssuerRegistryTest is Test {
         new IssuerRegistry(dao, new IIssuerRegistry.SchemaInit[](0), issuers);
     }
 
-    function testFuzz_everySetter_isOwnerOnly(address caller) public {
+    function testFuzz_RevertWhen_SetterCallerIsNotTheOwner(address caller) public {
         vm.assume(caller != dao);
         bytes memory err = abi.encodeWithSelector(Ownable.OwnableUnauthorizedAccount.selector, caller);
         vm.startPrank(caller);
@@ -77,7 +77,7 @@ contract IssuerRegistryTest is Test {
         vm.stopPrank();
     }
 
-    function test_setters_emitAndApply() public {
+    function test_Setters_EmitAndApply() public {
         vm.startPrank(dao);
         vm.expectEmit(address(registry));
         emit IIssuerRegistry.SchemaSet(1, "ipfs://age", false, true);
@@ -107,7 +107,7 @@ contract IssuerRegistryTest is Test {
         assertEq(registry.schema(2).uri, "");
     }
 
-    function test_anySchemaIssuer() public {
+    function test_AnySchemaIssuer() public {
         vm.startPrank(dao);
         registry.setSchema(1, IIssuerRegistry.Schema("ipfs://age", false, true));
         registry.setIssuer(oracle, "Oracle network", true);
@@ -133,7 +133,7 @@ contract IssuerRegistryTest is Test {
         assertFalse(registry.isIssuer(bureau, 1), "an unregistered address is never an issuer");
     }
 
-    function testFuzz_schemaIdMustBeANonZeroFieldElement(uint256 id) public {
+    function testFuzz_SchemaIdMustBeANonZeroFieldElement(uint256 id) public {
         vm.prank(dao);
         if (id == 0 || id >= P) {
             vm.expectRevert(
@@ -146,7 +146,7 @@ contract IssuerRegistryTest is Test {
         }
     }
 
-    function test_zeroIssuer_reverts() public {
+    function test_RevertWhen_IssuerIsZero() public {
         vm.startPrank(dao);
         registry.setSchema(1, IIssuerRegistry.Schema("x", true, true));
         vm.expectRevert(IIssuerRegistry.IssuerRegistry__ZeroIssuer.selector);
@@ -156,7 +156,7 @@ contract IssuerRegistryTest is Test {
         vm.stopPrank();
     }
 
-    function test_ownership_twoStep_andNoRenounce() public {
+    function test_Ownership_TwoStep_AndNoRenounce() public {
         address newDao = makeAddr("new timelock");
         vm.prank(dao);
         vm.expectRevert(IIssuerRegistry.IssuerRegistry__RenounceDisabled.selector);

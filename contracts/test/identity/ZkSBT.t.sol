@@ -16,7 +16,7 @@ import {Strings} from "@openzeppelin/contracts/utils/Strings.sol";
 contract ZkSBTTest is ZkSBTFixture {
     // ------------------------------------------------------------------ soulbound
 
-    function test_mint_selfAttested_recordsEverything() public {
+    function test_Mint_SelfAttested_RecordsEverything() public {
         uint256 id = mintSelf(aliceKey, 11);
         assertEq(sbt.ownerOf(id), alice);
         assertTrue(sbt.locked(id));
@@ -39,7 +39,7 @@ contract ZkSBTTest is ZkSBTFixture {
         assertEq(sbt.identityOf(alice), identity(alice));
     }
 
-    function test_mint_emitsLockedAndIssued() public {
+    function test_Mint_EmitsLockedAndIssued() public {
         IZkSBT.MintRequest memory req = request(alice, SELF, 11, address(0));
         bytes memory consent = sign(aliceKey, consentDigest(req));
         vm.expectEmit(address(sbt));
@@ -49,7 +49,7 @@ contract ZkSBTTest is ZkSBTFixture {
         sbt.mint(req, consent, "");
     }
 
-    function test_transfersAndApprovals_revert() public {
+    function test_RevertWhen_TransferringOrApproving() public {
         uint256 id = mintSelf(aliceKey, 11);
         vm.startPrank(alice);
         vm.expectRevert(IZkSBT.ZkSBT__Soulbound.selector);
@@ -66,7 +66,7 @@ contract ZkSBTTest is ZkSBTFixture {
         assertEq(sbt.ownerOf(id), alice);
     }
 
-    function testFuzz_noTransferEverSucceeds(address caller, address to) public {
+    function testFuzz_NoTransferEverSucceeds(address caller, address to) public {
         uint256 id = mintSelf(aliceKey, 11);
         vm.prank(caller);
         vm.expectRevert(); // Soulbound, or ERC721InvalidReceiver for the zero address
@@ -75,7 +75,7 @@ contract ZkSBTTest is ZkSBTFixture {
     }
 
     /// The metadata is on-chain JSON of the public fields only, written out here by hand.
-    function test_tokenURI_publicFieldsOnly() public {
+    function test_TokenURI_PublicFieldsOnly() public {
         vm.warp(1_700_000_000);
         IZkSBT.MintRequest memory req = request(alice, ATTESTED, 21, issuer);
         req.expiry = 1_800_000_000;
@@ -113,7 +113,7 @@ contract ZkSBTTest is ZkSBTFixture {
     /// The registry's own JSON escaping and address formatting (written for code size) produce
     /// exactly what OpenZeppelin's `Strings.escapeJSON` and `Strings.toHexString` do, for any
     /// schema URI (every special character included) and any issuer address.
-    function testFuzz_tokenURI_escapingAndHex_matchOpenZeppelin(bytes memory uriBytes, uint256 key) public {
+    function testFuzz_TokenURI_EscapingAndHex_MatchOpenZeppelin(bytes memory uriBytes, uint256 key) public {
         key = bound(key, 1, 2 ** 160);
         address anyIssuer = vm.addr(key);
         // every byte JSON escaping cares about, wherever the fuzzer puts them
@@ -139,7 +139,7 @@ contract ZkSBTTest is ZkSBTFixture {
         assertEq(sbt.tokenURI(id), string.concat("data:application/json;base64,", Base64.encode(bytes(json))));
     }
 
-    function test_supportsInterface() public view {
+    function test_SupportsInterface() public view {
         assertTrue(sbt.supportsInterface(0xb45a3c0e), "ERC-5192");
         assertTrue(sbt.supportsInterface(type(IERC5484).interfaceId), "ERC-5484");
         assertTrue(sbt.supportsInterface(0x80ac58cd), "ERC-721");
@@ -148,7 +148,7 @@ contract ZkSBTTest is ZkSBTFixture {
         assertFalse(sbt.supportsInterface(0xffffffff));
     }
 
-    function test_lockedAndRecord_revertForNonexistentTokens() public {
+    function test_RevertWhen_LockedOrRecordOfANonexistentToken() public {
         vm.expectRevert(abi.encodeWithSelector(IERC721Errors.ERC721NonexistentToken.selector, 7));
         sbt.locked(7);
         vm.expectRevert(abi.encodeWithSelector(IERC721Errors.ERC721NonexistentToken.selector, 7));
@@ -157,22 +157,26 @@ contract ZkSBTTest is ZkSBTFixture {
 
     // ------------------------------------------------------------------ consent
 
-    function test_RevertWhen_consentHasTheWrongSigner() public {
+    function test_RevertWhen_ConsentHasTheWrongSigner() public {
         IZkSBT.MintRequest memory req = request(alice, SELF, 11, address(0));
         bytes memory consent = sign(bobKey, consentDigest(req));
-        vm.expectRevert(IZkSBT.ZkSBT__InvalidConsent.selector);
+        vm.expectRevert(abi.encodeWithSelector(IZkSBT.ZkSBT__InvalidConsent.selector, alice));
         sbt.mint(req, consent, "");
     }
 
-    function test_RevertWhen_consentExpired() public {
+    function test_RevertWhen_ConsentExpired() public {
         IZkSBT.MintRequest memory req = request(alice, SELF, 11, address(0));
         bytes memory consent = sign(aliceKey, consentDigest(req));
         vm.warp(req.consentDeadline + 1);
-        vm.expectRevert(abi.encodeWithSelector(IZkSBT.ZkSBT__SignatureExpired.selector, req.consentDeadline));
+        vm.expectRevert(
+            abi.encodeWithSelector(
+                IZkSBT.ZkSBT__SignatureExpired.selector, req.consentDeadline, block.timestamp
+            )
+        );
         sbt.mint(req, consent, "");
     }
 
-    function test_RevertWhen_consentReplayed() public {
+    function test_RevertWhen_ConsentReplayed() public {
         IZkSBT.MintRequest memory req = request(alice, SELF, 11, address(0));
         bytes memory consent = sign(aliceKey, consentDigest(req));
         uint256 id = sbt.mint(req, consent, "");
@@ -182,15 +186,15 @@ contract ZkSBTTest is ZkSBTFixture {
         sbt.mint(req, consent, "");
     }
 
-    function test_RevertWhen_consentedRequestIsTampered() public {
+    function test_RevertWhen_ConsentedRequestIsTampered() public {
         IZkSBT.MintRequest memory req = request(alice, SELF, 11, address(0));
         bytes memory consent = sign(aliceKey, consentDigest(req));
         req.ciphertext = "other data";
-        vm.expectRevert(IZkSBT.ZkSBT__InvalidConsent.selector);
+        vm.expectRevert(abi.encodeWithSelector(IZkSBT.ZkSBT__InvalidConsent.selector, alice));
         sbt.mint(req, consent, "");
     }
 
-    function test_consent_smartAccount_erc1271() public {
+    function test_Consent_SmartAccount_Erc1271() public {
         TestSmartAccount account = new TestSmartAccount(bob);
         IZkSBT.MintRequest memory req = request(address(account), SELF, 11, address(0));
         uint256 id = sbt.mint(req, sign(bobKey, consentDigest(req)), "");
@@ -199,13 +203,13 @@ contract ZkSBTTest is ZkSBTFixture {
 
         IZkSBT.MintRequest memory req2 = request(address(account), SELF, 12, address(0));
         bytes memory wrong = sign(aliceKey, consentDigest(req2));
-        vm.expectRevert(IZkSBT.ZkSBT__InvalidConsent.selector);
+        vm.expectRevert(abi.encodeWithSelector(IZkSBT.ZkSBT__InvalidConsent.selector, address(account)));
         sbt.mint(req2, wrong, "");
     }
 
     // ------------------------------------------------------------------ attestation
 
-    function test_attested_mint() public {
+    function test_Attested_Mint() public {
         IZkSBT.MintRequest memory req = request(alice, ATTESTED, 21, issuer);
         assertFalse(sbt.attestationNonceUsed(issuer, req.attestationNonce));
         uint256 id = mintRequest(aliceKey, req);
@@ -218,7 +222,7 @@ contract ZkSBTTest is ZkSBTFixture {
 
     /// Attestation nonces are unordered: an issuer signs several, owners submit them in any order;
     /// each works once, and an issuer can cancel one before it is used.
-    function test_attestationNonces_unordered_singleUse_cancellable() public {
+    function test_AttestationNonces_Unordered_SingleUse_Cancellable() public {
         IZkSBT.MintRequest memory first = request(alice, ATTESTED, 21, issuer);
         IZkSBT.MintRequest memory second = request(bob, ATTESTED, 22, issuer);
         IZkSBT.MintRequest memory third = request(bob, ATTESTED, 23, issuer);
@@ -249,14 +253,14 @@ contract ZkSBTTest is ZkSBTFixture {
         assertFalse(sbt.attestationNonceUsed(bob, 6));
     }
 
-    function test_RevertWhen_attestedSchemaHasNoIssuer() public {
+    function test_RevertWhen_AttestedSchemaHasNoIssuer() public {
         IZkSBT.MintRequest memory req = request(alice, ATTESTED, 21, address(0));
         bytes memory consent = sign(aliceKey, consentDigest(req));
         vm.expectRevert(abi.encodeWithSelector(IZkSBT.ZkSBT__AttestationRequired.selector, ATTESTED));
         sbt.mint(req, consent, "");
     }
 
-    function test_RevertWhen_issuerUnregisteredWrongSchemaOrDeactivated() public {
+    function test_RevertWhen_IssuerUnregisteredWrongSchemaOrDeactivated() public {
         address stranger = vm.addr(0x5757);
         IZkSBT.MintRequest memory req = request(alice, ATTESTED, 21, stranger);
         bytes memory consent = sign(aliceKey, consentDigest(req));
@@ -280,11 +284,11 @@ contract ZkSBTTest is ZkSBTFixture {
         sbt.mint(req, consent, att);
     }
 
-    function test_RevertWhen_attestationForgedExpiredOrReplayed() public {
+    function test_RevertWhen_AttestationForgedExpiredOrReplayed() public {
         IZkSBT.MintRequest memory req = request(alice, ATTESTED, 21, issuer);
         bytes memory consent = sign(aliceKey, consentDigest(req));
         bytes memory forged = sign(bobKey, attestationDigest(req));
-        vm.expectRevert(IZkSBT.ZkSBT__InvalidAttestation.selector);
+        vm.expectRevert(abi.encodeWithSelector(IZkSBT.ZkSBT__InvalidAttestation.selector, issuer));
         sbt.mint(req, consent, forged);
 
         bytes memory att = sign(issuerKey, attestationDigest(req));
@@ -292,7 +296,9 @@ contract ZkSBTTest is ZkSBTFixture {
         req.consentDeadline = block.timestamp + 1; // a fresh consent; the attestation is stale
         consent = sign(aliceKey, consentDigest(req));
         vm.expectRevert(
-            abi.encodeWithSelector(IZkSBT.ZkSBT__SignatureExpired.selector, req.attestationDeadline)
+            abi.encodeWithSelector(
+                IZkSBT.ZkSBT__SignatureExpired.selector, req.attestationDeadline, block.timestamp
+            )
         );
         sbt.mint(req, consent, att);
 
@@ -310,20 +316,20 @@ contract ZkSBTTest is ZkSBTFixture {
 
     // ------------------------------------------------------------------ commitments
 
-    function test_RevertWhen_commitmentZeroOrOutsideTheField() public {
+    function test_RevertWhen_CommitmentZeroOrOutsideTheField() public {
         IZkSBT.MintRequest memory req = request(alice, SELF, 0, address(0));
         bytes memory consent = sign(aliceKey, consentDigest(req));
-        vm.expectRevert(IZkSBT.ZkSBT__InvalidCommitment.selector);
+        vm.expectRevert(abi.encodeWithSelector(IZkSBT.ZkSBT__InvalidCommitment.selector, 0));
         sbt.mint(req, consent, "");
         req = request(alice, SELF, P, address(0));
         consent = sign(aliceKey, consentDigest(req));
-        vm.expectRevert(IZkSBT.ZkSBT__InvalidCommitment.selector);
+        vm.expectRevert(abi.encodeWithSelector(IZkSBT.ZkSBT__InvalidCommitment.selector, P));
         sbt.mint(req, consent, "");
     }
 
     /// Commitments are not unique any more (nothing global can be squatted): two owners, or one
     /// owner twice, may hold the same commitment; each gets its own leaf (its own identity).
-    function test_commitment_duplicatesAreAllowed() public {
+    function test_Commitment_DuplicatesAreAllowed() public {
         uint256 a = mintSelf(aliceKey, 11);
         uint256 b = mintSelf(bobKey, 11);
         uint256 c = mintSelf(aliceKey, 11);
@@ -340,7 +346,7 @@ contract ZkSBTTest is ZkSBTFixture {
         consumeAs(dapp, direct(c, SELF, dapp));
     }
 
-    function test_RevertWhen_schemaInactiveOrExpiryPast() public {
+    function test_RevertWhen_SchemaInactiveOrExpiryPast() public {
         IZkSBT.MintRequest memory req = request(alice, 99, 11, address(0));
         bytes memory consent = sign(aliceKey, consentDigest(req));
         vm.expectRevert(abi.encodeWithSelector(IZkSBT.ZkSBT__SchemaNotActive.selector, 99));
@@ -348,13 +354,15 @@ contract ZkSBTTest is ZkSBTFixture {
         req = request(alice, SELF, 11, address(0));
         req.expiry = uint64(block.timestamp);
         consent = sign(aliceKey, consentDigest(req));
-        vm.expectRevert(IZkSBT.ZkSBT__InvalidExpiry.selector);
+        vm.expectRevert(
+            abi.encodeWithSelector(IZkSBT.ZkSBT__InvalidExpiry.selector, req.expiry, block.timestamp)
+        );
         sbt.mint(req, consent, "");
     }
 
     // ------------------------------------------------------------------ tree
 
-    function test_treeRoot_matchesLeanImt() public {
+    function test_TreeRoot_MatchesLeanImt() public {
         uint256 a = mintSelf(aliceKey, 11);
         uint256 b = mintSelf(bobKey, 12);
         assertEq(sbt.root(), h(expectedLeaf[a], expectedLeaf[b]));
@@ -373,7 +381,7 @@ contract ZkSBTTest is ZkSBTFixture {
 
     /// A replaced root stays valid for `rootHistory` seconds after it was replaced (inclusive),
     /// the current root always; 0 and never-seen values never.
-    function test_rootHistory_keepsReplacedRootsForTheHistory() public {
+    function test_RootHistory_KeepsReplacedRootsForTheHistory() public {
         mintSelf(aliceKey, 11);
         uint256 first = sbt.root();
         assertEq(sbt.rootDeadline(first), type(uint64).max, "current");
@@ -396,7 +404,7 @@ contract ZkSBTTest is ZkSBTFixture {
 
     // ------------------------------------------------------------------ burn, revoke, expire
 
-    function test_burn_erasesTheRecordAndRemovesTheLeaf() public {
+    function test_Burn_ErasesTheRecordAndRemovesTheLeaf() public {
         uint256 a = mintSelf(aliceKey, 11);
         uint256 b = mintSelf(bobKey, 12);
         uint256 c = mintSelf(bobKey, 13);
@@ -415,58 +423,65 @@ contract ZkSBTTest is ZkSBTFixture {
         mintSelf(aliceKey, 11); // the same record again (new consent)
     }
 
-    function test_RevertWhen_burnByAnotherThanTheOwner() public {
+    function test_RevertWhen_BurnByAnotherThanTheOwner() public {
         uint256 a = mintSelf(aliceKey, 11);
         mintSelf(bobKey, 12);
         vm.prank(bob);
-        vm.expectRevert(IZkSBT.ZkSBT__NotOwner.selector);
+        vm.expectRevert(abi.encodeWithSelector(IZkSBT.ZkSBT__NotOwner.selector, bob, alice));
         sbt.burn(a);
         vm.prank(alice);
         vm.expectRevert(abi.encodeWithSelector(IERC721Errors.ERC721NonexistentToken.selector, 9));
         sbt.burn(9);
     }
 
-    function test_revoke_byIssuerOnly_makesTheRecordUnusable() public {
+    function test_Revoke_ByIssuerOnly_MakesTheRecordUnusable() public {
         uint256 id = mintAttested(aliceKey, 21);
         uint256 other = mintSelf(bobKey, 12);
         IZkSBT.Disclosure memory d = direct(id, ATTESTED, dapp);
         assertTrue(sbt.verifyDisclosure(dapp, d));
         vm.prank(alice);
-        vm.expectRevert(IZkSBT.ZkSBT__NotIssuer.selector);
+        vm.expectRevert(abi.encodeWithSelector(IZkSBT.ZkSBT__NotIssuer.selector, alice, issuer));
         sbt.revoke(id);
         vm.prank(issuer);
         sbt.revoke(id);
         assertTrue(sbt.record(id).revoked);
         assertFalse(sbt.record(id).inTree);
         assertEq(sbt.root(), h(0, expectedLeaf[other]));
-        expectConsumeRevert(dapp, d, IZkSBT.ZkSBT__RecordNotUsable.selector);
+        expectConsumeRevert(dapp, d, abi.encodeWithSelector(IZkSBT.ZkSBT__RecordNotUsable.selector, id));
         vm.prank(issuer);
-        vm.expectRevert(IZkSBT.ZkSBT__AlreadyRevoked.selector);
+        vm.expectRevert(abi.encodeWithSelector(IZkSBT.ZkSBT__AlreadyRevoked.selector, id));
         sbt.revoke(id);
         // the owner can still burn it (the leaf is already out)
         vm.prank(alice);
         sbt.burn(id);
     }
 
-    function test_expire_removesAnExpiredLeaf() public {
-        uint256 id = mintSelfExpiring(aliceKey, 11, uint64(block.timestamp + 1 days));
+    function test_Expire_RemovesAnExpiredLeaf() public {
+        uint64 expiry = uint64(block.timestamp + 1 days);
+        uint256 id = mintSelfExpiring(aliceKey, 11, expiry);
         uint256 other = mintSelf(bobKey, 12);
-        vm.expectRevert(IZkSBT.ZkSBT__NotExpirable.selector);
+        vm.expectRevert(
+            abi.encodeWithSelector(IZkSBT.ZkSBT__NotExpirable.selector, id, expiry, block.timestamp)
+        );
         sbt.expire(id);
         IZkSBT.Disclosure memory d = direct(id, SELF, dapp);
         vm.warp(block.timestamp + 1 days);
         d.validUntil = uint64(block.timestamp);
-        expectConsumeRevert(dapp, reprove(dapp, d), IZkSBT.ZkSBT__RecordNotUsable.selector);
+        expectConsumeRevert(
+            dapp, reprove(dapp, d), abi.encodeWithSelector(IZkSBT.ZkSBT__RecordNotUsable.selector, id)
+        );
         vm.prank(bob); // anyone
         sbt.expire(id);
         assertEq(sbt.root(), h(0, expectedLeaf[other]));
-        vm.expectRevert(IZkSBT.ZkSBT__NotExpirable.selector);
+        vm.expectRevert(
+            abi.encodeWithSelector(IZkSBT.ZkSBT__NotExpirable.selector, id, expiry, block.timestamp)
+        );
         sbt.expire(id);
     }
 
     // ------------------------------------------------------------------ disclosures
 
-    function test_direct_disclosure_consumedOnce() public {
+    function test_Direct_Disclosure_ConsumedOnce() public {
         uint256 id = mintSelf(aliceKey, 11);
         IZkSBT.Disclosure memory d = direct(id, SELF, dapp);
         assertTrue(sbt.verifyDisclosure(dapp, d));
@@ -490,19 +505,25 @@ contract ZkSBTTest is ZkSBTFixture {
         );
         consumeAs(dapp, d);
         assertTrue(sbt.nullifierUsed(d.nullifier));
-        expectConsumeRevert(dapp, d, IZkSBT.ZkSBT__NullifierUsed.selector);
+        expectConsumeRevert(
+            dapp, d, abi.encodeWithSelector(IZkSBT.ZkSBT__NullifierUsed.selector, d.nullifier)
+        );
     }
 
-    function test_anonymous_disclosure_againstRecentRoots() public {
+    function test_Anonymous_Disclosure_AgainstRecentRoots() public {
         mintSelf(aliceKey, 11);
         mintSelf(bobKey, 12);
         uint256 inFlight = sbt.root();
         mintSelf(bobKey, 13); // a new mint does not invalidate the in-flight proof
         consumeAs(dapp, anonDisclosure(inFlight, SELF, dapp));
-        expectConsumeRevert(dapp, anonDisclosure(777, SELF, dapp), IZkSBT.ZkSBT__UnknownRoot.selector);
+        expectConsumeRevert(
+            dapp,
+            anonDisclosure(777, SELF, dapp),
+            abi.encodeWithSelector(IZkSBT.ZkSBT__UnknownRoot.selector, 777)
+        );
     }
 
-    function test_disclosure_boundToConsumerRecipientMessageAndPurpose() public {
+    function test_Disclosure_BoundToConsumerRecipientMessageAndPurpose() public {
         uint256 id = mintSelf(aliceKey, 11);
         IZkSBT.Disclosure memory d = direct(id, SELF, dapp);
         // a watcher replaying the proof from its own address: other scope
@@ -525,11 +546,13 @@ contract ZkSBTTest is ZkSBTFixture {
         consumeAs(dapp, d); // the original still works for its consumer
     }
 
-    function test_RevertWhen_disclosureMalformedOrMismatched() public {
+    function test_RevertWhen_DisclosureMalformedOrMismatched() public {
         uint256 id = mintSelf(aliceKey, 11);
         IZkSBT.Disclosure memory d = direct(id, SELF, dapp);
         d.mode = 2;
-        expectConsumeRevert(dapp, reprove(dapp, d), IZkSBT.ZkSBT__InvalidMode.selector);
+        expectConsumeRevert(
+            dapp, reprove(dapp, d), abi.encodeWithSelector(IZkSBT.ZkSBT__InvalidMode.selector, 2)
+        );
         d = direct(id, SELF, dapp);
         d.fieldIndex = 8;
         expectConsumeRevert(dapp, reprove(dapp, d), IZkSBT.ZkSBT__MalformedStatement.selector);
@@ -548,32 +571,48 @@ contract ZkSBTTest is ZkSBTFixture {
         d = anonDisclosure(sbt.root(), SELF, dapp);
         d.tokenId = id; // an anonymous disclosure names no token
         expectConsumeRevert(dapp, reprove(dapp, d), IZkSBT.ZkSBT__MalformedStatement.selector);
-        expectConsumeRevert(dapp, direct(id, ATTESTED, dapp), IZkSBT.ZkSBT__SchemaMismatch.selector);
         expectConsumeRevert(
-            dapp, disclosure(0, 99, expectedLeaf[id], SELF, dapp), IZkSBT.ZkSBT__RecordNotUsable.selector
+            dapp,
+            direct(id, ATTESTED, dapp),
+            abi.encodeWithSelector(IZkSBT.ZkSBT__SchemaMismatch.selector, ATTESTED, SELF)
         );
-        expectConsumeRevert(dapp, disclosure(0, id, 11, SELF, dapp), IZkSBT.ZkSBT__RecordNotUsable.selector);
         expectConsumeRevert(
-            dapp, disclosure(0, 0, expectedLeaf[id], SELF, dapp), IZkSBT.ZkSBT__RecordNotUsable.selector
+            dapp,
+            disclosure(0, 99, expectedLeaf[id], SELF, dapp),
+            abi.encodeWithSelector(IZkSBT.ZkSBT__RecordNotUsable.selector, 99)
+        );
+        expectConsumeRevert(
+            dapp,
+            disclosure(0, id, 11, SELF, dapp),
+            abi.encodeWithSelector(IZkSBT.ZkSBT__RecordNotUsable.selector, id)
+        );
+        expectConsumeRevert(
+            dapp,
+            disclosure(0, 0, expectedLeaf[id], SELF, dapp),
+            abi.encodeWithSelector(IZkSBT.ZkSBT__RecordNotUsable.selector, 0)
         );
     }
 
-    function test_burnedRecord_cannotBeProvenInEitherMode() public {
+    function test_BurnedRecord_CannotBeProvenInEitherMode() public {
         uint256 a = mintSelf(aliceKey, 11);
         mintSelf(bobKey, 12);
         uint256 withAlice = sbt.root();
         IZkSBT.Disclosure memory d = direct(a, SELF, dapp);
         vm.prank(alice);
         sbt.burn(a);
-        expectConsumeRevert(dapp, d, IZkSBT.ZkSBT__RecordNotUsable.selector);
+        expectConsumeRevert(dapp, d, abi.encodeWithSelector(IZkSBT.ZkSBT__RecordNotUsable.selector, a));
         // the root that holds the burned leaf lasts the root history, then no longer
         assertTrue(sbt.verifyDisclosure(dapp, anonDisclosure(withAlice, SELF, dapp)));
         vm.warp(block.timestamp + ROOT_HISTORY + 1);
-        expectConsumeRevert(dapp, anonDisclosure(withAlice, SELF, dapp), IZkSBT.ZkSBT__UnknownRoot.selector);
+        expectConsumeRevert(
+            dapp,
+            anonDisclosure(withAlice, SELF, dapp),
+            abi.encodeWithSelector(IZkSBT.ZkSBT__UnknownRoot.selector, withAlice)
+        );
     }
 
     /// Whatever the statement, the registry hands the verifier exactly the circuit's inputs.
-    function testFuzz_verifierReceivesExactlyTheCircuitInputs(
+    function testFuzz_VerifierReceivesExactlyTheCircuitInputs(
         uint8 field,
         uint8 op,
         uint64 a,
@@ -607,7 +646,7 @@ contract ZkSBTTest is ZkSBTFixture {
 
     // ------------------------------------------------------------------ registry
 
-    function test_registry_ownerOnly_andValidation() public {
+    function test_Registry_OwnerOnly_AndValidation() public {
         vm.expectRevert(); // OwnableUnauthorizedAccount
         registry.setSchema(5, IIssuerRegistry.Schema("x", true, true));
         vm.startPrank(dao);
@@ -631,7 +670,7 @@ contract ZkSBTTest is ZkSBTFixture {
 
     // ------------------------------------------------------------------ soulbound (more)
 
-    function test_soulbound_noApprovalCanExist() public {
+    function test_Soulbound_NoApprovalCanExist() public {
         uint256 id = mintSelf(aliceKey, 11);
         vm.prank(bob); // not even a stranger's approval call gets past the soulbound check
         vm.expectRevert(IZkSBT.ZkSBT__Soulbound.selector);
@@ -647,7 +686,7 @@ contract ZkSBTTest is ZkSBTFixture {
     }
 
     /// Whoever calls whichever transfer or approval path, for whatever target, the token stays put.
-    function testFuzz_noTransferOrApprovalPathEverSucceeds(address caller, address to, uint8 path) public {
+    function testFuzz_NoTransferOrApprovalPathEverSucceeds(address caller, address to, uint8 path) public {
         uint256 id = mintSelf(aliceKey, 11);
         vm.prank(caller);
         bool ok;
@@ -676,13 +715,13 @@ contract ZkSBTTest is ZkSBTFixture {
         assertFalse(sbt.isApprovedForAll(alice, to));
     }
 
-    function test_interfaceIds_areTheStandardOnes() public view {
+    function test_InterfaceIds_AreTheStandardOnes() public view {
         assertEq(type(IERC5192).interfaceId, bytes4(0xb45a3c0e), "ERC-5192 id");
         assertEq(type(IERC5484).interfaceId, IERC5484.burnAuth.selector, "ERC-5484 id");
         assertFalse(sbt.supportsInterface(type(IZkSBT).interfaceId), "not advertised");
     }
 
-    function test_burnAuthAndLocked_revertAfterBurn() public {
+    function test_RevertWhen_BurnAuthOrLockedAfterBurn() public {
         uint256 id = mintSelf(aliceKey, 11);
         vm.expectRevert(abi.encodeWithSelector(IERC721Errors.ERC721NonexistentToken.selector, 2));
         sbt.burnAuth(2);
@@ -694,7 +733,7 @@ contract ZkSBTTest is ZkSBTFixture {
         sbt.burnAuth(id);
     }
 
-    function test_eip712_domainAndTypehashes() public view {
+    function test_Eip712_DomainAndTypehashes() public view {
         (
             bytes1 fields,
             string memory name,
@@ -737,7 +776,7 @@ contract ZkSBTTest is ZkSBTFixture {
         );
     }
 
-    function test_mint_emitsRecordMintedAndLeafInserted() public {
+    function test_Mint_EmitsRecordMintedAndLeafInserted() public {
         IZkSBT.MintRequest memory req = request(alice, ATTESTED, 21, issuer);
         req.expiry = uint64(block.timestamp + 30 days);
         bytes memory consent = sign(aliceKey, consentDigest(req));
@@ -762,7 +801,7 @@ contract ZkSBTTest is ZkSBTFixture {
 
     // ------------------------------------------------------------------ consent (more)
 
-    function test_consent_wrongNonce_reverts_andFailedMintsConsumeNoNonce() public {
+    function test_Consent_WrongNonceReverts_AndFailedMintsConsumeNoNonce() public {
         IZkSBT.MintRequest memory req = request(alice, ATTESTED, 21, issuer);
         req.consentNonce = 1; // skips 0
         bytes memory consent = sign(aliceKey, consentDigest(req));
@@ -772,7 +811,7 @@ contract ZkSBTTest is ZkSBTFixture {
         req.consentNonce = 0;
         consent = sign(aliceKey, consentDigest(req));
         bytes memory forged = sign(bobKey, attestationDigest(req));
-        vm.expectRevert(IZkSBT.ZkSBT__InvalidAttestation.selector);
+        vm.expectRevert(abi.encodeWithSelector(IZkSBT.ZkSBT__InvalidAttestation.selector, issuer));
         sbt.mint(req, consent, forged);
         assertEq(sbt.consentNonce(alice), 0, "a failed mint consumes no consent nonce");
         assertFalse(sbt.attestationNonceUsed(issuer, req.attestationNonce), "nor an attestation nonce");
@@ -782,31 +821,31 @@ contract ZkSBTTest is ZkSBTFixture {
         assertTrue(sbt.attestationNonceUsed(issuer, req.attestationNonce));
     }
 
-    function test_consent_deadlineIsInclusive() public {
+    function test_Consent_DeadlineIsInclusive() public {
         IZkSBT.MintRequest memory req = request(alice, SELF, 11, address(0));
         bytes memory consent = sign(aliceKey, consentDigest(req));
         vm.warp(req.consentDeadline);
         sbt.mint(req, consent, "");
     }
 
-    function test_RevertWhen_consentSignatureMalformed() public {
+    function test_RevertWhen_ConsentSignatureMalformed() public {
         IZkSBT.MintRequest memory req = request(alice, SELF, 11, address(0));
-        vm.expectRevert(IZkSBT.ZkSBT__InvalidConsent.selector);
+        vm.expectRevert(abi.encodeWithSelector(IZkSBT.ZkSBT__InvalidConsent.selector, alice));
         sbt.mint(req, "", "");
-        vm.expectRevert(IZkSBT.ZkSBT__InvalidConsent.selector);
+        vm.expectRevert(abi.encodeWithSelector(IZkSBT.ZkSBT__InvalidConsent.selector, alice));
         sbt.mint(req, new bytes(65), "");
         bytes memory good = sign(aliceKey, consentDigest(req));
         bytes memory truncated = new bytes(64);
         for (uint256 i; i < 64; ++i) {
             truncated[i] = good[i];
         }
-        vm.expectRevert(IZkSBT.ZkSBT__InvalidConsent.selector);
+        vm.expectRevert(abi.encodeWithSelector(IZkSBT.ZkSBT__InvalidConsent.selector, alice));
         sbt.mint(req, truncated, "");
     }
 
     /// The consent covers every field it names, the identity included: change any one after
     /// signing (as a relayer could) and it fails.
-    function testFuzz_consent_boundToEveryField(uint8 which) public {
+    function testFuzz_Consent_BoundToEveryField(uint8 which) public {
         IZkSBT.MintRequest memory req = request(alice, SELF, 11, address(0));
         bytes memory consent = sign(aliceKey, consentDigest(req));
         which %= 7;
@@ -819,20 +858,20 @@ contract ZkSBTTest is ZkSBTFixture {
         else req.owner = bob;
         vm.prank(dao);
         registry.setSchema(ATTESTED + 1, IIssuerRegistry.Schema("ipfs://other", true, true));
-        vm.expectRevert(IZkSBT.ZkSBT__InvalidConsent.selector);
+        vm.expectRevert(abi.encodeWithSelector(IZkSBT.ZkSBT__InvalidConsent.selector, req.owner));
         sbt.mint(req, consent, "");
     }
 
-    function test_RevertWhen_consentIsForAnotherRegistry() public {
+    function test_RevertWhen_ConsentIsForAnotherRegistry() public {
         ZkSBT other = deploy(DEPTH);
         IZkSBT.MintRequest memory req = request(alice, SELF, 11, address(0));
         bytes memory forOther = sign(aliceKey, consentDigest(other, req));
-        vm.expectRevert(IZkSBT.ZkSBT__InvalidConsent.selector);
+        vm.expectRevert(abi.encodeWithSelector(IZkSBT.ZkSBT__InvalidConsent.selector, alice));
         sbt.mint(req, forOther, "");
         other.mint(req, forOther, ""); // where it was meant to be used
     }
 
-    function test_consent_smartAccount_replayRejected() public {
+    function test_RevertWhen_Consent_SmartAccountReplays() public {
         TestSmartAccount account = new TestSmartAccount(bob);
         IZkSBT.MintRequest memory req = request(address(account), SELF, 11, address(0));
         bytes memory consent = sign(bobKey, consentDigest(req));
@@ -843,49 +882,49 @@ contract ZkSBTTest is ZkSBTFixture {
         sbt.mint(req, consent, "");
     }
 
-    function test_RevertWhen_consentByContractWithoutErc1271() public {
+    function test_RevertWhen_ConsentByContractWithoutErc1271() public {
         address noWallet = address(registry); // a contract with code but no isValidSignature
         IZkSBT.MintRequest memory req = request(noWallet, SELF, 11, address(0));
         bytes memory consent = sign(aliceKey, consentDigest(req));
-        vm.expectRevert(IZkSBT.ZkSBT__InvalidConsent.selector);
+        vm.expectRevert(abi.encodeWithSelector(IZkSBT.ZkSBT__InvalidConsent.selector, noWallet));
         sbt.mint(req, consent, "");
     }
 
     // ------------------------------------------------------------------ attestation (more)
 
-    function test_attestation_boundToCommitmentExpiryAndOwner() public {
+    function test_Attestation_BoundToCommitmentExpiryAndOwner() public {
         IZkSBT.MintRequest memory req = request(alice, ATTESTED, 21, issuer);
         bytes memory att = sign(issuerKey, attestationDigest(req));
         req.commitment = 22; // the owner re-consents to another record; the attestation was not for it
         bytes memory consent = sign(aliceKey, consentDigest(req));
-        vm.expectRevert(IZkSBT.ZkSBT__InvalidAttestation.selector);
+        vm.expectRevert(abi.encodeWithSelector(IZkSBT.ZkSBT__InvalidAttestation.selector, issuer));
         sbt.mint(req, consent, att);
         req.commitment = 21;
         req.expiry = uint64(block.timestamp + 1 days);
         consent = sign(aliceKey, consentDigest(req));
-        vm.expectRevert(IZkSBT.ZkSBT__InvalidAttestation.selector);
+        vm.expectRevert(abi.encodeWithSelector(IZkSBT.ZkSBT__InvalidAttestation.selector, issuer));
         sbt.mint(req, consent, att);
         req.expiry = 0;
         req.owner = bob; // attested for alice, consented by bob
         req.identity = identity(bob);
         req.consentNonce = 0;
         consent = sign(bobKey, consentDigest(req));
-        vm.expectRevert(IZkSBT.ZkSBT__InvalidAttestation.selector);
+        vm.expectRevert(abi.encodeWithSelector(IZkSBT.ZkSBT__InvalidAttestation.selector, issuer));
         sbt.mint(req, consent, att);
     }
 
-    function test_attestation_consentSignatureIsNoAttestation() public {
+    function test_Attestation_ConsentSignatureIsNoAttestation() public {
         // the issuer mints for itself: its consent must not double as its attestation
         vm.prank(dao);
         registry.setIssuerSchema(issuer, SELF, true);
         IZkSBT.MintRequest memory req = request(issuer, SELF, 21, issuer);
         bytes memory consent = sign(issuerKey, consentDigest(req));
-        vm.expectRevert(IZkSBT.ZkSBT__InvalidAttestation.selector);
+        vm.expectRevert(abi.encodeWithSelector(IZkSBT.ZkSBT__InvalidAttestation.selector, issuer));
         sbt.mint(req, consent, consent);
         sbt.mint(req, consent, sign(issuerKey, attestationDigest(req)));
     }
 
-    function test_attestation_bySmartAccountIssuer() public {
+    function test_Attestation_BySmartAccountIssuer() public {
         TestSmartAccount bureau = new TestSmartAccount(bob);
         vm.startPrank(dao);
         registry.setIssuer(address(bureau), "Bureau (multisig)", true);
@@ -897,7 +936,7 @@ contract ZkSBTTest is ZkSBTFixture {
         assertTrue(sbt.attestationNonceUsed(address(bureau), req.attestationNonce));
     }
 
-    function test_attestation_reactivatedOrAnySchemaIssuer() public {
+    function test_Attestation_ReactivatedOrAnySchemaIssuer() public {
         vm.prank(dao);
         registry.setIssuer(issuer, "Credit bureau", false);
         IZkSBT.MintRequest memory req = request(alice, ATTESTED, 21, issuer);
@@ -916,7 +955,7 @@ contract ZkSBTTest is ZkSBTFixture {
         mintRequest(bobKey, request(bob, SELF, 32, issuer));
     }
 
-    function test_RevertWhen_attestedSchemaInactive() public {
+    function test_RevertWhen_AttestedSchemaInactive() public {
         vm.prank(dao);
         registry.setSchema(ATTESTED, IIssuerRegistry.Schema("ipfs://credit", false, false));
         IZkSBT.MintRequest memory req = request(alice, ATTESTED, 21, issuer);
@@ -928,15 +967,15 @@ contract ZkSBTTest is ZkSBTFixture {
 
     // ------------------------------------------------------------------ commitments (more)
 
-    function testFuzz_RevertWhen_commitmentOutsideTheField(uint256 c) public {
+    function testFuzz_RevertWhen_CommitmentOutsideTheField(uint256 c) public {
         c = bound(c, P, type(uint256).max);
         IZkSBT.MintRequest memory req = request(alice, SELF, c, address(0));
         bytes memory consent = sign(aliceKey, consentDigest(req));
-        vm.expectRevert(IZkSBT.ZkSBT__InvalidCommitment.selector);
+        vm.expectRevert(abi.encodeWithSelector(IZkSBT.ZkSBT__InvalidCommitment.selector, c));
         sbt.mint(req, consent, "");
     }
 
-    function test_commitment_largestFieldElement_isAccepted() public {
+    function test_Commitment_LargestFieldElement_IsAccepted() public {
         uint256 id = mintSelf(aliceKey, P - 1);
         assertEq(sbt.record(id).commitment, P - 1);
         assertEq(
@@ -946,7 +985,7 @@ contract ZkSBTTest is ZkSBTFixture {
 
     // ------------------------------------------------------------------ revoke, expire (more)
 
-    function test_revoke_erasesTheRecordButKeepsTheToken() public {
+    function test_Revoke_ErasesTheRecordButKeepsTheToken() public {
         uint256 id = mintAttested(aliceKey, 21);
         uint256 other = mintSelf(bobKey, 12);
         uint256 newRoot = h(0, expectedLeaf[other]);
@@ -971,13 +1010,13 @@ contract ZkSBTTest is ZkSBTFixture {
         sbt.burn(id);
     }
 
-    function test_RevertWhen_revokeSelfAttestedOrByOthers_deactivatedIssuerStillRevokes() public {
+    function test_RevertWhen_RevokeSelfAttestedOrByOthers_DeactivatedIssuerStillRevokes() public {
         uint256 own = mintSelf(aliceKey, 11);
         vm.prank(issuer);
-        vm.expectRevert(IZkSBT.ZkSBT__NotIssuer.selector);
+        vm.expectRevert(abi.encodeWithSelector(IZkSBT.ZkSBT__NotIssuer.selector, issuer, address(0)));
         sbt.revoke(own);
         vm.prank(alice);
-        vm.expectRevert(IZkSBT.ZkSBT__NotIssuer.selector);
+        vm.expectRevert(abi.encodeWithSelector(IZkSBT.ZkSBT__NotIssuer.selector, alice, address(0)));
         sbt.revoke(own);
         vm.prank(issuer);
         vm.expectRevert(abi.encodeWithSelector(IERC721Errors.ERC721NonexistentToken.selector, 9));
@@ -992,7 +1031,7 @@ contract ZkSBTTest is ZkSBTFixture {
         assertEq(sbt.root(), h(expectedLeaf[own], 0));
     }
 
-    function test_expire_keepsEarlierRootsForTheHistory_andBurnStillWorks() public {
+    function test_Expire_KeepsEarlierRootsForTheHistory_AndBurnStillWorks() public {
         uint256 id = mintSelfExpiring(aliceKey, 11, uint64(block.timestamp + 1 days));
         mintSelf(bobKey, 12);
         uint256 withIt = sbt.root();
@@ -1003,7 +1042,11 @@ contract ZkSBTTest is ZkSBTFixture {
         assertEq(sbt.rootDeadline(withIt), block.timestamp + ROOT_HISTORY);
         vm.warp(block.timestamp + ROOT_HISTORY + 1);
         assertFalse(sbt.isKnownRoot(withIt));
-        expectConsumeRevert(dapp, anonDisclosure(withIt, SELF, dapp), IZkSBT.ZkSBT__UnknownRoot.selector);
+        expectConsumeRevert(
+            dapp,
+            anonDisclosure(withIt, SELF, dapp),
+            abi.encodeWithSelector(IZkSBT.ZkSBT__UnknownRoot.selector, withIt)
+        );
         IZkSBT.Record memory rec = sbt.record(id);
         assertFalse(rec.inTree);
         assertEq(rec.commitment, 11, "expiry only takes the leaf out; the owner decides on erasure");
@@ -1011,15 +1054,19 @@ contract ZkSBTTest is ZkSBTFixture {
         sbt.burn(id);
     }
 
-    function test_RevertWhen_expireNeverExpiringOrRevoked() public {
+    function test_RevertWhen_ExpireNeverExpiringOrRevoked() public {
         uint256 forever = mintSelf(aliceKey, 11);
         uint256 revoked = mintAttested(aliceKey, 21);
         vm.prank(issuer);
         sbt.revoke(revoked);
         vm.warp(block.timestamp + 3650 days);
-        vm.expectRevert(IZkSBT.ZkSBT__NotExpirable.selector);
+        vm.expectRevert(
+            abi.encodeWithSelector(IZkSBT.ZkSBT__NotExpirable.selector, forever, 0, block.timestamp)
+        );
         sbt.expire(forever);
-        vm.expectRevert(IZkSBT.ZkSBT__NotExpirable.selector);
+        vm.expectRevert(
+            abi.encodeWithSelector(IZkSBT.ZkSBT__NotExpirable.selector, revoked, 0, block.timestamp)
+        );
         sbt.expire(revoked);
         vm.expectRevert(abi.encodeWithSelector(IERC721Errors.ERC721NonexistentToken.selector, 9));
         sbt.expire(9);
@@ -1027,7 +1074,7 @@ contract ZkSBTTest is ZkSBTFixture {
 
     // ------------------------------------------------------------------ disclosures (more)
 
-    function test_disclosure_exactPublicInputs_recordedByTheVerifier() public {
+    function test_Disclosure_ExactPublicInputs_RecordedByTheVerifier() public {
         uint256 id = mintSelf(aliceKey, 11);
         uint256 tokenLeaf = expectedLeaf[id];
         IZkSBT.Disclosure memory d = direct(id, SELF, dapp);
@@ -1077,7 +1124,7 @@ contract ZkSBTTest is ZkSBTFixture {
 
     /// `validUntil` is inclusive: at `block.timestamp == validUntil` both entry points accept, in
     /// both modes.
-    function test_disclosure_atValidUntil_isAccepted_inBothModes() public {
+    function test_Disclosure_AtValidUntil_IsAccepted_InBothModes() public {
         uint64 validUntil = uint64(block.timestamp + 1 hours);
         (IZkSBT.Disclosure memory directD, IZkSBT.Disclosure memory anon) = twoDisclosures(validUntil);
         vm.warp(validUntil);
@@ -1092,12 +1139,20 @@ contract ZkSBTTest is ZkSBTFixture {
     /// One second after `validUntil`, `ZkSBT__DisclosureExpired` from both entry points
     /// (`expectConsumeRevert` checks `verifyDisclosure` too), in both modes, even though the
     /// records are alive and the proofs valid; a later `validUntil` needs a new proof.
-    function test_RevertWhen_disclosurePastValidUntil_inBothModes() public {
+    function test_RevertWhen_DisclosurePastValidUntil_InBothModes() public {
         uint64 validUntil = uint64(block.timestamp + 1 hours);
         (IZkSBT.Disclosure memory directD, IZkSBT.Disclosure memory anon) = twoDisclosures(validUntil);
         vm.warp(uint256(validUntil) + 1);
-        expectConsumeRevert(dapp, directD, IZkSBT.ZkSBT__DisclosureExpired.selector);
-        expectConsumeRevert(dapp, anon, IZkSBT.ZkSBT__DisclosureExpired.selector);
+        expectConsumeRevert(
+            dapp,
+            directD,
+            abi.encodeWithSelector(IZkSBT.ZkSBT__DisclosureExpired.selector, validUntil, block.timestamp)
+        );
+        expectConsumeRevert(
+            dapp,
+            anon,
+            abi.encodeWithSelector(IZkSBT.ZkSBT__DisclosureExpired.selector, validUntil, block.timestamp)
+        );
         assertFalse(sbt.nullifierUsed(directD.nullifier), "a refused disclosure records nothing");
         // validUntil is a public input: extending it invalidates the proof, a new one is accepted
         directD.validUntil = validUntil + 1 hours;
@@ -1111,28 +1166,40 @@ contract ZkSBTTest is ZkSBTFixture {
     /// The expiry check comes right after the statement checks: an expired disclosure reports
     /// `DisclosureExpired` before any root, record or nullifier problem, but a malformed one is
     /// still reported as malformed.
-    function test_disclosure_expiredCheck_order() public {
+    function test_Disclosure_ExpiredCheck_Order() public {
         uint64 validUntil = uint64(block.timestamp + 1 hours);
         (IZkSBT.Disclosure memory directD, IZkSBT.Disclosure memory anon) = twoDisclosures(validUntil);
         vm.warp(uint256(validUntil) + 1);
         IZkSBT.Disclosure memory unknownRoot = anonDisclosure(777, SELF, dapp);
         unknownRoot.validUntil = validUntil;
-        expectConsumeRevert(dapp, reprove(dapp, unknownRoot), IZkSBT.ZkSBT__DisclosureExpired.selector);
+        expectConsumeRevert(
+            dapp,
+            reprove(dapp, unknownRoot),
+            abi.encodeWithSelector(IZkSBT.ZkSBT__DisclosureExpired.selector, validUntil, block.timestamp)
+        );
         IZkSBT.Disclosure memory noRecord = disclosure(0, 99, 99, SELF, dapp);
         noRecord.validUntil = validUntil;
-        expectConsumeRevert(dapp, reprove(dapp, noRecord), IZkSBT.ZkSBT__DisclosureExpired.selector);
+        expectConsumeRevert(
+            dapp,
+            reprove(dapp, noRecord),
+            abi.encodeWithSelector(IZkSBT.ZkSBT__DisclosureExpired.selector, validUntil, block.timestamp)
+        );
         directD.proof[0] ^= 1; // and before the proof
-        expectConsumeRevert(dapp, directD, IZkSBT.ZkSBT__DisclosureExpired.selector);
+        expectConsumeRevert(
+            dapp,
+            directD,
+            abi.encodeWithSelector(IZkSBT.ZkSBT__DisclosureExpired.selector, validUntil, block.timestamp)
+        );
         anon.operator = 7;
         expectConsumeRevert(dapp, anon, IZkSBT.ZkSBT__MalformedStatement.selector);
         anon.operator = 5;
         anon.mode = 2;
-        expectConsumeRevert(dapp, anon, IZkSBT.ZkSBT__InvalidMode.selector);
+        expectConsumeRevert(dapp, anon, abi.encodeWithSelector(IZkSBT.ZkSBT__InvalidMode.selector, 2));
     }
 
     /// `validUntil` reaches the verifier as the last public input, `input[11]`: a double that
     /// accepts exactly when `input[11] == proof[0]`.
-    function test_disclosure_validUntil_isPublicInput11() public {
+    function test_Disclosure_ValidUntil_IsPublicInput11() public {
         LastInputVerifier last = new LastInputVerifier();
         sbt = deploy(DEPTH, IDisclosureVerifier(address(last)));
         uint256 id = mintSelf(aliceKey, 11);
@@ -1152,7 +1219,7 @@ contract ZkSBTTest is ZkSBTFixture {
 
     /// The leaf of every record is `PoseidonT6(commitment, schemaId, issuer, expiry, identity)`,
     /// each part of it mattering: the emitted leaves and the root match leaves computed here.
-    function test_mint_leafBindsCommitmentSchemaIssuerExpiryAndIdentity() public {
+    function test_Mint_LeafBindsCommitmentSchemaIssuerExpiryAndIdentity() public {
         uint64 expiry = uint64(block.timestamp + 1 days);
         uint256 forever = leaf(11, SELF, address(0), 0, identity(alice));
         uint256 expiring = leaf(12, SELF, address(0), expiry, identity(bob));
@@ -1177,7 +1244,7 @@ contract ZkSBTTest is ZkSBTFixture {
 
     /// Burn, revoke and expire each remove the record's own leaf (read from the registry's
     /// nodes: no siblings are passed), emit it, and leave the root a model tree predicts.
-    function test_burnRevokeExpire_removeTheRecordsLeaf() public {
+    function test_BurnRevokeExpire_RemoveTheRecordsLeaf() public {
         uint64 expiry = uint64(block.timestamp + 1 days);
         uint256 burned = mintSelfExpiring(aliceKey, 11, expiry);
         uint256 expired = mintSelfExpiring(bobKey, 12, expiry + 1);
@@ -1210,7 +1277,7 @@ contract ZkSBTTest is ZkSBTFixture {
         assertFalse(sbt.record(expired).inTree);
     }
 
-    function test_disclosure_consumerA_proofUselessToConsumerB() public {
+    function test_Disclosure_ConsumerA_ProofUselessToConsumerB() public {
         uint256 id = mintSelf(aliceKey, 11);
         address other = makeAddr("other-dapp");
         IZkSBT.Disclosure memory d = direct(id, SELF, dapp);
@@ -1226,22 +1293,25 @@ contract ZkSBTTest is ZkSBTFixture {
         consumeAs(dapp, d);
     }
 
-    function test_disclosure_boundToTheChain() public {
+    function test_Disclosure_BoundToTheChain() public {
         uint256 id = mintSelf(aliceKey, 11);
         IZkSBT.Disclosure memory d = direct(id, SELF, dapp);
         vm.chainId(block.chainid + 1);
         expectConsumeRevert(dapp, d, IZkSBT.ZkSBT__InvalidProof.selector);
     }
 
-    function test_RevertWhen_nullifierSpentInTheOtherMode() public {
+    function test_RevertWhen_NullifierSpentInTheOtherMode() public {
         uint256 id = mintSelf(aliceKey, 11);
-        consumeAs(dapp, direct(id, SELF, dapp));
+        IZkSBT.Disclosure memory d = direct(id, SELF, dapp);
+        consumeAs(dapp, d);
         expectConsumeRevert(
-            dapp, anonDisclosure(sbt.root(), SELF, dapp), IZkSBT.ZkSBT__NullifierUsed.selector
+            dapp,
+            anonDisclosure(sbt.root(), SELF, dapp),
+            abi.encodeWithSelector(IZkSBT.ZkSBT__NullifierUsed.selector, d.nullifier)
         );
     }
 
-    function test_RevertWhen_nullifierNotCanonical() public {
+    function test_RevertWhen_NullifierNotCanonical() public {
         uint256 id = mintSelf(aliceKey, 11);
         IZkSBT.Disclosure memory d = direct(id, SELF, dapp);
         consumeAs(dapp, d);
@@ -1250,17 +1320,23 @@ contract ZkSBTTest is ZkSBTFixture {
         expectConsumeRevert(dapp, d, IZkSBT.ZkSBT__MalformedStatement.selector);
     }
 
-    function test_RevertWhen_emptiedTreeRootZero() public {
+    function test_RevertWhen_EmptiedTreeRootZero() public {
         uint256 id = mintSelf(aliceKey, 11);
         vm.prank(alice);
         sbt.burn(id);
         assertEq(sbt.root(), 0);
         assertFalse(sbt.isKnownRoot(0));
-        expectConsumeRevert(dapp, anonDisclosure(0, SELF, dapp), IZkSBT.ZkSBT__UnknownRoot.selector);
-        expectConsumeRevert(dapp, disclosure(0, id, 0, SELF, dapp), IZkSBT.ZkSBT__RecordNotUsable.selector);
+        expectConsumeRevert(
+            dapp, anonDisclosure(0, SELF, dapp), abi.encodeWithSelector(IZkSBT.ZkSBT__UnknownRoot.selector, 0)
+        );
+        expectConsumeRevert(
+            dapp,
+            disclosure(0, id, 0, SELF, dapp),
+            abi.encodeWithSelector(IZkSBT.ZkSBT__RecordNotUsable.selector, id)
+        );
     }
 
-    function test_disclosure_anonymous_emitsAndNeverLeaksPrivateData() public {
+    function test_Disclosure_Anonymous_EmitsAndNeverLeaksPrivateData() public {
         uint256 a = mintSelf(aliceKey, 11);
         uint256 b = mintSelf(bobKey, 12);
         uint256 root = h(expectedLeaf[a], expectedLeaf[b]); // before expectEmit: a library call
@@ -1287,7 +1363,7 @@ contract ZkSBTTest is ZkSBTFixture {
         consumeAs(dapp, d);
     }
 
-    function testFuzz_scopeAndMessageHash_areFieldElements(
+    function testFuzz_ScopeAndMessageHash_AreFieldElements(
         address consumer,
         bytes32 purpose,
         address to,
@@ -1303,7 +1379,7 @@ contract ZkSBTTest is ZkSBTFixture {
 
     /// For arbitrary disclosures (valid or not), `verifyDisclosure` never reverts and agrees with
     /// what `consumeDisclosure` does.
-    function testFuzz_verifyDisclosure_agreesWithConsume(
+    function testFuzz_VerifyDisclosure_AgreesWithConsume(
         uint8 mode,
         uint8 rootKind,
         uint256 field,
@@ -1347,7 +1423,7 @@ contract ZkSBTTest is ZkSBTFixture {
 
     // ------------------------------------------------------------------ construction
 
-    function test_constructor_setsEverything() public {
+    function test_Constructor_SetsEverything() public {
         vm.expectEmit();
         emit IZkSBT.RootHistorySet(ROOT_HISTORY);
         vm.expectEmit();
@@ -1368,7 +1444,7 @@ contract ZkSBTTest is ZkSBTFixture {
         assertEq(fresh.MINT_FEE_KIND(), keccak256("zksbt-mint"));
     }
 
-    function test_RevertWhen_constructorGetsABadDepthHistoryOrZeroAddress() public {
+    function test_RevertWhen_ConstructorGetsABadDepthHistoryOrZeroAddress() public {
         IZkSBT.Config memory config = IZkSBT.Config(0, ROOT_HISTORY, 0, 0);
         IDisclosureVerifier v = IDisclosureVerifier(address(verifier));
         vm.expectRevert(abi.encodeWithSelector(IZkSBT.ZkSBT__InvalidTreeDepth.selector, 0));

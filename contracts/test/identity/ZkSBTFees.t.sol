@@ -33,7 +33,7 @@ contract ZkSBTFeesTest is ZkSBTFixture {
     // ------------------------------------------------------------------ charging
 
     /// The caller of `mint` (here a relayer, not the owner) pays the fee of the record's class.
-    function test_mintFees_chargedToTheCaller_perClass() public {
+    function test_MintFees_ChargedToTheCaller_PerClass() public {
         IZkSBT.MintRequest memory req = request(alice, SELF, 11, address(0));
         vm.expectEmit(address(sbt));
         emit IZkSBT.MintFeePaid(relayer, 1, SELF_FEE);
@@ -49,7 +49,7 @@ contract ZkSBTFeesTest is ZkSBTFixture {
         assertEq(masa.balanceOf(address(sbt)), SELF_FEE + ATTESTED_FEE);
     }
 
-    function test_RevertWhen_mintFeeNotApproved() public {
+    function test_RevertWhen_MintFeeNotApproved() public {
         address stranger = makeAddr("stranger");
         require(masa.transfer(stranger, SELF_FEE), "funded");
         IZkSBT.MintRequest memory req = request(alice, SELF, 11, address(0));
@@ -64,7 +64,7 @@ contract ZkSBTFeesTest is ZkSBTFixture {
         assertEq(sbt.consentNonce(alice), 0, "nothing happened");
     }
 
-    function test_RevertWhen_mintFeeNotCovered() public {
+    function test_RevertWhen_MintFeeNotCovered() public {
         address poor = makeAddr("poor");
         require(masa.transfer(poor, ATTESTED_FEE - 1), "funded");
         vm.prank(poor);
@@ -82,7 +82,7 @@ contract ZkSBTFeesTest is ZkSBTFixture {
     }
 
     /// A zero fee pulls nothing and needs no approval.
-    function test_zeroFee_needsNoApproval() public {
+    function test_ZeroFee_NeedsNoApproval() public {
         vm.prank(dao);
         sbt.setMintFees(0, 0);
         address stranger = makeAddr("stranger");
@@ -93,7 +93,7 @@ contract ZkSBTFeesTest is ZkSBTFixture {
 
     // ------------------------------------------------------------------ governance
 
-    function test_setMintFees_byGovernanceOnly_appliesToTheNextMint() public {
+    function test_SetMintFees_ByGovernanceOnly_AppliesToTheNextMint() public {
         vm.prank(relayer);
         vm.expectRevert(abi.encodeWithSelector(Ownable.OwnableUnauthorizedAccount.selector, relayer));
         sbt.setMintFees(0, 0);
@@ -109,7 +109,7 @@ contract ZkSBTFeesTest is ZkSBTFixture {
         assertEq(masa.balanceOf(relayer), 1_000e18 - 9e18);
     }
 
-    function test_setRootHistory_byGovernanceOnly_withinBounds() public {
+    function test_SetRootHistory_ByGovernanceOnly_WithinBounds() public {
         vm.prank(relayer);
         vm.expectRevert(abi.encodeWithSelector(Ownable.OwnableUnauthorizedAccount.selector, relayer));
         sbt.setRootHistory(2 hours);
@@ -131,7 +131,7 @@ contract ZkSBTFeesTest is ZkSBTFixture {
         assertEq(sbt.MAX_ROOT_HISTORY(), 1 days);
     }
 
-    function testFuzz_setRootHistory_acceptsExactlyTheBounds(uint64 value) public {
+    function testFuzz_SetRootHistory_AcceptsExactlyTheBounds(uint64 value) public {
         vm.prank(dao);
         if (value < 1 minutes || value > 1 days) {
             vm.expectRevert(abi.encodeWithSelector(IZkSBT.ZkSBT__InvalidRootHistory.selector, value));
@@ -143,7 +143,7 @@ contract ZkSBTFeesTest is ZkSBTFixture {
     }
 
     /// Ownership moves in two steps and cannot be renounced.
-    function test_ownership_twoStep_noRenounce() public {
+    function test_Ownership_TwoStep_NoRenounce() public {
         vm.prank(dao);
         vm.expectRevert(IZkSBT.ZkSBT__RenounceDisabled.selector);
         sbt.renounceOwnership();
@@ -167,7 +167,7 @@ contract ZkSBTFeesTest is ZkSBTFixture {
     /// Anyone forwards everything held (fees and MASA sent directly) through the real fee router:
     /// its burn share is burned, the rest split among the four recipients, the remainder carried
     /// as the router's dust.
-    function test_forwardFees_routesThroughTheFeeRouter() public {
+    function test_ForwardFees_RoutesThroughTheFeeRouter() public {
         submit(relayer, aliceKey, request(alice, SELF, 11, address(0)));
         submit(relayer, bobKey, request(bob, ATTESTED, 21, issuer));
         require(masa.transfer(address(sbt), 5), "a direct transfer becomes a fee"); // 5 wei: dust
@@ -198,7 +198,7 @@ contract ZkSBTFeesTest is ZkSBTFixture {
     }
 
     /// Nothing held: no router call (whose zero-amount payment would revert), no change.
-    function test_forwardFees_withNothingHeld_doesNothing() public {
+    function test_ForwardFees_WithNothingHeld_DoesNothing() public {
         uint256 supply = masa.totalSupply();
         assertEq(sbt.forwardFees(), 0);
         assertEq(masa.totalSupply(), supply);
@@ -206,7 +206,7 @@ contract ZkSBTFeesTest is ZkSBTFixture {
     }
 
     /// A second forwarding forwards only what came in since.
-    function test_forwardFees_twice() public {
+    function test_ForwardFees_Twice() public {
         submit(relayer, aliceKey, request(alice, SELF, 11, address(0)));
         assertEq(sbt.forwardFees(), SELF_FEE);
         submit(relayer, aliceKey, request(alice, SELF, 12, address(0)));

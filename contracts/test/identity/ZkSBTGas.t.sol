@@ -73,40 +73,40 @@ contract ZkSBTGasTest is ZkSBTFixture, LeanIMTModel {
         assertTrue(sbt.isKnownRoot(root));
     }
 
-    function test_gas_mint_selfAttested() public {
+    function test_Gas_Mint_SelfAttested() public {
         sbt.mint(nextSelf, nextSelfConsent, "");
     }
 
-    function test_gas_mint_attested() public {
+    function test_Gas_Mint_Attested() public {
         sbt.mint(nextAttested, nextAttestedConsent, nextAttestation);
     }
 
-    function test_gas_burn() public {
+    function test_Gas_Burn() public {
         vm.prank(alice);
         sbt.burn(selfToken);
     }
 
-    function test_gas_revoke() public {
+    function test_Gas_Revoke() public {
         vm.prank(issuer);
         sbt.revoke(attestedToken);
     }
 
-    function test_gas_expire() public {
+    function test_Gas_Expire() public {
         vm.warp(block.timestamp + 1 days);
         sbt.expire(expiringToken);
     }
 
-    function test_gas_consumeDisclosure_direct_verifierDouble() public {
+    function test_Gas_ConsumeDisclosure_Direct_VerifierDouble() public {
         vm.prank(dapp);
         sbt.consumeDisclosure(directD);
     }
 
-    function test_gas_consumeDisclosure_anonymous_verifierDouble() public {
+    function test_Gas_ConsumeDisclosure_Anonymous_VerifierDouble() public {
         vm.prank(dapp);
         sbt.consumeDisclosure(anonD);
     }
 
-    function test_gas_forwardFees() public {
+    function test_Gas_ForwardFees() public {
         sbt.forwardFees();
     }
 }

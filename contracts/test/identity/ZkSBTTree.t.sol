@@ -126,14 +126,14 @@ contract StoredLeanIMTTest is Test, LeanIMTModel {
         if (withZkKit && old != 0) assertEq(tree.zkUpdate(old, value, siblings), root, "zk-kit update root");
     }
 
-    function test_emptyTree() public view {
+    function test_EmptyTree() public view {
         assertEq(tree.root(), 0);
         assertEq(tree.depth(), 0);
         assertEq(tree.nodeAt(0, 0), 0);
         assertEq(tree.leafAt(0), 0);
     }
 
-    function test_firstNineLeaves_everyNodeMatches() public {
+    function test_FirstNineLeaves_EveryNodeMatches() public {
         for (uint256 i; i < 9; ++i) {
             insert();
             checkAgainstTheModel();
@@ -143,7 +143,7 @@ contract StoredLeanIMTTest is Test, LeanIMTModel {
     /// Random insertions and updates (new values and removals) at any index, in any order.
     /// Without `reviveRemoved` a removed leaf is only ever "removed" again (zk-kit is compared
     /// all along); with it, a removed leaf may get a new value (the model alone from then on).
-    function testFuzz_randomInsertsAndUpdates_matchTheModelAndZkKit(
+    function testFuzz_RandomInsertsAndUpdates_MatchTheModelAndZkKit(
         uint256 seed,
         uint8 steps,
         bool reviveRemoved
@@ -163,7 +163,7 @@ contract StoredLeanIMTTest is Test, LeanIMTModel {
     }
 
     /// Updating the last leaf, carried up unhashed through several levels (size 2^k + 1).
-    function test_updateOfACarriedLeaf() public {
+    function test_UpdateOfACarriedLeaf() public {
         for (uint256 i; i < 9; ++i) {
             insert();
         }
@@ -175,7 +175,7 @@ contract StoredLeanIMTTest is Test, LeanIMTModel {
         checkAgainstTheModel();
     }
 
-    function test_RevertWhen_leafZeroOutsideTheFieldOrIndexOutOfRange() public {
+    function test_RevertWhen_LeafZeroOutsideTheFieldOrIndexOutOfRange() public {
         vm.expectRevert(abi.encodeWithSelector(StoredLeanIMT.StoredLeanIMT__InvalidLeaf.selector, 0));
         tree.insert(0);
         vm.expectRevert(abi.encodeWithSelector(StoredLeanIMT.StoredLeanIMT__InvalidLeaf.selector, P));
@@ -286,7 +286,7 @@ contract ZkSBTTreeTest is ZkSBTFixture, LeanIMTModel {
 
     // ------------------------------------------------------------------ trees
 
-    function test_rootAndDepth_matchTheModel_forOneToNineLeaves() public {
+    function test_RootAndDepth_MatchTheModel_ForOneToNineLeaves() public {
         assertEq(sbt.root(), 0, "empty tree");
         for (uint256 i; i < 9; ++i) {
             insert(uint256(keccak256(abi.encode("leaf", i))) % P, i % 2 == 1, 0, i % 3 == 0);
@@ -297,7 +297,7 @@ contract ZkSBTTreeTest is ZkSBTFixture, LeanIMTModel {
     /// Random mints (self-attested and attested, by two owners, half of them expiring) and
     /// removals (burn, revoke, expire) of any leaf of any tree, on 4-leaf trees so that several
     /// fill up: every emitted leaf and root is the model's, and so is every tree afterwards.
-    function testFuzz_mintsAndRemovals_acrossTrees_matchTheModel(uint256 seed, uint8 steps) public {
+    function testFuzz_MintsAndRemovals_AcrossTrees_MatchTheModel(uint256 seed, uint8 steps) public {
         sbt = deploy(SMALL_DEPTH);
         steps = uint8(bound(steps, 1, 24));
         uint256 minted;
@@ -321,7 +321,7 @@ contract ZkSBTTreeTest is ZkSBTFixture, LeanIMTModel {
 
     /// Each way out of the tree (burn, revoke, expire) takes the record's own leaf, for records
     /// with and without expiry, and the root follows the model.
-    function test_everyRemovalPath_removesTheModelLeaf() public {
+    function test_EveryRemovalPath_RemovesTheModelLeaf() public {
         uint64 t = uint64(block.timestamp);
         insert(11, false, 0, false);
         insert(12, false, t + 1 days, true);
@@ -349,7 +349,7 @@ contract ZkSBTTreeTest is ZkSBTFixture, LeanIMTModel {
     /// The production depth: tree 0 holds 2^20 leaves. Its size is set in storage (a million
     /// mints is beyond a unit test): the last leaf goes into tree 0, the next mint starts tree 1,
     /// and tree 0's root stays current.
-    function test_productionDepth_lastLeafThenNextTree() public {
+    function test_ProductionDepth_LastLeafThenNextTree() public {
         insert(11, false, 0, false);
         bytes32 sizeSlot = keccak256(abi.encode(uint256(0), TREES_SLOT));
         assertEq(uint256(vm.load(address(sbt), sizeSlot)), 1, "storage layout: _trees[0].size");
@@ -410,7 +410,7 @@ contract ZkSBTTreeTest is ZkSBTFixture, LeanIMTModel {
         words[9] = uint256(vm.load(address(sbt), leafSlot(0, 0)));
     }
 
-    function test_burn_zeroesEveryStorageWordOfTheRecordAndItsLeaf() public {
+    function test_Burn_ZeroesEveryStorageWordOfTheRecordAndItsLeaf() public {
         uint256 id = mintWithLongCiphertext(77, address(0));
         uint256[10] memory before = recordStorage(id);
         assertEq(before[0], SELF, "layout: schemaId");
@@ -426,7 +426,7 @@ contract ZkSBTTreeTest is ZkSBTFixture, LeanIMTModel {
         }
     }
 
-    function test_revoke_zeroesCommitmentCiphertextAndLeafInStorage() public {
+    function test_Revoke_ZeroesCommitmentCiphertextAndLeafInStorage() public {
         uint256 id = mintWithLongCiphertext(77, issuer);
         assertEq(recordStorage(id)[9], expectedLeaf[id], "layout: the leaf");
         vm.prank(issuer);

@@ -429,7 +429,9 @@ contract MasaVestingWalletTest is Test {
         MasaVestingWallet w = _investorWallet();
         vm.warp(START + 360 days - 1);
         assertEq(w.releasable(), 0);
-        vm.expectRevert(IMasaVesting.MasaVesting__NothingToRelease.selector);
+        vm.expectRevert(
+            abi.encodeWithSelector(IMasaVesting.MasaVesting__NothingToRelease.selector, 0, block.timestamp)
+        );
         w.release();
     }
 
@@ -437,7 +439,11 @@ contract MasaVestingWalletTest is Test {
         MasaVestingWallet w = _investorWallet();
         vm.warp(START + 400 days);
         w.release();
-        vm.expectRevert(IMasaVesting.MasaVesting__NothingToRelease.selector);
+        vm.expectRevert(
+            abi.encodeWithSelector(
+                IMasaVesting.MasaVesting__NothingToRelease.selector, w.released(), block.timestamp
+            )
+        );
         w.release();
     }
 
@@ -445,7 +451,11 @@ contract MasaVestingWalletTest is Test {
         MasaVestingWallet w = _investorWallet();
         vm.warp(START + 10 * YEAR);
         w.release();
-        vm.expectRevert(IMasaVesting.MasaVesting__NothingToRelease.selector);
+        vm.expectRevert(
+            abi.encodeWithSelector(
+                IMasaVesting.MasaVesting__NothingToRelease.selector, ALLOCATION, block.timestamp
+            )
+        );
         w.release();
     }
 
@@ -595,7 +605,11 @@ contract MasaVestingWalletTest is Test {
         vm.warp(START + 10 * YEAR);
         assertEq(w.vestedAmount(uint64(block.timestamp)), 625_000 ether, "frozen at revocation");
         assertEq(w.vestedAmount(START + 180 days), 250_000 ether, "history before revocation unchanged");
-        vm.expectRevert(IMasaVesting.MasaVesting__NothingToRelease.selector);
+        vm.expectRevert(
+            abi.encodeWithSelector(
+                IMasaVesting.MasaVesting__NothingToRelease.selector, 625_000 ether, block.timestamp
+            )
+        );
         w.release();
     }
 
@@ -740,7 +754,9 @@ contract MasaVestingWalletTest is Test {
 
     function test_RevertWhen_NoExcessToSweep() public {
         MasaVestingWallet w = _investorWallet();
-        vm.expectRevert(IMasaVesting.MasaVesting__NoExcess.selector);
+        vm.expectRevert(
+            abi.encodeWithSelector(IMasaVesting.MasaVesting__NoExcess.selector, ALLOCATION, ALLOCATION)
+        );
         w.sweepExcess();
     }
 

@@ -261,11 +261,18 @@ abstract contract ZkSBTFixture is Test {
         sbt.consumeDisclosure(d);
     }
 
-    function expectConsumeRevert(address consumer, IZkSBT.Disclosure memory d, bytes4 err) internal {
+    /// `consumeDisclosure(d)` by `consumer` reverts with exactly `err` (selector and values), and
+    /// `verifyDisclosure` refuses it too.
+    function expectConsumeRevert(address consumer, IZkSBT.Disclosure memory d, bytes memory err) internal {
         assertFalse(sbt.verifyDisclosure(consumer, d), "verifyDisclosure agrees with consumeDisclosure");
         vm.prank(consumer);
-        vm.expectRevert(abi.encodeWithSelector(err));
+        vm.expectRevert(err);
         sbt.consumeDisclosure(d);
+    }
+
+    /// The same for an error without parameters.
+    function expectConsumeRevert(address consumer, IZkSBT.Disclosure memory d, bytes4 err) internal {
+        expectConsumeRevert(consumer, d, abi.encodeWithSelector(err));
     }
 
     /// A valid test-verifier proof of `d` (as it now stands) for `consumer`.
