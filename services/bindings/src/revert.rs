@@ -166,8 +166,10 @@ mod tests {
         );
         let data = ZkSBT::ZkSBT__AttestationRequired { schemaId: U256::from(2) }.abi_encode();
         assert_eq!(decode(&data).unwrap(), "ZkSBT__AttestationRequired(2)");
-        let data = ZkSBT::ZkSBT__NullifierUsed {}.abi_encode();
-        assert_eq!(decode(&data).unwrap(), "ZkSBT__NullifierUsed()");
+        let data = ZkSBT::ZkSBT__InvalidProof {}.abi_encode();
+        assert_eq!(decode(&data).unwrap(), "ZkSBT__InvalidProof()");
+        let data = ZkSBT::ZkSBT__NullifierUsed { nullifier: U256::from(9) }.abi_encode();
+        assert_eq!(decode(&data).unwrap(), "ZkSBT__NullifierUsed(9)");
         let data = Revert::from("UniswapV2Router: EXPIRED").abi_encode();
         assert_eq!(decode(&data).unwrap(), "Error(\"UniswapV2Router: EXPIRED\")");
         let data = Panic::from(U256::from(0x11)).abi_encode();
@@ -189,7 +191,7 @@ mod tests {
                 needed: U256::ZERO,
             }
             .abi_encode(),
-            ZkSBT::ZkSBT__NullifierUsed {}.abi_encode(),
+            ZkSBT::ZkSBT__InvalidProof {}.abi_encode(),
         ] {
             assert!(decode_revert(&data).is_some());
         }
