@@ -393,6 +393,7 @@ impl<P: Provider> Indexer<P> {
                 contract: contract.clone(),
                 event: name,
                 args: args.to_string(),
+                log: Some(log.data().clone()),
             });
             decoded.push((log.address(), args));
         }

@@ -12,7 +12,7 @@ mod sql;
 pub use query::{EventFilter, EventPage};
 
 use crate::derive::{self, Changes, Context, DeriveError};
-use alloy::primitives::{I256, U256};
+use alloy::primitives::{I256, LogData, U256};
 
 /// Parses a uint256 kept as decimal text.
 pub(crate) fn parse_amount(text: &str) -> Result<U256, StoreError> {
@@ -69,8 +69,11 @@ pub struct EventRow {
     pub contract: String,
     /// Event name.
     pub event: String,
-    /// Decoded arguments (JSON).
+    /// Decoded arguments (JSON), for the API.
     pub args: String,
+    /// The log as emitted (topics and data), which the derive layer decodes; `None` for an
+    /// event indexed before raw logs were kept (migration 0008).
+    pub log: Option<LogData>,
 }
 
 /// A block: the checkpoint, or one of the unfinalised window.
@@ -282,7 +285,7 @@ impl Store {
         )))
         .fetch_all(&self.pool)
         .await?;
-        Ok(rows.iter().map(sql::event_row).collect())
+        rows.iter().map(sql::event_row).collect()
     }
 
     /// Every derived table, row by row as text, in key order: to compare two indexes. A row

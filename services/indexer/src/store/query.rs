@@ -450,7 +450,7 @@ impl Store {
             .bind(i64::from(filter.limit))
             .fetch_all(self.pool())
             .await?;
-        let events: Vec<EventRow> = rows.iter().map(sql::event_row).collect();
+        let events: Vec<EventRow> = rows.iter().map(sql::event_row).collect::<Result<_, _>>()?;
         let next = (events.len() == filter.limit as usize)
             .then(|| events.last().map(|e| (e.block_number, e.log_index)))
             .flatten();

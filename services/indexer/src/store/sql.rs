@@ -5,7 +5,7 @@
 
 use super::{BlockRow, EventRow, StoreError, n, u};
 use crate::derive::{Changes, Key, Value};
-use alloy::primitives::{I256, U256};
+use alloy::primitives::{B256, I256, LogData, U256};
 use sqlx::{Any, AssertSqlSafe, Row, Transaction, any::AnyRow, query::Query};
 
 type Tx<'c> = Transaction<'c, Any>;
@@ -30,19 +30,30 @@ pub(super) const DERIVED_TABLES: &[(&str, usize)] = &[
 ];
 
 pub(super) const EVENT_COLUMNS: &str =
-    "block_number, log_index, block_time, block_hash, tx_hash, address, contract, event, args";
+    "block_number, log_index, block_time, block_hash, tx_hash, address, contract, event, args, topics, data";
 
-/// Rows per INSERT statement on PostgreSQL: 9 parameters each, well under its limit.
+/// Parameters per event row.
+const EVENT_PARAMS: usize = 11;
+
+/// Rows per INSERT statement on PostgreSQL: 11 parameters each, well under its limit.
 pub(super) const EVENTS_PER_INSERT_POSTGRES: usize = 500;
 /// Rows per INSERT statement on SQLite: sqlx looks every parameter up by name, which SQLite
 /// answers by a scan of the statement's parameters, so binding costs grow with the square of
 /// the parameters per statement; a few dozen rows keep it small (measured by `make bench`).
 pub(super) const EVENTS_PER_INSERT_SQLITE: usize = 32;
 
-pub(super) fn event_row(r: &AnyRow) -> EventRow {
-    EventRow {
-        block_number: u(r.get(0)),
-        log_index: u(r.get(1)),
+pub(super) fn event_row(r: &AnyRow) -> Result<EventRow, StoreError> {
+    let (block_number, log_index) = (u(r.get(0)), u(r.get(1)));
+    let log = match (r.get::<Option<Vec<u8>>, _>(9), r.get::<Option<Vec<u8>>, _>(10)) {
+        (Some(topics), Some(data)) => Some(
+            log_data(&topics, data)
+                .ok_or_else(|| StoreError::Corrupt(format!("topics of event {block_number}:{log_index}")))?,
+        ),
+        _ => None,
+    };
+    Ok(EventRow {
+        block_number,
+        log_index,
         block_time: u(r.get(2)),
         block_hash: r.get(3),
         tx_hash: r.get(4),
@@ -50,7 +61,22 @@ pub(super) fn event_row(r: &AnyRow) -> EventRow {
         contract: r.get(6),
         event: r.get(7),
         args: r.get(8),
+        log,
+    })
+}
+
+/// A log's topics as stored: their 32-byte words concatenated.
+pub(super) fn topics_bytes(log: &LogData) -> Vec<u8> {
+    log.topics().iter().flat_map(|t| t.0).collect()
+}
+
+/// A log from its stored topics and data; `None` unless the topics are whole words, at most 4.
+pub(super) fn log_data(topics: &[u8], data: Vec<u8>) -> Option<LogData> {
+    if !topics.len().is_multiple_of(32) || topics.len() > 4 * 32 {
+        return None;
     }
+    let topics = topics.chunks_exact(32).map(B256::from_slice).collect();
+    Some(LogData::new_unchecked(topics, data.into()))
 }
 
 /// `($first, $first+1, …)` for `count` parameters.
@@ -72,7 +98,8 @@ pub(super) async fn insert_events(
     rows_per_insert: usize,
 ) -> Result<(), StoreError> {
     for chunk in events.chunks(rows_per_insert) {
-        let values: Vec<String> = (0..chunk.len()).map(|i| params(i * 9 + 1, 9)).collect();
+        let values: Vec<String> =
+            (0..chunk.len()).map(|i| params(i * EVENT_PARAMS + 1, EVENT_PARAMS)).collect();
         let sql = format!("INSERT INTO events ({EVENT_COLUMNS}) VALUES {}", values.join(", "));
         let mut q = sqlx::query(AssertSqlSafe(sql));
         for e in chunk {
@@ -85,7 +112,9 @@ pub(super) async fn insert_events(
                 .bind(e.address.as_str())
                 .bind(e.contract.as_str())
                 .bind(e.event.as_str())
-                .bind(e.args.as_str());
+                .bind(e.args.as_str())
+                .bind(e.log.as_ref().map(topics_bytes))
+                .bind(e.log.as_ref().map(|l| &l.data[..]));
         }
         q.execute(&mut **tx).await?;
     }
@@ -187,4 +216,21 @@ pub(super) async fn apply(tx: &mut Tx<'_>, changes: &Changes) -> Result<(), Stor
         q.bind(value.into_raw().to_string()).execute(&mut **tx).await?;
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn topics_round_trip_and_bad_widths_are_refused() {
+        let log =
+            LogData::new_unchecked(vec![B256::repeat_byte(1), B256::repeat_byte(2)], vec![3; 40].into());
+        let topics = topics_bytes(&log);
+        assert_eq!(topics.len(), 64);
+        assert_eq!(log_data(&topics, log.data.to_vec()), Some(log.clone()));
+        assert_eq!(log_data(&[], vec![]), Some(LogData::default()));
+        assert_eq!(log_data(&topics[..63], vec![]), None);
+        assert_eq!(log_data(&[0; 5 * 32], vec![]), None);
+    }
 }
