@@ -12,6 +12,7 @@
 use crate::{
     catalog::Catalog,
     derive::{self, Changes, Context},
+    events,
     metrics::{Metrics, gauge},
     store::{Batch, BlockRow, EventRow, Store, StoreError},
 };
@@ -23,7 +24,7 @@ use alloy::{
     rpc::types::{Filter, Log},
 };
 use futures::{StreamExt, TryStreamExt, stream};
-use masa_bindings::manifest::Manifest;
+use masa_bindings::{Contract, UnknownContract, manifest::Manifest};
 use std::{
     collections::{BTreeMap, BTreeSet, HashMap},
     sync::Arc,
@@ -82,6 +83,14 @@ pub enum IndexerError {
     /// The manifest lists no contract.
     #[error("the manifest has no contracts to index")]
     EmptyManifest,
+    /// The manifest names a contract the suite does not have (a manifest of another version).
+    #[error("the {network} manifest: {source}")]
+    UnknownContract {
+        /// The manifest's network.
+        network: String,
+        /// The name.
+        source: UnknownContract,
+    },
 }
 
 impl IndexerError {
@@ -168,7 +177,7 @@ pub struct Indexer<P> {
     provider: P,
     store: Store,
     catalog: Catalog,
-    contracts: HashMap<Address, String>,
+    contracts: HashMap<Address, Contract>,
     start: u64,
     finality_depth: u64,
     ctx: Context,
@@ -186,13 +195,19 @@ impl<P: Provider> Indexer<P> {
         manifest: &Manifest,
         finality_depth: u64,
     ) -> Result<Self, IndexerError> {
-        let mut contracts: HashMap<Address, String> =
-            manifest.contracts.iter().map(|(name, d)| (d.address, name.clone())).collect();
+        let mut contracts = HashMap::new();
+        for (name, deployment) in &manifest.contracts {
+            let contract = name.parse().map_err(|source| IndexerError::UnknownContract {
+                network: manifest.network.clone(),
+                source,
+            })?;
+            contracts.insert(deployment.address, contract);
+        }
         for wallet in &manifest.vesting_wallets {
-            contracts.insert(wallet.wallet, "MasaVestingWallet".to_owned());
+            contracts.insert(wallet.wallet, Contract::MasaVestingWallet);
         }
         let start = manifest.start_block().ok_or(IndexerError::EmptyManifest)?;
-        let ctx = Context { fee_router: manifest.contracts.get("FeeRouter").map(|d| d.address) };
+        let ctx = Context { fee_router: manifest.address_of(Contract::FeeRouter).ok() };
         Ok(Self {
             provider,
             store,
@@ -366,7 +381,7 @@ impl<P: Provider> Indexer<P> {
             }
         }
         let mut events = Vec::with_capacity(logs.len());
-        let mut decoded = Vec::with_capacity(logs.len());
+        let mut changes = Changes::default();
         for log in logs {
             let (Some(number), Some(index), Some(hash)) = (log.block_number, log.log_index, log.block_hash)
             else {
@@ -377,12 +392,22 @@ impl<P: Provider> Indexer<P> {
             if header.is_some_and(|(b, _)| b.hash != hash.to_string()) {
                 return Ok(None);
             }
-            let Some(contract) = self.contracts.get(&log.address()) else { continue };
+            let Some(&contract) = self.contracts.get(&log.address()) else { continue };
             let Some(time) = log.block_timestamp.or(header.map(|(_, t)| *t)) else { return Ok(None) };
-            let (name, args) = match self.catalog.decode(contract, log.data()) {
-                Some(d) => (d.name, d.args),
-                None => ("unknown".to_owned(), serde_json::json!({ "data": log.data() })),
+            let (name, event) = events::decode(contract, log.data());
+            let args = match event.as_ref().and_then(|_| self.catalog.args(contract, log.data())) {
+                Some(args) => args,
+                None => serde_json::json!({ "data": log.data() }),
             };
+            let derived = derive::Event {
+                contract,
+                address: log.address(),
+                name,
+                event: event.as_ref(),
+                block_number: number,
+                block_time: time,
+            };
+            changes.add(&derived, &self.ctx).map_err(StoreError::from)?;
             events.push(EventRow {
                 block_number: number,
                 log_index: index,
@@ -390,25 +415,12 @@ impl<P: Provider> Indexer<P> {
                 block_hash: hash.to_string(),
                 tx_hash: log.transaction_hash.map(|h| h.to_string()).unwrap_or_default(),
                 address: log.address().to_checksum(None),
-                contract: contract.clone(),
-                event: name,
+                contract: contract.name().to_owned(),
+                event: name.to_owned(),
                 args: args.to_string(),
                 log: Some(log.data().clone()),
             });
-            decoded.push((log.address(), args));
         }
-        let mut changes = Changes::of(
-            events.iter().zip(&decoded).map(|(e, (address, args))| derive::Event {
-                contract: &e.contract,
-                address: *address,
-                name: &e.event,
-                args,
-                block_number: e.block_number,
-                block_time: e.block_time,
-            }),
-            &self.ctx,
-        )
-        .map_err(StoreError::from)?;
         changes.compact();
         let checkpoint = by_number.get(&to).map(|(b, _)| b.clone());
         profile.decode += started.elapsed();

@@ -11,8 +11,12 @@ mod sql;
 
 pub use query::{EventFilter, EventPage};
 
-use crate::derive::{self, Changes, Context, DeriveError};
-use alloy::primitives::{I256, LogData, U256};
+use crate::{
+    derive::{self, Changes, Context, DeriveError},
+    events::SuiteEvent,
+};
+use alloy::primitives::{Address, I256, LogData, U256};
+use masa_bindings::Contract;
 
 /// Parses a uint256 kept as decimal text.
 pub(crate) fn parse_amount(text: &str) -> Result<U256, StoreError> {
@@ -36,6 +40,19 @@ pub enum StoreError {
     /// A stored value does not parse back.
     #[error("corrupt stored value: {0}")]
     Corrupt(String),
+    /// A reorg would rewind an event indexed before raw logs were kept, which the RPC could not
+    /// provide either.
+    #[error(
+        "a reorg rewinds event {block_number}:{log_index}, indexed before raw logs were kept \
+         (migration 0008) and no longer served by the RPC: its derived state cannot be undone; \
+         re-index from scratch (an empty database)"
+    )]
+    NoRawLog {
+        /// Its block.
+        block_number: u64,
+        /// Its index in the block.
+        log_index: u64,
+    },
     /// A derived amount would become negative: the index is inconsistent.
     #[error("inconsistent derived state: {table}.{column} for {key} would be {value}")]
     Inconsistent {
@@ -215,33 +232,37 @@ impl Store {
     pub async fn rewind(&self, ancestor: &BlockRow, ctx: &Context) -> Result<u64, StoreError> {
         let mut tx = self.pool.begin().await?;
         let above = n(ancestor.number);
-        let rows = sqlx::query(
-            "SELECT contract, address, event, args, block_number, block_time FROM events \
-             WHERE block_number > $1 ORDER BY block_number, log_index",
-        )
+        let rows = sqlx::query(AssertSqlSafe(format!(
+            "SELECT {} FROM events WHERE block_number > $1 ORDER BY block_number, log_index",
+            sql::EVENT_COLUMNS
+        )))
         .bind(above)
         .fetch_all(&mut *tx)
         .await?;
-        let mut parsed = Vec::with_capacity(rows.len());
-        for r in &rows {
-            let block = u(r.get(4));
-            let address: String = r.get(1);
-            let args: String = r.get(3);
-            let address: alloy::primitives::Address = address
-                .parse()
-                .map_err(|_| StoreError::Corrupt(format!("address of an event in block {block}")))?;
-            let args: serde_json::Value = serde_json::from_str(&args)
-                .map_err(|_| StoreError::Corrupt(format!("args of an event in block {block}")))?;
-            parsed.push((r.get::<String, _>(0), address, r.get::<String, _>(2), args, block, u(r.get(5))));
+        let mut removed = Vec::with_capacity(rows.len());
+        for row in &rows {
+            let e = sql::event_row(row)?;
+            let at = || format!("event {}:{}", e.block_number, e.log_index);
+            let contract: Contract =
+                e.contract.parse().map_err(|_| StoreError::Corrupt(format!("contract of {}", at())))?;
+            let address: Address =
+                e.address.parse().map_err(|_| StoreError::Corrupt(format!("address of {}", at())))?;
+            let log = e
+                .log
+                .as_ref()
+                .ok_or(StoreError::NoRawLog { block_number: e.block_number, log_index: e.log_index })?;
+            // as when it was indexed: the stored name, and the event if the log decodes
+            let event = SuiteEvent::decode(contract, log).ok();
+            removed.push((contract, address, event, e));
         }
         let changes = Changes::of(
-            parsed.iter().map(|(contract, address, name, args, block_number, block_time)| derive::Event {
-                contract,
+            removed.iter().map(|(contract, address, event, e)| derive::Event {
+                contract: *contract,
                 address: *address,
-                name,
-                args,
-                block_number: *block_number,
-                block_time: *block_time,
+                name: &e.event,
+                event: event.as_ref(),
+                block_number: e.block_number,
+                block_time: e.block_time,
             }),
             ctx,
         )?;
