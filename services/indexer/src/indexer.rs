@@ -19,7 +19,7 @@ use crate::{
 use alloy::{
     consensus::BlockHeader,
     eips::BlockNumberOrTag,
-    primitives::Address,
+    primitives::{Address, B256},
     providers::Provider,
     rpc::types::{Filter, Log},
 };
@@ -182,6 +182,8 @@ pub struct Indexer<P> {
     finality_depth: u64,
     ctx: Context,
     metrics: Arc<Metrics>,
+    /// Whether the raw logs the window lacked were looked for (once per indexer).
+    raw_logs_checked: bool,
     /// Range sizing (public for tuning and tests).
     pub range: RangeControl,
 }
@@ -217,6 +219,7 @@ impl<P: Provider> Indexer<P> {
             finality_depth,
             ctx,
             metrics: Arc::default(),
+            raw_logs_checked: false,
             range: RangeControl::default(),
         })
     }
@@ -311,6 +314,50 @@ impl<P: Provider> Indexer<P> {
             "reorg: rewound to the common ancestor"
         );
         Ok(Some(ancestor))
+    }
+
+    /// Fills in, from the RPC, the raw logs of the unfinalised window's events indexed before raw
+    /// logs were kept (migration 0008), which a reorg rewind would need: the logs of each such
+    /// block, asked for by the hash it was indexed with (`eth_getLogs` by block hash, which a
+    /// node answers for a block it has, even off the canonical chain). A block the node no longer
+    /// has is left as it is, with a warning: a rewind over its events stops with
+    /// [`StoreError::NoRawLog`]. Runs once per indexer.
+    async fn fill_raw_logs(&mut self, addresses: &[Address]) -> Result<(), IndexerError> {
+        if self.raw_logs_checked {
+            return Ok(());
+        }
+        let blocks = self.store.blocks_missing_raw_logs().await?;
+        let mut found = Vec::new();
+        for block in &blocks {
+            let hash: B256 = block.hash.parse().map_err(|_| {
+                StoreError::Corrupt(format!("hash {} of an event in block {}", block.hash, block.number))
+            })?;
+            let filter = Filter::new().at_block_hash(hash).address(addresses.to_vec());
+            match self.provider.get_logs(&filter).await {
+                Ok(logs) => found.extend(
+                    logs.into_iter()
+                        .filter(|l| l.block_hash == Some(hash))
+                        .filter_map(|l| Some((block.number, l.log_index?, l.inner.data))),
+                ),
+                Err(e) => tracing::warn!(
+                    block = block.number,
+                    hash = block.hash,
+                    %e,
+                    "cannot fetch the raw logs of events indexed before they were kept; \
+                     a reorg rewinding them will ask for a re-index"
+                ),
+            }
+        }
+        if !blocks.is_empty() {
+            let filled = self.store.fill_raw_logs(&found).await?;
+            tracing::info!(
+                blocks = blocks.len(),
+                events = filled,
+                "filled in raw logs of the unfinalised window"
+            );
+        }
+        self.raw_logs_checked = true;
+        Ok(())
     }
 
     /// Logs of `[from, to]`, shrinking the range on provider errors (too large a response,
@@ -435,6 +482,7 @@ impl<P: Provider> Indexer<P> {
         let mut report = SyncReport::default();
         let addresses: Vec<Address> = self.contracts.keys().copied().collect();
         self.metrics.head.set(gauge(head));
+        self.fill_raw_logs(&addresses).await?;
         let began = Instant::now();
         let mut logged = began;
         'pass: loop {

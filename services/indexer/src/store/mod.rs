@@ -206,6 +206,44 @@ impl Store {
             .collect())
     }
 
+    /// The blocks of the unfinalised window (the stored block hashes) holding events whose raw
+    /// log was not kept (indexed before migration 0008), oldest first: the events a reorg could
+    /// still rewind, and whose raw logs a rewind needs.
+    pub async fn blocks_missing_raw_logs(&self) -> Result<Vec<BlockRow>, StoreError> {
+        let rows = sqlx::query(
+            "SELECT DISTINCT block_number, block_hash FROM events WHERE topics IS NULL \
+             AND block_number >= (SELECT MIN(block_number) FROM blocks) ORDER BY block_number",
+        )
+        .fetch_all(&self.pool)
+        .await?;
+        Ok(rows
+            .iter()
+            .map(|r| BlockRow { number: u(r.get(0)), hash: r.get(1), parent_hash: String::new() })
+            .collect())
+    }
+
+    /// Fills in the raw logs of events that have none: `(block number, log index, log)`, each
+    /// fetched by the hash of the block the event was indexed in. Returns the events filled.
+    pub async fn fill_raw_logs(&self, logs: &[(u64, u64, LogData)]) -> Result<u64, StoreError> {
+        let mut tx = self.pool.begin().await?;
+        let mut filled = 0;
+        for (block_number, log_index, log) in logs {
+            filled += sqlx::query(
+                "UPDATE events SET topics = $1, data = $2 \
+                 WHERE block_number = $3 AND log_index = $4 AND topics IS NULL",
+            )
+            .bind(sql::topics_bytes(log))
+            .bind(&log.data[..])
+            .bind(n(*block_number))
+            .bind(n(*log_index))
+            .execute(&mut *tx)
+            .await?
+            .rows_affected();
+        }
+        tx.commit().await?;
+        Ok(filled)
+    }
+
     /// Writes a batch atomically.
     pub async fn commit(&self, batch: &Batch) -> Result<(), StoreError> {
         let mut tx = self.pool.begin().await?;
