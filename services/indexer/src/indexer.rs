@@ -97,7 +97,7 @@ impl IndexerError {
     /// Whether waiting may cure it (a database or RPC outage), as opposed to a state that
     /// needs an operator.
     pub fn is_transient(&self) -> bool {
-        matches!(self, Self::Rpc { .. } | Self::Store(StoreError::Db(_)))
+        matches!(self, Self::Rpc { .. } | Self::Store(StoreError::Db { .. }))
     }
 }
 
@@ -266,7 +266,7 @@ impl<P: Provider> Indexer<P> {
     /// The chain's block `number`: (hash, parent hash, timestamp); `None` if it has none.
     async fn header(&self, number: u64) -> Result<Option<(BlockRow, u64)>, IndexerError> {
         let block = self
-            .retry("eth_getBlockByNumber", || async {
+            .retry(&format!("eth_getBlockByNumber({number})"), || async {
                 self.provider.get_block_by_number(BlockNumberOrTag::Number(number)).await
             })
             .await?;
@@ -379,7 +379,8 @@ impl<P: Provider> Indexer<P> {
                         tracing::debug!(from, to, %e, size = self.range.size, "getLogs failed; shrinking the range");
                         continue;
                     }
-                    return Ok((to, self.retry("eth_getLogs", || self.provider.get_logs(&filter)).await?));
+                    let what = format!("eth_getLogs({from}..={to})");
+                    return Ok((to, self.retry(&what, || self.provider.get_logs(&filter)).await?));
                 }
             }
         }

@@ -72,17 +72,6 @@ impl TargetArgs {
     }
 }
 
-/// `url` without its password, for messages.
-fn redacted(url: &str) -> String {
-    match url::Url::parse(url) {
-        Ok(mut parsed) if parsed.password().is_some() => {
-            let _ = parsed.set_password(Some("***"));
-            parsed.to_string()
-        }
-        _ => url.to_owned(),
-    }
-}
-
 async fn run(args: Args) -> Result<()> {
     let target = args.target.spec().resolve().await?;
     let manifest = &target.manifest;
@@ -106,8 +95,7 @@ async fn run(args: Args) -> Result<()> {
             format!("sqlite://{}/indexer.db", args.data_dir.display())
         }
     };
-    let store =
-        Store::connect(&url).await.with_context(|| format!("cannot open the database {}", redacted(&url)))?;
+    let store = Store::connect(&url).await?;
     let provider = alloy::providers::ProviderBuilder::new().connect_http(target.rpc_url.clone());
     let head = alloy::providers::Provider::get_block_number(&provider)
         .await
@@ -265,11 +253,5 @@ mod tests {
             (spec.deployments, spec.network, spec.rpc_url),
             (PathBuf::from("d"), Some("fuji".into()), None)
         );
-    }
-
-    #[test]
-    fn database_passwords_stay_out_of_messages() {
-        assert_eq!(redacted("postgres://indexer:secret@db:5432/masa"), "postgres://indexer:***@db:5432/masa");
-        assert_eq!(redacted("sqlite://.masa-indexer/indexer.db"), "sqlite://.masa-indexer/indexer.db");
     }
 }

@@ -25,15 +25,60 @@ pub(crate) fn parse_amount(text: &str) -> Result<U256, StoreError> {
 use sqlx::{AnyPool, AssertSqlSafe, Row, any::AnyPoolOptions};
 use std::time::Duration;
 
+/// Names what the store was doing when the database failed.
+trait During<T> {
+    fn during(self, what: &'static str) -> Result<T, StoreError>;
+    fn during_with(self, what: impl FnOnce() -> String) -> Result<T, StoreError>;
+}
+
+impl<T> During<T> for Result<T, sqlx::Error> {
+    fn during(self, what: &'static str) -> Result<T, StoreError> {
+        self.during_with(|| what.to_owned())
+    }
+
+    fn during_with(self, what: impl FnOnce() -> String) -> Result<T, StoreError> {
+        self.map_err(|source| StoreError::Db { during: what(), source })
+    }
+}
+
+/// `url` without its password, for messages and logs.
+pub fn redacted(url: &str) -> String {
+    match url::Url::parse(url) {
+        Ok(mut parsed) if parsed.password().is_some() => {
+            let _ = parsed.set_password(Some("***"));
+            parsed.to_string()
+        }
+        _ => url.to_owned(),
+    }
+}
+
 /// Store errors.
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
     /// The database failed.
-    #[error("database: {0}")]
-    Db(#[from] sqlx::Error),
+    #[error("database, {during}: {source}")]
+    Db {
+        /// What the store was doing.
+        during: String,
+        /// The driver's error.
+        source: sqlx::Error,
+    },
+    /// The database cannot be opened.
+    #[error("cannot open the database {url}: {source}")]
+    Open {
+        /// Its URL, without a password.
+        url: String,
+        /// The driver's error.
+        source: sqlx::Error,
+    },
     /// A migration failed.
-    #[error("database migration: {0}")]
-    Migrate(#[from] sqlx::migrate::MigrateError),
+    #[error("cannot migrate the database {url}: {source}")]
+    Migrate {
+        /// Its URL, without a password.
+        url: String,
+        /// The migrator's error.
+        source: sqlx::migrate::MigrateError,
+    },
     /// A stored event no longer derives (its ABI changed under an existing database).
     #[error(transparent)]
     Derive(#[from] DeriveError),
@@ -166,8 +211,12 @@ impl Store {
                 })
             })
             .connect(&url)
-            .await?;
-        sqlx::migrate!("./migrations").run(&pool).await?;
+            .await
+            .map_err(|source| StoreError::Open { url: redacted(&url), source })?;
+        sqlx::migrate!("./migrations")
+            .run(&pool)
+            .await
+            .map_err(|source| StoreError::Migrate { url: redacted(&url), source })?;
         Ok(Self { pool, postgres })
     }
 
@@ -178,7 +227,7 @@ impl Store {
 
     /// Whether the database answers.
     pub async fn ping(&self) -> Result<(), StoreError> {
-        sqlx::query("SELECT 1").execute(&self.pool).await?;
+        sqlx::query("SELECT 1").execute(&self.pool).await.during("ping")?;
         Ok(())
     }
 
@@ -189,7 +238,8 @@ impl Store {
              LEFT JOIN blocks b ON b.block_number = c.block_number WHERE c.id = 1",
         )
         .fetch_optional(&self.pool)
-        .await?;
+        .await
+        .during("reading the checkpoint")?;
         Ok(row.map(|r| BlockRow { number: u(r.get(0)), hash: r.get(1), parent_hash: r.get(2) }))
     }
 
@@ -199,7 +249,8 @@ impl Store {
             "SELECT block_number, block_hash, parent_hash FROM blocks ORDER BY block_number DESC",
         )
         .fetch_all(&self.pool)
-        .await?;
+        .await
+        .during("reading the stored block hashes")?;
         Ok(rows
             .iter()
             .map(|r| BlockRow { number: u(r.get(0)), hash: r.get(1), parent_hash: r.get(2) })
@@ -215,7 +266,8 @@ impl Store {
              AND block_number >= (SELECT MIN(block_number) FROM blocks) ORDER BY block_number",
         )
         .fetch_all(&self.pool)
-        .await?;
+        .await
+        .during("finding events without raw logs")?;
         Ok(rows
             .iter()
             .map(|r| BlockRow { number: u(r.get(0)), hash: r.get(1), parent_hash: String::new() })
@@ -225,7 +277,7 @@ impl Store {
     /// Fills in the raw logs of events that have none: `(block number, log index, log)`, each
     /// fetched by the hash of the block the event was indexed in. Returns the events filled.
     pub async fn fill_raw_logs(&self, logs: &[(u64, u64, LogData)]) -> Result<u64, StoreError> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.pool.begin().await.during("filling in raw logs")?;
         let mut filled = 0;
         for (block_number, log_index, log) in logs {
             filled += sqlx::query(
@@ -237,16 +289,21 @@ impl Store {
             .bind(n(*block_number))
             .bind(n(*log_index))
             .execute(&mut *tx)
-            .await?
+            .await
+            .during("filling in raw logs")?
             .rows_affected();
         }
-        tx.commit().await?;
+        tx.commit().await.during("filling in raw logs")?;
         Ok(filled)
     }
 
     /// Writes a batch atomically.
     pub async fn commit(&self, batch: &Batch) -> Result<(), StoreError> {
-        let mut tx = self.pool.begin().await?;
+        let writing = || match &batch.checkpoint {
+            Some(c) => format!("writing the batch up to block {}", c.number),
+            None => "writing a batch".to_owned(),
+        };
+        let mut tx = self.pool.begin().await.during_with(writing)?;
         let rows =
             if self.postgres { sql::EVENTS_PER_INSERT_POSTGRES } else { sql::EVENTS_PER_INSERT_SQLITE };
         sql::insert_events(&mut tx, &batch.events, rows).await?;
@@ -260,15 +317,17 @@ impl Store {
         sqlx::query("DELETE FROM blocks WHERE block_number < $1")
             .bind(n(batch.prune_below))
             .execute(&mut *tx)
-            .await?;
-        tx.commit().await?;
+            .await
+            .during_with(writing)?;
+        tx.commit().await.during_with(writing)?;
         Ok(())
     }
 
     /// Removes everything above `ancestor` (a reorg: events, their derived state, rows and
     /// block hashes) and moves the checkpoint there, atomically. Returns the events removed.
     pub async fn rewind(&self, ancestor: &BlockRow, ctx: &Context) -> Result<u64, StoreError> {
-        let mut tx = self.pool.begin().await?;
+        let rewinding = || format!("rewinding to block {}", ancestor.number);
+        let mut tx = self.pool.begin().await.during_with(rewinding)?;
         let above = n(ancestor.number);
         let rows = sqlx::query(AssertSqlSafe(format!(
             "SELECT {} FROM events WHERE block_number > $1 ORDER BY block_number, log_index",
@@ -276,7 +335,8 @@ impl Store {
         )))
         .bind(above)
         .fetch_all(&mut *tx)
-        .await?;
+        .await
+        .during_with(rewinding)?;
         let mut removed = Vec::with_capacity(rows.len());
         for row in &rows {
             let e = sql::event_row(row)?;
@@ -311,27 +371,37 @@ impl Store {
             sqlx::query(AssertSqlSafe(format!("DELETE FROM {table} WHERE block_number > $1")))
                 .bind(above)
                 .execute(&mut *tx)
-                .await?;
+                .await
+                .during_with(rewinding)?;
         }
-        let deleted =
-            sqlx::query("DELETE FROM events WHERE block_number > $1").bind(above).execute(&mut *tx).await?;
-        sqlx::query("DELETE FROM blocks WHERE block_number > $1").bind(above).execute(&mut *tx).await?;
+        let deleted = sqlx::query("DELETE FROM events WHERE block_number > $1")
+            .bind(above)
+            .execute(&mut *tx)
+            .await
+            .during_with(rewinding)?;
+        sqlx::query("DELETE FROM blocks WHERE block_number > $1")
+            .bind(above)
+            .execute(&mut *tx)
+            .await
+            .during_with(rewinding)?;
         sql::put_block(&mut tx, ancestor).await?;
         sql::set_checkpoint(&mut tx, ancestor).await?;
-        tx.commit().await?;
+        tx.commit().await.during_with(rewinding)?;
         Ok(deleted.rows_affected())
     }
 
     /// Number of events, optionally of one contract.
     pub async fn count(&self, contract: Option<&str>) -> Result<u64, StoreError> {
         let row = match contract {
-            Some(c) => {
-                sqlx::query("SELECT COUNT(*) FROM events WHERE contract = $1")
-                    .bind(c)
-                    .fetch_one(&self.pool)
-                    .await?
-            }
-            None => sqlx::query("SELECT COUNT(*) FROM events").fetch_one(&self.pool).await?,
+            Some(c) => sqlx::query("SELECT COUNT(*) FROM events WHERE contract = $1")
+                .bind(c)
+                .fetch_one(&self.pool)
+                .await
+                .during("counting events")?,
+            None => sqlx::query("SELECT COUNT(*) FROM events")
+                .fetch_one(&self.pool)
+                .await
+                .during("counting events")?,
         };
         Ok(u(row.get(0)))
     }
@@ -343,7 +413,8 @@ impl Store {
             sql::EVENT_COLUMNS
         )))
         .fetch_all(&self.pool)
-        .await?;
+        .await
+        .during("reading events")?;
         rows.iter().map(sql::event_row).collect()
     }
 
@@ -355,7 +426,8 @@ impl Store {
         for (table, keys) in sql::DERIVED_TABLES {
             let rows = sqlx::query(AssertSqlSafe(format!("SELECT * FROM {table} ORDER BY 1, 2")))
                 .fetch_all(&self.pool)
-                .await?;
+                .await
+                .during_with(|| format!("reading {table}"))?;
             for row in rows {
                 let cells: Vec<String> = (0..row.len())
                     .map(|i| {
@@ -375,5 +447,27 @@ impl Store {
 
     pub(crate) fn pool(&self) -> &AnyPool {
         &self.pool
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn database_passwords_stay_out_of_messages() {
+        assert_eq!(redacted("postgres://indexer:secret@db:5432/masa"), "postgres://indexer:***@db:5432/masa");
+        assert_eq!(redacted("sqlite://.masa-indexer/indexer.db"), "sqlite://.masa-indexer/indexer.db");
+    }
+
+    #[tokio::test]
+    async fn a_database_that_cannot_be_opened_is_named_without_its_password() {
+        let err = Store::connect("postgres://indexer:secret@127.0.0.1:1/masa").await.unwrap_err();
+        let text = err.to_string();
+        assert!(
+            text.starts_with("cannot open the database postgres://indexer:***@127.0.0.1:1/masa: "),
+            "{text}"
+        );
+        assert!(!text.contains("secret"), "{text}");
     }
 }

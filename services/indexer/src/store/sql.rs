@@ -3,7 +3,7 @@
 //! `ON CONFLICT … DO UPDATE`). Table and column names come from the derive modules' constants,
 //! never from input.
 
-use super::{BlockRow, EventRow, StoreError, n, u};
+use super::{BlockRow, During, EventRow, StoreError, n, u};
 use crate::derive::{Changes, Key, Value};
 use alloy::primitives::{B256, I256, LogData, U256};
 use sqlx::{Any, AssertSqlSafe, Row, Transaction, any::AnyRow, query::Query};
@@ -116,7 +116,7 @@ pub(super) async fn insert_events(
                 .bind(e.log.as_ref().map(topics_bytes))
                 .bind(e.log.as_ref().map(|l| &l.data[..]));
         }
-        q.execute(&mut **tx).await?;
+        q.execute(&mut **tx).await.during("inserting events")?;
     }
     Ok(())
 }
@@ -130,7 +130,7 @@ pub(super) async fn put_block(tx: &mut Tx<'_>, b: &BlockRow) -> Result<(), Store
     .bind(b.hash.as_str())
     .bind(b.parent_hash.as_str())
     .execute(&mut **tx)
-    .await?;
+    .await.during("storing a block hash")?;
     Ok(())
 }
 
@@ -142,7 +142,7 @@ pub(super) async fn set_checkpoint(tx: &mut Tx<'_>, b: &BlockRow) -> Result<(), 
     .bind(n(b.number))
     .bind(b.hash.as_str())
     .execute(&mut **tx)
-    .await?;
+    .await.during("moving the checkpoint")?;
     Ok(())
 }
 
@@ -170,7 +170,7 @@ pub(super) async fn apply(tx: &mut Tx<'_>, changes: &Changes) -> Result<(), Stor
         for (_, v) in columns {
             q = bind(q, v);
         }
-        q.execute(&mut **tx).await?;
+        q.execute(&mut **tx).await.during_with(|| format!("inserting a row into {table}"))?;
     }
     for ((table, key, column), delta) in &changes.counts {
         let keys = key_columns(key);
@@ -183,7 +183,7 @@ pub(super) async fn apply(tx: &mut Tx<'_>, changes: &Changes) -> Result<(), Stor
         for (_, v) in key {
             q = bind(q, v);
         }
-        q.bind(*delta).execute(&mut **tx).await?;
+        q.bind(*delta).execute(&mut **tx).await.during_with(|| format!("updating {table}.{column}"))?;
     }
     for ((table, key, column), delta) in &changes.amounts {
         // uint256 arithmetic is not portable SQL (SQLite integers are 64-bit): read, add in
@@ -196,10 +196,11 @@ pub(super) async fn apply(tx: &mut Tx<'_>, changes: &Changes) -> Result<(), Stor
         for (_, v) in key {
             q = bind(q, v);
         }
-        let current: U256 = match q.fetch_optional(&mut **tx).await? {
-            Some(row) => super::parse_amount(&row.get::<String, _>(0))?,
-            None => U256::ZERO,
-        };
+        let current: U256 =
+            match q.fetch_optional(&mut **tx).await.during_with(|| format!("reading {table}.{column}"))? {
+                Some(row) => super::parse_amount(&row.get::<String, _>(0))?,
+                None => U256::ZERO,
+            };
         let value = I256::from_raw(current) + *delta;
         if value.is_negative() {
             return Err(StoreError::Inconsistent { table, column, key: key_text(key), value });
@@ -213,7 +214,10 @@ pub(super) async fn apply(tx: &mut Tx<'_>, changes: &Changes) -> Result<(), Stor
         for (_, v) in key {
             q = bind(q, v);
         }
-        q.bind(value.into_raw().to_string()).execute(&mut **tx).await?;
+        q.bind(value.into_raw().to_string())
+            .execute(&mut **tx)
+            .await
+            .during_with(|| format!("updating {table}.{column}"))?;
     }
     Ok(())
 }
