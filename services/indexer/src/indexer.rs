@@ -177,7 +177,8 @@ pub struct Indexer<P> {
     provider: P,
     store: Store,
     catalog: Catalog,
-    contracts: HashMap<Address, Contract>,
+    /// Each indexed address: its contract and its checksummed form.
+    contracts: HashMap<Address, (Contract, String)>,
     start: u64,
     finality_depth: u64,
     ctx: Context,
@@ -203,10 +204,10 @@ impl<P: Provider> Indexer<P> {
                 network: manifest.network.clone(),
                 source,
             })?;
-            contracts.insert(deployment.address, contract);
+            contracts.insert(deployment.address, (contract, deployment.address.to_checksum(None)));
         }
         for wallet in &manifest.vesting_wallets {
-            contracts.insert(wallet.wallet, Contract::MasaVestingWallet);
+            contracts.insert(wallet.wallet, (Contract::MasaVestingWallet, wallet.wallet.to_checksum(None)));
         }
         let start = manifest.start_block().ok_or(IndexerError::EmptyManifest)?;
         let ctx = Context { fee_router: manifest.address_of(Contract::FeeRouter).ok() };
@@ -440,7 +441,8 @@ impl<P: Provider> Indexer<P> {
             if header.is_some_and(|(b, _)| b.hash != hash.to_string()) {
                 return Ok(None);
             }
-            let Some(&contract) = self.contracts.get(&log.address()) else { continue };
+            let Some((contract, checksummed)) = self.contracts.get(&log.address()) else { continue };
+            let contract = *contract;
             let Some(time) = log.block_timestamp.or(header.map(|(_, t)| *t)) else { return Ok(None) };
             let (name, event) = events::decode(contract, log.data());
             let args = match event.as_ref().and_then(|_| self.catalog.args(contract, log.data())) {
@@ -462,7 +464,7 @@ impl<P: Provider> Indexer<P> {
                 block_time: time,
                 block_hash: hash.to_string(),
                 tx_hash: log.transaction_hash.map(|h| h.to_string()).unwrap_or_default(),
-                address: log.address().to_checksum(None),
+                address: checksummed.clone(),
                 contract: contract.name().to_owned(),
                 event: name.to_owned(),
                 args: args.to_string(),

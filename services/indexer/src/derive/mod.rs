@@ -116,13 +116,42 @@ impl Event<'_> {
     }
 }
 
-/// A key or column value.
+/// A key or column value. Addresses and uint256 values are kept as such and written as text
+/// (checksummed, decimal) only when a batch's aggregated changes reach the database: the
+/// checksum's keccak256 is paid once per cell, not once per event.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Value {
     /// BIGINT.
     Int(i64),
     /// TEXT.
     Text(String),
+    /// TEXT: the checksummed address.
+    Address(Address),
+    /// TEXT: the decimal number.
+    Uint(U256),
+}
+
+impl Value {
+    /// The value as the database holds it, when it is text.
+    pub fn text(&self) -> Option<String> {
+        match self {
+            Self::Int(_) => None,
+            Self::Text(s) => Some(s.clone()),
+            Self::Address(a) => Some(a.to_checksum(None)),
+            Self::Uint(u) => Some(u.to_string()),
+        }
+    }
+}
+
+impl std::fmt::Display for Value {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::Int(i) => write!(f, "{i}"),
+            Self::Text(s) => f.write_str(s),
+            Self::Address(a) => write!(f, "{}", a.to_checksum(None)),
+            Self::Uint(u) => write!(f, "{u}"),
+        }
+    }
 }
 
 impl From<i64> for Value {
@@ -142,12 +171,12 @@ impl From<&str> for Value {
 }
 impl From<Address> for Value {
     fn from(v: Address) -> Self {
-        Self::Text(v.to_checksum(None))
+        Self::Address(v)
     }
 }
 impl From<U256> for Value {
     fn from(v: U256) -> Self {
-        Self::Text(v.to_string())
+        Self::Uint(v)
     }
 }
 
@@ -264,7 +293,7 @@ pub(crate) mod tests {
         }
     }
 
-    fn key(k: &'static str, v: &str) -> Key {
+    fn key(k: &'static str, v: impl Into<Value>) -> Key {
         vec![(k, v.into())]
     }
 
@@ -304,12 +333,11 @@ pub(crate) mod tests {
         assert!(changes.rows[0].1.contains(&("block_number", Value::Int(9))));
         assert!(changes.rows[0].1.contains(&("description", "raise the burn share".into())));
         assert_eq!(
-            changes.amounts[&("proposal_tallies", key("proposal_id", "42"), "for_votes")],
+            changes.amounts[&("proposal_tallies", key("proposal_id", U256::from(42)), "for_votes")],
             I256::try_from(5000).unwrap()
         );
-        assert_eq!(changes.counts[&("proposal_tallies", key("proposal_id", "42"), "executed")], 1);
-        let voter = voter.to_checksum(None);
-        assert_eq!(changes.counts[&("wallets", key("address", &voter), "votes_cast")], 1);
+        assert_eq!(changes.counts[&("proposal_tallies", key("proposal_id", U256::from(42)), "executed")], 1);
+        assert_eq!(changes.counts[&("wallets", key("address", voter), "votes_cast")], 1);
         // every event counts towards its day's activity
         let day =
             vec![("day", Value::Int(3)), ("contract", "MasaGovernor".into()), ("event", "VoteCast".into())];

@@ -89,6 +89,7 @@ fn bind<'q>(q: AnyQuery<'q>, v: &'q Value) -> AnyQuery<'q> {
     match v {
         Value::Int(i) => q.bind(*i),
         Value::Text(s) => q.bind(s.as_str()),
+        Value::Address(_) | Value::Uint(_) => q.bind(v.text()),
     }
 }
 
@@ -151,13 +152,7 @@ fn key_columns(key: &Key) -> String {
 }
 
 fn key_text(key: &Key) -> String {
-    let parts: Vec<String> = key
-        .iter()
-        .map(|(c, v)| match v {
-            Value::Int(i) => format!("{c}={i}"),
-            Value::Text(s) => format!("{c}={s}"),
-        })
-        .collect();
+    let parts: Vec<String> = key.iter().map(|(c, v)| format!("{c}={v}")).collect();
     parts.join(",")
 }
 
