@@ -9,7 +9,7 @@
 //! so applying and undoing are exact inverses.
 //!
 //! Adding a contract family: one module here with a `changes` function, listed in
-//! [`FAMILIES`], and one migration for its tables.
+//! `FAMILIES`, and one migration for its tables.
 
 mod activity;
 mod fees;
