@@ -85,3 +85,49 @@ fn json(value: &DynSolValue) -> serde_json::Value {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use alloy::{
+        primitives::{Address, Bytes, U256},
+        sol_types::SolEvent,
+    };
+    use masa_bindings::contracts::{MasaToken::Transfer, ZkSBT::RecordMinted};
+
+    #[test]
+    fn arguments_by_name_and_never_a_ciphertext() {
+        let catalog = Catalog::from_bindings();
+        let transfer = Transfer { from: Address::ZERO, to: Address::repeat_byte(0xab), value: U256::MAX };
+        let args = catalog.args(Contract::MasaToken, &transfer.encode_log_data()).unwrap();
+        assert_eq!(
+            args,
+            serde_json::json!({
+                "from": Address::ZERO.to_checksum(None),
+                "to": Address::repeat_byte(0xab).to_checksum(None),
+                "value": U256::MAX.to_string(),
+            })
+        );
+        // the generated type names the argument, so a renamed `ciphertext` fails to compile here
+        // before it could be copied into the index
+        let secret = Bytes::from_static(b"sealed record");
+        let minted = RecordMinted {
+            tokenId: U256::from(1),
+            owner: Address::repeat_byte(1),
+            schemaId: U256::from(1),
+            commitment: U256::from(2),
+            issuer: Address::ZERO,
+            treeId: U256::ZERO,
+            leafIndex: U256::ZERO,
+            expiry: 0,
+            ciphertext: secret.clone(),
+        };
+        let args = catalog.args(Contract::ZkSBT, &minted.encode_log_data()).unwrap();
+        assert_eq!(
+            args["ciphertext"],
+            serde_json::json!({ "length": secret.len(), "keccak256": alloy::primitives::keccak256(&secret).to_string() })
+        );
+        assert!(!args.to_string().contains(&alloy::hex::encode(&secret)), "{args}");
+        assert_eq!(catalog.args(Contract::FeeRouter, &minted.encode_log_data()), None);
+    }
+}
