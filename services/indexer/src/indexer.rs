@@ -11,7 +11,7 @@
 
 use crate::{
     catalog::Catalog,
-    derive::{self, Changes, Context},
+    derive::{self, Changes, Context, DeriveError},
     events,
     metrics::{Metrics, gauge},
     store::{Batch, BlockRow, EventRow, Store, StoreError},
@@ -59,6 +59,9 @@ pub enum IndexerError {
     /// The database failed.
     #[error(transparent)]
     Store(#[from] StoreError),
+    /// An event's arguments do not fit the derived tables.
+    #[error(transparent)]
+    Derive(#[from] DeriveError),
     /// The RPC kept failing, after retries.
     #[error("RPC: {what} failed after {attempts} attempts: {reason}")]
     Rpc {
@@ -457,7 +460,7 @@ impl<P: Provider> Indexer<P> {
                 block_number: number,
                 block_time: time,
             };
-            changes.add(&derived, &self.ctx).map_err(StoreError::from)?;
+            changes.add(&derived, &self.ctx)?;
             events.push(EventRow {
                 block_number: number,
                 log_index: index,

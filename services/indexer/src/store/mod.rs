@@ -79,7 +79,7 @@ pub enum StoreError {
         /// The migrator's error.
         source: sqlx::migrate::MigrateError,
     },
-    /// A stored event no longer derives (its ABI changed under an existing database).
+    /// A stored event's arguments do not fit the derived tables (a rewind re-derives it).
     #[error(transparent)]
     Derive(#[from] DeriveError),
     /// A stored value does not parse back.
