@@ -57,7 +57,7 @@ fn backfill(endpoint: &str, deployments: &Path, database_url: &str) -> (f64, f64
         .args(["--once", "--rpc-url", endpoint, "--database-url", database_url])
         .arg("--manifest")
         .arg(deployments.join("anvil.json"))
-        .arg("--deployments-dir")
+        .arg("--deployments")
         .arg(deployments)
         .env("RUST_LOG", "warn")
         .stdout(std::process::Stdio::piped())

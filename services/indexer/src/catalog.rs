@@ -1,13 +1,14 @@
-//! Which events the indexer understands: every event of every contract the bindings were
-//! generated from, read from the same Foundry artifacts (so a changed event is picked up by
-//! rebuilding, never re-declared), decoded dynamically into JSON.
+//! The API's JSON view of each event: every event of every contract the bindings were generated
+//! from, read from the same Foundry artifacts (so a changed event is picked up by rebuilding,
+//! never re-declared), its arguments decoded by name into JSON. The derive layer does not read
+//! this JSON: it matches the generated event types ([`crate::events`]).
 
 use alloy::{
     dyn_abi::{DynSolValue, EventExt},
     json_abi::{Event, JsonAbi},
     primitives::{B256, LogData},
 };
-use masa_bindings::contracts::ARTIFACTS;
+use masa_bindings::{Contract, contracts::ARTIFACTS};
 use serde::Deserialize;
 use std::collections::HashMap;
 
@@ -16,19 +17,10 @@ struct Artifact {
     abi: JsonAbi,
 }
 
-/// Events by topic 0, per contract name.
+/// Events by topic 0, per contract.
 #[derive(Debug, Default)]
 pub struct Catalog {
-    events: HashMap<String, HashMap<B256, Event>>,
-}
-
-/// A decoded event.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Decoded {
-    /// The event name.
-    pub name: String,
-    /// Its arguments by name, as JSON (numbers as decimal strings, bytes as hex).
-    pub args: serde_json::Value,
+    events: HashMap<Contract, HashMap<B256, Event>>,
 }
 
 impl Catalog {
@@ -36,19 +28,24 @@ impl Catalog {
     pub fn from_bindings() -> Self {
         let mut events = HashMap::new();
         for artifact in ARTIFACTS {
+            let contract: Contract = artifact
+                .name
+                .parse()
+                .expect("every bound artifact is a contract of the suite (the bindings' tests check it)");
             let parsed: Artifact = serde_json::from_str(artifact.json)
                 .expect("the bindings' artifacts parse (checked by their build)");
             let by_topic = parsed.abi.events().map(|e| (e.selector(), e.clone())).collect();
-            events.insert(artifact.name.to_owned(), by_topic);
+            events.insert(contract, by_topic);
         }
         Self { events }
     }
 
-    /// Decodes a log of `contract`; `None` if the contract or the event is not in the catalog
-    /// or the log does not match the event's shape.
-    pub fn decode(&self, contract: &str, log: &LogData) -> Option<Decoded> {
+    /// The arguments of a log of `contract` by name, as JSON (numbers as decimal strings, bytes
+    /// as hex); `None` if the contract or the event is not in the catalog or the log does not
+    /// match the event's shape.
+    pub fn args(&self, contract: Contract, log: &LogData) -> Option<serde_json::Value> {
         let topic0 = log.topics().first()?;
-        let event = self.events.get(contract)?.get(topic0)?;
+        let event = self.events.get(&contract)?.get(topic0)?;
         let decoded = event.decode_log(log).ok()?;
         let (mut indexed, mut body) = (decoded.indexed.into_iter(), decoded.body.into_iter());
         let mut args = serde_json::Map::new();
@@ -66,7 +63,7 @@ impl Catalog {
             };
             args.insert(name, value);
         }
-        Some(Decoded { name: event.name.clone(), args: serde_json::Value::Object(args) })
+        Some(serde_json::Value::Object(args))
     }
 }
 
@@ -86,5 +83,51 @@ fn json(value: &DynSolValue) -> serde_json::Value {
         DynSolValue::Array(v) | DynSolValue::FixedArray(v) | DynSolValue::Tuple(v) => {
             Value::Array(v.iter().map(json).collect())
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use alloy::{
+        primitives::{Address, Bytes, U256},
+        sol_types::SolEvent,
+    };
+    use masa_bindings::contracts::{MasaToken::Transfer, ZkSBT::RecordMinted};
+
+    #[test]
+    fn arguments_by_name_and_never_a_ciphertext() {
+        let catalog = Catalog::from_bindings();
+        let transfer = Transfer { from: Address::ZERO, to: Address::repeat_byte(0xab), value: U256::MAX };
+        let args = catalog.args(Contract::MasaToken, &transfer.encode_log_data()).unwrap();
+        assert_eq!(
+            args,
+            serde_json::json!({
+                "from": Address::ZERO.to_checksum(None),
+                "to": Address::repeat_byte(0xab).to_checksum(None),
+                "value": U256::MAX.to_string(),
+            })
+        );
+        // the generated type names the argument, so a renamed `ciphertext` fails to compile here
+        // before it could be copied into the index
+        let secret = Bytes::from_static(b"sealed record");
+        let minted = RecordMinted {
+            tokenId: U256::from(1),
+            owner: Address::repeat_byte(1),
+            schemaId: U256::from(1),
+            commitment: U256::from(2),
+            issuer: Address::ZERO,
+            treeId: U256::ZERO,
+            leafIndex: U256::ZERO,
+            expiry: 0,
+            ciphertext: secret.clone(),
+        };
+        let args = catalog.args(Contract::ZkSBT, &minted.encode_log_data()).unwrap();
+        assert_eq!(
+            args["ciphertext"],
+            serde_json::json!({ "length": secret.len(), "keccak256": alloy::primitives::keccak256(&secret).to_string() })
+        );
+        assert!(!args.to_string().contains(&alloy::hex::encode(&secret)), "{args}");
+        assert_eq!(catalog.args(Contract::FeeRouter, &minted.encode_log_data()), None);
     }
 }

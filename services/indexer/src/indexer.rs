@@ -11,19 +11,20 @@
 
 use crate::{
     catalog::Catalog,
-    derive::{self, Changes, Context},
+    derive::{self, Changes, Context, DeriveError},
+    events,
     metrics::{Metrics, gauge},
     store::{Batch, BlockRow, EventRow, Store, StoreError},
 };
 use alloy::{
     consensus::BlockHeader,
     eips::BlockNumberOrTag,
-    primitives::Address,
+    primitives::{Address, B256},
     providers::Provider,
     rpc::types::{Filter, Log},
 };
 use futures::{StreamExt, TryStreamExt, stream};
-use masa_bindings::manifest::Manifest;
+use masa_bindings::{Contract, UnknownContract, manifest::Manifest};
 use std::{
     collections::{BTreeMap, BTreeSet, HashMap},
     sync::Arc,
@@ -58,6 +59,9 @@ pub enum IndexerError {
     /// The database failed.
     #[error(transparent)]
     Store(#[from] StoreError),
+    /// An event's arguments do not fit the derived tables.
+    #[error(transparent)]
+    Derive(#[from] DeriveError),
     /// The RPC kept failing, after retries.
     #[error("RPC: {what} failed after {attempts} attempts: {reason}")]
     Rpc {
@@ -82,13 +86,21 @@ pub enum IndexerError {
     /// The manifest lists no contract.
     #[error("the manifest has no contracts to index")]
     EmptyManifest,
+    /// The manifest names a contract the suite does not have (a manifest of another version).
+    #[error("the {network} manifest: {source}")]
+    UnknownContract {
+        /// The manifest's network.
+        network: String,
+        /// The name.
+        source: UnknownContract,
+    },
 }
 
 impl IndexerError {
     /// Whether waiting may cure it (a database or RPC outage), as opposed to a state that
     /// needs an operator.
     pub fn is_transient(&self) -> bool {
-        matches!(self, Self::Rpc { .. } | Self::Store(StoreError::Db(_)))
+        matches!(self, Self::Rpc { .. } | Self::Store(StoreError::Db { .. }))
     }
 }
 
@@ -168,11 +180,14 @@ pub struct Indexer<P> {
     provider: P,
     store: Store,
     catalog: Catalog,
-    contracts: HashMap<Address, String>,
+    /// Each indexed address: its contract and its checksummed form.
+    contracts: HashMap<Address, (Contract, String)>,
     start: u64,
     finality_depth: u64,
     ctx: Context,
     metrics: Arc<Metrics>,
+    /// Whether the raw logs the window lacked were looked for (once per indexer).
+    raw_logs_checked: bool,
     /// Range sizing (public for tuning and tests).
     pub range: RangeControl,
 }
@@ -186,13 +201,19 @@ impl<P: Provider> Indexer<P> {
         manifest: &Manifest,
         finality_depth: u64,
     ) -> Result<Self, IndexerError> {
-        let mut contracts: HashMap<Address, String> =
-            manifest.contracts.iter().map(|(name, d)| (d.address, name.clone())).collect();
+        let mut contracts = HashMap::new();
+        for (name, deployment) in &manifest.contracts {
+            let contract = name.parse().map_err(|source| IndexerError::UnknownContract {
+                network: manifest.network.clone(),
+                source,
+            })?;
+            contracts.insert(deployment.address, (contract, deployment.address.to_checksum(None)));
+        }
         for wallet in &manifest.vesting_wallets {
-            contracts.insert(wallet.wallet, "MasaVestingWallet".to_owned());
+            contracts.insert(wallet.wallet, (Contract::MasaVestingWallet, wallet.wallet.to_checksum(None)));
         }
         let start = manifest.start_block().ok_or(IndexerError::EmptyManifest)?;
-        let ctx = Context { fee_router: manifest.contracts.get("FeeRouter").map(|d| d.address) };
+        let ctx = Context { fee_router: manifest.address_of(Contract::FeeRouter).ok() };
         Ok(Self {
             provider,
             store,
@@ -202,6 +223,7 @@ impl<P: Provider> Indexer<P> {
             finality_depth,
             ctx,
             metrics: Arc::default(),
+            raw_logs_checked: false,
             range: RangeControl::default(),
         })
     }
@@ -248,7 +270,7 @@ impl<P: Provider> Indexer<P> {
     /// The chain's block `number`: (hash, parent hash, timestamp); `None` if it has none.
     async fn header(&self, number: u64) -> Result<Option<(BlockRow, u64)>, IndexerError> {
         let block = self
-            .retry("eth_getBlockByNumber", || async {
+            .retry(&format!("eth_getBlockByNumber({number})"), || async {
                 self.provider.get_block_by_number(BlockNumberOrTag::Number(number)).await
             })
             .await?;
@@ -298,6 +320,50 @@ impl<P: Provider> Indexer<P> {
         Ok(Some(ancestor))
     }
 
+    /// Fills in, from the RPC, the raw logs of the unfinalised window's events indexed before raw
+    /// logs were kept (migration 0008), which a reorg rewind would need: the logs of each such
+    /// block, asked for by the hash it was indexed with (`eth_getLogs` by block hash, which a
+    /// node answers for a block it has, even off the canonical chain). A block the node no longer
+    /// has is left as it is, with a warning: a rewind over its events stops with
+    /// [`StoreError::NoRawLog`]. Runs once per indexer.
+    async fn fill_raw_logs(&mut self, addresses: &[Address]) -> Result<(), IndexerError> {
+        if self.raw_logs_checked {
+            return Ok(());
+        }
+        let blocks = self.store.blocks_missing_raw_logs().await?;
+        let mut found = Vec::new();
+        for block in &blocks {
+            let hash: B256 = block.hash.parse().map_err(|_| {
+                StoreError::Corrupt(format!("hash {} of an event in block {}", block.hash, block.number))
+            })?;
+            let filter = Filter::new().at_block_hash(hash).address(addresses.to_vec());
+            match self.provider.get_logs(&filter).await {
+                Ok(logs) => found.extend(
+                    logs.into_iter()
+                        .filter(|l| l.block_hash == Some(hash))
+                        .filter_map(|l| Some((block.number, l.log_index?, l.inner.data))),
+                ),
+                Err(e) => tracing::warn!(
+                    block = block.number,
+                    hash = block.hash,
+                    %e,
+                    "cannot fetch the raw logs of events indexed before they were kept; \
+                     a reorg rewinding them will ask for a re-index"
+                ),
+            }
+        }
+        if !blocks.is_empty() {
+            let filled = self.store.fill_raw_logs(&found).await?;
+            tracing::info!(
+                blocks = blocks.len(),
+                events = filled,
+                "filled in raw logs of the unfinalised window"
+            );
+        }
+        self.raw_logs_checked = true;
+        Ok(())
+    }
+
     /// Logs of `[from, to]`, shrinking the range on provider errors (too large a response,
     /// a struggling node) and retrying with backoff at one block. Returns the `to` used.
     async fn logs(
@@ -317,7 +383,8 @@ impl<P: Provider> Indexer<P> {
                         tracing::debug!(from, to, %e, size = self.range.size, "getLogs failed; shrinking the range");
                         continue;
                     }
-                    return Ok((to, self.retry("eth_getLogs", || self.provider.get_logs(&filter)).await?));
+                    let what = format!("eth_getLogs({from}..={to})");
+                    return Ok((to, self.retry(&what, || self.provider.get_logs(&filter)).await?));
                 }
             }
         }
@@ -366,7 +433,7 @@ impl<P: Provider> Indexer<P> {
             }
         }
         let mut events = Vec::with_capacity(logs.len());
-        let mut decoded = Vec::with_capacity(logs.len());
+        let mut changes = Changes::default();
         for log in logs {
             let (Some(number), Some(index), Some(hash)) = (log.block_number, log.log_index, log.block_hash)
             else {
@@ -377,37 +444,36 @@ impl<P: Provider> Indexer<P> {
             if header.is_some_and(|(b, _)| b.hash != hash.to_string()) {
                 return Ok(None);
             }
-            let Some(contract) = self.contracts.get(&log.address()) else { continue };
+            let Some((contract, checksummed)) = self.contracts.get(&log.address()) else { continue };
+            let contract = *contract;
             let Some(time) = log.block_timestamp.or(header.map(|(_, t)| *t)) else { return Ok(None) };
-            let (name, args) = match self.catalog.decode(contract, log.data()) {
-                Some(d) => (d.name, d.args),
-                None => ("unknown".to_owned(), serde_json::json!({ "data": log.data() })),
+            let (name, event) = events::decode(contract, log.data());
+            let args = match event.as_ref().and_then(|_| self.catalog.args(contract, log.data())) {
+                Some(args) => args,
+                None => serde_json::json!({ "data": log.data() }),
             };
+            let derived = derive::Event {
+                contract,
+                address: log.address(),
+                name,
+                event: event.as_ref(),
+                block_number: number,
+                block_time: time,
+            };
+            changes.add(&derived, &self.ctx)?;
             events.push(EventRow {
                 block_number: number,
                 log_index: index,
                 block_time: time,
                 block_hash: hash.to_string(),
                 tx_hash: log.transaction_hash.map(|h| h.to_string()).unwrap_or_default(),
-                address: log.address().to_checksum(None),
-                contract: contract.clone(),
-                event: name,
+                address: checksummed.clone(),
+                contract: contract.name().to_owned(),
+                event: name.to_owned(),
                 args: args.to_string(),
+                log: Some(log.data().clone()),
             });
-            decoded.push((log.address(), args));
         }
-        let mut changes = Changes::of(
-            events.iter().zip(&decoded).map(|(e, (address, args))| derive::Event {
-                contract: &e.contract,
-                address: *address,
-                name: &e.event,
-                args,
-                block_number: e.block_number,
-                block_time: e.block_time,
-            }),
-            &self.ctx,
-        )
-        .map_err(StoreError::from)?;
         changes.compact();
         let checkpoint = by_number.get(&to).map(|(b, _)| b.clone());
         profile.decode += started.elapsed();
@@ -422,6 +488,7 @@ impl<P: Provider> Indexer<P> {
         let mut report = SyncReport::default();
         let addresses: Vec<Address> = self.contracts.keys().copied().collect();
         self.metrics.head.set(gauge(head));
+        self.fill_raw_logs(&addresses).await?;
         let began = Instant::now();
         let mut logged = began;
         'pass: loop {

@@ -2,13 +2,13 @@
 
 use anyhow::{Context, Result};
 use clap::Parser;
-use masa_bindings::{manifest::Manifest, network::Networks};
 use masa_indexer::{
     api::{AppState, router},
     indexer::Indexer,
     metrics::Metrics,
     store::Store,
 };
+use masa_sdk::target::TargetSpec;
 use std::{io::IsTerminal, net::SocketAddr, path::PathBuf, process::ExitCode, sync::Arc, time::Duration};
 use tokio::sync::watch;
 
@@ -16,15 +16,8 @@ use tokio::sync::watch;
 #[derive(Debug, Parser)]
 #[command(name = "masa-indexer", version, about)]
 struct Args {
-    /// JSON-RPC endpoint.
-    #[arg(long, env = "MASA_RPC_URL")]
-    rpc_url: url::Url,
-    /// The deployment manifest (addresses and deploy blocks).
-    #[arg(long, env = "MASA_MANIFEST", default_value = "deployments/anvil.json")]
-    manifest: PathBuf,
-    /// Directory holding networks.toml (the default finality depth per chain).
-    #[arg(long, default_value = "deployments")]
-    deployments_dir: PathBuf,
+    #[command(flatten)]
+    target: TargetArgs,
     /// Database URL (`sqlite://…` or `postgres://…`); default: a SQLite file in --data-dir.
     #[arg(long, env = "MASA_DATABASE_URL")]
     database_url: Option<String>,
@@ -32,7 +25,7 @@ struct Args {
     #[arg(long, env = "MASA_DATA_DIR", default_value = ".masa-indexer")]
     data_dir: PathBuf,
     /// Blocks behind the head that may still be reorganised (their hashes are kept);
-    /// default: the network's `finality_depth` in networks.toml.
+    /// default: the network's `finality_depth` in networks.toml, found by the RPC's chain id.
     #[arg(long)]
     finality_depth: Option<u64>,
     /// Largest `eth_getLogs` range, in blocks.
@@ -49,13 +42,49 @@ struct Args {
     once: bool,
 }
 
+/// Where to index: the same flags, environment variables and defaults as the `masa` CLI's
+/// (`--rpc-url`, `--network`, `--deployments`, `--manifest`), resolved by [`masa_sdk::target`].
+#[derive(Debug, clap::Args)]
+struct TargetArgs {
+    /// JSON-RPC endpoint (default: the network's `rpc_url` in networks.toml; without
+    /// `--network`, the local devnet's when `masa devnet` runs).
+    #[arg(long, env = "MASA_RPC_URL")]
+    rpc_url: Option<url::Url>,
+    /// Network name from `<deployments>/networks.toml`; found from the chain id when omitted.
+    #[arg(long, env = "MASA_NETWORK")]
+    network: Option<String>,
+    /// Directory of network definitions, parameters and manifests.
+    #[arg(long, default_value = "deployments", env = "MASA_DEPLOYMENTS")]
+    deployments: PathBuf,
+    /// Manifest path (default: `<deployments>/<network>.json`).
+    #[arg(long)]
+    manifest: Option<PathBuf>,
+}
+
+impl TargetArgs {
+    fn spec(&self) -> TargetSpec {
+        TargetSpec {
+            rpc_url: self.rpc_url.clone(),
+            network: self.network.clone(),
+            deployments: self.deployments.clone(),
+            manifest: self.manifest.clone(),
+        }
+    }
+}
+
 async fn run(args: Args) -> Result<()> {
-    let manifest = Manifest::load(&args.manifest)?;
+    let target = args.target.spec().resolve().await?;
+    let manifest = &target.manifest;
     let finality_depth = match args.finality_depth {
         Some(depth) => depth,
         None => {
-            let networks = Networks::load(&args.deployments_dir)?;
-            networks.by_name(&manifest.network)?.finality_depth
+            if target.network.is_none() {
+                tracing::warn!(
+                    chain_id = target.chain_id,
+                    "no network in networks.toml has this chain id: finality depth 0 (pass --finality-depth)"
+                );
+            }
+            target.finality_depth()
         }
     };
     let url = match args.database_url {
@@ -66,17 +95,17 @@ async fn run(args: Args) -> Result<()> {
             format!("sqlite://{}/indexer.db", args.data_dir.display())
         }
     };
-    let store = Store::connect(&url).await.with_context(|| format!("cannot open the database {url}"))?;
-    let provider = alloy::providers::ProviderBuilder::new().connect_http(args.rpc_url.clone());
+    let store = Store::connect(&url).await?;
+    let provider = alloy::providers::ProviderBuilder::new().connect_http(target.rpc_url.clone());
     let head = alloy::providers::Provider::get_block_number(&provider)
         .await
-        .with_context(|| format!("cannot reach the RPC at {}", args.rpc_url))?;
+        .with_context(|| format!("cannot reach the RPC at {}", target.rpc_url))?;
     let metrics = Arc::new(Metrics::default());
     let mut indexer =
-        Indexer::new(provider, store.clone(), &manifest, finality_depth)?.with_metrics(metrics.clone());
+        Indexer::new(provider, store.clone(), manifest, finality_depth)?.with_metrics(metrics.clone());
     indexer.range.max = args.max_range.max(1);
     indexer.range.size = indexer.range.size.min(indexer.range.max);
-    tracing::info!(network = manifest.network, finality_depth, head, "indexing");
+    tracing::info!(network = manifest.network, chain_id = target.chain_id, finality_depth, head, "indexing");
     let bar = std::io::stderr().is_terminal().then(|| progress_bar(metrics.clone()));
     if args.once {
         let started = std::time::Instant::now();
@@ -191,5 +220,38 @@ async fn main() -> ExitCode {
             eprintln!("error: {err:#}");
             ExitCode::FAILURE
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::{Args as _, CommandFactory};
+
+    /// Each argument's name, flag, environment variable and default.
+    fn flags(command: &clap::Command) -> Vec<String> {
+        command
+            .get_arguments()
+            .map(|a| {
+                format!("{:?} {:?} {:?} {:?}", a.get_id(), a.get_long(), a.get_env(), a.get_default_values())
+            })
+            .collect()
+    }
+
+    #[test]
+    fn the_target_flags_are_the_clis() {
+        let ours = TargetArgs::augment_args(clap::Command::new("masa-indexer"));
+        let cli = masa_cli::target::TargetArgs::augment_args(clap::Command::new("masa"));
+        assert_eq!(flags(&ours).len(), 4);
+        assert_eq!(flags(&ours), flags(&cli));
+        Args::command().debug_assert();
+        let err = Args::try_parse_from(["masa-indexer", "--deployments-dir", "d"]).unwrap_err();
+        assert_eq!(err.kind(), clap::error::ErrorKind::UnknownArgument);
+        let args = Args::try_parse_from(["masa-indexer", "--deployments", "d", "--network", "fuji"]).unwrap();
+        let spec = args.target.spec();
+        assert_eq!(
+            (spec.deployments, spec.network, spec.rpc_url),
+            (PathBuf::from("d"), Some("fuji".into()), None)
+        );
     }
 }

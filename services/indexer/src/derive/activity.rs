@@ -8,7 +8,7 @@ pub(super) fn changes(ev: &Event<'_>, _: &Context, out: &mut Changes) -> Result<
     let day = i64::try_from(ev.block_time / DAY).expect("days fit in i64");
     out.count(
         "activity",
-        vec![("day", day.into()), ("contract", ev.contract.into()), ("event", ev.name.into())],
+        vec![("day", day.into()), ("contract", ev.contract.name().into()), ("event", ev.name.into())],
         "events",
         1,
     );

@@ -1,6 +1,11 @@
 //! Governor: proposals as created, vote tallies by support, lifecycle counts, votes per wallet.
 
 use super::{Changes, Context, DeriveError, Event};
+use crate::events::SuiteEvent;
+use masa_bindings::contracts::MasaGovernor::{
+    MasaGovernorEvents, ProposalCanceled, ProposalCreated, ProposalExecuted, ProposalQueued, VoteCast,
+    VoteCastWithParams,
+};
 
 /// Proposals are rows created by `ProposalCreated`.
 pub(super) const ROW_TABLE: &str = "proposals";
@@ -9,32 +14,51 @@ pub(super) const ROW_TABLE: &str = "proposals";
 const TALLIES: [&str; 3] = ["against_votes", "for_votes", "abstain_votes"];
 
 pub(super) fn changes(ev: &Event<'_>, _: &Context, out: &mut Changes) -> Result<(), DeriveError> {
-    if ev.contract != "MasaGovernor" {
-        return Ok(());
-    }
-    let id = || -> Result<_, DeriveError> { Ok(vec![("proposal_id", ev.uint("proposalId")?.into())]) };
-    match ev.name {
-        "ProposalCreated" => {
-            let mut row = id()?;
+    let Some(SuiteEvent::MasaGovernor(event)) = ev.event else { return Ok(()) };
+    let id = |id: &alloy::primitives::U256| vec![("proposal_id", (*id).into())];
+    match event {
+        MasaGovernorEvents::ProposalCreated(ProposalCreated {
+            proposalId: proposal_id,
+            proposer,
+            voteStart: vote_start,
+            voteEnd: vote_end,
+            description,
+            ..
+        }) => {
+            let mut row = id(proposal_id);
             row.extend([
-                ("proposer", ev.address("proposer")?.into()),
-                ("vote_start", ev.int("voteStart")?.into()),
-                ("vote_end", ev.int("voteEnd")?.into()),
-                ("description", ev.str("description")?.into()),
+                ("proposer", (*proposer).into()),
+                ("vote_start", ev.int("voteStart", *vote_start)?.into()),
+                ("vote_end", ev.int("voteEnd", *vote_end)?.into()),
+                ("description", description.as_str().into()),
                 ("block_number", ev.block().into()),
             ]);
             out.row(ROW_TABLE, row);
         }
-        "VoteCast" | "VoteCastWithParams" => {
-            let support = usize::try_from(ev.uint("support")?).ok();
-            let column = support.and_then(|s| TALLIES.get(s)).ok_or_else(|| ev.err("support"))?;
-            out.amount("proposal_tallies", id()?, column, ev.uint("weight")?, true);
-            out.count("proposal_tallies", id()?, "voters", 1);
-            out.wallet_count(ev.address("voter")?, "votes_cast", 1);
+        MasaGovernorEvents::VoteCast(VoteCast {
+            voter, proposalId: proposal_id, support, weight, ..
+        })
+        | MasaGovernorEvents::VoteCastWithParams(VoteCastWithParams {
+            voter,
+            proposalId: proposal_id,
+            support,
+            weight,
+            ..
+        }) => {
+            let column = ev.choice("support", *support, &TALLIES)?;
+            out.amount("proposal_tallies", id(proposal_id), column, *weight, true);
+            out.count("proposal_tallies", id(proposal_id), "voters", 1);
+            out.wallet_count(*voter, "votes_cast", 1);
         }
-        "ProposalQueued" => out.count("proposal_tallies", id()?, "queued", 1),
-        "ProposalExecuted" => out.count("proposal_tallies", id()?, "executed", 1),
-        "ProposalCanceled" => out.count("proposal_tallies", id()?, "canceled", 1),
+        MasaGovernorEvents::ProposalQueued(ProposalQueued { proposalId: proposal_id, .. }) => {
+            out.count("proposal_tallies", id(proposal_id), "queued", 1);
+        }
+        MasaGovernorEvents::ProposalExecuted(ProposalExecuted { proposalId: proposal_id }) => {
+            out.count("proposal_tallies", id(proposal_id), "executed", 1);
+        }
+        MasaGovernorEvents::ProposalCanceled(ProposalCanceled { proposalId: proposal_id }) => {
+            out.count("proposal_tallies", id(proposal_id), "canceled", 1);
+        }
         _ => {}
     }
     Ok(())

@@ -9,7 +9,7 @@
 //! so applying and undoing are exact inverses.
 //!
 //! Adding a contract family: one module here with a `changes` function, listed in
-//! [`FAMILIES`], and one migration for its tables.
+//! `FAMILIES`, and one migration for its tables.
 
 mod activity;
 mod fees;
@@ -18,7 +18,9 @@ mod identity;
 mod token;
 mod vesting;
 
+use crate::events::SuiteEvent;
 use alloy::primitives::{Address, I256, U256};
+use masa_bindings::Contract;
 use std::collections::BTreeMap;
 
 /// The families, applied to every event in order.
@@ -37,13 +39,16 @@ pub const ROW_TABLES: &[&str] = &[governance::ROW_TABLE, identity::ROW_TABLE];
 
 type Family = fn(&Event<'_>, &Context, &mut Changes) -> Result<(), DeriveError>;
 
-/// An event whose arguments do not have the shape its ABI promises.
+/// An event argument whose value the derived tables cannot hold (a database integer, or one
+/// of a fixed set of choices).
 #[derive(Debug, thiserror::Error)]
-#[error("{contract}.{event}: argument `{arg}` is missing or malformed")]
+#[error("{contract}.{event} in block {block}: argument `{arg}` = {value} is out of range")]
 pub struct DeriveError {
-    contract: String,
+    contract: Contract,
     event: String,
+    block: u64,
     arg: &'static str,
+    value: String,
 }
 
 /// Deployment facts the families need.
@@ -53,17 +58,18 @@ pub struct Context {
     pub fee_router: Option<Address>,
 }
 
-/// A decoded event, as stored.
+/// An indexed event: who emitted it, when, and what it says.
 #[derive(Debug, Clone, Copy)]
 pub struct Event<'a> {
-    /// Manifest name of the emitting contract.
-    pub contract: &'a str,
+    /// The emitting contract.
+    pub contract: Contract,
     /// The emitting address.
     pub address: Address,
-    /// Event name.
+    /// The event's name as stored ([`UNKNOWN`](crate::events::UNKNOWN) when it did not decode).
     pub name: &'a str,
-    /// Decoded arguments (catalog JSON: numbers as decimal strings, addresses checksummed).
-    pub args: &'a serde_json::Value,
+    /// The event, decoded from its raw log; `None` when the log is none of the contract's bound
+    /// events (only its activity counts).
+    pub event: Option<&'a SuiteEvent>,
     /// Block number.
     pub block_number: u64,
     /// Block timestamp (seconds).
@@ -71,23 +77,14 @@ pub struct Event<'a> {
 }
 
 impl Event<'_> {
-    fn err(&self, arg: &'static str) -> DeriveError {
-        DeriveError { contract: self.contract.to_owned(), event: self.name.to_owned(), arg }
-    }
-
-    /// A string argument.
-    fn str(&self, arg: &'static str) -> Result<&str, DeriveError> {
-        self.args.get(arg).and_then(|v| v.as_str()).ok_or_else(|| self.err(arg))
-    }
-
-    /// An address argument, checksummed as stored.
-    fn address(&self, arg: &'static str) -> Result<Address, DeriveError> {
-        self.str(arg)?.parse().map_err(|_| self.err(arg))
-    }
-
-    /// An unsigned integer argument.
-    fn uint(&self, arg: &'static str) -> Result<U256, DeriveError> {
-        self.str(arg)?.parse().map_err(|_| self.err(arg))
+    fn out_of_range(&self, arg: &'static str, value: &dyn std::fmt::Display) -> DeriveError {
+        DeriveError {
+            contract: self.contract,
+            event: self.name.to_owned(),
+            block: self.block_number,
+            arg,
+            value: value.to_string(),
+        }
     }
 
     /// The block number as a database integer.
@@ -95,19 +92,66 @@ impl Event<'_> {
         i64::try_from(self.block_number).expect("block numbers fit in i64")
     }
 
-    /// An unsigned integer argument that fits in a database integer.
-    fn int(&self, arg: &'static str) -> Result<i64, DeriveError> {
-        i64::try_from(self.uint(arg)?).map_err(|_| self.err(arg))
+    /// An integer argument that must fit in a database integer.
+    fn int<T: TryInto<i64> + std::fmt::Display + Copy>(
+        &self,
+        arg: &'static str,
+        value: T,
+    ) -> Result<i64, DeriveError> {
+        value.try_into().map_err(|_| self.out_of_range(arg, &value))
+    }
+
+    /// The column of a fixed set that an argument selects (`support`, `mode`, ...).
+    fn choice<T: TryInto<usize> + std::fmt::Display + Copy>(
+        &self,
+        arg: &'static str,
+        value: T,
+        columns: &[&'static str],
+    ) -> Result<&'static str, DeriveError> {
+        value
+            .try_into()
+            .ok()
+            .and_then(|i: usize| columns.get(i).copied())
+            .ok_or_else(|| self.out_of_range(arg, &value))
     }
 }
 
-/// A key or column value.
+/// A key or column value. Addresses and uint256 values are kept as such and written as text
+/// (checksummed, decimal) only when a batch's aggregated changes reach the database: the
+/// checksum's keccak256 is paid once per cell, not once per event.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Value {
     /// BIGINT.
     Int(i64),
     /// TEXT.
     Text(String),
+    /// TEXT: the checksummed address.
+    Address(Address),
+    /// TEXT: the decimal number.
+    Uint(U256),
+}
+
+impl Value {
+    /// The value as the database holds it, when it is text.
+    pub fn text(&self) -> Option<String> {
+        match self {
+            Self::Int(_) => None,
+            Self::Text(s) => Some(s.clone()),
+            Self::Address(a) => Some(a.to_checksum(None)),
+            Self::Uint(u) => Some(u.to_string()),
+        }
+    }
+}
+
+impl std::fmt::Display for Value {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::Int(i) => write!(f, "{i}"),
+            Self::Text(s) => f.write_str(s),
+            Self::Address(a) => write!(f, "{}", a.to_checksum(None)),
+            Self::Uint(u) => write!(f, "{u}"),
+        }
+    }
 }
 
 impl From<i64> for Value {
@@ -127,12 +171,12 @@ impl From<&str> for Value {
 }
 impl From<Address> for Value {
     fn from(v: Address) -> Self {
-        Self::Text(v.to_checksum(None))
+        Self::Address(v)
     }
 }
 impl From<U256> for Value {
     fn from(v: U256) -> Self {
-        Self::Text(v.to_string())
+        Self::Uint(v)
     }
 }
 
@@ -158,11 +202,17 @@ impl Changes {
     pub fn of<'a>(events: impl IntoIterator<Item = Event<'a>>, ctx: &Context) -> Result<Self, DeriveError> {
         let mut changes = Self::default();
         for event in events {
-            for family in FAMILIES {
-                family(&event, ctx, &mut changes)?;
-            }
+            changes.add(&event, ctx)?;
         }
         Ok(changes)
+    }
+
+    /// Adds the changes of `event`.
+    pub fn add(&mut self, event: &Event<'_>, ctx: &Context) -> Result<(), DeriveError> {
+        for family in FAMILIES {
+            family(event, ctx, self)?;
+        }
+        Ok(())
     }
 
     fn count(&mut self, table: &'static str, key: Key, column: &'static str, delta: i64) {
@@ -204,51 +254,90 @@ impl Changes {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
-    use serde_json::json;
+    use crate::events;
+    use alloy::{primitives::LogData, sol_types::SolEvent};
+    use masa_bindings::contracts::{
+        MasaGovernor::{ProposalCreated, ProposalExecuted, VoteCast},
+        MasaToken::Transfer,
+        ZkSBT::DisclosureConsumed,
+    };
 
-    fn event<'a>(contract: &'a str, name: &'a str, args: &'a serde_json::Value) -> Event<'a> {
-        Event {
-            contract,
-            address: Address::repeat_byte(7),
-            name,
-            args,
-            block_number: 9,
-            block_time: 86_400 * 3 + 5,
+    /// Events of one contract as the indexer stores and derives them: each log decoded by
+    /// [`events::decode`].
+    pub(crate) struct Logs {
+        contract: Contract,
+        decoded: Vec<(&'static str, Option<SuiteEvent>)>,
+    }
+
+    impl Logs {
+        pub(crate) fn new(contract: Contract, logs: impl IntoIterator<Item = LogData>) -> Self {
+            Self { contract, decoded: logs.into_iter().map(|log| events::decode(contract, &log)).collect() }
+        }
+
+        /// The events, emitted by address 0x0707… in block 9 on day 3.
+        pub(crate) fn events(&self) -> impl Iterator<Item = Event<'_>> {
+            self.decoded.iter().map(|(name, event)| Event {
+                contract: self.contract,
+                address: Address::repeat_byte(7),
+                name,
+                event: event.as_ref(),
+                block_number: 9,
+                block_time: 86_400 * 3 + 5,
+            })
+        }
+
+        pub(crate) fn changes(&self) -> Result<Changes, DeriveError> {
+            Changes::of(self.events(), &Context::default())
         }
     }
 
-    fn key(k: &'static str, v: &str) -> Key {
+    fn key(k: &'static str, v: impl Into<Value>) -> Key {
         vec![(k, v.into())]
+    }
+
+    fn vote(voter: Address, support: u8) -> LogData {
+        VoteCast {
+            voter,
+            proposalId: U256::from(42),
+            support,
+            weight: U256::from(5000),
+            reason: String::new(),
+        }
+        .encode_log_data()
     }
 
     #[test]
     fn governance_rows_tallies_and_lifecycle() {
-        let voter = Address::repeat_byte(1).to_checksum(None);
-        let created = json!({ "proposalId": "42", "proposer": voter, "voteStart": "100", "voteEnd": "200",
-            "description": "raise the burn share" });
-        let vote =
-            json!({ "voter": voter, "proposalId": "42", "support": "1", "weight": "5000", "reason": "" });
-        let executed = json!({ "proposalId": "42" });
-        let changes = Changes::of(
-            [
-                event("MasaGovernor", "ProposalCreated", &created),
-                event("MasaGovernor", "VoteCast", &vote),
-                event("MasaGovernor", "ProposalExecuted", &executed),
-            ],
-            &Context::default(),
-        )
-        .unwrap();
+        let voter = Address::repeat_byte(1);
+        let created = ProposalCreated {
+            proposalId: U256::from(42),
+            proposer: voter,
+            targets: vec![],
+            values: vec![],
+            signatures: vec![],
+            calldatas: vec![],
+            voteStart: U256::from(100),
+            voteEnd: U256::from(200),
+            description: "raise the burn share".into(),
+        };
+        let executed = ProposalExecuted { proposalId: U256::from(42) };
+        let logs = Logs::new(
+            Contract::MasaGovernor,
+            [created.encode_log_data(), vote(voter, 1), executed.encode_log_data()],
+        );
+        let changes = logs.changes().unwrap();
         assert_eq!(changes.rows.len(), 1);
         assert_eq!(changes.rows[0].0, "proposals");
         assert!(changes.rows[0].1.contains(&("block_number", Value::Int(9))));
+        assert!(changes.rows[0].1.contains(&("description", "raise the burn share".into())));
         assert_eq!(
-            changes.amounts[&("proposal_tallies", key("proposal_id", "42"), "for_votes")],
+            changes.amounts[&("proposal_tallies", key("proposal_id", U256::from(42)), "for_votes")],
             I256::try_from(5000).unwrap()
         );
-        assert_eq!(changes.counts[&("proposal_tallies", key("proposal_id", "42"), "executed")], 1);
-        assert_eq!(changes.counts[&("wallets", key("address", &voter), "votes_cast")], 1);
+        assert_eq!(changes.counts[&("proposal_tallies", key("proposal_id", U256::from(42)), "executed")], 1);
+        assert_eq!(changes.counts[&("wallets", key("address", voter), "votes_cast")], 1);
         // every event counts towards its day's activity
         let day =
             vec![("day", Value::Int(3)), ("contract", "MasaGovernor".into()), ("event", "VoteCast".into())];
@@ -257,15 +346,14 @@ mod tests {
 
     #[test]
     fn negation_undoes_and_drops_rows() {
-        let holder = Address::repeat_byte(2).to_checksum(None);
-        let mint = json!({ "from": Address::ZERO.to_checksum(None), "to": holder, "value": "10" });
-        let burn = json!({ "from": holder, "to": Address::ZERO.to_checksum(None), "value": "4" });
-        let ctx = Context::default();
-        let events = [event("MasaToken", "Transfer", &mint), event("MasaToken", "Transfer", &burn)];
-        let changes = Changes::of(events, &ctx).unwrap();
+        let holder = Address::repeat_byte(2);
+        let mint = Transfer { from: Address::ZERO, to: holder, value: U256::from(10) };
+        let burn = Transfer { from: holder, to: Address::ZERO, value: U256::from(4) };
+        let logs = Logs::new(Contract::MasaToken, [mint.encode_log_data(), burn.encode_log_data()]);
+        let changes = logs.changes().unwrap();
         let balance = (
             "balances",
-            vec![("token", Address::repeat_byte(7).into()), ("holder", holder.as_str().into())],
+            vec![("token", Address::repeat_byte(7).into()), ("holder", holder.into())],
             "amount",
         );
         assert_eq!(changes.amounts[&balance], I256::try_from(6).unwrap());
@@ -276,14 +364,50 @@ mod tests {
     }
 
     #[test]
-    fn a_malformed_argument_is_an_error_not_a_skip() {
-        let bad = json!({ "from": "0x12", "to": "nope", "value": "x" });
-        let err = Changes::of([event("MasaToken", "Transfer", &bad)], &Context::default()).unwrap_err();
-        assert_eq!(err.to_string(), "MasaToken.Transfer: argument `from` is missing or malformed");
-        let mode = json!({ "consumer": Address::ZERO.to_checksum(None), "recipient": Address::ZERO.to_checksum(None),
-            "schemaId": "1", "mode": "2" });
-        let err =
-            Changes::of([event("ZkSBT", "DisclosureConsumed", &mode)], &Context::default()).unwrap_err();
-        assert!(err.to_string().contains("`mode`"), "{err}");
+    fn the_same_log_of_another_contract_derives_nothing_but_activity() {
+        let transfer = Transfer { from: Address::ZERO, to: Address::repeat_byte(2), value: U256::from(10) };
+        // the zkSBT's ERC-721 `Transfer` (same selector) is not MASA moving
+        let nft = masa_bindings::contracts::ZkSBT::Transfer {
+            from: Address::ZERO,
+            to: Address::repeat_byte(2),
+            tokenId: U256::from(10),
+        };
+        let changes = Logs::new(Contract::ZkSBT, [nft.encode_log_data()]).changes().unwrap();
+        let keys: Vec<_> = changes.counts.keys().map(|(table, key, _)| (*table, key[2].1.clone())).collect();
+        assert_eq!(keys, [("activity", "Transfer".into())]);
+        assert!(changes.amounts.is_empty() && changes.rows.is_empty(), "{changes:?}");
+        // a log of a contract without bound events is an `unknown` event
+        let changes = Logs::new(Contract::WETH9, [transfer.encode_log_data()]).changes().unwrap();
+        let day = vec![("day", Value::Int(3)), ("contract", "WETH9".into()), ("event", "unknown".into())];
+        assert_eq!(changes.counts.keys().collect::<Vec<_>>(), [&("activity", day, "events")]);
+    }
+
+    #[test]
+    fn an_argument_out_of_range_is_an_error_not_a_skip() {
+        let logs = Logs::new(Contract::MasaGovernor, [vote(Address::ZERO, 3)]);
+        let err = logs.changes().unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "MasaGovernor.VoteCast in block 9: argument `support` = 3 is out of range"
+        );
+        let consumed = DisclosureConsumed {
+            consumer: Address::ZERO,
+            purpose: Default::default(),
+            nullifier: U256::from(1),
+            scope: U256::ZERO,
+            mode: U256::from(2),
+            tokenId: U256::ZERO,
+            root: U256::ZERO,
+            schemaId: U256::from(1),
+            issuerSet: U256::ZERO,
+            fieldIndex: U256::ZERO,
+            operator: U256::ZERO,
+            operandA: U256::ZERO,
+            operandB: U256::ZERO,
+            recipient: Address::ZERO,
+            message: Default::default(),
+        };
+        let err = Logs::new(Contract::ZkSBT, [consumed.encode_log_data()]).changes().unwrap_err();
+        assert!(err.to_string().contains("`mode` = 2"), "{err}");
     }
 }

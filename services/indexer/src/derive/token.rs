@@ -1,13 +1,16 @@
 //! MASA: balances, minted and burned totals, transfer counts, rewards from the fee router.
 
 use super::{Changes, Context, DeriveError, Event};
+use crate::events::SuiteEvent;
 use alloy::primitives::Address;
+use masa_bindings::contracts::MasaToken::{MasaTokenEvents, Transfer};
 
 pub(super) fn changes(ev: &Event<'_>, ctx: &Context, out: &mut Changes) -> Result<(), DeriveError> {
-    if ev.contract != "MasaToken" || ev.name != "Transfer" {
+    let Some(SuiteEvent::MasaToken(MasaTokenEvents::Transfer(Transfer { from, to, value }))) = ev.event
+    else {
         return Ok(());
-    }
-    let (from, to, value) = (ev.address("from")?, ev.address("to")?, ev.uint("value")?);
+    };
+    let (from, to, value) = (*from, *to, *value);
     let token = || vec![("token", ev.address.into())];
     if from == Address::ZERO {
         out.amount("supply", token(), "minted", value, true);

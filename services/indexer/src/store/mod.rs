@@ -11,8 +11,12 @@ mod sql;
 
 pub use query::{EventFilter, EventPage};
 
-use crate::derive::{self, Changes, Context, DeriveError};
-use alloy::primitives::{I256, U256};
+use crate::{
+    derive::{self, Changes, Context, DeriveError},
+    events::SuiteEvent,
+};
+use alloy::primitives::{Address, I256, LogData, U256};
+use masa_bindings::Contract;
 
 /// Parses a uint256 kept as decimal text.
 pub(crate) fn parse_amount(text: &str) -> Result<U256, StoreError> {
@@ -21,21 +25,79 @@ pub(crate) fn parse_amount(text: &str) -> Result<U256, StoreError> {
 use sqlx::{AnyPool, AssertSqlSafe, Row, any::AnyPoolOptions};
 use std::time::Duration;
 
+/// Names what the store was doing when the database failed.
+trait During<T> {
+    fn during(self, what: &'static str) -> Result<T, StoreError>;
+    fn during_with(self, what: impl FnOnce() -> String) -> Result<T, StoreError>;
+}
+
+impl<T> During<T> for Result<T, sqlx::Error> {
+    fn during(self, what: &'static str) -> Result<T, StoreError> {
+        self.during_with(|| what.to_owned())
+    }
+
+    fn during_with(self, what: impl FnOnce() -> String) -> Result<T, StoreError> {
+        self.map_err(|source| StoreError::Db { during: what(), source })
+    }
+}
+
+/// `url` without its password, for messages and logs.
+pub fn redacted(url: &str) -> String {
+    match url::Url::parse(url) {
+        Ok(mut parsed) if parsed.password().is_some() => {
+            let _ = parsed.set_password(Some("***"));
+            parsed.to_string()
+        }
+        _ => url.to_owned(),
+    }
+}
+
 /// Store errors.
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
     /// The database failed.
-    #[error("database: {0}")]
-    Db(#[from] sqlx::Error),
+    #[error("database, {during}: {source}")]
+    Db {
+        /// What the store was doing.
+        during: String,
+        /// The driver's error.
+        source: sqlx::Error,
+    },
+    /// The database cannot be opened.
+    #[error("cannot open the database {url}: {source}")]
+    Open {
+        /// Its URL, without a password.
+        url: String,
+        /// The driver's error.
+        source: sqlx::Error,
+    },
     /// A migration failed.
-    #[error("database migration: {0}")]
-    Migrate(#[from] sqlx::migrate::MigrateError),
-    /// A stored event no longer derives (its ABI changed under an existing database).
+    #[error("cannot migrate the database {url}: {source}")]
+    Migrate {
+        /// Its URL, without a password.
+        url: String,
+        /// The migrator's error.
+        source: sqlx::migrate::MigrateError,
+    },
+    /// A stored event's arguments do not fit the derived tables (a rewind re-derives it).
     #[error(transparent)]
     Derive(#[from] DeriveError),
     /// A stored value does not parse back.
     #[error("corrupt stored value: {0}")]
     Corrupt(String),
+    /// A reorg would rewind an event indexed before raw logs were kept, which the RPC could not
+    /// provide either.
+    #[error(
+        "a reorg rewinds event {block_number}:{log_index}, indexed before raw logs were kept \
+         (migration 0008) and no longer served by the RPC: its derived state cannot be undone; \
+         re-index from scratch (an empty database)"
+    )]
+    NoRawLog {
+        /// Its block.
+        block_number: u64,
+        /// Its index in the block.
+        log_index: u64,
+    },
     /// A derived amount would become negative: the index is inconsistent.
     #[error("inconsistent derived state: {table}.{column} for {key} would be {value}")]
     Inconsistent {
@@ -69,8 +131,11 @@ pub struct EventRow {
     pub contract: String,
     /// Event name.
     pub event: String,
-    /// Decoded arguments (JSON).
+    /// Decoded arguments (JSON), for the API.
     pub args: String,
+    /// The log as emitted (topics and data), which the derive layer decodes; `None` for an
+    /// event indexed before raw logs were kept (migration 0008).
+    pub log: Option<LogData>,
 }
 
 /// A block: the checkpoint, or one of the unfinalised window.
@@ -146,8 +211,12 @@ impl Store {
                 })
             })
             .connect(&url)
-            .await?;
-        sqlx::migrate!("./migrations").run(&pool).await?;
+            .await
+            .map_err(|source| StoreError::Open { url: redacted(&url), source })?;
+        sqlx::migrate!("./migrations")
+            .run(&pool)
+            .await
+            .map_err(|source| StoreError::Migrate { url: redacted(&url), source })?;
         Ok(Self { pool, postgres })
     }
 
@@ -158,7 +227,7 @@ impl Store {
 
     /// Whether the database answers.
     pub async fn ping(&self) -> Result<(), StoreError> {
-        sqlx::query("SELECT 1").execute(&self.pool).await?;
+        sqlx::query("SELECT 1").execute(&self.pool).await.during("ping")?;
         Ok(())
     }
 
@@ -169,7 +238,8 @@ impl Store {
              LEFT JOIN blocks b ON b.block_number = c.block_number WHERE c.id = 1",
         )
         .fetch_optional(&self.pool)
-        .await?;
+        .await
+        .during("reading the checkpoint")?;
         Ok(row.map(|r| BlockRow { number: u(r.get(0)), hash: r.get(1), parent_hash: r.get(2) }))
     }
 
@@ -179,16 +249,61 @@ impl Store {
             "SELECT block_number, block_hash, parent_hash FROM blocks ORDER BY block_number DESC",
         )
         .fetch_all(&self.pool)
-        .await?;
+        .await
+        .during("reading the stored block hashes")?;
         Ok(rows
             .iter()
             .map(|r| BlockRow { number: u(r.get(0)), hash: r.get(1), parent_hash: r.get(2) })
             .collect())
     }
 
+    /// The blocks of the unfinalised window (the stored block hashes) holding events whose raw
+    /// log was not kept (indexed before migration 0008), oldest first: the events a reorg could
+    /// still rewind, and whose raw logs a rewind needs.
+    pub async fn blocks_missing_raw_logs(&self) -> Result<Vec<BlockRow>, StoreError> {
+        let rows = sqlx::query(
+            "SELECT DISTINCT block_number, block_hash FROM events WHERE topics IS NULL \
+             AND block_number >= (SELECT MIN(block_number) FROM blocks) ORDER BY block_number",
+        )
+        .fetch_all(&self.pool)
+        .await
+        .during("finding events without raw logs")?;
+        Ok(rows
+            .iter()
+            .map(|r| BlockRow { number: u(r.get(0)), hash: r.get(1), parent_hash: String::new() })
+            .collect())
+    }
+
+    /// Fills in the raw logs of events that have none: `(block number, log index, log)`, each
+    /// fetched by the hash of the block the event was indexed in. Returns the events filled.
+    pub async fn fill_raw_logs(&self, logs: &[(u64, u64, LogData)]) -> Result<u64, StoreError> {
+        let mut tx = self.pool.begin().await.during("filling in raw logs")?;
+        let mut filled = 0;
+        for (block_number, log_index, log) in logs {
+            filled += sqlx::query(
+                "UPDATE events SET topics = $1, data = $2 \
+                 WHERE block_number = $3 AND log_index = $4 AND topics IS NULL",
+            )
+            .bind(sql::topics_bytes(log))
+            .bind(&log.data[..])
+            .bind(n(*block_number))
+            .bind(n(*log_index))
+            .execute(&mut *tx)
+            .await
+            .during("filling in raw logs")?
+            .rows_affected();
+        }
+        tx.commit().await.during("filling in raw logs")?;
+        Ok(filled)
+    }
+
     /// Writes a batch atomically.
     pub async fn commit(&self, batch: &Batch) -> Result<(), StoreError> {
-        let mut tx = self.pool.begin().await?;
+        let writing = || match &batch.checkpoint {
+            Some(c) => format!("writing the batch up to block {}", c.number),
+            None => "writing a batch".to_owned(),
+        };
+        let mut tx = self.pool.begin().await.during_with(writing)?;
         let rows =
             if self.postgres { sql::EVENTS_PER_INSERT_POSTGRES } else { sql::EVENTS_PER_INSERT_SQLITE };
         sql::insert_events(&mut tx, &batch.events, rows).await?;
@@ -202,43 +317,50 @@ impl Store {
         sqlx::query("DELETE FROM blocks WHERE block_number < $1")
             .bind(n(batch.prune_below))
             .execute(&mut *tx)
-            .await?;
-        tx.commit().await?;
+            .await
+            .during_with(writing)?;
+        tx.commit().await.during_with(writing)?;
         Ok(())
     }
 
     /// Removes everything above `ancestor` (a reorg: events, their derived state, rows and
     /// block hashes) and moves the checkpoint there, atomically. Returns the events removed.
     pub async fn rewind(&self, ancestor: &BlockRow, ctx: &Context) -> Result<u64, StoreError> {
-        let mut tx = self.pool.begin().await?;
+        let rewinding = || format!("rewinding to block {}", ancestor.number);
+        let mut tx = self.pool.begin().await.during_with(rewinding)?;
         let above = n(ancestor.number);
-        let rows = sqlx::query(
-            "SELECT contract, address, event, args, block_number, block_time FROM events \
-             WHERE block_number > $1 ORDER BY block_number, log_index",
-        )
+        let rows = sqlx::query(AssertSqlSafe(format!(
+            "SELECT {} FROM events WHERE block_number > $1 ORDER BY block_number, log_index",
+            sql::EVENT_COLUMNS
+        )))
         .bind(above)
         .fetch_all(&mut *tx)
-        .await?;
-        let mut parsed = Vec::with_capacity(rows.len());
-        for r in &rows {
-            let block = u(r.get(4));
-            let address: String = r.get(1);
-            let args: String = r.get(3);
-            let address: alloy::primitives::Address = address
-                .parse()
-                .map_err(|_| StoreError::Corrupt(format!("address of an event in block {block}")))?;
-            let args: serde_json::Value = serde_json::from_str(&args)
-                .map_err(|_| StoreError::Corrupt(format!("args of an event in block {block}")))?;
-            parsed.push((r.get::<String, _>(0), address, r.get::<String, _>(2), args, block, u(r.get(5))));
+        .await
+        .during_with(rewinding)?;
+        let mut removed = Vec::with_capacity(rows.len());
+        for row in &rows {
+            let e = sql::event_row(row)?;
+            let at = || format!("event {}:{}", e.block_number, e.log_index);
+            let contract: Contract =
+                e.contract.parse().map_err(|_| StoreError::Corrupt(format!("contract of {}", at())))?;
+            let address: Address =
+                e.address.parse().map_err(|_| StoreError::Corrupt(format!("address of {}", at())))?;
+            let log = e
+                .log
+                .as_ref()
+                .ok_or(StoreError::NoRawLog { block_number: e.block_number, log_index: e.log_index })?;
+            // as when it was indexed: the stored name, and the event if the log decodes
+            let event = SuiteEvent::decode(contract, log).ok();
+            removed.push((contract, address, event, e));
         }
         let changes = Changes::of(
-            parsed.iter().map(|(contract, address, name, args, block_number, block_time)| derive::Event {
-                contract,
+            removed.iter().map(|(contract, address, event, e)| derive::Event {
+                contract: *contract,
                 address: *address,
-                name,
-                args,
-                block_number: *block_number,
-                block_time: *block_time,
+                name: &e.event,
+                event: event.as_ref(),
+                block_number: e.block_number,
+                block_time: e.block_time,
             }),
             ctx,
         )?;
@@ -249,27 +371,37 @@ impl Store {
             sqlx::query(AssertSqlSafe(format!("DELETE FROM {table} WHERE block_number > $1")))
                 .bind(above)
                 .execute(&mut *tx)
-                .await?;
+                .await
+                .during_with(rewinding)?;
         }
-        let deleted =
-            sqlx::query("DELETE FROM events WHERE block_number > $1").bind(above).execute(&mut *tx).await?;
-        sqlx::query("DELETE FROM blocks WHERE block_number > $1").bind(above).execute(&mut *tx).await?;
+        let deleted = sqlx::query("DELETE FROM events WHERE block_number > $1")
+            .bind(above)
+            .execute(&mut *tx)
+            .await
+            .during_with(rewinding)?;
+        sqlx::query("DELETE FROM blocks WHERE block_number > $1")
+            .bind(above)
+            .execute(&mut *tx)
+            .await
+            .during_with(rewinding)?;
         sql::put_block(&mut tx, ancestor).await?;
         sql::set_checkpoint(&mut tx, ancestor).await?;
-        tx.commit().await?;
+        tx.commit().await.during_with(rewinding)?;
         Ok(deleted.rows_affected())
     }
 
     /// Number of events, optionally of one contract.
     pub async fn count(&self, contract: Option<&str>) -> Result<u64, StoreError> {
         let row = match contract {
-            Some(c) => {
-                sqlx::query("SELECT COUNT(*) FROM events WHERE contract = $1")
-                    .bind(c)
-                    .fetch_one(&self.pool)
-                    .await?
-            }
-            None => sqlx::query("SELECT COUNT(*) FROM events").fetch_one(&self.pool).await?,
+            Some(c) => sqlx::query("SELECT COUNT(*) FROM events WHERE contract = $1")
+                .bind(c)
+                .fetch_one(&self.pool)
+                .await
+                .during("counting events")?,
+            None => sqlx::query("SELECT COUNT(*) FROM events")
+                .fetch_one(&self.pool)
+                .await
+                .during("counting events")?,
         };
         Ok(u(row.get(0)))
     }
@@ -281,8 +413,9 @@ impl Store {
             sql::EVENT_COLUMNS
         )))
         .fetch_all(&self.pool)
-        .await?;
-        Ok(rows.iter().map(sql::event_row).collect())
+        .await
+        .during("reading events")?;
+        rows.iter().map(sql::event_row).collect()
     }
 
     /// Every derived table, row by row as text, in key order: to compare two indexes. A row
@@ -293,7 +426,8 @@ impl Store {
         for (table, keys) in sql::DERIVED_TABLES {
             let rows = sqlx::query(AssertSqlSafe(format!("SELECT * FROM {table} ORDER BY 1, 2")))
                 .fetch_all(&self.pool)
-                .await?;
+                .await
+                .during_with(|| format!("reading {table}"))?;
             for row in rows {
                 let cells: Vec<String> = (0..row.len())
                     .map(|i| {
@@ -313,5 +447,27 @@ impl Store {
 
     pub(crate) fn pool(&self) -> &AnyPool {
         &self.pool
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn database_passwords_stay_out_of_messages() {
+        assert_eq!(redacted("postgres://indexer:secret@db:5432/masa"), "postgres://indexer:***@db:5432/masa");
+        assert_eq!(redacted("sqlite://.masa-indexer/indexer.db"), "sqlite://.masa-indexer/indexer.db");
+    }
+
+    #[tokio::test]
+    async fn a_database_that_cannot_be_opened_is_named_without_its_password() {
+        let err = Store::connect("postgres://indexer:secret@127.0.0.1:1/masa").await.unwrap_err();
+        let text = err.to_string();
+        assert!(
+            text.starts_with("cannot open the database postgres://indexer:***@127.0.0.1:1/masa: "),
+            "{text}"
+        );
+        assert!(!text.contains("secret"), "{text}");
     }
 }

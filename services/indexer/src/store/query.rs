@@ -1,7 +1,7 @@
 //! Reads for the HTTP API: wallets, tokens, fees, zkSBT statistics, governance, activity and
 //! events with keyset (cursor) pagination. Every parameter is bound, never formatted in.
 
-use super::{EventRow, Store, StoreError, n, sql};
+use super::{During, EventRow, Store, StoreError, n, sql};
 use serde::Serialize;
 use sqlx::{AssertSqlSafe, Row};
 use std::collections::BTreeMap;
@@ -234,12 +234,14 @@ impl Store {
         )
         .bind(address)
         .fetch_optional(self.pool())
-        .await?;
+        .await
+        .during("reading a wallet")?;
         let Some(r) = row else { return Ok(None) };
         let balances = sqlx::query("SELECT token, amount FROM balances WHERE holder = $1 ORDER BY token")
             .bind(address)
             .fetch_all(self.pool())
-            .await?
+            .await
+            .during("reading a wallet's balances")?
             .iter()
             .map(|b| (b.get(0), b.get(1)))
             .collect();
@@ -270,7 +272,7 @@ impl Store {
         )
         .bind(owner)
         .fetch_all(self.pool())
-        .await?;
+        .await.during("reading a wallet's records")?;
         Ok(rows
             .iter()
             .map(|r| RecordRow {
@@ -294,7 +296,8 @@ impl Store {
     pub async fn tokens(&self) -> Result<Vec<TokenRow>, StoreError> {
         let rows = sqlx::query("SELECT token, minted, burned FROM supply ORDER BY token")
             .fetch_all(self.pool())
-            .await?;
+            .await
+            .during("reading token supplies")?;
         let mut out = Vec::with_capacity(rows.len());
         for r in rows {
             let token: String = r.get(0);
@@ -303,7 +306,8 @@ impl Store {
             let holders = sqlx::query("SELECT COUNT(*) FROM balances WHERE token = $1 AND amount <> '0'")
                 .bind(token.as_str())
                 .fetch_one(self.pool())
-                .await?;
+                .await
+                .during("counting token holders")?;
             out.push(TokenRow {
                 token,
                 minted: minted.to_string(),
@@ -320,7 +324,8 @@ impl Store {
         let payments =
             sqlx::query("SELECT token, payments, amount_in, masa FROM fee_payments ORDER BY token")
                 .fetch_all(self.pool())
-                .await?
+                .await
+                .during("reading fee payments")?
                 .iter()
                 .map(|r| FeePaymentRow {
                     token: r.get(0),
@@ -331,7 +336,8 @@ impl Store {
                 .collect();
         let distribution = sqlx::query("SELECT bucket, amount FROM fee_distribution ORDER BY bucket")
             .fetch_all(self.pool())
-            .await?
+            .await
+            .during("reading the fee split")?
             .iter()
             .map(|r| (r.get(0), r.get(1)))
             .collect();
@@ -342,7 +348,8 @@ impl Store {
     pub async fn zksbt_stats(&self) -> Result<ZkSbtStats, StoreError> {
         let stats = sqlx::query("SELECT counter, value, amount FROM zksbt_stats ORDER BY counter")
             .fetch_all(self.pool())
-            .await?;
+            .await
+            .during("reading zkSBT statistics")?;
         let counters: BTreeMap<String, i64> = stats.iter().map(|r| (r.get(0), r.get(1))).collect();
         let amounts: BTreeMap<String, String> = stats
             .iter()
@@ -351,7 +358,8 @@ impl Store {
             .collect();
         let trees = sqlx::query("SELECT tree_id, inserted, removed FROM zksbt_trees ORDER BY tree_id")
             .fetch_all(self.pool())
-            .await?
+            .await
+            .during("reading zkSBT trees")?
             .iter()
             .map(|r| TreeStats {
                 tree_id: r.get(0),
@@ -364,12 +372,14 @@ impl Store {
              WHERE COALESCE(s.burned, 0) = 0 AND COALESCE(s.revoked, 0) = 0 AND COALESCE(s.expired, 0) = 0",
         )
         .fetch_one(self.pool())
-        .await?
+        .await
+        .during("counting active zkSBT records")?
         .get(0);
         let schemas =
             sqlx::query("SELECT schema_id, minted, disclosures FROM zksbt_schemas ORDER BY schema_id")
                 .fetch_all(self.pool())
-                .await?
+                .await
+                .during("reading zkSBT schemas")?
                 .iter()
                 .map(|r| SchemaStats { schema_id: r.get(0), minted: r.get(1), disclosures: r.get(2) })
                 .collect();
@@ -389,7 +399,8 @@ impl Store {
         .bind(before.map_or(i64::MAX, n))
         .bind(i64::from(limit))
         .fetch_all(self.pool())
-        .await?;
+        .await
+        .during("reading proposals")?;
         Ok(rows
             .iter()
             .map(|r| ProposalRow {
@@ -419,7 +430,8 @@ impl Store {
         .bind(from_day)
         .bind(to_day)
         .fetch_all(self.pool())
-        .await?;
+        .await
+        .during("reading activity")?;
         Ok(rows
             .iter()
             .map(|r| ActivityRow { day: r.get(0), contract: r.get(1), event: r.get(2), events: r.get(3) })
@@ -449,8 +461,9 @@ impl Store {
             .bind(after_log)
             .bind(i64::from(filter.limit))
             .fetch_all(self.pool())
-            .await?;
-        let events: Vec<EventRow> = rows.iter().map(sql::event_row).collect();
+            .await
+            .during("reading events")?;
+        let events: Vec<EventRow> = rows.iter().map(sql::event_row).collect::<Result<_, _>>()?;
         let next = (events.len() == filter.limit as usize)
             .then(|| events.last().map(|e| (e.block_number, e.log_index)))
             .flatten();

@@ -3,9 +3,9 @@
 //! `ON CONFLICT … DO UPDATE`). Table and column names come from the derive modules' constants,
 //! never from input.
 
-use super::{BlockRow, EventRow, StoreError, n, u};
+use super::{BlockRow, During, EventRow, StoreError, n, u};
 use crate::derive::{Changes, Key, Value};
-use alloy::primitives::{I256, U256};
+use alloy::primitives::{B256, I256, LogData, U256};
 use sqlx::{Any, AssertSqlSafe, Row, Transaction, any::AnyRow, query::Query};
 
 type Tx<'c> = Transaction<'c, Any>;
@@ -30,19 +30,30 @@ pub(super) const DERIVED_TABLES: &[(&str, usize)] = &[
 ];
 
 pub(super) const EVENT_COLUMNS: &str =
-    "block_number, log_index, block_time, block_hash, tx_hash, address, contract, event, args";
+    "block_number, log_index, block_time, block_hash, tx_hash, address, contract, event, args, topics, data";
 
-/// Rows per INSERT statement on PostgreSQL: 9 parameters each, well under its limit.
+/// Parameters per event row.
+const EVENT_PARAMS: usize = 11;
+
+/// Rows per INSERT statement on PostgreSQL: 11 parameters each, well under its limit.
 pub(super) const EVENTS_PER_INSERT_POSTGRES: usize = 500;
 /// Rows per INSERT statement on SQLite: sqlx looks every parameter up by name, which SQLite
 /// answers by a scan of the statement's parameters, so binding costs grow with the square of
 /// the parameters per statement; a few dozen rows keep it small (measured by `make bench`).
 pub(super) const EVENTS_PER_INSERT_SQLITE: usize = 32;
 
-pub(super) fn event_row(r: &AnyRow) -> EventRow {
-    EventRow {
-        block_number: u(r.get(0)),
-        log_index: u(r.get(1)),
+pub(super) fn event_row(r: &AnyRow) -> Result<EventRow, StoreError> {
+    let (block_number, log_index) = (u(r.get(0)), u(r.get(1)));
+    let log = match (r.get::<Option<Vec<u8>>, _>(9), r.get::<Option<Vec<u8>>, _>(10)) {
+        (Some(topics), Some(data)) => Some(
+            log_data(&topics, data)
+                .ok_or_else(|| StoreError::Corrupt(format!("topics of event {block_number}:{log_index}")))?,
+        ),
+        _ => None,
+    };
+    Ok(EventRow {
+        block_number,
+        log_index,
         block_time: u(r.get(2)),
         block_hash: r.get(3),
         tx_hash: r.get(4),
@@ -50,7 +61,22 @@ pub(super) fn event_row(r: &AnyRow) -> EventRow {
         contract: r.get(6),
         event: r.get(7),
         args: r.get(8),
+        log,
+    })
+}
+
+/// A log's topics as stored: their 32-byte words concatenated.
+pub(super) fn topics_bytes(log: &LogData) -> Vec<u8> {
+    log.topics().iter().flat_map(|t| t.0).collect()
+}
+
+/// A log from its stored topics and data; `None` unless the topics are whole words, at most 4.
+pub(super) fn log_data(topics: &[u8], data: Vec<u8>) -> Option<LogData> {
+    if !topics.len().is_multiple_of(32) || topics.len() > 4 * 32 {
+        return None;
     }
+    let topics = topics.chunks_exact(32).map(B256::from_slice).collect();
+    Some(LogData::new_unchecked(topics, data.into()))
 }
 
 /// `($first, $first+1, …)` for `count` parameters.
@@ -63,6 +89,7 @@ fn bind<'q>(q: AnyQuery<'q>, v: &'q Value) -> AnyQuery<'q> {
     match v {
         Value::Int(i) => q.bind(*i),
         Value::Text(s) => q.bind(s.as_str()),
+        Value::Address(_) | Value::Uint(_) => q.bind(v.text()),
     }
 }
 
@@ -72,7 +99,8 @@ pub(super) async fn insert_events(
     rows_per_insert: usize,
 ) -> Result<(), StoreError> {
     for chunk in events.chunks(rows_per_insert) {
-        let values: Vec<String> = (0..chunk.len()).map(|i| params(i * 9 + 1, 9)).collect();
+        let values: Vec<String> =
+            (0..chunk.len()).map(|i| params(i * EVENT_PARAMS + 1, EVENT_PARAMS)).collect();
         let sql = format!("INSERT INTO events ({EVENT_COLUMNS}) VALUES {}", values.join(", "));
         let mut q = sqlx::query(AssertSqlSafe(sql));
         for e in chunk {
@@ -85,9 +113,11 @@ pub(super) async fn insert_events(
                 .bind(e.address.as_str())
                 .bind(e.contract.as_str())
                 .bind(e.event.as_str())
-                .bind(e.args.as_str());
+                .bind(e.args.as_str())
+                .bind(e.log.as_ref().map(topics_bytes))
+                .bind(e.log.as_ref().map(|l| &l.data[..]));
         }
-        q.execute(&mut **tx).await?;
+        q.execute(&mut **tx).await.during("inserting events")?;
     }
     Ok(())
 }
@@ -101,7 +131,7 @@ pub(super) async fn put_block(tx: &mut Tx<'_>, b: &BlockRow) -> Result<(), Store
     .bind(b.hash.as_str())
     .bind(b.parent_hash.as_str())
     .execute(&mut **tx)
-    .await?;
+    .await.during("storing a block hash")?;
     Ok(())
 }
 
@@ -113,7 +143,7 @@ pub(super) async fn set_checkpoint(tx: &mut Tx<'_>, b: &BlockRow) -> Result<(), 
     .bind(n(b.number))
     .bind(b.hash.as_str())
     .execute(&mut **tx)
-    .await?;
+    .await.during("moving the checkpoint")?;
     Ok(())
 }
 
@@ -122,13 +152,7 @@ fn key_columns(key: &Key) -> String {
 }
 
 fn key_text(key: &Key) -> String {
-    let parts: Vec<String> = key
-        .iter()
-        .map(|(c, v)| match v {
-            Value::Int(i) => format!("{c}={i}"),
-            Value::Text(s) => format!("{c}={s}"),
-        })
-        .collect();
+    let parts: Vec<String> = key.iter().map(|(c, v)| format!("{c}={v}")).collect();
     parts.join(",")
 }
 
@@ -141,7 +165,7 @@ pub(super) async fn apply(tx: &mut Tx<'_>, changes: &Changes) -> Result<(), Stor
         for (_, v) in columns {
             q = bind(q, v);
         }
-        q.execute(&mut **tx).await?;
+        q.execute(&mut **tx).await.during_with(|| format!("inserting a row into {table}"))?;
     }
     for ((table, key, column), delta) in &changes.counts {
         let keys = key_columns(key);
@@ -154,7 +178,7 @@ pub(super) async fn apply(tx: &mut Tx<'_>, changes: &Changes) -> Result<(), Stor
         for (_, v) in key {
             q = bind(q, v);
         }
-        q.bind(*delta).execute(&mut **tx).await?;
+        q.bind(*delta).execute(&mut **tx).await.during_with(|| format!("updating {table}.{column}"))?;
     }
     for ((table, key, column), delta) in &changes.amounts {
         // uint256 arithmetic is not portable SQL (SQLite integers are 64-bit): read, add in
@@ -167,10 +191,11 @@ pub(super) async fn apply(tx: &mut Tx<'_>, changes: &Changes) -> Result<(), Stor
         for (_, v) in key {
             q = bind(q, v);
         }
-        let current: U256 = match q.fetch_optional(&mut **tx).await? {
-            Some(row) => super::parse_amount(&row.get::<String, _>(0))?,
-            None => U256::ZERO,
-        };
+        let current: U256 =
+            match q.fetch_optional(&mut **tx).await.during_with(|| format!("reading {table}.{column}"))? {
+                Some(row) => super::parse_amount(&row.get::<String, _>(0))?,
+                None => U256::ZERO,
+            };
         let value = I256::from_raw(current) + *delta;
         if value.is_negative() {
             return Err(StoreError::Inconsistent { table, column, key: key_text(key), value });
@@ -184,7 +209,27 @@ pub(super) async fn apply(tx: &mut Tx<'_>, changes: &Changes) -> Result<(), Stor
         for (_, v) in key {
             q = bind(q, v);
         }
-        q.bind(value.into_raw().to_string()).execute(&mut **tx).await?;
+        q.bind(value.into_raw().to_string())
+            .execute(&mut **tx)
+            .await
+            .during_with(|| format!("updating {table}.{column}"))?;
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn topics_round_trip_and_bad_widths_are_refused() {
+        let log =
+            LogData::new_unchecked(vec![B256::repeat_byte(1), B256::repeat_byte(2)], vec![3; 40].into());
+        let topics = topics_bytes(&log);
+        assert_eq!(topics.len(), 64);
+        assert_eq!(log_data(&topics, log.data.to_vec()), Some(log.clone()));
+        assert_eq!(log_data(&[], vec![]), Some(LogData::default()));
+        assert_eq!(log_data(&topics[..63], vec![]), None);
+        assert_eq!(log_data(&[0; 5 * 32], vec![]), None);
+    }
 }

@@ -43,10 +43,9 @@ async fn a_flaky_rpc_yields_the_same_index(backend: Backend) {
 
 fn indexer_binary(env: &Env, database_url: &str, once: bool) -> Command {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_masa-indexer"));
+    // the manifest is `<deployments>/anvil.json`, found by the RPC's chain id (masa_sdk::target)
     cmd.args(["--rpc-url", &env.chain.endpoint()])
-        .arg("--manifest")
-        .arg(env.deployments.path().join("anvil.json"))
-        .arg("--deployments-dir")
+        .arg("--deployments")
         .arg(env.deployments.path())
         .args(["--database-url", database_url, "--finality-depth", "16", "--max-range", "4"])
         .args(["--poll-ms", "20", "--listen", "127.0.0.1:0"])

@@ -5,7 +5,7 @@ use alloy::{
     network::EthereumWallet,
     primitives::{Address, U256, keccak256},
     providers::{DynProvider, Provider, ProviderBuilder, WalletProvider},
-    rpc::types::Filter,
+    rpc::types::{Filter, Log},
 };
 use clap::Parser;
 use masa_bindings::{MASA, contracts::MasaToken, manifest::Manifest};
@@ -60,12 +60,12 @@ impl Env {
     }
 
     /// Every log of the manifest's contracts and vesting wallets up to `head`.
-    pub(crate) async fn logs(&self, head: u64) -> usize {
+    pub(crate) async fn logs(&self, head: u64) -> Vec<Log> {
         let mut addresses: Vec<Address> = self.manifest.contracts.values().map(|d| d.address).collect();
         addresses.extend(self.manifest.vesting_wallets.iter().map(|w| w.wallet));
         let filter =
             Filter::new().address(addresses).from_block(self.manifest.start_block().unwrap()).to_block(head);
-        self.provider.get_logs(&filter).await.unwrap().len()
+        self.provider.get_logs(&filter).await.unwrap()
     }
 
     /// One round of activity: MASA transfers and a burn, a delegation, a fee paid through the
@@ -112,9 +112,21 @@ impl Env {
         Cli::try_parse_from(args).unwrap().run().await.unwrap();
     }
 
-    /// The index agrees with the chain: event count, every balance, every token's supply.
+    /// The index agrees with the chain: every log, kept as emitted, every balance, every
+    /// token's supply.
     pub(crate) async fn assert_matches_chain(&self, store: &Store, head: u64) {
-        assert_eq!(store.count(None).await.unwrap() as usize, self.logs(head).await, "events");
+        let logs = self.logs(head).await;
+        for (event, log) in store.events().await.unwrap().iter().zip(&logs) {
+            let at = (event.block_number, event.log_index);
+            assert_eq!(Some(at), log.block_number.zip(log.log_index), "events in chain order");
+            assert_eq!(event.log.as_ref(), Some(log.data()), "raw log of event {at:?}");
+        }
+        self.assert_balances_match_chain(store, head).await;
+    }
+
+    /// The index has the chain's number of events, its balances and its token supply.
+    pub(crate) async fn assert_balances_match_chain(&self, store: &Store, head: u64) {
+        assert_eq!(store.count(None).await.unwrap() as usize, self.logs(head).await.len(), "events");
         let token = MasaToken::new(self.masa(), &self.provider);
         let block = head.into();
         let supply = token.totalSupply().block(block).call().await.unwrap();

@@ -3,7 +3,10 @@
 
 use crate::support::{Backend, Env, Rng, assert_equals_fresh_index};
 use alloy::{providers::ext::AnvilApi, rpc::types::anvil::ReorgOptions};
-use masa_indexer::indexer::IndexerError;
+use masa_indexer::{
+    indexer::IndexerError,
+    store::{EventRow, StoreError},
+};
 use masa_test_harness::Chain;
 use std::time::Duration;
 
@@ -109,4 +112,73 @@ async fn a_reorg_deeper_than_the_window_stops_with_an_error() {
     assert!(matches!(err, IndexerError::ReorgBeyondWindow { .. }), "{err}");
     assert!(err.to_string().contains("re-index"), "{err}");
     assert_eq!(store.events().await.unwrap(), before, "nothing was changed");
+}
+
+/// Raw logs of an index built before they were kept (migration 0008): NULL in every row.
+async fn forget_raw_logs(url: &str) {
+    let pool = sqlx::AnyPool::connect(url).await.unwrap();
+    sqlx::query("UPDATE events SET topics = NULL, data = NULL").execute(&pool).await.unwrap();
+    pool.close().await;
+}
+
+async fn an_older_index_gets_the_raw_logs_of_its_window(backend: Backend) {
+    let env = Env::deployed().await;
+    env.activity(0).await;
+    let store = backend.store("older").await;
+    let head = env.head().await;
+    env.indexer(store.clone()).sync_to(head).await.unwrap();
+    forget_raw_logs(&backend.url("older")).await;
+    // the window (the stored block hashes) gets its raw logs back from the RPC, and nothing else
+    let oldest = store.blocks().await.unwrap().last().unwrap().number;
+    let mut indexer = env.indexer(store.clone());
+    indexer.sync_to(head).await.unwrap();
+    let events = store.events().await.unwrap();
+    assert!(events.iter().any(|e| e.log.is_some()) && events.iter().any(|e| e.log.is_none()));
+    for e in &events {
+        assert_eq!(e.log.is_some(), e.block_number >= oldest, "event {}:{}", e.block_number, e.log_index);
+    }
+    // so a reorg over those events rewinds them like any other
+    env.provider.anvil_reorg(ReorgOptions { depth: 5, tx_block_pairs: vec![] }).await.unwrap();
+    env.activity(1).await;
+    let head = env.head().await;
+    assert_eq!(indexer.sync_to(head).await.unwrap().reorgs, 1);
+    env.assert_balances_match_chain(&store, head).await;
+    let fresh = backend.store("fresh").await;
+    env.indexer(fresh.clone()).sync_to(head).await.unwrap();
+    assert_eq!(store.derived_state().await.unwrap(), fresh.derived_state().await.unwrap());
+    let without_logs =
+        |events: Vec<EventRow>| events.into_iter().map(|e| EventRow { log: None, ..e }).collect::<Vec<_>>();
+    assert_eq!(without_logs(store.events().await.unwrap()), without_logs(fresh.events().await.unwrap()));
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn an_older_index_gets_the_raw_logs_of_its_window_on_sqlite() {
+    an_older_index_gets_the_raw_logs_of_its_window(Backend::sqlite()).await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn an_older_index_gets_the_raw_logs_of_its_window_on_postgres() {
+    an_older_index_gets_the_raw_logs_of_its_window(Backend::postgres()).await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_reorg_over_events_without_raw_logs_the_rpc_lost_asks_for_a_re_index() {
+    let env = Env::deployed().await;
+    env.activity(0).await;
+    let backend = Backend::sqlite();
+    let store = backend.store("lost").await;
+    let head = env.head().await;
+    env.indexer(store.clone()).sync_to(head).await.unwrap();
+    forget_raw_logs(&backend.url("lost")).await;
+    // replaced while the indexer was stopped: anvil no longer has the blocks they were in
+    env.provider.anvil_reorg(ReorgOptions { depth: 5, tx_block_pairs: vec![] }).await.unwrap();
+    let ids =
+        |events: Vec<EventRow>| events.iter().map(|e| (e.block_number, e.log_index)).collect::<Vec<_>>();
+    let before = ids(store.events().await.unwrap());
+    let err = env.indexer(store.clone()).sync_to(env.head().await).await.unwrap_err();
+    assert!(matches!(err, IndexerError::Store(StoreError::NoRawLog { .. })), "{err}");
+    assert!(err.to_string().contains("re-index from scratch"), "{err}");
+    let after = store.events().await.unwrap();
+    assert!(after.iter().filter(|e| e.block_number > head - 5).all(|e| e.log.is_none()));
+    assert_eq!(ids(after), before, "no event was removed");
 }
