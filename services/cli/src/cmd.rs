@@ -5,11 +5,11 @@ use crate::{
     error::Result,
     fee::FeeCommand,
     sbt::SbtCommand,
-    target::TargetArgs,
     vesting::VestingCommand,
     wallet::WalletArgs,
 };
 use masa_sdk::deploy::{self, DeployConfig, Outcome};
+use masa_sdk::target::TargetSpec;
 use std::{path::PathBuf, time::Duration};
 
 /// `masa`: deploy and operate the Masa personal-data network.
@@ -44,7 +44,7 @@ pub enum Command {
 pub struct DeployArgs {
     /// The chain, and where network definitions, parameters and the manifest live.
     #[command(flatten)]
-    pub target: TargetArgs,
+    pub target: TargetSpec,
     /// The signing key.
     #[command(flatten)]
     pub wallet: WalletArgs,

@@ -1,7 +1,8 @@
 //! `masa fee`: pay a protocol fee through the fee router ([`masa_sdk::fees`]).
 
-use crate::{error::Result, target::TargetArgs, wallet::WalletArgs};
+use crate::{error::Result, wallet::WalletArgs};
 use masa_sdk::fees::{FeeClient, FeeRequest};
+use masa_sdk::target::TargetSpec;
 
 // Kept for the callers outside the CLI until they take them from the sdk.
 
@@ -28,7 +29,7 @@ pub enum FeeCommand {
         kind: String,
         /// The chain and deployment.
         #[command(flatten)]
-        target: TargetArgs,
+        target: TargetSpec,
         /// The paying account.
         #[command(flatten)]
         signer: WalletArgs,

@@ -5,7 +5,6 @@ pub mod devnet;
 pub mod error;
 pub mod fee;
 pub mod sbt;
-pub mod target;
 pub mod vesting;
 pub mod wallet;
 

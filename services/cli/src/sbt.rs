@@ -7,7 +7,6 @@
 
 use crate::{
     error::{CliError, Result},
-    target::TargetArgs,
     wallet::WalletArgs,
 };
 use alloy::{
@@ -17,6 +16,7 @@ use alloy::{
 use masa_prover::{encryption::PublicKey, paths, statement::Operator};
 use masa_sdk::{
     fees::masa_text,
+    target::TargetSpec,
     zksbt::{
         AttestRequest, AttestationFile, OwnedToken, ProveRequest, ProverFiles, RecordDraft,
         SMALL_ANONYMITY_SET, ZkSbtClient, disclosure_json, issuer_name, owner_keys,
@@ -74,7 +74,7 @@ pub enum SbtCommand {
         out: PathBuf,
         /// The chain and deployment.
         #[command(flatten)]
-        target: TargetArgs,
+        target: TargetSpec,
         /// The issuer's wallet.
         #[command(flatten)]
         wallet: WalletArgs,
@@ -97,7 +97,7 @@ pub enum SbtCommand {
         attestation: Option<PathBuf>,
         /// The chain and deployment.
         #[command(flatten)]
-        target: TargetArgs,
+        target: TargetSpec,
         /// The owner's wallet (signs the consent, sends the mint, pays the fee).
         #[command(flatten)]
         wallet: WalletArgs,
@@ -111,7 +111,7 @@ pub enum SbtCommand {
         json: bool,
         /// The chain and deployment.
         #[command(flatten)]
-        target: TargetArgs,
+        target: TargetSpec,
         /// The owner's wallet.
         #[command(flatten)]
         wallet: WalletArgs,
@@ -172,7 +172,7 @@ pub enum SbtCommand {
         circuit: PathBuf,
         /// The chain and deployment.
         #[command(flatten)]
-        target: TargetArgs,
+        target: TargetSpec,
         /// The owner's wallet.
         #[command(flatten)]
         wallet: WalletArgs,
@@ -196,7 +196,7 @@ pub enum SbtCommand {
         out: PathBuf,
         /// The chain and deployment.
         #[command(flatten)]
-        target: TargetArgs,
+        target: TargetSpec,
         /// The owner's wallet.
         #[command(flatten)]
         wallet: WalletArgs,
@@ -213,7 +213,7 @@ pub enum SbtCommand {
         file: PathBuf,
         /// The chain and deployment.
         #[command(flatten)]
-        target: TargetArgs,
+        target: TargetSpec,
         /// The consumer's wallet.
         #[command(flatten)]
         wallet: WalletArgs,
@@ -227,7 +227,7 @@ pub enum SbtCommand {
         token: U256,
         /// The chain and deployment.
         #[command(flatten)]
-        target: TargetArgs,
+        target: TargetSpec,
         /// The owner's wallet.
         #[command(flatten)]
         wallet: WalletArgs,
@@ -240,7 +240,7 @@ pub enum SbtCommand {
         token: U256,
         /// The chain and deployment.
         #[command(flatten)]
-        target: TargetArgs,
+        target: TargetSpec,
         /// The issuer's wallet.
         #[command(flatten)]
         wallet: WalletArgs,
@@ -252,7 +252,7 @@ pub enum SbtCommand {
         token: U256,
         /// The chain and deployment.
         #[command(flatten)]
-        target: TargetArgs,
+        target: TargetSpec,
         /// Any wallet (pays the gas).
         #[command(flatten)]
         wallet: WalletArgs,

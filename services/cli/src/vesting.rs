@@ -1,7 +1,8 @@
 //! `masa vesting`: inspect and release the genesis vesting wallets ([`masa_sdk::vesting`]).
 
-use crate::{error::Result, target::TargetArgs, wallet::WalletArgs};
+use crate::{error::Result, wallet::WalletArgs};
 use alloy::primitives::{Address, U256};
+use masa_sdk::target::TargetSpec;
 use masa_sdk::{
     fees::masa_text,
     vesting::{VestingClient, WalletReport},
@@ -21,7 +22,7 @@ pub enum VestingCommand {
         json: bool,
         /// The chain and deployment.
         #[command(flatten)]
-        target: TargetArgs,
+        target: TargetSpec,
     },
     /// Release what has vested in a wallet to its beneficiary (anyone may send this).
     Release {
@@ -29,7 +30,7 @@ pub enum VestingCommand {
         wallet: Address,
         /// The chain and deployment.
         #[command(flatten)]
-        target: TargetArgs,
+        target: TargetSpec,
         /// The sending account (pays gas; the tokens go to the beneficiary).
         #[command(flatten)]
         signer: WalletArgs,

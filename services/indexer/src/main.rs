@@ -17,7 +17,7 @@ use tokio::sync::watch;
 #[command(name = "masa-indexer", version, about)]
 struct Args {
     #[command(flatten)]
-    target: TargetArgs,
+    target: TargetSpec,
     /// Database URL (`sqlite://…` or `postgres://…`); default: a SQLite file in --data-dir.
     #[arg(long, env = "MASA_DATABASE_URL")]
     database_url: Option<String>,
@@ -42,38 +42,8 @@ struct Args {
     once: bool,
 }
 
-/// Where to index: the same flags, environment variables and defaults as the `masa` CLI's
-/// (`--rpc-url`, `--network`, `--deployments`, `--manifest`), resolved by [`masa_sdk::target`].
-#[derive(Debug, clap::Args)]
-struct TargetArgs {
-    /// JSON-RPC endpoint (default: the network's `rpc_url` in networks.toml; without
-    /// `--network`, the local devnet's when `masa devnet` runs).
-    #[arg(long, env = "MASA_RPC_URL")]
-    rpc_url: Option<url::Url>,
-    /// Network name from `<deployments>/networks.toml`; found from the chain id when omitted.
-    #[arg(long, env = "MASA_NETWORK")]
-    network: Option<String>,
-    /// Directory of network definitions, parameters and manifests.
-    #[arg(long, default_value = "deployments", env = "MASA_DEPLOYMENTS")]
-    deployments: PathBuf,
-    /// Manifest path (default: `<deployments>/<network>.json`).
-    #[arg(long)]
-    manifest: Option<PathBuf>,
-}
-
-impl TargetArgs {
-    fn spec(&self) -> TargetSpec {
-        TargetSpec {
-            rpc_url: self.rpc_url.clone(),
-            network: self.network.clone(),
-            deployments: self.deployments.clone(),
-            manifest: self.manifest.clone(),
-        }
-    }
-}
-
 async fn run(args: Args) -> Result<()> {
-    let target = args.target.spec().resolve().await?;
+    let target = args.target.resolve().await?;
     let manifest = &target.manifest;
     let finality_depth = match args.finality_depth {
         Some(depth) => depth,
@@ -226,31 +196,16 @@ async fn main() -> ExitCode {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use clap::{Args as _, CommandFactory};
-
-    /// Each argument's name, flag, environment variable and default.
-    fn flags(command: &clap::Command) -> Vec<String> {
-        command
-            .get_arguments()
-            .map(|a| {
-                format!("{:?} {:?} {:?} {:?}", a.get_id(), a.get_long(), a.get_env(), a.get_default_values())
-            })
-            .collect()
-    }
+    use clap::CommandFactory;
 
     #[test]
-    fn the_target_flags_are_the_clis() {
-        let ours = TargetArgs::augment_args(clap::Command::new("masa-indexer"));
-        let cli = masa_cli::target::TargetArgs::augment_args(clap::Command::new("masa"));
-        assert_eq!(flags(&ours).len(), 4);
-        assert_eq!(flags(&ours), flags(&cli));
+    fn the_target_flags_are_the_sdks() {
         Args::command().debug_assert();
         let err = Args::try_parse_from(["masa-indexer", "--deployments-dir", "d"]).unwrap_err();
         assert_eq!(err.kind(), clap::error::ErrorKind::UnknownArgument);
         let args = Args::try_parse_from(["masa-indexer", "--deployments", "d", "--network", "fuji"]).unwrap();
-        let spec = args.target.spec();
         assert_eq!(
-            (spec.deployments, spec.network, spec.rpc_url),
+            (args.target.deployments, args.target.network, args.target.rpc_url),
             (PathBuf::from("d"), Some("fuji".into()), None)
         );
     }

@@ -17,16 +17,24 @@ use url::Url;
 /// The network `masa devnet` runs.
 pub const DEVNET: &str = "anvil";
 
-/// What a binary was told about its target (flags, environment).
+/// What a binary was told about its target. With the `clap` feature it is the flags every
+/// binary takes (`#[command(flatten)]`): `--rpc-url`, `--network`, `--deployments`, `--manifest`,
+/// and the environment variables `MASA_RPC_URL`, `MASA_NETWORK`, `MASA_DEPLOYMENTS`.
 #[derive(Debug, Clone, Default)]
+#[cfg_attr(feature = "clap", derive(clap::Args))]
 pub struct TargetSpec {
-    /// JSON-RPC endpoint.
+    /// JSON-RPC endpoint (default: the network's `rpc_url` in networks.toml; without
+    /// `--network`, the local devnet's when `masa devnet` runs).
+    #[cfg_attr(feature = "clap", arg(long, env = "MASA_RPC_URL"))]
     pub rpc_url: Option<Url>,
-    /// Network name from `<deployments>/networks.toml`.
+    /// Network name from `<deployments>/networks.toml`; found from the chain id when omitted.
+    #[cfg_attr(feature = "clap", arg(long, env = "MASA_NETWORK"))]
     pub network: Option<String>,
     /// Directory of network definitions, parameters and manifests.
+    #[cfg_attr(feature = "clap", arg(long, default_value = "deployments", env = "MASA_DEPLOYMENTS"))]
     pub deployments: PathBuf,
-    /// Manifest path.
+    /// Manifest path (default: `<deployments>/<network>.json`).
+    #[cfg_attr(feature = "clap", arg(long))]
     pub manifest: Option<PathBuf>,
 }
 

@@ -7,11 +7,13 @@ use alloy::{
     providers::{DynProvider, Provider, ProviderBuilder, WalletProvider},
     rpc::types::{Filter, Log},
 };
-use clap::Parser;
 use masa_bindings::{MASA, contracts::MasaToken, manifest::Manifest};
-use masa_cli::cmd::Cli;
 use masa_indexer::{indexer::Indexer, store::Store};
-use masa_sdk::fees::pay_fee;
+use masa_sdk::{
+    fees::pay_fee,
+    tx::signing_provider,
+    zksbt::{RecordDraft, ZkSbtClient},
+};
 use masa_test_harness::{AnvilChain, Chain, DeployedSuite, Postgres};
 
 /// Shows the indexer's logs in a failing test's output (`RUST_LOG=masa_indexer=debug`).
@@ -92,24 +94,11 @@ impl Env {
             .await
             .unwrap();
         let owner = &self.chain.accounts()[1 + (round as usize % 3)];
-        let key = format!("0x{}", alloy::hex::encode(owner.to_bytes()));
-        let values = format!("{},{},{}", 1_600_000_000 + round, 10 + round, 20);
-        let args = [
-            "masa",
-            "sbt",
-            "mint",
-            "--schema",
-            "1",
-            "--values",
-            &values,
-            "--private-key",
-            &key,
-            "--rpc-url",
-            &self.chain.endpoint(),
-            "--deployments",
-            self.deployments.path().to_str().unwrap(),
-        ];
-        Cli::try_parse_from(args).unwrap().run().await.unwrap();
+        let values = [1_600_000_000 + round, 10 + round, 20];
+        let (record, _) = RecordDraft::new(owner, U256::from(1), &values).unwrap();
+        let provider = signing_provider(self.chain.endpoint().parse().unwrap(), owner.clone());
+        let client = ZkSbtClient::new(provider, &self.manifest, owner.clone()).unwrap();
+        client.mint(record, None).await.unwrap();
     }
 
     /// The index agrees with the chain: every log, kept as emitted, every balance, every
