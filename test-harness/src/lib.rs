@@ -14,4 +14,4 @@ pub use expect::Expect;
 pub use masa_sdk::evm::{Chain, ChainExt, RevmChain, TxOutcome};
 pub use postgres::Postgres;
 pub use proxy::{FaultCounts, FlakyRpc};
-pub use suite::DeployedSuite;
+pub use suite::{DeployedSuite, deployments};

@@ -8,6 +8,32 @@ use masa_bindings::{contracts::genesis::Category, manifest::Manifest};
 use masa_sdk::deploy::{DeployConfig, deploy};
 use std::{path::Path, time::Duration};
 
+/// A temporary deployments directory for anvil: the repository's network definitions, anvil
+/// parameters (with each `(from, to)` of `replace` substituted, each `from` required) and
+/// allocation table.
+pub fn deployments(replace: &[(&str, &str)]) -> Result<tempfile::TempDir> {
+    let repo = Path::new(env!("CARGO_MANIFEST_DIR")).join("../deployments");
+    let dir = tempfile::tempdir().map_err(|e| Error::Spawn(format!("tempdir: {e}")))?;
+    for file in ["networks.toml", "params/anvil.toml", "allocations/anvil.json"] {
+        let to = dir.path().join(file);
+        let copied = std::fs::create_dir_all(to.parent().expect("a file in a directory"))
+            .and_then(|()| std::fs::copy(repo.join(file), &to));
+        copied.map_err(|e| Error::Spawn(format!("copying deployments/{file}: {e}")))?;
+    }
+    if !replace.is_empty() {
+        let path = dir.path().join("params/anvil.toml");
+        let mut params = std::fs::read_to_string(&path).map_err(|e| Error::Spawn(format!("{e}")))?;
+        for (from, to) in replace {
+            if !params.contains(from) {
+                return Err(Error::Spawn(format!("deployments/params/anvil.toml has no {from:?}")));
+            }
+            params = params.replace(from, to);
+        }
+        std::fs::write(&path, params).map_err(|e| Error::Spawn(format!("{e}")))?;
+    }
+    Ok(dir)
+}
+
 /// A deployed suite: its deployments directory (holding `anvil.json`) and manifest.
 #[derive(Debug)]
 pub struct DeployedSuite {
@@ -20,14 +46,7 @@ pub struct DeployedSuite {
 impl DeployedSuite {
     /// Deploys the suite on `chain` as account 0.
     pub async fn deploy(chain: &AnvilChain) -> Result<Self> {
-        let repo = Path::new(env!("CARGO_MANIFEST_DIR")).join("../deployments");
-        let deployments = tempfile::tempdir().map_err(|e| Error::Spawn(format!("tempdir: {e}")))?;
-        for file in ["networks.toml", "params/anvil.toml", "allocations/anvil.json"] {
-            let to = deployments.path().join(file);
-            let copied = std::fs::create_dir_all(to.parent().expect("a file in a directory"))
-                .and_then(|()| std::fs::copy(repo.join(file), &to));
-            copied.map_err(|e| Error::Spawn(format!("copying deployments/{file}: {e}")))?;
-        }
+        let deployments = deployments(&[])?;
         let config = DeployConfig {
             rpc_url: chain.endpoint().parse().expect("anvil's endpoint is a URL"),
             network: None,

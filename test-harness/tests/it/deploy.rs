@@ -10,18 +10,11 @@ use masa_sdk::{
     evm,
 };
 use masa_test_harness::{AnvilChain, Chain};
-use std::{path::PathBuf, time::Duration};
+use std::time::Duration;
 
 /// A deployments directory with the repository's network definitions, parameters and table.
 pub(crate) fn deployments() -> tempfile::TempDir {
-    let dir = tempfile::tempdir().unwrap();
-    let repo = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../deployments");
-    std::fs::copy(repo.join("networks.toml"), dir.path().join("networks.toml")).unwrap();
-    std::fs::create_dir(dir.path().join("params")).unwrap();
-    std::fs::copy(repo.join("params/anvil.toml"), dir.path().join("params/anvil.toml")).unwrap();
-    std::fs::create_dir(dir.path().join("allocations")).unwrap();
-    std::fs::copy(repo.join("allocations/anvil.json"), dir.path().join("allocations/anvil.json")).unwrap();
-    dir
+    masa_test_harness::deployments(&[]).unwrap()
 }
 
 pub(crate) fn config(rpc_url: &str, dir: &tempfile::TempDir) -> DeployConfig {

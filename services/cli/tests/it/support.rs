@@ -58,19 +58,7 @@ pub(crate) fn assert_error_line(out: &Output, line: &str) {
 /// A deployments directory with the repository's network definitions, table and parameters,
 /// with `replace` applied to `params/anvil.toml` (each `from` must occur).
 pub(crate) fn deployments(replace: &[(&str, &str)]) -> tempfile::TempDir {
-    let dir = tempfile::tempdir().unwrap();
-    let repo = root().join("deployments");
-    std::fs::copy(repo.join("networks.toml"), dir.path().join("networks.toml")).unwrap();
-    std::fs::create_dir(dir.path().join("params")).unwrap();
-    let mut params = std::fs::read_to_string(repo.join("params/anvil.toml")).unwrap();
-    for (from, to) in replace {
-        assert!(params.contains(from), "anvil.toml has no {from:?}");
-        params = params.replace(from, to);
-    }
-    std::fs::write(dir.path().join("params/anvil.toml"), params).unwrap();
-    std::fs::create_dir(dir.path().join("allocations")).unwrap();
-    std::fs::copy(repo.join("allocations/anvil.json"), dir.path().join("allocations/anvil.json")).unwrap();
-    dir
+    masa_test_harness::deployments(replace).unwrap()
 }
 
 /// Deployment of the suite on `rpc_url`, recorded in `dir`.
