@@ -12,19 +12,39 @@ use crate::artifacts::ContractArtifact;
 use alloy::sol;
 
 /// Binds each contract from its artifact (path relative to this crate) and lists the artifacts.
+/// A contract whose ABI takes another contract's struct (`sol!` then emits that interface too)
+/// is bound inside a module of its own and re-exported, so the interfaces do not collide.
 macro_rules! bind {
-    ($($(#[$doc:meta])* $name:ident => $path:literal;)*) => {
+    (
+        $($(#[$doc:meta])* $name:ident => $path:literal;)*
+        $(@module $module:ident { $(#[$mdoc:meta])* $mname:ident => $mpath:literal; })*
+    ) => {
         $(
             sol!($(#[$doc])* #[sol(rpc)] #[derive(Debug, PartialEq, Eq)] $name, $path);
         )*
+        $(
+            #[doc = concat!("The `", stringify!($mname), "` binding and the interfaces its ABI uses.")]
+            pub mod $module {
+                alloy::sol!($(#[$mdoc])* #[sol(rpc)] #[derive(Debug, PartialEq, Eq)] $mname, $mpath);
+            }
+            pub use $module::$mname;
+        )*
 
         /// Every bound contract's artifact, by contract name.
-        pub const ARTIFACTS: &[ContractArtifact] = &[$(
-            ContractArtifact {
-                name: stringify!($name),
-                json: include_str!(concat!(env!("CARGO_MANIFEST_DIR"), "/", $path)),
-            },
-        )*];
+        pub const ARTIFACTS: &[ContractArtifact] = &[
+            $(
+                ContractArtifact {
+                    name: stringify!($name),
+                    json: include_str!(concat!(env!("CARGO_MANIFEST_DIR"), "/", $path)),
+                },
+            )*
+            $(
+                ContractArtifact {
+                    name: stringify!($mname),
+                    json: include_str!(concat!(env!("CARGO_MANIFEST_DIR"), "/", $mpath)),
+                },
+            )*
+        ];
     };
 }
 
@@ -51,6 +71,11 @@ bind! {
     /// [`crate::Contract::ZKSBT_LIBRARIES`] and must be linked: [`crate::link::linked_bytecode`].
     #[sol(ignore_unlinked)]
     ZkSBT => "../../contracts/out/ZkSBT.sol/ZkSBT.json";
+    @module pools {
+        /// Data staking pools paid in MASA, staked by zkSBT disclosures
+        /// (`contracts/src/pools/DataPools.sol`).
+        DataPools => "../../contracts/out/DataPools.sol/DataPools.json";
+    }
 }
 
 /// `IMasaGenesis`'s enums with their members' names, which JSON ABIs do not carry (an enum is a

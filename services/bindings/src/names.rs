@@ -58,6 +58,8 @@ contracts! {
     IssuerRegistry,
     /// The zkSBT registry.
     ZkSBT,
+    /// The data staking pools.
+    DataPools,
 }
 
 impl Contract {

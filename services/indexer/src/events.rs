@@ -106,6 +106,8 @@ suite_events! {
         IssuerRegistry => IssuerRegistryEvents,
         /// The zkSBT registry.
         ZkSBT => ZkSBTEvents,
+        /// The data staking pools.
+        DataPools => DataPoolsEvents,
     }
     // no events, or bound from other artifacts than the suite's (Uniswap's)
     raw { WETH9, UniswapV2Factory, UniswapV2Router02, PoseidonT3, PoseidonT5, PoseidonT6, DisclosureVerifier }

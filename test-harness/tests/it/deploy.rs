@@ -2,7 +2,9 @@
 
 use alloy::{primitives::U256, providers::Provider, signers::local::PrivateKeySigner};
 use masa_bindings::{
-    contracts::{FeeRouter, MasaGenesis, MasaGovernor, MasaToken, MasaVestingWallet, TimelockController},
+    contracts::{
+        DataPools, FeeRouter, MasaGenesis, MasaGovernor, MasaToken, MasaVestingWallet, TimelockController,
+    },
     manifest::Manifest,
 };
 use masa_sdk::{
@@ -84,6 +86,20 @@ async fn deploys_once_then_detects_the_deployment() {
     );
     assert_eq!(fees.shares().call().await.unwrap().burnBps, 2_000);
     assert_eq!(fees.recipients().call().await.unwrap().treasury, *timelock.address());
+
+    // the data pools stake through the registry, charge their fee through the router, answer to the DAO
+    let pools = DataPools::new(
+        first.manifest.address_of(masa_bindings::Contract::DataPools).unwrap(),
+        chain.provider(),
+    );
+    assert_eq!(pools.owner().call().await.unwrap(), *timelock.address());
+    assert_eq!(
+        pools.zkSBT().call().await.unwrap(),
+        first.manifest.address_of(masa_bindings::Contract::ZkSBT).unwrap()
+    );
+    assert_eq!(pools.feeRouter().call().await.unwrap(), *fees.address());
+    assert_eq!(pools.masa().call().await.unwrap(), *token.address());
+    assert_eq!(pools.createFeeBps().call().await.unwrap(), 100);
 
     let block = chain.provider().get_block_number().await.unwrap();
     let second = deploy(&cfg, deployer).await.unwrap();

@@ -17,6 +17,7 @@ pub mod genesis;
 pub mod governance;
 pub mod identity;
 pub mod params;
+pub mod pools;
 mod run;
 
 pub use error::Error;
@@ -83,7 +84,7 @@ pub fn suite(params: &SuiteParams) -> Vec<Contract> {
     suite
 }
 
-/// Deploys the suite in dependency order (governance, genesis, fees, identity) with `run`,
+/// Deploys the suite in dependency order (governance, genesis, fees, identity, pools) with `run`,
 /// after checking the table and the shares; `deploy_time` is the timestamp relative schedule
 /// points count from. Returns the vesting wallets genesis created.
 pub async fn deploy_suite<C: Chain>(
@@ -97,11 +98,12 @@ pub async fn deploy_suite<C: Chain>(
     fees::check_shares(&params.fees, params_path)?;
     let config =
         params.identity.config().map_err(|reason| Error::Params { path: params_path.to_owned(), reason })?;
+    params.pools.check().map_err(|reason| Error::Params { path: params_path.to_owned(), reason })?;
 
     let gov = governance::deploy(run, &params.governance).await?;
     let vesting_wallets = genesis::deploy(run, gov, &params.genesis, table, deploy_time).await?;
     let fee_router = fees::deploy(run, gov, &params.fees, params_path).await?;
-    identity::deploy(
+    let identity = identity::deploy(
         run,
         identity::IdentityInit {
             owner: gov.timelock,
@@ -112,6 +114,13 @@ pub async fn deploy_suite<C: Chain>(
         },
     )
     .await?;
+    let init = pools::PoolsInit {
+        sbt: identity.sbt,
+        fee_router,
+        owner: gov.timelock,
+        create_fee_bps: params.pools.create_fee_bps,
+    };
+    pools::deploy(run, init).await?;
     Ok(vesting_wallets)
 }
 

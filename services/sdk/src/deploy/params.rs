@@ -24,6 +24,34 @@ pub struct SuiteParams {
     pub fees: FeeParams,
     /// The zkSBT registry, its schemas and issuers.
     pub identity: IdentityParams,
+    /// The data staking pools.
+    pub pools: PoolsParams,
+}
+
+/// Data staking pool settings.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PoolsParams {
+    /// Fee on every pool funding (creation and top-up), in basis points, paid through the fee
+    /// router; at most [`MAX_CREATE_FEE_BPS`](Self::MAX_CREATE_FEE_BPS) (`DataPools`' bound).
+    pub create_fee_bps: u16,
+}
+
+impl PoolsParams {
+    /// `DataPools.MAX_CREATE_FEE_BPS`: 10%.
+    pub const MAX_CREATE_FEE_BPS: u16 = 1_000;
+
+    /// What is wrong with the parameters (one readable line), if anything.
+    pub fn check(&self) -> Result<(), String> {
+        if self.create_fee_bps > Self::MAX_CREATE_FEE_BPS {
+            return Err(format!(
+                "[pools] create_fee_bps = {} is above the contract's bound of {} (10%)",
+                self.create_fee_bps,
+                Self::MAX_CREATE_FEE_BPS
+            ));
+        }
+        Ok(())
+    }
 }
 
 /// zkSBT registry settings.
@@ -299,6 +327,7 @@ impl SuiteParams {
         let text = std::fs::read_to_string(path).map_err(|e| file(e.to_string()))?;
         let params: Self = toml::from_str(&text).map_err(|e| file(e.to_string()))?;
         params.identity.config().map_err(|reason| Error::Params { path: path.to_path_buf(), reason })?;
+        params.pools.check().map_err(|reason| Error::Params { path: path.to_path_buf(), reason })?;
         Ok(params)
     }
 }
@@ -321,6 +350,9 @@ mod tests {
         assert_eq!((identity.tree_depth, identity.root_history), (20, 3_600));
         assert_eq!(identity.attested_mint_fee, U256::ZERO);
         assert!(params.identity.schemas.iter().any(|s| s.self_attestable));
+        assert_eq!(params.pools.check(), Ok(()));
+        let too_high = PoolsParams { create_fee_bps: PoolsParams::MAX_CREATE_FEE_BPS + 1 };
+        assert!(too_high.check().unwrap_err().starts_with("[pools] create_fee_bps = 1001 is above"));
         let s = params.fees.shares;
         assert_eq!(
             u32::from(s.burn)
