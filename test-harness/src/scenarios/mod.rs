@@ -4,4 +4,5 @@
 pub mod fees;
 pub mod governance;
 pub mod masa_token;
+pub mod pools;
 pub mod zksbt;

@@ -44,12 +44,12 @@ use masa_sdk::{
 
 /// Schema 1: self-attested profile; schema 2: attested credit score.
 const PROFILE: u64 = 1;
-const CREDIT: u64 = 2;
+pub(crate) const CREDIT: u64 = 2;
 
 /// How long a disclosure made here stays valid.
 const VALID_SECS: u64 = 3_600;
 /// How long the attested credit records live.
-const CREDIT_LIFETIME: u64 = 30 * 86_400;
+pub(crate) const CREDIT_LIFETIME: u64 = 30 * 86_400;
 /// How long a replaced root stays usable here: shorter than a disclosure's validity, so a proof
 /// whose root has expired is refused for its root, not for its `validUntil`.
 const ROOT_HISTORY: u64 = 600;
@@ -179,12 +179,12 @@ fn tree<'a, C: Chain>(chain: &C, trees: &'a Trees, id: u64) -> Result<&'a LeanIm
 
 /// A minted token, as its owner knows it.
 #[derive(Debug, Clone)]
-struct Minted {
-    token: U256,
+pub(crate) struct Minted {
+    pub(crate) token: U256,
     /// The record, with the on-chain issuer and expiry.
-    record: Record,
-    tree: u64,
-    index: usize,
+    pub(crate) record: Record,
+    pub(crate) tree: u64,
+    pub(crate) index: usize,
 }
 
 /// A signer's 65-byte `r || s || v` signature of an EIP-712 struct.
@@ -284,7 +284,7 @@ async fn send_mint<C: Chain>(
 
 /// Mints `record` for `owner`, relayed (and paid for) by `relayer`.
 #[allow(clippy::too_many_arguments)]
-async fn mint<C: Chain>(
+pub(crate) async fn mint<C: Chain>(
     chain: &mut C,
     id: Identity,
     relayer: Address,
@@ -300,19 +300,19 @@ async fn mint<C: Chain>(
 
 /// What a disclosure asks: "field 0 >= `min`", for whom, in which mode, from which issuers.
 #[derive(Debug, Clone, Copy)]
-struct Ask<'a> {
-    mode: Mode,
-    min: u64,
-    consumer: Address,
-    purpose: B256,
-    recipient: Address,
-    message: B256,
-    issuers: Option<&'a [Address]>,
+pub(crate) struct Ask<'a> {
+    pub(crate) mode: Mode,
+    pub(crate) min: u64,
+    pub(crate) consumer: Address,
+    pub(crate) purpose: B256,
+    pub(crate) recipient: Address,
+    pub(crate) message: B256,
+    pub(crate) issuers: Option<&'a [Address]>,
 }
 
 /// Proves `ask` about `minted` against the off-chain copy of its tree (anonymous mode) or its
 /// own leaf (direct mode).
-async fn prove<C: Chain>(
+pub(crate) async fn prove<C: Chain>(
     chain: &C,
     prover: &mut Prover,
     id: Identity,

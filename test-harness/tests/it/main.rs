@@ -4,4 +4,5 @@ mod deploy;
 mod fees;
 mod governance;
 mod masa_token;
+mod pools;
 mod zksbt;

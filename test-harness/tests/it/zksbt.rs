@@ -5,13 +5,13 @@ use masa_prover::{Prover, keys::Keys, paths};
 use masa_test_harness::{AnvilChain, RevmChain, scenarios::zksbt};
 use std::path::{Path, PathBuf};
 
-fn root() -> PathBuf {
+pub(crate) fn root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
 }
 
 /// The development key the committed `DisclosureVerifier.sol` was generated from (the prover's
 /// tests check that the two still match).
-fn prover() -> Prover {
+pub(crate) fn prover() -> Prover {
     let keys =
         Keys::development(&root().join(paths::R1CS), paths::DEV_SEED).expect("run `make circuits` first");
     Prover::from_keys(keys, &root().join(paths::WASM)).unwrap()
