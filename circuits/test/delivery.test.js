@@ -386,6 +386,34 @@ test('reference: Baby Jubjub constants (Base8 on the curve, of order L; a square
   assert.ok(eq(mul(DEV.p, mul(E_SECRET, BASE8)), mul(E_SECRET, DEV.key)));
 });
 
+test('vectors (circuits/delivery.md): P = p * Base8, E = e * Base8, S = e * P, and the ciphertext of RECORD', async () => {
+  const hex = (x) => BigInt(x);
+  assert.equal(DEV.p, 0x0b5e55ed5ec7e7d0b5e55ed5ec7e7d0b5e55ed5ec7e7d0b5e55ed5ec7e7dn);
+  assert.deepEqual(DEV.key, [0x024076bfed77ac2c86c631b691df89cff2173c843a57b9314f379871864a2d76n,
+    0x22e5d922c88cc34dee7e578ad8ebf754af3efd336ec016e88f12edafd3a7fe0bn]);
+  const E = mul(E_SECRET, BASE8);
+  assert.deepEqual(E, [0x287aadc922877ca898bfed6fcea77ee5d6913706bb34c4981dc06302b355500fn,
+    0x216831a113ba2bdfaaf34c7bf5f65b8d4f299b7973ca691ab427087abd381df2n]);
+  const S = mul(E_SECRET, DEV.key);
+  assert.deepEqual(S, [0x0bfdfaa461cdcb7d8c0419affbd5e8ad9c8d9c7f9703ec4aa1fe9715df174249n,
+    0x1cf46c56cf1b43ab6c3c3e0b9d77d6aeff411176daa5b7c6dc5b303180eb9ebbn]);
+  assert.deepEqual(mul(DEV.p, E), S);
+  const c = await encrypt(S, NONCE, RECORD.value);
+  assert.deepEqual(c, [
+    '0x055572f5ca568ed0cf66927a88635b7b6fedaaecdad228a9e4c768b3a00fed91',
+    '0x1d705ffd91f0122b779f080e9aeee1fbc30cb58f8af97d9cf70c06828b518dba',
+    '0x1b4bd72b7483252c9211e3e35d440bc86a7ed8d94d41b10cdbddac19f079291b',
+    '0x300174d2f08719b0f2405ae2c092449778226bcfc630918c08e99331e1651514',
+    '0x178cc73685dafa443671dfaa5a8c4771c80fb083e5a95572fa2c0d3390492d5b',
+    '0x1dea6eee4dffaee27a0ff3c3dd536ec458d75a82a186c538e14888e9020e8ba9',
+    '0x1f9f7d8028ab22d6f6526f0424f51e30e1cc04edc70481f7a83209848741467f',
+    '0x2d1015fb8843a35f70754023fd9927c5616d88843e92d2ae64cd70cceb8201a3',
+    '0x304762780f1ff4bd1660aa45b660dcfd8a47fdfafb449893222b824899a2f63b',
+    '0x03f719bdb6b4ee883c1cade96c42ce5e216512352037bf48d96b587fc36ef88e',
+  ].map(hex));
+  assert.deepEqual(await decrypt(S, NONCE, c, N_FIELDS), RECORD.value);
+});
+
 test('public signals: the 12 disclosure inputs first (in Disclosure\'s order), then deliveryKey, ephemeralKey, nonce, ciphertext[10]', () => {
   const names = ['mode', 'root', 'schemaId', 'issuerSet', 'fieldIndex', 'operator', 'operandA', 'operandB', 'scope',
     'nullifier', 'messageHash', 'validUntil', 'deliveryKey[0]', 'deliveryKey[1]', 'ephemeralKey[0]', 'ephemeralKey[1]',
