@@ -294,8 +294,8 @@ async function disclosureInput(mode, values = RECORD.value) {
 /**
  * A delivery input: the disclosure of RECORD in `mode`, delivered to `dev` with ephemeral
  * secret `e` and `nonce`. The ciphertext is the reference encryption of `encrypted` (default:
- * the record's values) under the key of `encryptTo` (default dev) and `encryptNonce`
- * (default nonce), unless `ciphertext` is given. `deliveryKey`, `ephemeralKey` and
+ * the record's values) under e * (the key of `encryptTo`, default the public delivery key) or
+ * `shared`, and `encryptNonce` (default nonce), unless `ciphertext` is given. `deliveryKey`, `ephemeralKey` and
  * `deliveryKeyDiv8` override the honest public values.
  */
 async function makeInput(o = {}) {
@@ -303,8 +303,9 @@ async function makeInput(o = {}) {
   const dev = o.dev ?? DEV;
   const e = o.e ?? E_SECRET;
   const nonce = o.nonce ?? NONCE;
-  const target = o.encryptTo ?? dev;
-  const shared = mul(e, target.key);
+  // The key the ciphertext is made with: e * (encryptTo's key, else the public deliveryKey), or
+  // `shared` (an attacker's choice, e.g. what circomlib's EscalarMulAny returns for x = 0).
+  const shared = o.shared ?? mul(e, o.encryptTo ? o.encryptTo.key : (o.deliveryKey ?? dev.key));
   const ciphertext = o.ciphertext ?? await encrypt(shared, o.encryptNonce ?? nonce, o.encrypted ?? RECORD.value, o.encryptOptions);
   const deliveryKey = o.deliveryKey ?? dev.key;
   return {
@@ -519,7 +520,10 @@ test('rejected: degenerate keys - e = 0 and e = L (E = identity), a developer ke
   }
   // e >= 2^251 (no 251-bit decomposition).
   assert.ok(await refusedAndRejected(await makeInput({ e: 1n << 251n }), 'e = 2^251') > 0);
-  // P = identity: EscalarMulAny would return the identity for any e.
+  // P with x = 0: circomlib's EscalarMulAny returns the identity (0, 1) for any e, a key
+  // everyone knows; the ciphertext is made with it (the attacker's consistent choice), so only
+  // the key checks stand in the way (P = identity passes the subgroup check: only P.x != 0
+  // stops it).
   const T2 = [0n, P - 1n]; // the point of order 2
   assert.ok(onCurve(T2) && eq(add(T2, T2), IDENTITY));
   for (const [label, key, div8] of [
@@ -527,7 +531,7 @@ test('rejected: degenerate keys - e = 0 and e = L (E = identity), a developer ke
     ['P = (0, -1), order 2', T2, IDENTITY],
     ['P = (0, -1), div8 := (0, -1)', T2, T2],
   ]) {
-    assert.ok(await refusedAndRejected(await makeInput({ deliveryKey: key, deliveryKeyDiv8: div8 }), label) > 0);
+    assert.ok(await refusedAndRejected(await makeInput({ deliveryKey: key, deliveryKeyDiv8: div8, shared: IDENTITY }), label) > 0);
   }
   // P + T2: on the curve, order 2L, not in the subgroup; no div8 exists (try P / 8 and (P + T2) / 8 as the
   // reference computes it, which is not a preimage under doubling thrice).
