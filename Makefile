@@ -116,6 +116,7 @@ test-contracts: contracts
 # compiles the circuits itself, then checks valid and tampered witnesses against the r1cs
 test-circuits: $(NPM_STAMP)
 	node circuits/test/disclosure.test.js
+	node circuits/test/delivery.test.js
 
 # The indexer's tests start their own PostgreSQL (initdb + pg_ctl from /usr/lib/postgresql) and
 # run schemathesis against the API. The tests are built first (cargo prints its progress; a first
