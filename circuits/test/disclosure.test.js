@@ -54,91 +54,12 @@ function compileAll() {
   circom(['circuits/test/poseidon_helper.circom', '--wasm', '--sym', '-o', 'circuits/build']);
 }
 
-async function loadCalculator(dir, name) {
-  const builder = require(path.join(dir, `${name}_js`, 'witness_calculator.js'));
-  return builder(fs.readFileSync(path.join(dir, `${name}_js`, `${name}.wasm`)));
-}
-
+const files = require('./witness');
+const { loadCalculator, readSym, parseWtns, wtnsGet, wtnsSet } = files;
 /** The disclosure wasm behind a loader that ignores failed asserts (see the header). */
-async function loadUncheckedCalculator() {
-  const src = fs.readFileSync(path.join(BUILD, 'disclosure_js', 'witness_calculator.js'), 'utf8');
-  const needle = 'throw new Error(err + errStr);';
-  assert.ok(src.includes(needle), 'witness_calculator.js changed shape; update the patch');
-  const patched = src.replace(needle,
-    'if (code == 4) { options.failedAsserts = (options.failedAsserts || 0) + 1; return; }\n' + needle);
-  const file = path.join(BUILD, 'unchecked_witness_calculator.js');
-  fs.writeFileSync(file, patched);
-  const options = {};
-  const wc = await require(file)(fs.readFileSync(path.join(BUILD, 'disclosure_js', 'disclosure.wasm')), options);
-  return { wc, options };
-}
-
-/** name -> witness index, from a .sym file (labelIdx,witnessIdx,componentIdx,name). */
-function readSym(file) {
-  const map = new Map();
-  for (const line of fs.readFileSync(file, 'utf8').split('\n')) {
-    if (!line) continue;
-    const [, widx, , name] = line.split(',');
-    map.set(name, Number(widx));
-  }
-  return map;
-}
-
-// .wtns v2: "wtns", u32 version, u32 nSections, then sections (u32 type, u64 size, body);
-// section 1 = u32 n8, prime (n8 bytes LE), u32 nWitness; section 2 = values, n8 bytes LE.
-function parseWtns(buf) {
-  buf = Buffer.from(buf);
-  assert.equal(buf.toString('latin1', 0, 4), 'wtns');
-  const nSections = buf.readUInt32LE(8);
-  let pos = 12;
-  let n8 = 0;
-  let valuesOffset = -1;
-  let n = 0;
-  for (let s = 0; s < nSections; s++) {
-    const type = buf.readUInt32LE(pos);
-    const size = Number(buf.readBigUInt64LE(pos + 4));
-    const body = pos + 12;
-    if (type === 1) {
-      n8 = buf.readUInt32LE(body);
-      n = buf.readUInt32LE(body + 4 + n8);
-    } else if (type === 2) {
-      valuesOffset = body;
-    }
-    pos = body + size;
-  }
-  assert.ok(n8 === 32 && valuesOffset > 0);
-  return { buf, n8, valuesOffset, n };
-}
-
-function wtnsGet(w, idx) {
-  let v = 0n;
-  for (let i = w.n8 - 1; i >= 0; i--) v = (v << 8n) | BigInt(w.buf[w.valuesOffset + idx * w.n8 + i]);
-  return v;
-}
-
-function wtnsSet(w, idx, value) {
-  assert.ok(idx >= 0 && idx < w.n, `witness index ${idx} out of range`);
-  let v = ((value % P) + P) % P;
-  for (let i = 0; i < w.n8; i++) {
-    w.buf[w.valuesOffset + idx * w.n8 + i] = Number(v & 0xffn);
-    v >>= 8n;
-  }
-}
-
-let fileCounter = 0;
-function writeTmp(buf) {
-  const f = path.join(TMP, `w${fileCounter++}.wtns`);
-  fs.writeFileSync(f, buf);
-  return f;
-}
-
-const snarkjs = require(path.join(ROOT, 'node_modules', 'snarkjs'));
-const quietLogger = { info() {}, debug() {}, warn() {}, error() {} };
-
-/** snarkjs' witness check (the same code as `snarkjs wtns check`): true iff R1CS holds. */
-async function wtnsCheck(file) {
-  return snarkjs.wtns.check(R1CS, file, quietLogger);
-}
+const loadUncheckedCalculator = () => files.loadUncheckedCalculator(BUILD, 'disclosure');
+const writeTmp = files.tmpWriter(TMP);
+const wtnsCheck = (file) => files.wtnsCheck(R1CS, file);
 
 // ---------------------------------------------------------------- Poseidon + record
 
