@@ -80,7 +80,7 @@ pub async fn stake_and_earn<C: Chain>(chain: &mut C, prover: &mut Prover) -> Res
     chain.send(developer, id.masa, MasaToken::approveCall { spender: pools, value: budget }).await?;
     let bureau = [issuer.address()];
     let issuer_set = chain.view(id.sbt, ZkSBT::issuerSetOfCall { members: bureau.to_vec() }).await?;
-    let start = chain.timestamp().await? + 10;
+    let start = chain.timestamp().await? + 11;
     let config = IDataPools::PoolConfig {
         start,
         end: start + DURATION,
@@ -97,6 +97,9 @@ pub async fn stake_and_earn<C: Chain>(chain: &mut C, prover: &mut Prover) -> Res
         deliveryKeyX: KEY.0.parse().expect("a decimal number"),
         deliveryKeyY: KEY.1.parse().expect("a decimal number"),
     };
+    // a second after the last supply change on both backends (anvil may mine many blocks in one
+    // wall-clock second): the fee's burn then writes a new total-supply checkpoint on both
+    chain.advance_time(1).await?;
     let outcome = chain.send(developer, pools, DataPools::createPoolCall { config, budget }).await?;
     gas.create = outcome.gas_used;
     let created =
