@@ -25,6 +25,15 @@ R1CS := circuits/build/disclosure.r1cs
 KEY := circuits/build/disclosure.key
 FIXTURES := contracts/test/identity/fixtures
 VERIFIER := contracts/src/identity/generated/DisclosureVerifier.sol
+# The delivery circuit (circuits/delivery.md): its build, development key, generated verifier
+# and forge fixture (a real delivery of the identity fixtures' record).
+DELIVERY_R1CS := circuits/build/delivery.r1cs
+DELIVERY_KEY := circuits/build/delivery.key
+DELIVERY_VERIFIER := contracts/src/pools/generated/DeliveryVerifier.sol
+POOL_FIXTURES := contracts/test/pools/fixtures
+# The fixture's developer key P = p·Base8, p = 0x0b5e55ed5ec7e7d0b5e55ed5ec7e7d0b5e55ed5ec7e7d0b5e55ed5ec7e7d
+# (circuits/delivery.md's vector: a public test key, so the fixture's ciphertext can be decrypted)
+FIXTURE_DELIVERY_KEY := 0x024076bfed77ac2c86c631b691df89cff2173c843a57b9314f379871864a2d76,0x22e5d922c88cc34dee7e578ad8ebf754af3efd336ec016e88f12edafd3a7fe0b
 # The prover's command line: built first with cargo's progress shown (a first build takes
 # minutes), then run without cargo's own lines.
 PROVER_BUILD := $(CARGO) build --locked -p masa-prover --bin masa-prover
@@ -66,36 +75,52 @@ $(ARTIFACT): $(NPM_STAMP) $(CONTRACT_SOURCES) tools/solc
 $(EXTERNAL): $(NPM_STAMP) tools/external-artifacts
 	tools/external-artifacts
 
-circuits: $(R1CS) ## compile the circom circuits (r1cs, wasm, sym) into circuits/build
+circuits: $(R1CS) $(DELIVERY_R1CS) ## compile the circom circuits (r1cs, wasm, sym) into circuits/build
 
 $(R1CS): $(NPM_STAMP) $(CIRCUIT_SOURCES)
 	mkdir -p circuits/build
 	node_modules/.bin/circom2 circuits/disclosure.circom --r1cs --wasm --sym --O2 -l node_modules -o circuits/build
 
-# The development proving key (seeded, reproducible, insecure) for the current circuit build.
+$(DELIVERY_R1CS): $(NPM_STAMP) $(CIRCUIT_SOURCES)
+	mkdir -p circuits/build
+	node_modules/.bin/circom2 circuits/delivery.circom --r1cs --wasm --sym --O2 -l node_modules -o circuits/build
+
+# The development proving keys (seeded, reproducible, insecure) for the current circuit builds.
 $(KEY): $(R1CS)
 	$(PROVER_BUILD)
 	$(PROVER) setup --dev
 
-keys: $(KEY) ## the development proving key for the disclosure circuit (circuits/build/disclosure.key)
+$(DELIVERY_KEY): $(DELIVERY_R1CS)
+	$(PROVER_BUILD)
+	$(PROVER) --circuit delivery setup --dev
 
-verifier: $(KEY) ## regenerate the Solidity verifier (and its real-proof test fixture) from the circuit and key
+keys: $(KEY) $(DELIVERY_KEY) ## the development proving keys (circuits/build/disclosure.key, delivery.key)
+
+verifier: $(KEY) $(DELIVERY_KEY) ## regenerate the Solidity verifiers (and their real-proof test fixtures) from the circuits and keys
 	$(PROVER_BUILD)
 	$(PROVER) export-verifier --out $(VERIFIER)
 	$(PROVER) prove --record $(FIXTURES)/record.json \
 	  --statement $(FIXTURES)/statement.json --out $(FIXTURES)/disclosure-proof.json
+	$(PROVER) --circuit delivery export-verifier --out $(DELIVERY_VERIFIER)
+	mkdir -p $(POOL_FIXTURES)
+	$(PROVER) --circuit delivery prove --record $(FIXTURES)/record.json \
+	  --statement $(FIXTURES)/statement.json --delivery-key $(FIXTURE_DELIVERY_KEY) --nonce 1 \
+	  --out $(POOL_FIXTURES)/delivery-proof.json
 
-# The committed verifier is exactly what the generator writes for the circuit and key: regenerate
-# it into a temporary file and compare (its header names this check).
-check-verifier: $(KEY) ## fail when the committed Solidity verifier is stale (not what `make verifier` writes)
+# The committed verifiers are exactly what the generator writes for the circuits and keys:
+# regenerate each into a temporary file and compare (their headers name this check).
+check-verifier: $(KEY) $(DELIVERY_KEY) ## fail when a committed Solidity verifier is stale (not what `make verifier` writes)
 	$(PROVER_BUILD)
 	@tmp=$$(mktemp --suffix=.sol); trap 'rm -f "$$tmp"' EXIT; \
-	$(PROVER) export-verifier --out "$$tmp" > /dev/null; \
-	if ! cmp -s "$$tmp" $(VERIFIER); then \
-	  echo "error: $(VERIFIER) is stale (not what the circuit and key generate): run 'make verifier' and commit it" >&2; \
-	  exit 1; \
-	fi; \
-	echo "$(VERIFIER) is current"
+	for pair in disclosure:$(VERIFIER) delivery:$(DELIVERY_VERIFIER); do \
+	  circuit=$${pair%%:*}; out=$${pair#*:}; \
+	  $(PROVER) --circuit $$circuit export-verifier --out "$$tmp" > /dev/null; \
+	  if ! cmp -s "$$tmp" $$out; then \
+	    echo "error: $$out is stale (not what the circuit and key generate): run 'make verifier' and commit it" >&2; \
+	    exit 1; \
+	  fi; \
+	  echo "$$out is current"; \
+	done
 
 build: contracts ## build contracts and every Rust crate
 	$(CARGO) build --workspace --all-targets --locked

@@ -1,9 +1,10 @@
 //! `make bench`: masa-prover against `snarkjs groth16 fullprove` on the same circuit, inputs,
 //! key (a snarkjs ceremony key, imported) and machine, as ratios measured in one run; plus the
-//! stage breakdown and a cross-check that each side verifies the other's proofs.
+//! stage breakdown and a cross-check that each side verifies the other's proofs. Both circuits:
+//! the disclosure, then the delivery (a disclosure and the encryption of the record's values).
 //!
-//! The snarkjs key comes from `tools/dev-ceremony` (cached under circuits/build/ceremony; the
-//! first run takes a few minutes).
+//! The snarkjs keys come from `tools/dev-ceremony` (cached under circuits/build/ceremony; the
+//! first run takes a few minutes per circuit).
 
 use alloy::primitives::{Address, U256};
 use ark_bn254::{Bn254, Fr};
@@ -11,11 +12,11 @@ use ark_circom::CircomReduction;
 use ark_ff::UniformRand;
 use ark_groth16::Groth16;
 use masa_prover::{
-    Prover,
+    Circuit, DeliveryPublicInputs, DeliveryRequest, Prover, PublicInputs, PublicSignals,
     calldata::{ProofFile, from_snarkjs, to_snarkjs, verify_calldata},
+    delivery::{DeliverySecretKey, EphemeralSecret},
     keys::{Keys, read_r1cs},
-    paths,
-    prover::circuit_inputs,
+    prover::{circuit_inputs, delivery_inputs},
     record::Record,
     statement::{Mode, Operator, Statement},
     witness::{Witnesser, module_cache_path},
@@ -53,14 +54,30 @@ fn run(cmd: &mut Command) -> Duration {
 }
 
 fn main() {
+    bench::<PublicInputs>(Circuit::Disclosure);
+    bench::<DeliveryPublicInputs>(Circuit::Delivery);
+}
+
+/// The bench of one circuit (`I`: its public inputs).
+fn bench<I: PublicSignals>(circuit: Circuit)
+where
+    I::Words: TryFrom<Vec<U256>>,
+{
     let root = root();
-    let r1cs = root.join(paths::R1CS);
-    let wasm = root.join(paths::WASM);
+    let r1cs = root.join(circuit.r1cs());
+    let wasm = root.join(circuit.wasm());
     assert!(r1cs.exists() && wasm.exists(), "run `make circuits` first");
-    let status = Command::new(root.join("tools/dev-ceremony")).status().expect("tools/dev-ceremony");
+    let status = Command::new(root.join("tools/dev-ceremony"))
+        .arg(circuit.name())
+        .status()
+        .expect("tools/dev-ceremony");
     assert!(status.success(), "tools/dev-ceremony failed");
-    let zkey = root.join("circuits/build/ceremony/disclosure.zkey");
-    let vkey = root.join("circuits/build/ceremony/verification_key.json");
+    let ceremony = root.join("circuits/build/ceremony");
+    let zkey = ceremony.join(format!("{circuit}.zkey"));
+    let vkey = ceremony.join(match circuit {
+        Circuit::Disclosure => "verification_key.json".to_owned(),
+        Circuit::Delivery => format!("{circuit}.verification_key.json"),
+    });
     let snarkjs = root.join("node_modules/.bin/snarkjs");
     let dir = tempfile::tempdir().unwrap();
     let tmp = dir.path();
@@ -96,8 +113,28 @@ fn main() {
     let input_path = tmp.join("input.json");
     fs::write(&record_path, serde_json::to_string(&record).unwrap()).unwrap();
     fs::write(&statement_path, serde_json::to_string(&statement).unwrap()).unwrap();
-    let inputs = circuit_inputs(&record, &statement, None).unwrap();
-    fs::write(&input_path, inputs.to_json().to_string()).unwrap();
+    // the delivery: to a fresh developer key (each proof draws its own ephemeral key; snarkjs
+    // proves the inputs of one of them)
+    let request = DeliveryRequest { key: DeliverySecretKey::generate().public_key(), nonce: 1 };
+    let (json, named) = match circuit {
+        Circuit::Disclosure => {
+            let inputs = circuit_inputs(&record, &statement, None).unwrap();
+            (inputs.to_json(), inputs.named)
+        }
+        Circuit::Delivery => {
+            let e = EphemeralSecret::generate();
+            let inputs = delivery_inputs(&record, &statement, None, &request, &e).unwrap();
+            (inputs.to_json(), inputs.named)
+        }
+    };
+    fs::write(&input_path, json.to_string()).unwrap();
+    let [kx, ky] = request.key.to_words();
+    let delivery_args: Vec<String> = match circuit {
+        Circuit::Disclosure => vec![],
+        Circuit::Delivery => {
+            vec!["--delivery-key".into(), format!("{kx:#x},{ky:#x}"), "--nonce".into(), "1".into()]
+        }
+    };
 
     // witness code: compile once vs load the cached module
     let cache = module_cache_path(&wasm, &fs::read(&wasm).unwrap());
@@ -116,12 +153,13 @@ fn main() {
         .map(|_| {
             run(Command::new(ours_bin)
                 .current_dir(&root)
-                .args(["--key", key_path.to_str().unwrap(), "prove", "--record"])
+                .args(["--circuit", circuit.name(), "--key", key_path.to_str().unwrap(), "prove", "--record"])
                 .arg(&record_path)
                 .arg("--statement")
                 .arg(&statement_path)
                 .arg("--out")
-                .arg(&proof_path))
+                .arg(&proof_path)
+                .args(&delivery_args))
         })
         .collect();
     let sj_proof = tmp.join("sj-proof.json");
@@ -145,9 +183,18 @@ fn main() {
     let ours_warm: Vec<Duration> = (0..WARM_RUNS)
         .map(|_| {
             let start = Instant::now();
-            let (proof, t) = prover.prove(&record, &statement, None).unwrap();
+            let (verified, t) = match circuit {
+                Circuit::Disclosure => {
+                    let (proof, t) = prover.prove(&record, &statement, None).unwrap();
+                    (prover.verify(&proof), t)
+                }
+                Circuit::Delivery => {
+                    let (proof, t) = prover.prove_delivery(&record, &statement, None, &request).unwrap();
+                    (prover.verify(&proof), t)
+                }
+            };
             let elapsed = start.elapsed();
-            assert!(prover.verify(&proof));
+            assert!(verified);
             stages.push(t);
             elapsed
         })
@@ -155,7 +202,7 @@ fn main() {
     // the same witness through ark-groth16's own prover (arkworks MSMs and FFTs), for the
     // library stage line below
     let mut witnesser = Witnesser::load(&wasm).unwrap();
-    let assignment = witnesser.witness(inputs.named).unwrap();
+    let assignment = witnesser.witness(named).unwrap();
     let m = &keys.matrices;
     let arkworks: Vec<Duration> = (0..PROCESS_RUNS)
         .map(|_| {
@@ -200,12 +247,13 @@ fn main() {
         theirs_warm.into_iter().map(|m| Duration::from_secs_f64(m / 1e3)).collect();
 
     // cross-check: snarkjs verifies our proof, and we verify snarkjs's
-    let ours_file: ProofFile = serde_json::from_str(&fs::read_to_string(&proof_path).unwrap()).unwrap();
+    let ours_file: ProofFile<I> = serde_json::from_str(&fs::read_to_string(&proof_path).unwrap()).unwrap();
     let dec = |v: U256| v.to_string();
     let ours_as_snarkjs = tmp.join("ours-as-snarkjs.json");
     let ours_public = tmp.join("ours-public.json");
     fs::write(&ours_as_snarkjs, to_snarkjs(&ours_file.proof).to_string()).unwrap();
-    fs::write(&ours_public, serde_json::to_string(&ours_file.public_inputs.map(dec)).unwrap()).unwrap();
+    let ours_decimal: Vec<String> = ours_file.public_inputs.as_ref().iter().copied().map(dec).collect();
+    fs::write(&ours_public, serde_json::to_string(&ours_decimal).unwrap()).unwrap();
     run(Command::new(&snarkjs)
         .args(["groth16", "verify"])
         .arg(&vkey)
@@ -213,24 +261,30 @@ fn main() {
         .arg(&ours_as_snarkjs));
     let sj: serde_json::Value = serde_json::from_str(&fs::read_to_string(&sj_proof).unwrap()).unwrap();
     let sj_pub: Vec<String> = serde_json::from_str(&fs::read_to_string(&sj_public).unwrap()).unwrap();
-    let theirs_file = ProofFile {
+    let theirs_file = ProofFile::<I> {
         proof: from_snarkjs(&sj).unwrap(),
         public_inputs: sj_pub
             .iter()
             .map(|s| s.parse().unwrap())
             .collect::<Vec<U256>>()
             .try_into()
-            .expect("snarkjs gives the 12 public signals"),
+            .unwrap_or_else(|_| panic!("snarkjs gives the {} public signals", I::COUNT)),
         timings_ms: Default::default(),
     };
     assert!(verify_calldata(&keys, &theirs_file).unwrap(), "masa-prover rejects the snarkjs proof");
-    assert_eq!(theirs_file.public_inputs, ours_file.public_inputs, "same public inputs");
+    if circuit == Circuit::Disclosure {
+        assert_eq!(theirs_file.public_inputs, ours_file.public_inputs, "same public inputs");
+    } else {
+        // the ephemeral key and ciphertext differ (a fresh e per proof); the statement's do not
+        let n = PublicInputs::COUNT;
+        assert_eq!(theirs_file.public_inputs.as_ref()[..n], ours_file.public_inputs.as_ref()[..n]);
+    }
 
     let median_stage = |f: fn(&masa_prover::Timings) -> Duration| median(stages.iter().map(f).collect());
     let (ours_p, theirs_p) = (median(ours), median(theirs));
     let (ours_w, theirs_w) = (median(ours_warm), median(theirs_warm));
     println!(
-        "\ndisclosure circuit, {} constraints, {PROCESS_RUNS} process runs / {WARM_RUNS} warm proofs (medians)",
+        "\n{circuit} circuit, {} constraints, {PROCESS_RUNS} process runs / {WARM_RUNS} warm proofs (medians)",
         m.num_constraints
     );
     println!("| measure | masa-prover | snarkjs 0.7.6 | ratio |");

@@ -1,26 +1,28 @@
-//! Proofs as the EVM and snarkjs see them: `verifyProof(uint256[8] proof, uint256[12] input)`
-//! of the generated verifier, the JSON proof file `masa-prover prove` writes, and snarkjs's
-//! `proof.json`.
+//! Proofs as the EVM and snarkjs see them: `verifyProof(uint256[8] proof, uint256[N] input)`
+//! of the generated verifiers (N = 12 for disclosures, 27 for deliveries), the JSON proof file
+//! `masa-prover prove` writes, and snarkjs's `proof.json`.
 
 pub use crate::proof::{proof_from_words, proof_words};
 use crate::{
     ProverError,
-    inputs::PublicInputs,
+    inputs::{PublicInputs, PublicSignals},
     keys::Keys,
-    proof::{DisclosureProof, Timings},
+    proof::{CircuitProof, Timings},
 };
 use alloy::primitives::U256;
 use ark_groth16::prepare_verifying_key;
 use serde::{Deserialize, Serialize};
 
-/// A proof file: calldata for `verifyProof(uint256[8], uint256[12])`, and how long it took.
+/// A proof file: calldata for `verifyProof(uint256[8], uint256[N])`, and how long it took. `I`
+/// is the circuit's public inputs: [`PublicInputs`] (12, the default) or
+/// [`crate::DeliveryPublicInputs`] (27).
 #[derive(Debug, Clone, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct ProofFile {
+#[serde(rename_all = "camelCase", bound(serialize = "", deserialize = ""))]
+pub struct ProofFile<I: PublicSignals = PublicInputs> {
     /// A, B, C in EIP-197 order.
     pub proof: [U256; 8],
-    /// The 12 public inputs, in circuit order ([`PublicInputs::NAMES`]).
-    pub public_inputs: [U256; PublicInputs::COUNT],
+    /// The public inputs, in circuit order (e.g. [`PublicInputs::NAMES`]).
+    pub public_inputs: I::Words,
     /// Stage timings of the run that made it, in milliseconds.
     #[serde(default)]
     pub timings_ms: TimingsMs,
@@ -52,8 +54,8 @@ impl From<Timings> for TimingsMs {
     }
 }
 
-impl From<(&DisclosureProof, Timings)> for ProofFile {
-    fn from((proof, timings): (&DisclosureProof, Timings)) -> Self {
+impl<I: PublicSignals> From<(&CircuitProof<I>, Timings)> for ProofFile<I> {
+    fn from((proof, timings): (&CircuitProof<I>, Timings)) -> Self {
         Self {
             proof: proof.proof_calldata(),
             public_inputs: proof.inputs_calldata(),
@@ -62,19 +64,19 @@ impl From<(&DisclosureProof, Timings)> for ProofFile {
     }
 }
 
-impl ProofFile {
+impl<I: PublicSignals> ProofFile<I> {
     /// The proof and public inputs back as field and curve elements (every point checked on
     /// the curve and in the subgroup, every input below p).
-    pub fn to_proof(&self) -> Result<DisclosureProof, ProverError> {
-        Ok(DisclosureProof {
+    pub fn to_proof(&self) -> Result<CircuitProof<I>, ProverError> {
+        Ok(CircuitProof {
             proof: proof_from_words(&self.proof)?,
-            public_inputs: PublicInputs::from_words(&self.public_inputs)?,
+            public_inputs: I::parse_words(&self.public_inputs)?,
         })
     }
 }
 
 /// Verifies calldata-shaped proof and inputs against `keys`.
-pub fn verify_calldata(keys: &Keys, file: &ProofFile) -> Result<bool, ProverError> {
+pub fn verify_calldata<I: PublicSignals>(keys: &Keys, file: &ProofFile<I>) -> Result<bool, ProverError> {
     Ok(file.to_proof()?.verify(&prepare_verifying_key(&keys.pk.vk)))
 }
 
@@ -114,6 +116,7 @@ pub fn from_snarkjs(proof: &serde_json::Value) -> Result<[U256; 8], ProverError>
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::proof::DisclosureProof;
     use ark_bn254::{Bn254, Fr, G1Affine, G2Affine};
     use ark_ec::AffineRepr;
     use ark_groth16::Proof;

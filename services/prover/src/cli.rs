@@ -1,34 +1,45 @@
 //! The `masa-prover` command line: setup, key import, verifier export, prove, verify, and the
-//! circuit inputs or Merkle proof of a claim. Part of the binary only (feature `cli`), so the
-//! library does not bring clap to its users.
+//! circuit inputs or Merkle proof of a claim, for the disclosure circuit or (`--circuit
+//! delivery`) the delivery circuit, whose developers also make keys and open deliveries here.
+//! Part of the binary only (feature `cli`), so the library does not bring clap to its users.
 
 use alloy::primitives::U256;
 use anyhow::{Context, Result, bail};
 use masa_prover::{
-    Prover, ProverError,
+    Circuit, CircuitProof, DeliveryPublicInputs, DeliveryRequest, Prover, ProverError, PublicSignals,
+    Timings,
     calldata::{ProofFile, verify_calldata},
+    delivery::{DeliveryPublicKey, DeliverySecretKey, EphemeralSecret},
     field::to_fr,
     keys::{Keys, r1cs_sha256},
     merkle::{LeanImt, MerkleProof},
-    paths,
-    prover::circuit_inputs,
+    open_delivery, paths,
+    prover::{circuit_inputs, delivery_inputs},
     record::Record,
     statement::{Mode, Statement},
     verifier,
 };
 use serde::Deserialize;
-use std::{fs, path::PathBuf, time::Instant};
+use std::{
+    fs,
+    io::Write,
+    path::{Path, PathBuf},
+    time::Instant,
+};
 
-/// `masa-prover`: zkSBT disclosure proofs in Rust (Groth16, BN254).
+/// `masa-prover`: zkSBT disclosure and delivery proofs in Rust (Groth16, BN254).
 #[derive(Debug, clap::Parser)]
 #[command(name = "masa-prover", version, about)]
 pub(crate) struct Cli {
-    /// The circuit's constraint system.
-    #[arg(long, global = true, default_value = paths::R1CS)]
-    pub(crate) r1cs: PathBuf,
-    /// The proving key (fast format).
-    #[arg(long, global = true, default_value = paths::KEY)]
-    pub(crate) key: PathBuf,
+    /// Which circuit: its r1cs, witness code, key and verifier are the defaults of the paths.
+    #[arg(long, global = true, value_enum, default_value_t = Circuit::Disclosure)]
+    pub(crate) circuit: Circuit,
+    /// The circuit's constraint system [default: circuits/build/<circuit>.r1cs].
+    #[arg(long, global = true)]
+    pub(crate) r1cs: Option<PathBuf>,
+    /// The proving key (fast format) [default: circuits/build/<circuit>.key].
+    #[arg(long, global = true)]
+    pub(crate) key: Option<PathBuf>,
     /// What to do.
     #[command(subcommand)]
     pub(crate) command: Command,
@@ -56,9 +67,10 @@ pub(crate) enum Command {
         /// Only check: exit 1 if the file differs from what the key generates.
         #[arg(long)]
         check: bool,
-        /// Where the verifier lives.
-        #[arg(long, default_value = paths::VERIFIER)]
-        out: PathBuf,
+        /// Where the verifier lives [default: the circuit's, e.g.
+        /// contracts/src/identity/generated/DisclosureVerifier.sol].
+        #[arg(long)]
+        out: Option<PathBuf>,
     },
     /// Prove a statement about a record.
     Prove {
@@ -78,12 +90,14 @@ pub(crate) enum Command {
         /// pathIndices, pathElements), instead of the whole tree.
         #[arg(long)]
         merkle: Option<PathBuf>,
-        /// The witness code.
-        #[arg(long, default_value = paths::WASM)]
-        wasm: PathBuf,
+        /// The witness code [default: circuits/build/<circuit>_js/<circuit>.wasm].
+        #[arg(long)]
+        wasm: Option<PathBuf>,
         /// Where to write the proof (JSON); stdout when absent.
         #[arg(long)]
         out: Option<PathBuf>,
+        #[command(flatten)]
+        delivery: DeliveryArgs,
     },
     /// Print the circuit inputs (snarkjs `input.json`) for a record and statement.
     Inputs {
@@ -96,6 +110,8 @@ pub(crate) enum Command {
         /// Anonymous mode: the registry tree's leaves in order (JSON array).
         #[arg(long)]
         tree: Option<PathBuf>,
+        #[command(flatten)]
+        delivery: DeliveryArgs,
     },
     /// Print the membership proof of one leaf of one of the registry's trees (JSON for
     /// `prove --merkle`).
@@ -112,6 +128,53 @@ pub(crate) enum Command {
         /// A proof written by `prove`.
         proof: PathBuf,
     },
+    /// Make a pool developer's delivery key: the secret is written to a new file (mode 0600),
+    /// the public key `[x, y]` printed (what the pool stores).
+    DeliveryKeygen {
+        /// Where to write the secret (hex); refused if it exists.
+        #[arg(long)]
+        out: PathBuf,
+    },
+    /// Decrypt a delivery proof file (`prove --circuit delivery`) with the developer's secret:
+    /// prints the record's 8 values (JSON array). Does not verify the proof: `verify` does.
+    OpenDelivery {
+        /// The developer's secret (a file holding its hex, as `delivery-keygen` writes it).
+        #[arg(long)]
+        secret_file: PathBuf,
+        /// The delivery proof file.
+        proof: PathBuf,
+    },
+}
+
+/// The delivery of `prove` and `inputs` with `--circuit delivery`.
+#[derive(Debug, clap::Args)]
+pub(crate) struct DeliveryArgs {
+    /// The pool developer's key `x,y` (two uint256, hex or decimal): on Baby Jubjub, in the
+    /// prime-order subgroup, not the identity.
+    #[arg(long, value_parser = parse_delivery_key)]
+    delivery_key: Option<DeliveryPublicKey>,
+    /// The encryption nonce (< 2^128; a fresh ephemeral key is drawn for every proof, so a
+    /// constant nonce is safe).
+    #[arg(long, default_value_t = 0)]
+    nonce: u128,
+}
+
+impl DeliveryArgs {
+    /// The request, which the delivery circuit needs and the disclosure circuit refuses.
+    fn request(&self, circuit: Circuit) -> Result<Option<DeliveryRequest>> {
+        match (circuit, self.delivery_key) {
+            (Circuit::Delivery, Some(key)) => Ok(Some(DeliveryRequest { key, nonce: self.nonce })),
+            (Circuit::Delivery, None) => bail!("a delivery needs --delivery-key x,y"),
+            (Circuit::Disclosure, Some(_)) => bail!("--delivery-key is for --circuit delivery"),
+            (Circuit::Disclosure, None) => Ok(None),
+        }
+    }
+}
+
+fn parse_delivery_key(text: &str) -> Result<DeliveryPublicKey, String> {
+    let (x, y) = text.split_once(',').ok_or("expected x,y")?;
+    let word = |s: &str| s.trim().parse::<U256>().map_err(|e| format!("{s}: {e}"));
+    DeliveryPublicKey::from_words(word(x)?, word(y)?).map_err(|e| e.to_string())
 }
 
 fn read_json<T: for<'de> Deserialize<'de>>(path: &PathBuf, what: &str) -> Result<T> {
@@ -144,25 +207,28 @@ impl Cli {
 
     /// Runs the command.
     pub(crate) fn run(self) -> Result<()> {
+        let circuit = self.circuit;
+        let r1cs = self.r1cs.unwrap_or_else(|| circuit.r1cs().into());
+        let key = self.key.unwrap_or_else(|| circuit.key().into());
         match self.command {
             Command::Setup { dev: _, seed } => {
                 let start = Instant::now();
-                let keys = Keys::development(&self.r1cs, seed)?;
-                keys.save(&self.key)?;
-                println!(
-                    "development key (seed {seed}) -> {} in {:.2?}",
-                    self.key.display(),
-                    start.elapsed()
-                );
+                let keys = Keys::development(&r1cs, seed)?;
+                expect_circuit(circuit, &keys, &r1cs)?;
+                keys.save(&key)?;
+                println!("development key (seed {seed}) -> {} in {:.2?}", key.display(), start.elapsed());
             }
             Command::ImportZkey { zkey } => {
-                let keys = Keys::import_zkey(&zkey, &self.r1cs)?;
-                keys.save(&self.key)?;
-                println!("imported {} -> {}", zkey.display(), self.key.display());
+                let keys = Keys::import_zkey(&zkey, &r1cs)?;
+                expect_circuit(circuit, &keys, &r1cs)?;
+                keys.save(&key)?;
+                println!("imported {} -> {}", zkey.display(), key.display());
             }
             Command::ExportVerifier { check, out } => {
-                let r1cs_hash = r1cs_sha256(&self.r1cs)?;
-                let keys = Keys::load(&self.key, Some(r1cs_hash))?;
+                let out = out.unwrap_or_else(|| circuit.verifier().into());
+                let r1cs_hash = r1cs_sha256(&r1cs)?;
+                let keys = Keys::load(&key, Some(r1cs_hash))?;
+                expect_circuit(circuit, &keys, &key)?;
                 if check {
                     if !verifier::is_current(&keys, &out)? {
                         bail!(
@@ -176,12 +242,21 @@ impl Cli {
                     println!("verifier -> {}", out.display());
                 }
             }
-            Command::Inputs { record, statement, tree } => {
+            Command::Inputs { record, statement, tree, delivery } => {
+                let request = delivery.request(circuit)?;
                 let (record, statement, membership) = read_claim(&record, &statement, tree.as_ref(), true)?;
-                let inputs = circuit_inputs(&record, &statement, membership.as_ref())?;
-                println!("{}", serde_json::to_string_pretty(&inputs.to_json())?);
+                let json = match request {
+                    None => circuit_inputs(&record, &statement, membership.as_ref())?.to_json(),
+                    Some(request) => {
+                        let e = EphemeralSecret::generate();
+                        delivery_inputs(&record, &statement, membership.as_ref(), &request, &e)?.to_json()
+                    }
+                };
+                println!("{}", serde_json::to_string_pretty(&json)?);
             }
-            Command::Prove { record, statement, tree, merkle, wasm, out } => {
+            Command::Prove { record, statement, tree, merkle, wasm, out, delivery } => {
+                let request = delivery.request(circuit)?;
+                let wasm = wasm.unwrap_or_else(|| circuit.wasm().into());
                 let (record, statement, membership) = match merkle {
                     Some(merkle) => {
                         let (record, statement, _) = read_claim(&record, &statement, None, false)?;
@@ -189,19 +264,28 @@ impl Cli {
                     }
                     None => read_claim(&record, &statement, tree.as_ref(), true)?,
                 };
-                let r1cs_hash = r1cs_sha256(&self.r1cs)?;
-                let mut prover = Prover::load(&self.key, &wasm, Some(r1cs_hash))?;
-                let (proof, mut timings) = prover.prove(&record, &statement, membership.as_ref())?;
-                timings.witness_code = prover.load_timings.witness_code;
-                timings.key_load = prover.load_timings.key_load;
-                let file = ProofFile::from((&proof, timings));
-                let json = serde_json::to_string_pretty(&file)?;
-                match out {
-                    Some(path) => {
-                        fs::write(&path, json).with_context(|| format!("cannot write {}", path.display()))?;
+                let r1cs_hash = r1cs_sha256(&r1cs)?;
+                let mut prover = Prover::load(&key, &wasm, Some(r1cs_hash))?;
+                if prover.circuit() != circuit {
+                    return Err(ProverError::WrongCircuit {
+                        what: "the key",
+                        found: prover.circuit(),
+                        expected: circuit,
                     }
-                    None => println!("{json}"),
+                    .into());
                 }
+                let membership = membership.as_ref();
+                let timings = match request {
+                    None => {
+                        let (proof, timings) = prover.prove(&record, &statement, membership)?;
+                        write_proof(&prover, &proof, timings, out.as_deref())?
+                    }
+                    Some(request) => {
+                        let (proof, timings) =
+                            prover.prove_delivery(&record, &statement, membership, &request)?;
+                        write_proof(&prover, &proof, timings, out.as_deref())?
+                    }
+                };
                 eprintln!(
                     "witness code {:.1?} ({:?}), key {:.1?}, witness {:.1?}, prove {:.1?}",
                     timings.witness_code,
@@ -216,17 +300,78 @@ impl Cli {
                 println!("{}", serde_json::to_string_pretty(&proof)?);
             }
             Command::Verify { proof } => {
-                let file: ProofFile = read_json(&proof, "proof")?;
-                let keys = Keys::load(&self.key, None)?;
-                let ok = verify_calldata(&keys, &file)?;
+                let keys = Keys::load(&key, None)?;
+                expect_circuit(circuit, &keys, &key)?;
+                let ok = match circuit {
+                    Circuit::Disclosure => verify_calldata(&keys, &read_json::<ProofFile>(&proof, "proof")?)?,
+                    Circuit::Delivery => verify_calldata(
+                        &keys,
+                        &read_json::<ProofFile<DeliveryPublicInputs>>(&proof, "delivery proof")?,
+                    )?,
+                };
                 if !ok {
                     bail!("{}: the proof does not verify", proof.display());
                 }
                 println!("valid");
             }
+            Command::DeliveryKeygen { out } => {
+                let secret = DeliverySecretKey::generate();
+                let mut file = fs::OpenOptions::new();
+                file.write(true).create_new(true);
+                #[cfg(unix)]
+                std::os::unix::fs::OpenOptionsExt::mode(&mut file, 0o600);
+                let mut file = file.open(&out).with_context(|| format!("cannot create {}", out.display()))?;
+                writeln!(file, "{:#066x}", secret.to_u256())
+                    .with_context(|| format!("cannot write {}", out.display()))?;
+                println!("{}", serde_json::to_string(&secret.public_key())?);
+                eprintln!(
+                    "secret -> {} (mode 0600): keep it private, it decrypts every delivery",
+                    out.display()
+                );
+            }
+            Command::OpenDelivery { secret_file, proof } => {
+                let text = fs::read_to_string(&secret_file)
+                    .with_context(|| format!("cannot read the secret {}", secret_file.display()))?;
+                let secret = DeliverySecretKey::from_u256(
+                    text.trim()
+                        .parse()
+                        .with_context(|| format!("{} holds no number", secret_file.display()))?,
+                )?;
+                let file: ProofFile<DeliveryPublicInputs> = read_json(&proof, "delivery proof")?;
+                let inputs =
+                    DeliveryPublicInputs::from_words(&file.public_inputs).map_err(ProverError::from)?;
+                let values = open_delivery(&secret, &inputs).map_err(ProverError::from)?;
+                println!("{}", serde_json::to_string(&values)?);
+            }
         }
         Ok(())
     }
+}
+
+/// Refuses keys made for another circuit than `--circuit`'s.
+fn expect_circuit(circuit: Circuit, keys: &Keys, path: &Path) -> Result<()> {
+    let found = Circuit::of_keys(keys)?;
+    if found != circuit {
+        bail!("{} is for the {found} circuit, not the {circuit} circuit (see --circuit)", path.display());
+    }
+    Ok(())
+}
+
+/// Writes a proof file (to `out`, or stdout) with the prover's load times, and returns them.
+fn write_proof<I: PublicSignals>(
+    prover: &Prover,
+    proof: &CircuitProof<I>,
+    mut timings: Timings,
+    out: Option<&Path>,
+) -> Result<Timings> {
+    timings.witness_code = prover.load_timings.witness_code;
+    timings.key_load = prover.load_timings.key_load;
+    let json = serde_json::to_string_pretty(&ProofFile::from((proof, timings)))?;
+    match out {
+        Some(path) => fs::write(path, json).with_context(|| format!("cannot write {}", path.display()))?,
+        None => println!("{json}"),
+    }
+    Ok(timings)
 }
 
 /// Rebuilds the tree from its leaves (a JSON array of `uint256`).

@@ -6,6 +6,47 @@ use crate::field::{NotInField, to_fr, to_u256};
 use alloy::primitives::U256;
 use ark_bn254::Fr;
 
+/// The public inputs of one circuit, in its order: what a proof of it is verified against, and
+/// the `uint256[COUNT]` its Solidity verifier takes ([`PublicInputs`] for the disclosure circuit,
+/// [`crate::delivery::DeliveryPublicInputs`] for the delivery circuit).
+pub trait PublicSignals: Copy + PartialEq + std::fmt::Debug {
+    /// Number of public inputs.
+    const COUNT: usize;
+    /// The verifier's `uint256[COUNT]`.
+    type Words: Copy
+        + std::fmt::Debug
+        + PartialEq
+        + AsRef<[U256]>
+        + serde::Serialize
+        + serde::de::DeserializeOwned;
+
+    /// The inputs in circuit order, as Groth16 verification takes them.
+    fn signals(&self) -> Vec<Fr>;
+
+    /// The inputs as the verifier's words.
+    fn words(&self) -> Self::Words;
+
+    /// The inputs from the verifier's words, refusing any word `>= p`.
+    fn parse_words(words: &Self::Words) -> Result<Self, NotInField>;
+}
+
+impl PublicSignals for PublicInputs {
+    const COUNT: usize = Self::COUNT;
+    type Words = [U256; Self::COUNT];
+
+    fn signals(&self) -> Vec<Fr> {
+        self.to_array().to_vec()
+    }
+
+    fn words(&self) -> Self::Words {
+        self.to_words()
+    }
+
+    fn parse_words(words: &Self::Words) -> Result<Self, NotInField> {
+        Self::from_words(words)
+    }
+}
+
 /// The 12 public inputs of `Disclosure(8, 20, 64)`, in circuit order (circuits/disclosure.md).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
 pub struct PublicInputs {

@@ -1,6 +1,8 @@
 #![doc = include_str!("../README.md")]
 
 pub mod calldata;
+pub mod circuit;
+pub mod delivery;
 pub mod encryption;
 pub mod field;
 pub mod groth16;
@@ -17,8 +19,10 @@ pub mod statement;
 pub mod verifier;
 pub mod witness;
 
-pub use inputs::PublicInputs;
-pub use proof::{DisclosureProof, Timings};
+pub use circuit::Circuit;
+pub use delivery::{DeliveryPublicInputs, DeliveryRequest, open_delivery};
+pub use inputs::{PublicInputs, PublicSignals};
+pub use proof::{CircuitProof, DeliveryProof, DisclosureProof, Timings};
 pub use prover::Prover;
 
 use std::path::{Path, PathBuf};
@@ -33,8 +37,18 @@ pub mod paths {
     pub const KEY: &str = "circuits/build/disclosure.key";
     /// The generated Solidity verifier (committed).
     pub const VERIFIER: &str = "contracts/src/identity/generated/DisclosureVerifier.sol";
-    /// The seed of the development setup.
+    /// The seed of the development setup (both circuits).
     pub const DEV_SEED: u64 = 0x4d41_5341; // "MASA"
+    /// The delivery circuit's constraint system.
+    pub const DELIVERY_R1CS: &str = "circuits/build/delivery.r1cs";
+    /// The delivery circuit's signal names (circom's `.sym`).
+    pub const DELIVERY_SYM: &str = "circuits/build/delivery.sym";
+    /// The delivery circuit's witness code.
+    pub const DELIVERY_WASM: &str = "circuits/build/delivery_js/delivery.wasm";
+    /// The delivery circuit's proving key in the fast format.
+    pub const DELIVERY_KEY: &str = "circuits/build/delivery.key";
+    /// The delivery circuit's generated Solidity verifier (committed).
+    pub const DELIVERY_VERIFIER: &str = "contracts/src/pools/generated/DeliveryVerifier.sol";
 }
 
 /// Everything that can go wrong while proving.
@@ -88,6 +102,19 @@ pub enum ProverError {
         shared: alloy::primitives::U256,
         /// The token's commitment.
         on_chain: alloy::primitives::U256,
+    },
+    /// A delivery's keys, nonce or ciphertext are invalid.
+    #[error(transparent)]
+    Delivery(#[from] delivery::DeliveryError),
+    /// The prover, key or file is for another circuit than the operation's.
+    #[error("{what} is for the {found} circuit, not the {expected} circuit")]
+    WrongCircuit {
+        /// What was given (a key, a proof file).
+        what: &'static str,
+        /// Its circuit.
+        found: Circuit,
+        /// The circuit the operation needs.
+        expected: Circuit,
     },
     /// A proof's words (calldata, snarkjs JSON) are malformed.
     #[error("{0}")]

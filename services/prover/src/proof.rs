@@ -1,35 +1,54 @@
-//! A disclosure proof: the Groth16 proof with its named public inputs, its EVM encoding
-//! (`uint256[8]`: A, B, C in EIP-197 order, `[A.x, A.y, B.x1, B.x0, B.y1, B.y0, C.x, C.y]`,
-//! imaginary part first in G2, as `taceo_groth16_sol::prepare_uncompressed_proof` makes them),
-//! and where the time to make it went.
+//! A proof of one of the crate's circuits: the Groth16 proof with its named public inputs
+//! ([`DisclosureProof`], [`DeliveryProof`]), its EVM encoding (`uint256[8]`: A, B, C in EIP-197
+//! order, `[A.x, A.y, B.x1, B.x0, B.y1, B.y0, C.x, C.y]`, imaginary part first in G2, as
+//! `taceo_groth16_sol::prepare_uncompressed_proof` makes them), and where the time to make it
+//! went.
 
-use crate::{ProverError, field::to_u256_fq, inputs::PublicInputs};
+use crate::{
+    ProverError,
+    delivery::{CIPHERTEXT, DeliveryPublicInputs},
+    field::to_u256_fq,
+    inputs::{PublicInputs, PublicSignals},
+};
 use alloy::primitives::U256;
 use ark_bn254::{Bn254, Fq, Fq2, G1Affine, G2Affine};
 use ark_ff::PrimeField;
 use ark_groth16::{Groth16, PreparedVerifyingKey, Proof};
 use std::time::Duration;
 
-/// A proof with its public inputs.
+/// A proof with its public inputs (`I`: the circuit's [`PublicSignals`]).
 #[derive(Debug, Clone, PartialEq)]
-pub struct DisclosureProof {
+pub struct CircuitProof<I> {
     /// The Groth16 proof.
     pub proof: Proof<Bn254>,
     /// The public inputs, by name.
-    pub public_inputs: PublicInputs,
+    pub public_inputs: I,
 }
 
-impl DisclosureProof {
+/// A proof of the disclosure circuit.
+pub type DisclosureProof = CircuitProof<PublicInputs>;
+
+/// A proof of the delivery circuit.
+pub type DeliveryProof = CircuitProof<DeliveryPublicInputs>;
+
+impl<I: PublicSignals> CircuitProof<I> {
     /// The proof as the generated Solidity verifier takes it: A, B, C in EIP-197 encoding.
     pub fn proof_calldata(&self) -> [U256; 8] {
         proof_words(&self.proof)
     }
 
-    /// The public inputs as the verifier's `uint256[12]`.
-    pub fn inputs_calldata(&self) -> [U256; PublicInputs::COUNT] {
-        self.public_inputs.to_words()
+    /// The public inputs as the verifier's `uint256[N]`.
+    pub fn inputs_calldata(&self) -> I::Words {
+        self.public_inputs.words()
     }
 
+    /// Whether the proof verifies against `pvk` with its public inputs.
+    pub fn verify(&self, pvk: &PreparedVerifyingKey<Bn254>) -> bool {
+        Groth16::<Bn254>::verify_proof(pvk, &self.proof, &self.public_inputs.signals()).unwrap_or(false)
+    }
+}
+
+impl DisclosureProof {
     /// The nullifier.
     pub fn nullifier(&self) -> U256 {
         self.public_inputs.nullifier()
@@ -39,10 +58,22 @@ impl DisclosureProof {
     pub fn root(&self) -> U256 {
         self.public_inputs.root()
     }
+}
 
-    /// Whether the proof verifies against `pvk` with its public inputs.
-    pub fn verify(&self, pvk: &PreparedVerifyingKey<Bn254>) -> bool {
-        Groth16::<Bn254>::verify_proof(pvk, &self.proof, &self.public_inputs.to_array()).unwrap_or(false)
+impl DeliveryProof {
+    /// The disclosure's nullifier.
+    pub fn nullifier(&self) -> U256 {
+        self.public_inputs.disclosure.nullifier()
+    }
+
+    /// The disclosure's root.
+    pub fn root(&self) -> U256 {
+        self.public_inputs.disclosure.root()
+    }
+
+    /// The ciphertext (9 released elements and the tag) as `uint256`s.
+    pub fn ciphertext(&self) -> [U256; CIPHERTEXT] {
+        self.public_inputs.ciphertext.map(crate::field::to_u256)
     }
 }
 

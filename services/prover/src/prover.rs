@@ -1,14 +1,15 @@
 //! The prover: keys and compiled witness code loaded once, then proofs on demand.
 
 use crate::{
-    ProverError,
+    Circuit, ProverError,
+    delivery::{DeliveryPublicInputs, DeliveryRequest, EphemeralSecret, Point, encrypt},
     field::{to_fr, to_u256},
     groth16::create_proof_no_zk,
-    inputs::PublicInputs,
+    inputs::{PublicInputs, PublicSignals},
     keys::{Keys, Matrices},
     merkle::{MAX_DEPTH, MerkleProof},
     poseidon,
-    proof::{DisclosureProof, Timings},
+    proof::{CircuitProof, DeliveryProof, DisclosureProof, Timings},
     record::Record,
     statement::{Mode, Statement},
     witness::{WitnessCodeSource, Witnesser},
@@ -24,9 +25,12 @@ use std::{path::Path, time::Instant};
 /// Number of public inputs of the disclosure circuit ([`PublicInputs::COUNT`]).
 pub const PUBLIC_INPUTS: usize = PublicInputs::COUNT;
 
-/// Loads once, proves many times.
+/// Loads once, proves many times: one circuit's key and witness code (the circuit is told by
+/// the key: [`Prover::prove`] needs the disclosure circuit's, [`Prover::prove_delivery`] the
+/// delivery circuit's).
 #[derive(Debug)]
 pub struct Prover {
+    circuit: Circuit,
     keys: Keys,
     pvk: PreparedVerifyingKey<Bn254>,
     witnesser: Witnesser,
@@ -48,10 +52,12 @@ impl Prover {
         tracing::debug!(?witness_code, source = ?witnesser.source, "witness code ready");
         let start = Instant::now();
         let keys = tracing::info_span!("key_load").in_scope(|| Keys::load(key_path, r1cs_sha256))?;
+        let circuit = Circuit::of_keys(&keys)?;
         let pvk = prepare_verifying_key(&keys.pk.vk);
         let key_load = start.elapsed();
-        tracing::debug!(?key_load, origin = ?keys.origin, "proving key loaded");
+        tracing::debug!(?key_load, origin = ?keys.origin, %circuit, "proving key loaded");
         Ok(Self {
+            circuit,
             keys,
             pvk,
             witnesser,
@@ -62,10 +68,16 @@ impl Prover {
     /// From an in-memory key (tests, `setup` followed by a proof).
     pub fn from_keys(keys: Keys, wasm_path: &Path) -> Result<Self, ProverError> {
         let start = Instant::now();
+        let circuit = Circuit::of_keys(&keys)?;
         let witnesser = Witnesser::load(wasm_path)?;
         let pvk = prepare_verifying_key(&keys.pk.vk);
         let load_timings = Timings { witness_code: start.elapsed(), ..Timings::default() };
-        Ok(Self { keys, pvk, witnesser, load_timings })
+        Ok(Self { circuit, keys, pvk, witnesser, load_timings })
+    }
+
+    /// The circuit this prover's key is for.
+    pub fn circuit(&self) -> Circuit {
+        self.circuit
     }
 
     /// Whether the witness code came from the compiled-module cache.
@@ -87,10 +99,63 @@ impl Prover {
         statement: &Statement,
         membership: Option<&MerkleProof>,
     ) -> Result<(DisclosureProof, Timings), ProverError> {
+        self.expect(Circuit::Disclosure)?;
         let start = Instant::now();
+        let inputs = circuit_inputs(record, statement, membership)?;
+        self.prove_inputs(inputs, start)
+    }
+
+    /// Proves `statement` about `record` and delivers the record's 8 values, encrypted to
+    /// `request.key` under `request.nonce`, in the same proof (`circuits/delivery.md`). The
+    /// ephemeral secret is drawn from the operating system's CSPRNG and erased after proving;
+    /// the developer decrypts with [`crate::open_delivery`]. The same checks as [`Prover::prove`]
+    /// run before any proving work.
+    pub fn prove_delivery(
+        &mut self,
+        record: &Record,
+        statement: &Statement,
+        membership: Option<&MerkleProof>,
+        request: &DeliveryRequest,
+    ) -> Result<(DeliveryProof, Timings), ProverError> {
+        self.prove_delivery_with(record, statement, membership, request, &EphemeralSecret::generate())
+    }
+
+    /// [`Prover::prove_delivery`] with a given ephemeral secret (tests: a delivery must never
+    /// reuse one with the same nonce).
+    fn prove_delivery_with(
+        &mut self,
+        record: &Record,
+        statement: &Statement,
+        membership: Option<&MerkleProof>,
+        request: &DeliveryRequest,
+        ephemeral: &EphemeralSecret,
+    ) -> Result<(DeliveryProof, Timings), ProverError> {
+        self.expect(Circuit::Delivery)?;
+        let start = Instant::now();
+        let inputs = delivery_inputs(record, statement, membership, request, ephemeral)?;
+        self.prove_inputs(inputs, start)
+    }
+
+    fn expect(&self, circuit: Circuit) -> Result<(), ProverError> {
+        if self.circuit != circuit {
+            return Err(ProverError::WrongCircuit {
+                what: "the prover's key",
+                found: self.circuit,
+                expected: circuit,
+            });
+        }
+        Ok(())
+    }
+
+    /// The witness of `inputs` (checked against the key's circuit and the public inputs), then
+    /// the proof, verified; `start`: when the work on the inputs began.
+    fn prove_inputs<I: PublicSignals>(
+        &mut self,
+        CircuitInputs { named, public }: CircuitInputs<I>,
+        start: Instant,
+    ) -> Result<(CircuitProof<I>, Timings), ProverError> {
         let span = tracing::info_span!("witness").entered();
-        let CircuitInputs { named: inputs, public } = circuit_inputs(record, statement, membership)?;
-        let assignment = self.witnesser.witness(inputs)?;
+        let assignment = self.witnesser.witness(named)?;
         let m = &self.keys.matrices;
         if assignment.len() as u64 != m.num_wires {
             return Err(ProverError::Witness(format!(
@@ -99,7 +164,7 @@ impl Prover {
                 m.num_wires
             )));
         }
-        if assignment[1..=PublicInputs::COUNT] != public.to_array() {
+        if assignment[1..=I::COUNT] != public.signals()[..] {
             return Err(ProverError::Witness(
                 "the witness's public inputs differ from the statement's".into(),
             ));
@@ -117,11 +182,11 @@ impl Prover {
     }
 
     /// The proof for a full assignment, verified.
-    fn prove_assignment(
+    fn prove_assignment<I: PublicSignals>(
         &self,
         assignment: &[Fr],
-        public: PublicInputs,
-    ) -> Result<DisclosureProof, ProverError> {
+        public: I,
+    ) -> Result<CircuitProof<I>, ProverError> {
         let m = &self.keys.matrices;
         // The proof with r = s = 0, then randomised (see `groth16`): a fresh, zero-knowledge
         // proof. Should the unrandomised one be degenerate (A = 0 or B = 0: negligible odds),
@@ -130,7 +195,7 @@ impl Prover {
         if fixed.a.is_zero() || fixed.b.is_zero() {
             return Err(ProverError::Prove("degenerate proof (A or B is zero)".into()));
         }
-        let proof = DisclosureProof {
+        let proof = CircuitProof {
             proof: Groth16::<Bn254>::rerandomize_proof(&self.keys.pk.vk, &fixed, &mut OsRng),
             public_inputs: public,
         };
@@ -145,22 +210,34 @@ impl Prover {
     }
 
     /// Verifies a proof against this prover's verifying key.
-    pub fn verify(&self, proof: &DisclosureProof) -> bool {
+    pub fn verify<I: PublicSignals>(&self, proof: &CircuitProof<I>) -> bool {
         proof.verify(&self.pvk)
     }
 }
 
 /// The circuit's inputs by signal name (what snarkjs reads from `input.json`), and the public
-/// inputs they produce.
+/// inputs they produce ([`PublicInputs`] or [`DeliveryPublicInputs`]).
 #[derive(Debug, Clone)]
-pub struct CircuitInputs {
+pub struct CircuitInputs<I = PublicInputs> {
     /// `(signal name, values)`, in the circuit's declaration order.
     pub named: Vec<(String, Vec<BigInt>)>,
     /// The public inputs.
-    pub public: PublicInputs,
+    pub public: I,
 }
 
-impl CircuitInputs {
+/// The input signals that are arrays (written as JSON arrays even when of length 1).
+const ARRAY_SIGNALS: [&str; 8] = [
+    "value",
+    "issuers",
+    "pathIndices",
+    "pathElements",
+    "deliveryKey",
+    "ephemeralKey",
+    "ciphertext",
+    "deliveryKeyDiv8",
+];
+
+impl<I> CircuitInputs<I> {
     /// The inputs as a snarkjs `input.json` object (decimal strings).
     pub fn to_json(&self) -> serde_json::Value {
         let map = self
@@ -169,9 +246,7 @@ impl CircuitInputs {
             .map(|(name, values)| {
                 let values: Vec<serde_json::Value> =
                     values.iter().map(|v| serde_json::Value::String(v.to_string())).collect();
-                let value = if values.len() == 1
-                    && !matches!(name.as_str(), "value" | "issuers" | "pathIndices" | "pathElements")
-                {
+                let value = if values.len() == 1 && !ARRAY_SIGNALS.contains(&name.as_str()) {
                     values[0].clone()
                 } else {
                     serde_json::Value::Array(values)
@@ -239,6 +314,46 @@ pub fn circuit_inputs(
     inputs.push(("pathElements".into(), elements.iter().copied().map(big).collect()));
 
     Ok(CircuitInputs { named: inputs, public })
+}
+
+/// Builds the delivery circuit's inputs: those of [`circuit_inputs`] (same checks), the
+/// delivery's public inputs (`deliveryKey` = `request.key`, `ephemeralKey` = e·Base8, `nonce`,
+/// `ciphertext` = the encryption of the record's values under e·P) and the private
+/// `ephemeralSecret` (e) and `deliveryKeyDiv8` ((8⁻¹ mod l)·P), in the circuit's order.
+///
+/// `ephemeral` must be fresh for each delivery ([`EphemeralSecret::generate`]): the snarkjs
+/// `input.json` of [`CircuitInputs::to_json`] holds it, so treat that file as a secret.
+pub fn delivery_inputs(
+    record: &Record,
+    statement: &Statement,
+    membership: Option<&MerkleProof>,
+    request: &DeliveryRequest,
+    ephemeral: &EphemeralSecret,
+) -> Result<CircuitInputs<DeliveryPublicInputs>, ProverError> {
+    let CircuitInputs { named: disclosure, public: disclosed } =
+        circuit_inputs(record, statement, membership)?;
+    let e = ephemeral.public_key();
+    let ciphertext =
+        encrypt(&ephemeral.shared_key(&request.key), request.nonce, &record.values.map(Fr::from));
+    let public = DeliveryPublicInputs {
+        disclosure: disclosed,
+        delivery_key: [request.key.x(), request.key.y()],
+        ephemeral_key: [e.x, e.y],
+        nonce: Fr::from(request.nonce),
+        ciphertext,
+    };
+    let point = |p: Point| vec![big(p.x), big(p.y)];
+    let (public_named, private_named) = disclosure.split_at(PublicInputs::COUNT);
+    let mut named = public_named.to_vec();
+    named.push(("deliveryKey".into(), point(request.key.point())));
+    named.push(("ephemeralKey".into(), point(e)));
+    named.push(("nonce".into(), vec![BigInt::from(request.nonce)]));
+    named.push(("ciphertext".into(), ciphertext.iter().copied().map(big).collect()));
+    named.extend_from_slice(private_named);
+    let secret = ephemeral.to_u256().to_be_bytes::<32>();
+    named.push(("ephemeralSecret".into(), vec![BigInt::from_bytes_be(Sign::Plus, &secret)]));
+    named.push(("deliveryKeyDiv8".into(), point(request.key.div8())));
+    Ok(CircuitInputs { named, public })
 }
 
 fn big(value: Fr) -> BigInt {
@@ -367,5 +482,33 @@ mod tests {
         assert_eq!(none["issuerSet"], serde_json::json!("0"));
         let names: Vec<&String> = none.as_object().unwrap().keys().collect();
         assert_eq!(names.len(), 12 + 9, "12 public and 9 private input signals");
+    }
+
+    /// The delivery circuit encrypts as circuits/delivery.md says: with its vectors' p, e and N,
+    /// a real proof of the record of its vectors carries exactly the pinned E and ciphertext.
+    #[test]
+    fn a_delivery_proof_carries_the_vectors_ciphertext() {
+        use crate::delivery::{
+            DeliveryPublicKey, DeliverySecretKey,
+            cipher::tests::{VECTOR_C, VECTOR_E, VECTOR_N, VECTOR_P},
+        };
+        let keys = Keys::development(&root().join(paths::DELIVERY_R1CS), 5).expect("make circuits first");
+        let mut prover = Prover::from_keys(keys, &root().join(paths::DELIVERY_WASM)).unwrap();
+        let p = DeliverySecretKey::from_u256(VECTOR_P.parse().unwrap()).unwrap();
+        let key: DeliveryPublicKey = p.public_key();
+        let e = EphemeralSecret::from_u256(VECTOR_E.parse().unwrap()).unwrap();
+        let record = Record { values: [720, 400, 1_700_000_000, 3, 0, u64::MAX, 42, 99_999], ..record() };
+        let mut s = statement(None);
+        (s.field_index, s.operator, s.operand_a) = (0, Operator::Ge, 700);
+        let request = DeliveryRequest { key, nonce: VECTOR_N };
+        let (proof, _) = prover.prove_delivery_with(&record, &s, None, &request, &e).unwrap();
+        assert!(prover.verify(&proof));
+        let words = proof.ciphertext().map(|w| format!("{w:#066x}"));
+        assert_eq!(words, VECTOR_C);
+        assert_eq!(proof.public_inputs.ephemeral_key, [e.public_key().x, e.public_key().y]);
+        let json = delivery_inputs(&record, &s, None, &request, &e).unwrap().to_json();
+        assert_eq!(json["nonce"], serde_json::json!(VECTOR_N.to_string()));
+        assert_eq!(json["deliveryKeyDiv8"].as_array().map(Vec::len), Some(2));
+        assert_eq!(json.as_object().unwrap().len(), 12 + 4 + 9 + 2, "16 public and 11 private input signals");
     }
 }
