@@ -316,6 +316,12 @@ contract ZkSBT is IZkSBT, IERC5192, IERC5484, ERC721, EIP712, Ownable2Step {
     }
 
     /// @inheritdoc IZkSBT
+    function checkStatement(Disclosure calldata d) external view {
+        uint256 failure = _checkStatement(d);
+        if (failure != _DISCLOSURE_OK) _revertDisclosure(failure, d);
+    }
+
+    /// @inheritdoc IZkSBT
     function scopeOf(address consumer, bytes32 purpose) public view returns (uint256) {
         return uint256(keccak256(abi.encode(block.chainid, address(this), consumer, purpose))) >> 8;
     }
@@ -749,9 +755,8 @@ contract ZkSBT is IZkSBT, IERC5192, IERC5484, ERC721, EIP712, Ownable2Step {
         emit RootHistorySet(rootHistory_);
     }
 
-    /// @dev Why `consumer` cannot consume `d` now ({_DISCLOSURE_OK}: it can). A code, not the
-    /// error itself: {verifyDisclosure} never reverts and pays for no error encoding.
-    function _checkDisclosure(address consumer, Disclosure calldata d) private view returns (uint256) {
+    /// @dev Why `d`'s statement cannot be consumed now, its proof aside ({_DISCLOSURE_OK}: it can).
+    function _checkStatement(Disclosure calldata d) private view returns (uint256) {
         if (d.mode > 1) return _INVALID_MODE;
         // the nullifier and issuer set must be canonical too: n and n + p must never count as two
         // nullifiers; an anonymous disclosure names no token
@@ -781,6 +786,14 @@ contract ZkSBT is IZkSBT, IERC5192, IERC5484, ERC721, EIP712, Ownable2Step {
             if (rec.schemaId != d.schemaId) return _SCHEMA_MISMATCH;
         }
         if (_nullifierUsed[d.nullifier]) return _NULLIFIER_USED;
+        return _DISCLOSURE_OK;
+    }
+
+    /// @dev Why `consumer` cannot consume `d` now ({_DISCLOSURE_OK}: it can). A code, not the
+    /// error itself: {verifyDisclosure} never reverts and pays for no error encoding.
+    function _checkDisclosure(address consumer, Disclosure calldata d) private view returns (uint256) {
+        uint256 failure = _checkStatement(d);
+        if (failure != _DISCLOSURE_OK) return failure;
         try verifier.verifyProof(d.proof, _publicInputs(consumer, d)) {
             return _DISCLOSURE_OK;
         } catch {

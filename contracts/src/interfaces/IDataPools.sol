@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 pragma solidity ^0.8.24;
 
+import {IDeliveryVerifier} from "./IDeliveryVerifier.sol";
 import {IZkSBT} from "./IZkSBT.sol";
 
 /// @title IDataPools
@@ -10,11 +11,17 @@ import {IZkSBT} from "./IZkSBT.sol";
 /// disclosure of exactly that statement and earn the budget pro rata to time staked, until they
 /// unstake or the pool ends.
 ///
-/// - **One stake per person per pool.** A stake is a disclosure consumed by the zkSBT registry
-///   under the scope `IZkSBT.scopeOf(pools, purposeOf(poolId))`, so its nullifier is unique per
-///   wallet (or per attested person, for an issuer set whose issuers attest one wallet per person)
-///   and pool, in direct and anonymous mode alike. The registry refuses a used nullifier, so a
-///   person who unstaked cannot stake into the same pool again.
+/// - **One stake per person per pool.** A stake is a disclosure under the scope
+///   `IZkSBT.scopeOf(pools, purposeOf(poolId))`, so its nullifier is unique per wallet (or per
+///   attested person, for an issuer set whose issuers attest one wallet per person) and pool, in
+///   direct and anonymous mode alike. This contract records every nullifier it accepted (only it
+///   can make disclosures of its scope count), so a person who unstaked cannot stake into the same
+///   pool again.
+/// - **Delivery that cannot lie.** With the stake comes the record's 8 values encrypted to the
+///   developer's BabyJubJub key (ECDH + Poseidon duplex), and the stake's proof (the delivery
+///   circuit, circuits/delivery.md) shows that this ciphertext is the encryption of the very
+///   record the disclosure is about: a stake with a ciphertext of anything else is refused. The
+///   ciphertext is emitted ({Delivered}); after an unstake the developer keeps what it decrypted.
 /// - **Who is paid.** The stake is recorded under its nullifier; the disclosure's `recipient`,
 ///   bound into the proof, receives the rewards and alone may claim and unstake. Whoever submits
 ///   the stake (a relayer, a watcher copying the transaction) changes nothing.
@@ -116,6 +123,18 @@ interface IDataPools {
         string metadataURI;
     }
 
+    /// @notice A staker's record, encrypted to the pool's delivery key, with the inputs of its
+    /// proof (circuits/delivery.md): the developer derives the key `p·ephemeralKey` with its secret
+    /// `p` and decrypts `ciphertext` into the record's 8 values.
+    /// @param ephemeralKey The staker's ephemeral BabyJubJub public key `E = e·Base8`.
+    /// @param nonce The encryption nonce (below 2^128).
+    /// @param ciphertext The 8 values and a padding zero, encrypted, then the authentication tag.
+    struct Delivery {
+        uint256[2] ephemeralKey;
+        uint256 nonce;
+        uint256[10] ciphertext;
+    }
+
     /// @notice A stake, recorded under its nullifier.
     /// @param recipient Receives its rewards; alone may claim and unstake (zero: no such stake).
     /// @param stakedAt When it was made.
@@ -150,6 +169,13 @@ interface IDataPools {
     /// @param nullifier The disclosure's nullifier (unique per person and pool).
     /// @param recipient Receives the rewards and controls the stake.
     event Staked(uint256 indexed poolId, uint256 indexed nullifier, address indexed recipient);
+
+    /// @notice The record behind stake `nullifier`, encrypted to the pool's delivery key; the
+    /// proof checked that it is the encryption of the very record the stake disclosed about.
+    /// @param poolId The pool.
+    /// @param nullifier The stake.
+    /// @param delivery The ciphertext and what decrypting it needs.
+    event Delivered(uint256 indexed poolId, uint256 indexed nullifier, Delivery delivery);
 
     /// @notice Rewards were paid to a stake's recipient.
     /// @param poolId The pool.
@@ -227,6 +253,12 @@ interface IDataPools {
     error DataPools__PoolFull(uint256 poolId, uint256 maxStakers);
     /// @notice The disclosure's recipient is zero (nobody could claim).
     error DataPools__ZeroRecipient();
+    /// @notice The person behind `nullifier` has already staked in `poolId` (one stake per person
+    /// and pool, even after unstaking).
+    error DataPools__NullifierUsed(uint256 poolId, uint256 nullifier);
+    /// @notice The delivery proof is not valid for the disclosure, the pool's delivery key and the
+    /// delivery (a ciphertext of anything but the disclosed record has no valid proof).
+    error DataPools__InvalidDeliveryProof(uint256 poolId, uint256 nullifier);
     /// @notice No stake `nullifier` is staked in `poolId` (never made, or withdrawn).
     error DataPools__NotStaked(uint256 poolId, uint256 nullifier);
     /// @notice Only the stake's recipient may claim or unstake.
@@ -248,16 +280,20 @@ interface IDataPools {
     /// `ERC20InsufficientBalance`.
     function createPool(PoolConfig calldata config, uint256 budget) external returns (uint256 poolId);
 
-    /// @notice Stakes into `poolId` with the disclosure `d` (anyone may submit it: the stake is
-    /// `d.nullifier`'s and pays `d.recipient`). The disclosure must state exactly the pool's
-    /// statement, for the pool's purpose ({purposeOf}); the pool must be open (started, not ended)
-    /// and below its cap. The zkSBT registry then verifies the proof and consumes the nullifier.
-    /// @dev Emits {Staked} (and the registry's `DisclosureConsumed`). Reverts with
-    /// {DataPools__UnknownPool}, {DataPools__StatementMismatch}, {DataPools__PurposeMismatch},
-    /// {DataPools__NotStarted}, {DataPools__AlreadyEnded}, {DataPools__PoolFull},
-    /// {DataPools__ZeroRecipient}, or the registry's disclosure errors (`ZkSBT__NullifierUsed` for
-    /// a second stake of the same person).
-    function stake(uint256 poolId, IZkSBT.Disclosure calldata d) external;
+    /// @notice Stakes into `poolId` with the disclosure `d` and the delivery of its record
+    /// (anyone may submit it: the stake is `d.nullifier`'s and pays `d.recipient`). The disclosure
+    /// must state exactly the pool's statement, for the pool's purpose ({purposeOf}); the pool must
+    /// be open (started, not ended) and below its cap. The zkSBT registry checks the statement
+    /// (`IZkSBT.checkStatement`: root or live token, schema, validity); `d.proof` is a proof of the
+    /// delivery circuit, verified here with the disclosure's inputs (scope and message hash as the
+    /// registry computes them for this contract), the pool's delivery key and `delivery`; this
+    /// contract keeps the nullifiers of its scope (one stake per person and pool).
+    /// @dev Emits {Staked} and {Delivered}. Reverts with {DataPools__UnknownPool},
+    /// {DataPools__StatementMismatch}, {DataPools__PurposeMismatch}, {DataPools__NotStarted},
+    /// {DataPools__AlreadyEnded}, {DataPools__PoolFull}, {DataPools__ZeroRecipient},
+    /// {DataPools__NullifierUsed}, {DataPools__InvalidDeliveryProof}, or the registry's statement
+    /// errors (`ZkSBT__UnknownRoot`, `ZkSBT__RecordNotUsable`, `ZkSBT__DisclosureExpired`, ...).
+    function stake(uint256 poolId, IZkSBT.Disclosure calldata d, Delivery calldata delivery) external;
 
     /// @notice Pays the stake's rewards so far to its recipient (the caller).
     /// @return amount MASA paid (0: nothing yet; no transfer).
@@ -335,6 +371,9 @@ interface IDataPools {
 
     /// @notice The zkSBT registry stakes are disclosed to.
     function zkSBT() external view returns (IZkSBT);
+
+    /// @notice The Groth16 verifier of the delivery circuit (stake proofs).
+    function deliveryVerifier() external view returns (IDeliveryVerifier);
 
     /// @notice The fee router funding fees are paid to.
     function feeRouter() external view returns (address);

@@ -321,6 +321,15 @@ interface IZkSBT {
     /// {DisclosureConsumed}; reverts with the reason otherwise.
     function consumeDisclosure(Disclosure calldata d) external;
 
+    /// @notice Reverts, with the error {consumeDisclosure} would, unless everything about `d` but
+    /// its proof holds now: the mode and ranges, the validity, the root (anonymous) or the token's
+    /// live record and schema (direct), and the nullifier unused here. For consumers that verify
+    /// a proof of a circuit extending the disclosure (a data pool's delivery proof, whose first 12
+    /// public inputs are the disclosure's, with the scope and message hash computed as here): they
+    /// verify that proof themselves and keep their own nullifiers, since only they consume their
+    /// scope.
+    function checkStatement(Disclosure calldata d) external view;
+
     /// @notice The nullifier scope of `consumer` for `purpose` on this registry and chain.
     function scopeOf(address consumer, bytes32 purpose) external view returns (uint256);
 

@@ -2,6 +2,7 @@
 pragma solidity ^0.8.24;
 
 import {IDataPools} from "../interfaces/IDataPools.sol";
+import {IDeliveryVerifier} from "../interfaces/IDeliveryVerifier.sol";
 import {IFeeRouter} from "../interfaces/IFeeRouter.sol";
 import {IZkSBT} from "../interfaces/IZkSBT.sol";
 import {Ownable} from "@openzeppelin/contracts/access/Ownable.sol";
@@ -34,8 +35,9 @@ import {ReentrancyGuardTransient} from "@openzeppelin/contracts/utils/Reentrancy
 ///   `(amount * REWARD_PRECISION + carry) / stakers` and carries the remainder; a claim advances
 ///   the stake's `rewardPerSharePaid` by the whole wei it pays only, keeping the fraction for the
 ///   next claim. Weights are 1 per stake, so no first (or tiny) staker can skew the shares.
-/// - **Interactions** go to the immutable registry, MASA (a plain OpenZeppelin ERC-20) and fee
-///   router, after the state is written; every entry point that moves tokens is `nonReentrant`.
+/// - **Interactions**: a stake reads the immutable registry and delivery verifier (view calls)
+///   before writing; MASA (a plain OpenZeppelin ERC-20) and the fee router are called after the
+///   state is written; every entry point that moves tokens is `nonReentrant`.
 contract DataPools is IDataPools, Ownable2Step, ReentrancyGuardTransient {
     using SafeERC20 for IERC20;
 
@@ -66,6 +68,7 @@ contract DataPools is IDataPools, Ownable2Step, ReentrancyGuardTransient {
     uint256 private constant _BPS = 10_000;
 
     IZkSBT private immutable _zkSBT;
+    IDeliveryVerifier private immutable _deliveryVerifier;
     IFeeRouter private immutable _feeRouter;
     IERC20 private immutable _masa;
 
@@ -76,16 +79,27 @@ contract DataPools is IDataPools, Ownable2Step, ReentrancyGuardTransient {
 
     /// @notice Creates the pools contract.
     /// @param zkSBT_ The zkSBT registry stakes are disclosed to.
+    /// @param deliveryVerifier_ The generated verifier of the delivery circuit.
     /// @param feeRouter_ The fee router (its MASA is the reward token).
     /// @param owner_ The DAO timelock (sets the funding fee).
     /// @param createFeeBps_ The initial funding fee (at most {MAX_CREATE_FEE_BPS}).
-    constructor(IZkSBT zkSBT_, IFeeRouter feeRouter_, address owner_, uint16 createFeeBps_) Ownable(owner_) {
-        if (address(zkSBT_) == address(0) || address(feeRouter_) == address(0)) {
+    constructor(
+        IZkSBT zkSBT_,
+        IDeliveryVerifier deliveryVerifier_,
+        IFeeRouter feeRouter_,
+        address owner_,
+        uint16 createFeeBps_
+    ) Ownable(owner_) {
+        if (
+            address(zkSBT_) == address(0) || address(deliveryVerifier_) == address(0)
+                || address(feeRouter_) == address(0)
+        ) {
             revert DataPools__ZeroAddress();
         }
         address masa_ = feeRouter_.masa();
         if (masa_ == address(0)) revert DataPools__ZeroAddress();
         _zkSBT = zkSBT_;
+        _deliveryVerifier = deliveryVerifier_;
         _feeRouter = feeRouter_;
         _masa = IERC20(masa_);
         _setCreateFee(createFeeBps_);
@@ -186,7 +200,10 @@ contract DataPools is IDataPools, Ownable2Step, ReentrancyGuardTransient {
     // ---------------------------------------------------------------- stakers
 
     /// @inheritdoc IDataPools
-    function stake(uint256 poolId, IZkSBT.Disclosure calldata d) external nonReentrant {
+    function stake(uint256 poolId, IZkSBT.Disclosure calldata d, Delivery calldata delivery)
+        external
+        nonReentrant
+    {
         Pool storage p = _existingPool(poolId);
         _checkDisclosure(poolId, p.statement, d);
         // timestamps are the schedule by definition (validators shift them by seconds)
@@ -197,25 +214,27 @@ contract DataPools is IDataPools, Ownable2Step, ReentrancyGuardTransient {
         uint256 cap = p.maxStakers;
         if (cap != 0 && stakers >= cap) revert DataPools__PoolFull(poolId, cap);
         if (d.recipient == address(0)) revert DataPools__ZeroRecipient();
+        Stake storage s = _stakes[poolId][d.nullifier];
+        // only this contract consumes disclosures of its scope: its stakes are the used nullifiers
+        if (s.stakedAt != 0) revert DataPools__NullifierUsed(poolId, d.nullifier);
+        // the registry: mode and ranges, validity, root (anonymous) or live token and schema
+        _zkSBT.checkStatement(d);
+        try _deliveryVerifier.verifyProof(d.proof, _deliveryInputs(p, d, delivery)) {}
+        catch {
+            revert DataPools__InvalidDeliveryProof(poolId, d.nullifier);
+        }
 
         // stream the time before this stake to the stakers before it (or to `unallocated`)
         _accrue(p);
         // forge-lint: disable-next-line(unsafe-typecast)
         p.stakers = uint32(stakers + 1); // < cap, or < 2^32: one nullifier per wallet
         ++p.totalStakes;
-        // the registry consumes each nullifier once, so this slot is fresh
-        _stakes[poolId][d.nullifier] = Stake({
-            recipient: d.recipient,
-            // forge-lint: disable-next-line(unsafe-typecast)
-            stakedAt: uint48(block.timestamp), // < 2^48 for millennia
-            unstakedAt: 0,
-            rewardPerSharePaid: p.rewardPerShare
-        });
+        s.recipient = d.recipient;
+        // forge-lint: disable-next-line(unsafe-typecast)
+        s.stakedAt = uint48(block.timestamp); // < 2^48 for millennia, and never 0
+        s.rewardPerSharePaid = p.rewardPerShare;
         emit Staked(poolId, d.nullifier, d.recipient);
-
-        // verifies the proof, the root or token, the validity and the nullifier in this pool's
-        // scope (one stake per person and pool), and consumes the nullifier
-        _zkSBT.consumeDisclosure(d);
+        emit Delivered(poolId, d.nullifier, delivery);
     }
 
     /// @inheritdoc IDataPools
@@ -318,6 +337,11 @@ contract DataPools is IDataPools, Ownable2Step, ReentrancyGuardTransient {
     /// @inheritdoc IDataPools
     function zkSBT() external view returns (IZkSBT) {
         return _zkSBT;
+    }
+
+    /// @inheritdoc IDataPools
+    function deliveryVerifier() external view returns (IDeliveryVerifier) {
+        return _deliveryVerifier;
     }
 
     /// @inheritdoc IDataPools
@@ -498,6 +522,36 @@ contract DataPools is IDataPools, Ownable2Step, ReentrancyGuardTransient {
         }
         bytes32 purpose = purposeOf(poolId);
         if (d.purpose != purpose) revert DataPools__PurposeMismatch(purpose, d.purpose);
+    }
+
+    /// @dev The delivery circuit's public inputs, in order (circuits/delivery.md): the disclosure's
+    /// 12 with the scope and message hash the registry computes for this contract, then the pool's
+    /// delivery key, the ephemeral key, the nonce and the ciphertext.
+    function _deliveryInputs(Pool storage p, IZkSBT.Disclosure calldata d, Delivery calldata delivery)
+        private
+        view
+        returns (uint256[27] memory input)
+    {
+        input[0] = d.mode;
+        input[1] = d.root;
+        input[2] = d.schemaId;
+        input[3] = d.issuerSet;
+        input[4] = d.fieldIndex;
+        input[5] = d.operator;
+        input[6] = d.operandA;
+        input[7] = d.operandB;
+        input[8] = _zkSBT.scopeOf(address(this), d.purpose);
+        input[9] = d.nullifier;
+        input[10] = _zkSBT.messageHashOf(d.recipient, d.message);
+        input[11] = d.validUntil;
+        input[12] = p.deliveryKeyX;
+        input[13] = p.deliveryKeyY;
+        input[14] = delivery.ephemeralKey[0];
+        input[15] = delivery.ephemeralKey[1];
+        input[16] = delivery.nonce;
+        for (uint256 i; i < 10; ++i) {
+            input[17 + i] = delivery.ciphertext[i];
+        }
     }
 
     /// @dev Whether `(x, y)` is a BabyJubJub point other than the identity `(0, 1)`. (Membership of

@@ -510,6 +510,26 @@ contract ZkSBTTest is ZkSBTFixture {
         );
     }
 
+    /// `checkStatement` holds for a consumable statement whatever its proof (a consumer verifying
+    /// a proof of an extending circuit passes its own), and consumes nothing; the failures are the
+    /// consume's (`expectConsumeRevert` checks each across this suite).
+    function test_CheckStatement_IgnoresTheProof_ConsumesNothing() public {
+        uint256 id = mintSelf(aliceKey, 11);
+        IZkSBT.Disclosure memory d = direct(id, SELF, dapp);
+        d.proof[0] = 1;
+        assertFalse(sbt.verifyDisclosure(dapp, d));
+        sbt.checkStatement(d);
+        d = anonDisclosure(sbt.root(), SELF, dapp);
+        d.proof = [uint256(0), 0, 0, 0, 0, 0, 0, 0];
+        sbt.checkStatement(d);
+        assertFalse(sbt.nullifierUsed(d.nullifier));
+        vm.prank(alice);
+        sbt.burn(id);
+        d = direct(id, SELF, dapp);
+        vm.expectRevert(abi.encodeWithSelector(IZkSBT.ZkSBT__RecordNotUsable.selector, id));
+        sbt.checkStatement(d);
+    }
+
     function test_Anonymous_Disclosure_AgainstRecentRoots() public {
         mintSelf(aliceKey, 11);
         mintSelf(bobKey, 12);

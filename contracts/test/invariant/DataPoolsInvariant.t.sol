@@ -13,6 +13,7 @@ import {DataPools} from "../../src/pools/DataPools.sol";
 import {MasaToken} from "../../src/token/MasaToken.sol";
 import {UniswapV2Fixture} from "../fees/UniswapV2Fixture.sol";
 import {InputBoundVerifier} from "../identity/utils/InputBoundVerifier.sol";
+import {InputBoundDeliveryVerifier} from "../pools/utils/InputBoundDeliveryVerifier.sol";
 import {ZkSBTDigests} from "../identity/utils/ZkSBTDigests.sol";
 import {InvariantTest} from "../utils/InvariantTest.sol";
 import {Test} from "../utils/Test.sol";
@@ -70,6 +71,7 @@ contract DataPoolsHandler is UniswapV2Fixture {
     ZkSBT public sbt;
     DataPools public pools;
     InputBoundVerifier internal verifier;
+    InputBoundDeliveryVerifier internal deliveryVerifier;
     address public timelock = makeAddr("timelock");
     address public issuer = vm.addr(ISSUER_KEY);
     address[4] public recipients = [
@@ -131,7 +133,8 @@ contract DataPoolsHandler is UniswapV2Fixture {
             timelock,
             IZkSBT.Config(10, 1 hours, 0, 0)
         );
-        pools = new DataPools(sbt, feeRouter, timelock, 333); // an odd fee: rounding in every split
+        deliveryVerifier = new InputBoundDeliveryVerifier();
+        pools = new DataPools(sbt, deliveryVerifier, feeRouter, timelock, 333); // an odd fee: rounding in every split
         for (uint256 i; i < 2; ++i) {
             require(masa.transfer(developers[i], 100_000_000e18), "funded");
             vm.prank(developers[i]);
@@ -283,10 +286,10 @@ contract DataPoolsHandler is UniswapV2Fixture {
         }
         if (u == USERS) return _skip("stake");
         address to = toWallet ? wallets[u] : users[u];
-        IZkSBT.Disclosure memory d = _disclosure(poolId, u, anon, to);
+        (IZkSBT.Disclosure memory d, IDataPools.Delivery memory del) = _disclosure(poolId, u, anon, to);
         _modelAccrue(poolId);
         vm.prank(users[u]);
-        try pools.stake(poolId, d) {
+        try pools.stake(poolId, d, del) {
             StakeGhost storage s = stakes[poolId][u];
             (s.ever, s.staked, s.nullifier, s.recipient) = (true, true, d.nullifier, to);
             ++models[poolId].stakers;
@@ -482,10 +485,11 @@ contract DataPoolsHandler is UniswapV2Fixture {
         return (false, 0, 0);
     }
 
+    /// A stake's disclosure and delivery, with the input-bound double's proof of both.
     function _disclosure(uint256 poolId, uint256 u, bool anon, address to)
         internal
         view
-        returns (IZkSBT.Disclosure memory d)
+        returns (IZkSBT.Disclosure memory d, IDataPools.Delivery memory del)
     {
         IDataPools.Statement memory s = pools.pool(poolId).statement;
         uint256 tokenId = s.schemaId == SELF ? selfToken[u] : attestedToken[u];
@@ -503,7 +507,13 @@ contract DataPoolsHandler is UniswapV2Fixture {
         d.nullifier = uint256(keccak256(abi.encode(_identity(u), pools.scopeOf(poolId)))) % P;
         d.recipient = to;
         d.validUntil = uint64(block.timestamp + 1 hours);
-        uint256[12] memory input = [
+        IDataPools.Pool memory p = pools.pool(poolId);
+        del.ephemeralKey = [p.deliveryKeyX, p.deliveryKeyY];
+        del.nonce = u;
+        for (uint256 i; i < 10; ++i) {
+            del.ciphertext[i] = uint256(keccak256(abi.encode(d.nullifier, i))) % P;
+        }
+        uint256[27] memory input = [
             d.mode,
             d.root,
             d.schemaId,
@@ -515,9 +525,24 @@ contract DataPoolsHandler is UniswapV2Fixture {
             sbt.scopeOf(address(pools), d.purpose),
             d.nullifier,
             sbt.messageHashOf(d.recipient, d.message),
-            d.validUntil
+            d.validUntil,
+            p.deliveryKeyX,
+            p.deliveryKeyY,
+            del.ephemeralKey[0],
+            del.ephemeralKey[1],
+            del.nonce,
+            del.ciphertext[0],
+            del.ciphertext[1],
+            del.ciphertext[2],
+            del.ciphertext[3],
+            del.ciphertext[4],
+            del.ciphertext[5],
+            del.ciphertext[6],
+            del.ciphertext[7],
+            del.ciphertext[8],
+            del.ciphertext[9]
         ];
-        d.proof[0] = verifier.proofFor(input);
+        d.proof[0] = deliveryVerifier.proofFor(input);
     }
 
     function _identity(uint256 u) internal view returns (uint256) {

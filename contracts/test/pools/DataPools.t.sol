@@ -2,6 +2,7 @@
 pragma solidity ^0.8.24;
 
 import {IDataPools} from "../../src/interfaces/IDataPools.sol";
+import {IDeliveryVerifier} from "../../src/interfaces/IDeliveryVerifier.sol";
 import {IFeeRouter} from "../../src/interfaces/IFeeRouter.sol";
 import {IZkSBT} from "../../src/interfaces/IZkSBT.sol";
 import {DataPools} from "../../src/pools/DataPools.sol";
@@ -31,6 +32,7 @@ contract DataPoolsTest is DataPoolsFixture {
 
     function test_Constructor_WiresTheRegistryRouterAndMasa() public view {
         assertEq(address(pools.zkSBT()), address(sbt));
+        assertEq(address(pools.deliveryVerifier()), address(deliveryVerifier));
         assertEq(pools.feeRouter(), address(feeRouter));
         assertEq(pools.masa(), address(masa));
         assertEq(pools.owner(), dao);
@@ -40,16 +42,18 @@ contract DataPoolsTest is DataPoolsFixture {
 
     function test_RevertWhen_ConstructorGetsZeroAddresses() public {
         vm.expectRevert(IDataPools.DataPools__ZeroAddress.selector);
-        new DataPools(IZkSBT(address(0)), feeRouter, dao, 0);
+        new DataPools(IZkSBT(address(0)), deliveryVerifier, feeRouter, dao, 0);
         vm.expectRevert(IDataPools.DataPools__ZeroAddress.selector);
-        new DataPools(sbt, IFeeRouter(address(0)), dao, 0);
+        new DataPools(sbt, IDeliveryVerifier(address(0)), feeRouter, dao, 0);
+        vm.expectRevert(IDataPools.DataPools__ZeroAddress.selector);
+        new DataPools(sbt, deliveryVerifier, IFeeRouter(address(0)), dao, 0);
         vm.expectRevert(abi.encodeWithSelector(Ownable.OwnableInvalidOwner.selector, address(0)));
-        new DataPools(sbt, feeRouter, address(0), 0);
+        new DataPools(sbt, deliveryVerifier, feeRouter, address(0), 0);
     }
 
     function test_RevertWhen_ConstructorFeeTooHigh() public {
         vm.expectRevert(abi.encodeWithSelector(IDataPools.DataPools__FeeTooHigh.selector, 1_001, 1_000));
-        new DataPools(sbt, feeRouter, dao, 1_001);
+        new DataPools(sbt, deliveryVerifier, feeRouter, dao, 1_001);
     }
 
     function test_SetCreateFee_ByTheOwner() public {
@@ -293,12 +297,10 @@ contract DataPoolsTest is DataPoolsFixture {
         IZkSBT.Disclosure memory d = stakeDisclosure(poolId, alice, selfToken[alice], alice);
         vm.expectEmit(address(pools));
         emit IDataPools.Staked(poolId, d.nullifier, alice);
-        vm.expectEmit(true, true, true, false, address(sbt));
-        emit IZkSBT.DisclosureConsumed(
-            address(pools), purpose(poolId), d.nullifier, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, address(0), 0
-        );
+        vm.expectEmit(address(pools));
+        emit IDataPools.Delivered(poolId, d.nullifier, deliveryOf(d));
         vm.prank(alice);
-        pools.stake(poolId, d);
+        stakeWith(poolId, d);
         IDataPools.Stake memory s = pools.stakeOf(poolId, d.nullifier);
         assertEq(s.recipient, alice);
         assertEq(s.stakedAt, t0);
@@ -307,7 +309,8 @@ contract DataPoolsTest is DataPoolsFixture {
         IDataPools.Pool memory p = pools.pool(poolId);
         assertEq(p.stakers, 1);
         assertEq(p.totalStakes, 1);
-        assertTrue(sbt.nullifierUsed(d.nullifier));
+        // the pool keeps its scope's nullifiers: the registry's stay untouched
+        assertFalse(sbt.nullifierUsed(d.nullifier));
         // soulbound: the record stays its owner's, nothing is transferred
         assertEq(sbt.ownerOf(selfToken[alice]), alice);
         assertEq(sbt.balanceOf(address(pools)), 0);
@@ -320,7 +323,7 @@ contract DataPoolsTest is DataPoolsFixture {
         vm.expectEmit(address(pools));
         emit IDataPools.Staked(poolId, d.nullifier, bob);
         vm.prank(bob);
-        pools.stake(poolId, d);
+        stakeWith(poolId, d);
         assertEq(pools.stakeOf(poolId, d.nullifier).recipient, bob);
         assertEq(pools.pool(poolId).stakers, 1);
     }
@@ -336,11 +339,11 @@ contract DataPoolsTest is DataPoolsFixture {
         IZkSBT.Disclosure memory d = stakeDisclosure(poolId, bob, bobAttested, bob);
         assertEq(d.issuerSet, cfg.statement.issuerSet);
         vm.prank(bob);
-        pools.stake(poolId, d);
+        stakeWith(poolId, d);
         // alice's self-attested record is not of the pool's schema: the registry refuses it
         d = stakeDisclosure(poolId, alice, selfToken[alice], alice);
         vm.expectRevert(abi.encodeWithSelector(IZkSBT.ZkSBT__SchemaMismatch.selector, ATTESTED, SELF));
-        pools.stake(poolId, d);
+        stakeWith(poolId, d);
     }
 
     /// Anyone may submit a stake (a relayer): the stake pays the proof's recipient, who alone
@@ -350,7 +353,7 @@ contract DataPoolsTest is DataPoolsFixture {
         address wallet = makeAddr("alice's cold wallet");
         IZkSBT.Disclosure memory d = stakeDisclosure(poolId, alice, 0, wallet);
         vm.prank(makeAddr("relayer"));
-        pools.stake(poolId, d);
+        stakeWith(poolId, d);
         assertEq(pools.stakeOf(poolId, d.nullifier).recipient, wallet);
         warpTo(t0 + DURATION);
         vm.expectRevert(abi.encodeWithSelector(IDataPools.DataPools__NotRecipient.selector, alice, wallet));
@@ -368,14 +371,16 @@ contract DataPoolsTest is DataPoolsFixture {
         IZkSBT.Disclosure memory redirected = stakeDisclosure(poolId, alice, selfToken[alice], alice);
         redirected.recipient = watcher;
         vm.prank(watcher);
-        vm.expectRevert(IZkSBT.ZkSBT__InvalidProof.selector);
-        pools.stake(poolId, redirected);
+        vm.expectRevert(
+            abi.encodeWithSelector(IDataPools.DataPools__InvalidDeliveryProof.selector, poolId, d.nullifier)
+        );
+        stakeWith(poolId, redirected);
 
         vm.prank(watcher);
-        pools.stake(poolId, d);
+        stakeWith(poolId, d);
         vm.prank(alice);
-        vm.expectRevert(abi.encodeWithSelector(IZkSBT.ZkSBT__NullifierUsed.selector, d.nullifier));
-        pools.stake(poolId, d);
+        vm.expectRevert(abi.encodeWithSelector(IDataPools.DataPools__NullifierUsed.selector, poolId, d.nullifier));
+        stakeWith(poolId, d);
 
         assertEq(pools.stakeOf(poolId, d.nullifier).recipient, alice);
         warpTo(t0 + 100);
@@ -387,19 +392,19 @@ contract DataPoolsTest is DataPoolsFixture {
         assertEq(masa.balanceOf(watcher), 0);
     }
 
-    /// One stake per person and pool, whichever mode and recipient: the registry refuses the
-    /// second use of the nullifier, even after an unstake.
+    /// One stake per person and pool, whichever mode and recipient: the pool refuses the second
+    /// use of the nullifier, even after an unstake.
     function test_RevertWhen_SamePersonStakesTwice() public {
         uint256 poolId = createPool(BUDGET);
         uint256 nullifier = stakeDirect(poolId, alice);
         IZkSBT.Disclosure memory again = stakeDisclosure(poolId, alice, 0, makeAddr("another wallet"));
         assertEq(again.nullifier, nullifier);
-        vm.expectRevert(abi.encodeWithSelector(IZkSBT.ZkSBT__NullifierUsed.selector, nullifier));
-        pools.stake(poolId, again);
+        vm.expectRevert(abi.encodeWithSelector(IDataPools.DataPools__NullifierUsed.selector, poolId, nullifier));
+        stakeWith(poolId, again);
 
         unstakeAs(alice, poolId, nullifier);
-        vm.expectRevert(abi.encodeWithSelector(IZkSBT.ZkSBT__NullifierUsed.selector, nullifier));
-        pools.stake(poolId, again);
+        vm.expectRevert(abi.encodeWithSelector(IDataPools.DataPools__NullifierUsed.selector, poolId, nullifier));
+        stakeWith(poolId, again);
         assertEq(pools.pool(poolId).totalStakes, 1);
         // another pool is another scope: alice may stake there
         uint256 other = createPool(BUDGET);
@@ -429,7 +434,7 @@ contract DataPoolsTest is DataPoolsFixture {
                     actual
                 )
             );
-            pools.stake(poolId, d);
+            stakeWith(poolId, d);
         }
     }
 
@@ -444,23 +449,85 @@ contract DataPoolsTest is DataPoolsFixture {
                 IDataPools.DataPools__PurposeMismatch.selector, purpose(poolId), purpose(other)
             )
         );
-        pools.stake(poolId, d);
+        stakeWith(poolId, d);
         d.purpose = keccak256("credit-check");
         vm.expectRevert(
             abi.encodeWithSelector(
                 IDataPools.DataPools__PurposeMismatch.selector, purpose(poolId), keccak256("credit-check")
             )
         );
-        pools.stake(poolId, d);
+        stakeWith(poolId, d);
     }
 
     /// A proof made for another consumer (the right purpose, another scope) does not verify.
     function test_RevertWhen_StakeProofForAnotherConsumer() public {
         uint256 poolId = createPool(BUDGET);
         IZkSBT.Disclosure memory d = stakeDisclosure(poolId, alice, 0, alice);
-        d.proof[0] = verifier.proofFor(inputs(dapp, d));
-        vm.expectRevert(IZkSBT.ZkSBT__InvalidProof.selector);
-        pools.stake(poolId, d);
+        d.proof[0] = deliveryProof(poolId, dapp, d, deliveryOf(d));
+        vm.expectRevert(
+            abi.encodeWithSelector(IDataPools.DataPools__InvalidDeliveryProof.selector, poolId, d.nullifier)
+        );
+        stakeWith(poolId, d);
+    }
+
+    /// The delivery is part of what the proof is about: another ciphertext, ephemeral key or
+    /// nonce than the proven one is refused (the circuit ties the proven ciphertext to the record:
+    /// circuits/delivery.md), and so is a proof for another developer key than the pool's.
+    function test_RevertWhen_StakeDeliveryIsNotTheProvenOne() public {
+        uint256 poolId = createPool(BUDGET);
+        IZkSBT.Disclosure memory d = stakeDisclosure(poolId, alice, selfToken[alice], alice);
+        bytes memory invalid =
+            abi.encodeWithSelector(IDataPools.DataPools__InvalidDeliveryProof.selector, poolId, d.nullifier);
+        for (uint256 word; word < 13; ++word) {
+            IDataPools.Delivery memory del = deliveryOf(d);
+            if (word < 10) del.ciphertext[word] += 1;
+            else if (word < 12) del.ephemeralKey[word - 10] += 1;
+            else del.nonce += 1;
+            vm.expectRevert(invalid);
+            pools.stake(poolId, d, del);
+        }
+        // a proof to another key: the pool's key is an input the pool supplies itself
+        IDataPools.PoolConfig memory cfg = config(t0, t0 + DURATION);
+        cfg.deliveryKeyX = OTHER_KEY_X;
+        cfg.deliveryKeyY = OTHER_KEY_Y;
+        uint256 otherKeyPool = createPool(cfg, BUDGET);
+        IZkSBT.Disclosure memory forOther = stakeDisclosure(otherKeyPool, alice, selfToken[alice], alice);
+        forOther.purpose = purpose(poolId);
+        forOther.proof[0] = deliveryProof(otherKeyPool, address(pools), forOther, deliveryOf(forOther));
+        vm.expectRevert(
+            abi.encodeWithSelector(
+                IDataPools.DataPools__InvalidDeliveryProof.selector, poolId, forOther.nullifier
+            )
+        );
+        stakeWith(poolId, forOther);
+        stakeWith(poolId, d);
+    }
+
+    /// The registry's checks of the statement hold for stakes (`IZkSBT.checkStatement`), each
+    /// error with its values: an unknown root, a revoked or burned token, an expired disclosure.
+    function test_RevertWhen_StakeStatementNotUsable() public {
+        uint256 poolId = createPool(BUDGET);
+        IZkSBT.Disclosure memory d = stakeDisclosure(poolId, alice, 0, alice);
+        d.root = 12345;
+        d.proof[0] = deliveryProof(poolId, address(pools), d, deliveryOf(d));
+        vm.expectRevert(abi.encodeWithSelector(IZkSBT.ZkSBT__UnknownRoot.selector, 12345));
+        stakeWith(poolId, d);
+
+        d = stakeDisclosure(poolId, alice, selfToken[alice], alice);
+        vm.prank(alice);
+        sbt.burn(selfToken[alice]);
+        vm.expectRevert(abi.encodeWithSelector(IZkSBT.ZkSBT__RecordNotUsable.selector, selfToken[alice]));
+        stakeWith(poolId, d);
+
+        d = stakeDisclosure(poolId, bob, 0, bob);
+        d.validUntil = t0 + 10;
+        d.proof[0] = deliveryProof(poolId, address(pools), d, deliveryOf(d));
+        warpTo(t0 + 11);
+        vm.expectRevert(
+            abi.encodeWithSelector(IZkSBT.ZkSBT__DisclosureExpired.selector, d.validUntil, d.validUntil + 1)
+        );
+        stakeWith(poolId, d);
+        assertEq(pools.pool(poolId).totalStakes, 0);
     }
 
     function test_RevertWhen_StakeBeforeStart() public {
@@ -469,9 +536,9 @@ contract DataPoolsTest is DataPoolsFixture {
         vm.expectRevert(
             abi.encodeWithSelector(IDataPools.DataPools__NotStarted.selector, poolId, t0 + 100, t0)
         );
-        pools.stake(poolId, d);
+        stakeWith(poolId, d);
         warpTo(t0 + 100);
-        pools.stake(poolId, d);
+        stakeWith(poolId, d);
     }
 
     /// The end is exclusive: at `end` the pool is closed.
@@ -484,14 +551,14 @@ contract DataPoolsTest is DataPoolsFixture {
                 IDataPools.DataPools__AlreadyEnded.selector, poolId, t0 + DURATION, t0 + DURATION
             )
         );
-        pools.stake(poolId, d);
+        stakeWith(poolId, d);
     }
 
     function test_RevertWhen_StakeUnknownPool() public {
         uint256 poolId = createPool(BUDGET);
         IZkSBT.Disclosure memory d = stakeDisclosure(poolId, alice, 0, alice);
         vm.expectRevert(abi.encodeWithSelector(IDataPools.DataPools__UnknownPool.selector, 2));
-        pools.stake(2, d);
+        stakeWith(2, d);
         vm.expectRevert(abi.encodeWithSelector(IDataPools.DataPools__UnknownPool.selector, 0));
         pools.pool(0);
     }
@@ -500,7 +567,7 @@ contract DataPoolsTest is DataPoolsFixture {
         uint256 poolId = createPool(BUDGET);
         IZkSBT.Disclosure memory d = stakeDisclosure(poolId, alice, 0, address(0));
         vm.expectRevert(IDataPools.DataPools__ZeroRecipient.selector);
-        pools.stake(poolId, d);
+        stakeWith(poolId, d);
     }
 
     /// The cap counts stakers staked at once: an unstake frees a place.
@@ -512,9 +579,9 @@ contract DataPoolsTest is DataPoolsFixture {
         stakeAnon(poolId, bob);
         IZkSBT.Disclosure memory d = stakeDisclosure(poolId, carol, 0, carol);
         vm.expectRevert(abi.encodeWithSelector(IDataPools.DataPools__PoolFull.selector, poolId, 2));
-        pools.stake(poolId, d);
+        stakeWith(poolId, d);
         unstakeAs(alice, poolId, a);
-        pools.stake(poolId, d);
+        stakeWith(poolId, d);
         assertEq(pools.pool(poolId).stakers, 2);
         assertEq(pools.pool(poolId).totalStakes, 3);
     }
@@ -945,7 +1012,7 @@ contract DataPoolsTest is DataPoolsFixture {
                 IDataPools.DataPools__AlreadyEnded.selector, poolId, t0 + 300, t0 + DURATION
             )
         );
-        pools.stake(poolId, d);
+        stakeWith(poolId, d);
         vm.prank(developer);
         vm.expectRevert(
             abi.encodeWithSelector(
@@ -968,7 +1035,7 @@ contract DataPoolsTest is DataPoolsFixture {
         vm.expectRevert(
             abi.encodeWithSelector(IDataPools.DataPools__AlreadyEnded.selector, poolId, t0, t0 + 100)
         );
-        pools.stake(poolId, d);
+        stakeWith(poolId, d);
         assertEq(masa.balanceOf(address(pools)), 0);
     }
 

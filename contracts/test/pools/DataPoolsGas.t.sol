@@ -41,13 +41,13 @@ contract DataPoolsGasTest is DataPoolsFixture {
     /// A stake in direct mode into a pool with a staker (streams to the accumulator first).
     function test_Gas_Stake_Direct() public {
         vm.prank(bob);
-        pools.stake(poolId, bobDirect);
+        stakeWith(poolId, bobDirect);
     }
 
     /// A stake in anonymous mode.
     function test_Gas_Stake_Anonymous() public {
         vm.prank(carol);
-        pools.stake(poolId, carolAnon);
+        stakeWith(poolId, carolAnon);
     }
 
     /// A claim: stream, settle, one transfer.

@@ -71,9 +71,12 @@ bind! {
     /// [`crate::Contract::ZKSBT_LIBRARIES`] and must be linked: [`crate::link::linked_bytecode`].
     #[sol(ignore_unlinked)]
     ZkSBT => "../../contracts/out/ZkSBT.sol/ZkSBT.json";
+    /// The generated Groth16 verifier of the delivery circuit (a disclosure and the encrypted
+    /// delivery of the same record: `circuits/delivery.md`).
+    DeliveryVerifier => "../../contracts/out/DeliveryVerifier.sol/DeliveryVerifier.json";
     @module pools {
-        /// Data staking pools paid in MASA, staked by zkSBT disclosures
-        /// (`contracts/src/pools/DataPools.sol`).
+        /// Data staking pools paid in MASA, staked by zkSBT disclosures with the record delivered
+        /// encrypted to the developer (`contracts/src/pools/DataPools.sol`).
         DataPools => "../../contracts/out/DataPools.sol/DataPools.json";
     }
 }

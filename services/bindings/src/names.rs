@@ -58,6 +58,8 @@ contracts! {
     IssuerRegistry,
     /// The zkSBT registry.
     ZkSBT,
+    /// The generated Groth16 verifier of the delivery circuit (pool stakes).
+    DeliveryVerifier,
     /// The data staking pools.
     DataPools,
 }

@@ -110,7 +110,10 @@ suite_events! {
         DataPools => DataPoolsEvents,
     }
     // no events, or bound from other artifacts than the suite's (Uniswap's)
-    raw { WETH9, UniswapV2Factory, UniswapV2Router02, PoseidonT3, PoseidonT5, PoseidonT6, DisclosureVerifier }
+    raw {
+        WETH9, UniswapV2Factory, UniswapV2Router02, PoseidonT3, PoseidonT5, PoseidonT6, DisclosureVerifier,
+        DeliveryVerifier,
+    }
 }
 
 /// A log of `contract` as the index stores it: its event's name and the decoded event, or

@@ -1,13 +1,15 @@
-//! Data staking pools end to end, with real Groth16 proofs through the zkSBT registry: a
-//! developer funds a pool for "credit score >= 700, attested by the bureau"; one person stakes
-//! anonymously (a watcher relays the transaction: the rewards still go to the proof's
-//! recipient), the same proof is refused the second time, another person stakes directly
-//! halfway; both claim and leave at the end, the developer takes back what nobody earned, and
-//! every wei of the funding is accounted for.
+//! Data staking pools end to end, with real Groth16 proofs of the delivery circuit: a developer
+//! funds a pool for "credit score >= 700, attested by the bureau" with its Baby Jubjub delivery
+//! key; one person stakes anonymously (a watcher relays the transaction: the rewards still go to
+//! the proof's recipient), the same stake is refused the second time, a stake whose ciphertext
+//! is not the proven one is refused, another person stakes directly halfway; the developer
+//! decrypts both deliveries from the `Delivered` events and gets exactly the stakers' records;
+//! both claim and leave at the end, the developer takes back what nobody earned, and every wei
+//! of the funding is accounted for.
 
 use crate::{
     Chain, ChainExt, Error, Expect, Result,
-    scenarios::zksbt::{self, Ask, CREDIT, CREDIT_LIFETIME, REGISTRY},
+    scenarios::zksbt::{self, Ask, CREDIT, CREDIT_LIFETIME, Identity, Minted, REGISTRY},
 };
 use alloy::{
     primitives::{B256, U256},
@@ -21,21 +23,25 @@ use masa_bindings::{
         pools::{IDataPools, IZkSBT},
     },
 };
-use masa_prover::{Prover, encryption::OwnerKeys, merkle::Trees, statement::Mode};
-use masa_sdk::deploy::{
-    Deployer,
-    pools::{self, PoolsInit},
+use masa_prover::{
+    DeliveryRequest, Prover,
+    delivery::{DeliveryPublicKey, DeliverySecretKey},
+    encryption::OwnerKeys,
+    merkle::Trees,
+    statement::Mode,
+};
+use masa_sdk::{
+    deploy::{
+        Deployer,
+        pools::{self, PoolsInit},
+    },
+    pools::{open, stake_args},
 };
 
 /// The funding fee of the scenario: 1%.
 const CREATE_FEE_BPS: u16 = 100;
 /// Seconds the pool runs.
 const DURATION: u64 = 1_000;
-/// `BabyJubJub`'s `Base8` (circomlib): a valid delivery key.
-const KEY: (&str, &str) = (
-    "5299619240641551281634865583518297030282874472190772894086521144482721001553",
-    "16950150798460657717958625567821834550301663161624707787222815936182638968203",
-);
 /// `IDataPools` operator `>=` (the disclosure circuit's numbering).
 const GTE: u8 = 5;
 
@@ -44,15 +50,16 @@ const GTE: u8 = 5;
 pub struct GasReport {
     /// `createPool` (budget pulled, fee through the fee router).
     pub create: u64,
-    /// `stake` with an anonymous disclosure (the registry verifies the proof).
+    /// `stake` with an anonymous disclosure and its delivery (the pool verifies the proof).
     pub stake_anonymous: u64,
-    /// `stake` with a direct disclosure.
+    /// `stake` with a direct disclosure and its delivery.
     pub stake_direct: u64,
     /// `unstake` (claims, then leaves).
     pub unstake: u64,
 }
 
-/// The story on any chain.
+/// The story on any chain; `prover` proves the delivery circuit with the key its generated
+/// verifier was made from.
 pub async fn stake_and_earn<C: Chain>(chain: &mut C, prover: &mut Prover) -> Result<GasReport> {
     let signers: Vec<PrivateKeySigner> = chain.accounts().to_vec();
     let [admin, relayer, developer, watcher] = [0, 1, 2, 3].map(|i| signers[i].address());
@@ -62,6 +69,7 @@ pub async fn stake_and_earn<C: Chain>(chain: &mut C, prover: &mut Prover) -> Res
         PoolsInit { sbt: id.sbt, fee_router: id.fee_router, owner: admin, create_fee_bps: CREATE_FEE_BPS };
     let pools = pools::deploy(&mut Deployer::new(chain, admin), init).await?;
     let mut gas = GasReport::default();
+    let developer_key = DeliverySecretKey::generate();
 
     // the bureau attests two credit scores above 700
     let trees = &mut Trees::new();
@@ -94,8 +102,8 @@ pub async fn stake_and_earn<C: Chain>(chain: &mut C, prover: &mut Prover) -> Res
             operandB: 0,
         },
         metadataURI: "test://pools/credit".into(),
-        deliveryKeyX: KEY.0.parse().expect("a decimal number"),
-        deliveryKeyY: KEY.1.parse().expect("a decimal number"),
+        deliveryKeyX: developer_key.public_key().to_words()[0],
+        deliveryKeyY: developer_key.public_key().to_words()[1],
     };
     // a second after the last supply change on both backends (anvil may mine many blocks in one
     // wall-clock second): the fee's burn then writes a new total-supply checkpoint on both
@@ -126,23 +134,54 @@ pub async fn stake_and_earn<C: Chain>(chain: &mut C, prover: &mut Prover) -> Res
         message: B256::ZERO,
         issuers: Some(&bureau),
     };
-    let d = zksbt::prove(chain, prover, id, &minted[0], trees, ask(Mode::Anonymous, alice.address())).await?;
-    let outcome = chain.send(watcher, pools, DataPools::stakeCall { poolId: pool, d: to_pool(&d) }).await?;
-    gas.stake_anonymous = outcome.gas_used;
-    let stake = chain.view(pools, DataPools::stakeOfCall { poolId: pool, nullifier: d.nullifier }).await?;
-    chain.ensure_eq("the proof's recipient holds the stake", stake.recipient, alice.address())?;
-    let again: ZkSBT::ZkSBT__NullifierUsed = chain
-        .expect_revert(alice.address(), pools, DataPools::stakeCall { poolId: pool, d: to_pool(&d) })
+    let stake = Stake { id, key: developer_key.public_key(), nonce: 1 };
+    let (d, delivery) =
+        stake.prove(chain, prover, &minted[0], trees, ask(Mode::Anonymous, alice.address())).await?;
+    // a ciphertext other than the proven one (here: one element changed) has no valid proof
+    let mut forged = delivery.clone();
+    forged.ciphertext[3] += U256::from(1);
+    let refused: DataPools::DataPools__InvalidDeliveryProof = chain
+        .expect_revert(watcher, pools, DataPools::stakeCall { poolId: pool, d: d.clone(), delivery: forged })
         .await?;
+    chain.ensure_eq("a forged delivery is refused", refused.nullifier, d.nullifier)?;
+    let call = DataPools::stakeCall { poolId: pool, d: d.clone(), delivery: delivery.clone() };
+    let outcome = chain.send(watcher, pools, call.clone()).await?;
+    gas.stake_anonymous = outcome.gas_used;
+    let mut deliveries: Vec<_> =
+        outcome.logs.iter().filter_map(|log| DataPools::Delivered::decode_log(log).ok()).collect();
+    let staked = chain.view(pools, DataPools::stakeOfCall { poolId: pool, nullifier: d.nullifier }).await?;
+    chain.ensure_eq("the proof's recipient holds the stake", staked.recipient, alice.address())?;
+    let again: DataPools::DataPools__NullifierUsed =
+        chain.expect_revert(alice.address(), pools, call).await?;
     chain.ensure_eq("one stake per person and pool", again.nullifier, d.nullifier)?;
 
     // bob stakes directly halfway through
     chain.advance_time(DURATION / 2).await?;
-    let e = zksbt::prove(chain, prover, id, &minted[1], trees, ask(Mode::Direct, bob.address())).await?;
-    gas.stake_direct = chain
-        .send(bob.address(), pools, DataPools::stakeCall { poolId: pool, d: to_pool(&e) })
-        .await?
-        .gas_used;
+    let (e, delivery) =
+        stake.prove(chain, prover, &minted[1], trees, ask(Mode::Direct, bob.address())).await?;
+    let outcome = chain
+        .send(bob.address(), pools, DataPools::stakeCall { poolId: pool, d: e.clone(), delivery })
+        .await?;
+    gas.stake_direct = outcome.gas_used;
+    deliveries.extend(outcome.logs.iter().filter_map(|log| DataPools::Delivered::decode_log(log).ok()));
+
+    // the developer opens every delivery: exactly the stakers' records, in staking order
+    chain.ensure_eq("one delivery per stake", deliveries.len(), 2)?;
+    for (delivered, (minted, nullifier)) in
+        deliveries.iter().zip([(&minted[0], d.nullifier), (&minted[1], e.nullifier)])
+    {
+        chain.ensure_eq(
+            "the delivery's stake",
+            (delivered.poolId, delivered.nullifier),
+            (pool, nullifier),
+        )?;
+        let values = open(&developer_key, &delivered.delivery)
+            .map_err(|e| Error::Expectation { chain: chain.name(), message: e.to_string() })?;
+        chain.ensure_eq("the delivered record", values, minted.record.values.map(U256::from))?;
+    }
+    chain.ensure(open(&DeliverySecretKey::generate(), &deliveries[0].delivery).is_err(), || {
+        "another key opened a delivery".into()
+    })?;
 
     // after the end both leave with their rewards; the developer takes back the rest
     chain.advance_time(DURATION).await?;
@@ -169,23 +208,28 @@ pub async fn stake_and_earn<C: Chain>(chain: &mut C, prover: &mut Prover) -> Res
     Ok(gas)
 }
 
-/// The registry's disclosure as the pools' ABI spells it (the same struct, bound twice).
-fn to_pool(d: &masa_bindings::contracts::IZkSBT::Disclosure) -> IZkSBT::Disclosure {
-    IZkSBT::Disclosure {
-        mode: d.mode,
-        tokenId: d.tokenId,
-        root: d.root,
-        schemaId: d.schemaId,
-        issuerSet: d.issuerSet,
-        fieldIndex: d.fieldIndex,
-        operator: d.operator,
-        operandA: d.operandA,
-        operandB: d.operandB,
-        purpose: d.purpose,
-        nullifier: d.nullifier,
-        recipient: d.recipient,
-        message: d.message,
-        validUntil: d.validUntil,
-        proof: d.proof,
+/// How stakes into one pool are proven: the delivery circuit, to the pool's key.
+#[derive(Debug, Clone, Copy)]
+struct Stake {
+    id: Identity,
+    key: DeliveryPublicKey,
+    nonce: u128,
+}
+
+impl Stake {
+    /// `stake`'s arguments for `ask` about `minted`: a delivery proof, verified locally.
+    async fn prove<C: Chain>(
+        &self,
+        chain: &C,
+        prover: &mut Prover,
+        minted: &Minted,
+        trees: &Trees,
+        ask: Ask<'_>,
+    ) -> Result<(IZkSBT::Disclosure, IDataPools::Delivery)> {
+        let (statement, membership) = zksbt::statement(chain, self.id, minted, trees, ask).await?;
+        let request = DeliveryRequest { key: self.key, nonce: self.nonce };
+        let (proof, _) = prover.prove_delivery(&minted.record, &statement, membership.as_ref(), &request)?;
+        let token = if ask.mode == Mode::Direct { minted.token } else { U256::ZERO };
+        Ok(stake_args(&proof, token, ask.purpose, ask.recipient, ask.message))
     }
 }

@@ -27,7 +27,7 @@ use masa_prover::{
     Prover,
     encryption::{OnChain, OwnerKeys, seal},
     field::{to_fr, to_u256},
-    merkle::{LeanImt, TreeEvent, Trees},
+    merkle::{LeanImt, MerkleProof, TreeEvent, Trees},
     record::Record,
     statement::{Mode, Operator, Statement},
 };
@@ -320,6 +320,22 @@ pub(crate) async fn prove<C: Chain>(
     trees: &Trees,
     ask: Ask<'_>,
 ) -> Result<IZkSBT::Disclosure> {
+    let (statement, membership) = statement(chain, id, minted, trees, ask).await?;
+    let (proof, _) = prover.prove(&minted.record, &statement, membership.as_ref())?;
+    chain.ensure(prover.verify(&proof), || "the proof does not verify locally".into())?;
+    let token = if ask.mode == Mode::Direct { minted.token } else { U256::ZERO };
+    Ok(disclosure(&proof, token, ask.purpose, ask.recipient, ask.message))
+}
+
+/// The statement `ask` makes about `minted` (scope and message hash from the registry) and, in
+/// anonymous mode, the record's membership proof in the off-chain copy of its tree.
+pub(crate) async fn statement<C: Chain>(
+    chain: &C,
+    id: Identity,
+    minted: &Minted,
+    trees: &Trees,
+    ask: Ask<'_>,
+) -> Result<(Statement, Option<MerkleProof>)> {
     let scope =
         chain.view(id.sbt, ZkSBT::scopeOfCall { consumer: ask.consumer, purpose: ask.purpose }).await?;
     let message_hash = chain
@@ -344,10 +360,7 @@ pub(crate) async fn prove<C: Chain>(
                 .map_err(|e| Error::Expectation { chain: chain.name(), message: e.to_string() })?,
         ),
     };
-    let (proof, _) = prover.prove(&minted.record, &statement, membership.as_ref())?;
-    chain.ensure(prover.verify(&proof), || "the proof does not verify locally".into())?;
-    let token = if ask.mode == Mode::Direct { minted.token } else { U256::ZERO };
-    Ok(disclosure(&proof, token, ask.purpose, ask.recipient, ask.message))
+    Ok((statement, membership))
 }
 
 /// Gives `who` MASA from `admin` and lets the registry take mint fees from it.

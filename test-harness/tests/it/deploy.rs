@@ -97,6 +97,10 @@ async fn deploys_once_then_detects_the_deployment() {
         pools.zkSBT().call().await.unwrap(),
         first.manifest.address_of(masa_bindings::Contract::ZkSBT).unwrap()
     );
+    assert_eq!(
+        pools.deliveryVerifier().call().await.unwrap(),
+        first.manifest.address_of(masa_bindings::Contract::DeliveryVerifier).unwrap()
+    );
     assert_eq!(pools.feeRouter().call().await.unwrap(), *fees.address());
     assert_eq!(pools.masa().call().await.unwrap(), *token.address());
     assert_eq!(pools.createFeeBps().call().await.unwrap(), 100);

@@ -28,7 +28,7 @@ mod tree;
 
 pub use error::Error;
 pub use files::{AttestationFile, RecordDraft, disclosure_json, owner_keys, record_values, write_private};
-pub use prove::{Anonymity, ProveRequest, Proven, ProverFiles, disclosure};
+pub use prove::{Anonymity, ProveRequest, Proven, ProverFiles, disclosure, disclosure_of};
 pub use tree::RebuiltTree;
 
 use crate::{

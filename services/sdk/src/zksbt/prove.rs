@@ -13,7 +13,7 @@ use masa_bindings::{
     revert::describe,
 };
 use masa_prover::{
-    DisclosureProof, Prover, Timings,
+    DisclosureProof, Prover, PublicInputs, Timings,
     keys::read_r1cs,
     merkle::MerkleProof,
     paths,
@@ -108,7 +108,19 @@ pub fn disclosure(
     recipient: Address,
     message: B256,
 ) -> IZkSBT::Disclosure {
-    let inputs = &proof.public_inputs;
+    disclosure_of(&proof.public_inputs, proof.proof_calldata(), token, purpose, recipient, message)
+}
+
+/// [`disclosure`] from the disclosure's public inputs and the words of a proof of them (of the
+/// disclosure circuit, or of one extending it: a pool's delivery proof).
+pub fn disclosure_of(
+    inputs: &PublicInputs,
+    proof: [U256; 8],
+    token: U256,
+    purpose: B256,
+    recipient: Address,
+    message: B256,
+) -> IZkSBT::Disclosure {
     let anonymous = inputs.mode == Fr::from(Mode::Anonymous as u64);
     IZkSBT::Disclosure {
         mode: inputs.mode(),
@@ -125,7 +137,7 @@ pub fn disclosure(
         recipient,
         message,
         validUntil: inputs.valid_until().to(),
-        proof: proof.proof_calldata(),
+        proof,
     }
 }
 
