@@ -6,7 +6,7 @@
 
 use masa_test_harness::{
     AnvilChain, RevmChain,
-    scenarios::{fees, governance, masa_token, zksbt},
+    scenarios::{fees, governance, masa_token, pools, zksbt},
 };
 use std::time::{Duration, Instant};
 
@@ -75,6 +75,7 @@ async fn main() {
     println!("| payFee in MASA | {} |", fee.masa_path);
     println!("| payFee in USDC, swapped through Uniswap V2 | {} |", fee.swap_path);
     zksbt_gas().await;
+    pools_gas().await;
     println!();
     println!("lifecycle scenario, median of {runs} runs");
     println!("| backend | wall time |");
@@ -126,5 +127,38 @@ async fn zksbt_gas() {
         "consumeDisclosure calldata: {} bytes; direct consume is {} gas above floor + 21,000 base",
         gas.consume_calldata_bytes,
         gas.consume_direct as i64 - floor as i64 - 21_000
+    );
+}
+
+/// Data pool gas with real delivery proofs (27 public inputs), against the Groth16 floor.
+async fn pools_gas() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+    let circuit = masa_prover::Circuit::Delivery;
+    let keys = masa_prover::keys::Keys::development(&root.join(circuit.r1cs()), masa_prover::paths::DEV_SEED)
+        .expect("make circuits");
+    let mut prover = masa_prover::Prover::from_keys(keys, &root.join(circuit.wasm())).expect("prover");
+    let gas = pools::stake_and_earn(&mut RevmChain::new(), &mut prover).await.expect("pools on revm");
+    let inputs = masa_prover::DeliveryPublicInputs::COUNT;
+    let floor = 181_000 + 6_150 * inputs;
+    println!();
+    println!(
+        "data pool gas (revm, real delivery proofs; Groth16 precompile floor {floor} for {inputs} public inputs)"
+    );
+    println!("| operation | gas |");
+    println!("|---|---:|");
+    for (op, used) in [
+        ("createPool (budget pulled, 1% fee through the fee router: burn + 4 transfers)", gas.create),
+        (
+            "stake, anonymous (issuer set; statement checked by the registry, delivery proof, Delivered)",
+            gas.stake_anonymous,
+        ),
+        ("stake, direct", gas.stake_direct),
+        ("unstake (claim, then leave)", gas.unstake),
+    ] {
+        println!("| {op} | {used} |");
+    }
+    println!(
+        "an anonymous stake is {} gas above floor + 21,000 base",
+        gas.stake_anonymous as i64 - floor as i64 - 21_000
     );
 }
