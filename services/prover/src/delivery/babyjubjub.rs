@@ -109,7 +109,7 @@ impl Point {
         } else {
             return Ok(point);
         };
-        Err(DeliveryError::InvalidPoint { what, x: to_u256(x), y: to_u256(y), reason })
+        Err(DeliveryError::InvalidPoint { what, point: Box::new([to_u256(x), to_u256(y)]), reason })
     }
 }
 

@@ -26,14 +26,12 @@ use ark_bn254::Fr;
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum DeliveryError {
     /// A public key that is not a point of the prime-order subgroup other than the identity.
-    #[error("the {what} ({x:#x}, {y:#x}) is {reason}")]
+    #[error("the {what} ({:#x}, {:#x}) is {reason}", .point[0], .point[1])]
     InvalidPoint {
         /// Which key.
         what: &'static str,
-        /// x.
-        x: U256,
-        /// y.
-        y: U256,
+        /// Its (x, y), boxed: every error of the prover carries this variant's size.
+        point: Box<[U256; 2]>,
         /// Why it is refused.
         reason: &'static str,
     },
