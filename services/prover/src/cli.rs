@@ -6,8 +6,8 @@
 use alloy::primitives::U256;
 use anyhow::{Context, Result, bail};
 use masa_prover::{
-    Circuit, CircuitProof, DeliveryPublicInputs, DeliveryRequest, Prover, ProverError, PublicSignals,
-    Timings,
+    Circuit, CircuitProof, DeliveryPublicInputs, DeliveryRequest, Prover, ProverError, PublicInputs,
+    PublicSignals, Timings,
     calldata::{ProofFile, verify_calldata},
     delivery::{DeliveryPublicKey, DeliverySecretKey, EphemeralSecret},
     field::to_fr,
@@ -303,11 +303,12 @@ impl Cli {
                 let keys = Keys::load(&key, None)?;
                 expect_circuit(circuit, &keys, &key)?;
                 let ok = match circuit {
-                    Circuit::Disclosure => verify_calldata(&keys, &read_json::<ProofFile>(&proof, "proof")?)?,
-                    Circuit::Delivery => verify_calldata(
-                        &keys,
-                        &read_json::<ProofFile<DeliveryPublicInputs>>(&proof, "delivery proof")?,
-                    )?,
+                    Circuit::Disclosure => {
+                        verify_calldata(&keys, &read_proof::<PublicInputs>(&proof, circuit)?)?
+                    }
+                    Circuit::Delivery => {
+                        verify_calldata(&keys, &read_proof::<DeliveryPublicInputs>(&proof, circuit)?)?
+                    }
                 };
                 if !ok {
                     bail!("{}: the proof does not verify", proof.display());
@@ -337,7 +338,7 @@ impl Cli {
                         .parse()
                         .with_context(|| format!("{} holds no number", secret_file.display()))?,
                 )?;
-                let file: ProofFile<DeliveryPublicInputs> = read_json(&proof, "delivery proof")?;
+                let file = read_proof::<DeliveryPublicInputs>(&proof, Circuit::Delivery)?;
                 let inputs =
                     DeliveryPublicInputs::from_words(&file.public_inputs).map_err(ProverError::from)?;
                 let values = open_delivery(&secret, &inputs).map_err(ProverError::from)?;
@@ -346,6 +347,20 @@ impl Cli {
         }
         Ok(())
     }
+}
+
+/// Reads a proof file of `circuit`, naming the circuit a file with another number of public
+/// inputs is for.
+fn read_proof<I: PublicSignals>(path: &PathBuf, circuit: Circuit) -> Result<ProofFile<I>> {
+    let json: serde_json::Value = read_json(path, "proof")?;
+    let n = json["publicInputs"].as_array().map_or(0, Vec::len);
+    if let Some(other) = Circuit::with_public_inputs(n).filter(|&c| c != circuit) {
+        bail!(
+            "{} is a proof of the {other} circuit ({n} public inputs), not of the {circuit} circuit (see --circuit)",
+            path.display()
+        );
+    }
+    serde_json::from_value(json).with_context(|| format!("{} is not a valid {circuit} proof", path.display()))
 }
 
 /// Refuses keys made for another circuit than `--circuit`'s.
