@@ -13,8 +13,8 @@ import {DataPools} from "../../src/pools/DataPools.sol";
 import {MasaToken} from "../../src/token/MasaToken.sol";
 import {UniswapV2Fixture} from "../fees/UniswapV2Fixture.sol";
 import {InputBoundVerifier} from "../identity/utils/InputBoundVerifier.sol";
-import {InputBoundDeliveryVerifier} from "../pools/utils/InputBoundDeliveryVerifier.sol";
 import {ZkSBTDigests} from "../identity/utils/ZkSBTDigests.sol";
+import {InputBoundDeliveryVerifier} from "../pools/utils/InputBoundDeliveryVerifier.sol";
 import {InvariantTest} from "../utils/InvariantTest.sol";
 import {Test} from "../utils/Test.sol";
 

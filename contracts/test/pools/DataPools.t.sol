@@ -379,7 +379,9 @@ contract DataPoolsTest is DataPoolsFixture {
         vm.prank(watcher);
         stakeWith(poolId, d);
         vm.prank(alice);
-        vm.expectRevert(abi.encodeWithSelector(IDataPools.DataPools__NullifierUsed.selector, poolId, d.nullifier));
+        vm.expectRevert(
+            abi.encodeWithSelector(IDataPools.DataPools__NullifierUsed.selector, poolId, d.nullifier)
+        );
         stakeWith(poolId, d);
 
         assertEq(pools.stakeOf(poolId, d.nullifier).recipient, alice);
@@ -399,11 +401,15 @@ contract DataPoolsTest is DataPoolsFixture {
         uint256 nullifier = stakeDirect(poolId, alice);
         IZkSBT.Disclosure memory again = stakeDisclosure(poolId, alice, 0, makeAddr("another wallet"));
         assertEq(again.nullifier, nullifier);
-        vm.expectRevert(abi.encodeWithSelector(IDataPools.DataPools__NullifierUsed.selector, poolId, nullifier));
+        vm.expectRevert(
+            abi.encodeWithSelector(IDataPools.DataPools__NullifierUsed.selector, poolId, nullifier)
+        );
         stakeWith(poolId, again);
 
         unstakeAs(alice, poolId, nullifier);
-        vm.expectRevert(abi.encodeWithSelector(IDataPools.DataPools__NullifierUsed.selector, poolId, nullifier));
+        vm.expectRevert(
+            abi.encodeWithSelector(IDataPools.DataPools__NullifierUsed.selector, poolId, nullifier)
+        );
         stakeWith(poolId, again);
         assertEq(pools.pool(poolId).totalStakes, 1);
         // another pool is another scope: alice may stake there

@@ -4,9 +4,9 @@ pragma solidity ^0.8.24;
 import {IDataPools} from "../../../src/interfaces/IDataPools.sol";
 import {IZkSBT} from "../../../src/interfaces/IZkSBT.sol";
 import {DataPools} from "../../../src/pools/DataPools.sol";
-import {InputBoundDeliveryVerifier} from "./InputBoundDeliveryVerifier.sol";
 import {UniswapV2Fixture} from "../../fees/UniswapV2Fixture.sol";
 import {ZkSBTFixture} from "../../identity/utils/ZkSBTFixture.sol";
+import {InputBoundDeliveryVerifier} from "./InputBoundDeliveryVerifier.sol";
 
 /// @notice The pools contract over the zkSBT fixture's registry and an input-bound delivery
 /// verifier double (the real verifier runs on a real proof in DeliveryVerifier.t.sol and in the
@@ -25,8 +25,10 @@ abstract contract DataPoolsFixture is ZkSBTFixture, UniswapV2Fixture {
     uint256 internal constant KEY_Y =
         16950150798460657717958625567821834550301663161624707787222815936182638968203;
     /// Another developer's key: `P` of circuits/delivery.md's vectors.
-    uint256 internal constant OTHER_KEY_X = 0x024076bfed77ac2c86c631b691df89cff2173c843a57b9314f379871864a2d76;
-    uint256 internal constant OTHER_KEY_Y = 0x22e5d922c88cc34dee7e578ad8ebf754af3efd336ec016e88f12edafd3a7fe0b;
+    uint256 internal constant OTHER_KEY_X =
+        0x024076bfed77ac2c86c631b691df89cff2173c843a57b9314f379871864a2d76;
+    uint256 internal constant OTHER_KEY_Y =
+        0x22e5d922c88cc34dee7e578ad8ebf754af3efd336ec016e88f12edafd3a7fe0b;
     uint8 internal constant AGE_FIELD = 2;
     uint8 internal constant GTE = 5;
     uint64 internal constant ADULT = 18;
