@@ -525,8 +525,11 @@ contract DataPools is IDataPools, Ownable2Step, ReentrancyGuardTransient {
     }
 
     /// @dev The delivery circuit's public inputs, in order (circuits/delivery.md): the disclosure's
-    /// 12 with the scope and message hash the registry computes for this contract, then the pool's
-    /// delivery key, the ephemeral key, the nonce and the ciphertext.
+    /// 12 with the scope and message hash the registry computes for this contract (the order of
+    /// the registry's own `_publicInputs`; one registry call returning all 12 would pass the whole
+    /// disclosure again and cost ~3.9k gas more per stake), then the pool's delivery key, the
+    /// ephemeral key, the nonce and the ciphertext. The input-bound verifier double of the tests
+    /// and the real proofs of the end-to-end story pin the order.
     function _deliveryInputs(Pool storage p, IZkSBT.Disclosure calldata d, Delivery calldata delivery)
         private
         view
