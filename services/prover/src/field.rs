@@ -27,6 +27,16 @@ pub fn to_fr(what: &'static str, value: U256) -> Result<Fr, NotInField> {
     Ok(Fr::from_be_bytes_mod_order(&value.to_be_bytes::<32>()))
 }
 
+/// `words` as field elements, refusing any word `>= p` with the error naming it from `names`
+/// (a circuit's public inputs from the verifier's `uint256[N]`: the verifier refuses them too).
+pub fn to_frs<const N: usize>(names: &[&'static str; N], words: &[U256; N]) -> Result<[Fr; N], NotInField> {
+    let mut out = [Fr::from(0u64); N];
+    for ((slot, &word), &name) in out.iter_mut().zip(words).zip(names) {
+        *slot = to_fr(name, word)?;
+    }
+    Ok(out)
+}
+
 /// The canonical integer of a field element.
 pub fn to_u256(value: Fr) -> U256 {
     U256::from_be_slice(&value.into_bigint().to_bytes_be())

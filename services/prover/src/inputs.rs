@@ -2,7 +2,7 @@
 //! (`circuits/disclosure.circom`'s declaration order, the generated verifier's
 //! `uint256[12]`); everyone else reads and writes them by name.
 
-use crate::field::{NotInField, to_fr, to_u256};
+use crate::field::{NotInField, to_frs, to_u256};
 use alloy::primitives::U256;
 use ark_bn254::Fr;
 
@@ -134,11 +134,7 @@ impl PublicInputs {
 
     /// The inputs from `uint256[12]`, refusing any word `>= p` (the verifier would too).
     pub fn from_words(words: &[U256; Self::COUNT]) -> Result<Self, NotInField> {
-        let mut out = [Fr::from(0u64); Self::COUNT];
-        for ((slot, &word), name) in out.iter_mut().zip(words).zip(Self::NAMES) {
-            *slot = to_fr(name, word)?;
-        }
-        Ok(Self::from_array(out))
+        Ok(Self::from_array(to_frs(&Self::NAMES, words)?))
     }
 }
 

@@ -16,7 +16,7 @@ pub use babyjubjub::{DeliveryPublicKey, DeliverySecretKey, EphemeralSecret, Poin
 pub use cipher::{CIPHERTEXT, DecryptError, VALUES, decrypt, encrypt};
 
 use crate::{
-    field::{NotInField, to_fr, to_u256},
+    field::{NotInField, to_frs, to_u256},
     inputs::{PublicInputs, PublicSignals},
 };
 use alloy::primitives::U256;
@@ -154,11 +154,7 @@ impl DeliveryPublicInputs {
 
     /// The inputs from `uint256[27]`, refusing any word `>= p` (the verifier would too).
     pub fn from_words(words: &[U256; Self::COUNT]) -> Result<Self, NotInField> {
-        let mut out = [Fr::from(0u64); Self::COUNT];
-        for ((slot, &word), name) in out.iter_mut().zip(words).zip(Self::NAMES) {
-            *slot = to_fr(name, word)?;
-        }
-        Ok(Self::from_array(out))
+        Ok(Self::from_array(to_frs(&Self::NAMES, words)?))
     }
 
     /// E as a point (unchecked: [`DeliverySecretKey::shared_key`] checks it).
