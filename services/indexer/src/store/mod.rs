@@ -424,7 +424,9 @@ impl Store {
     pub async fn derived_state(&self) -> Result<Vec<(String, Vec<String>)>, StoreError> {
         let mut out = Vec::new();
         for (table, keys) in sql::DERIVED_TABLES {
-            let rows = sqlx::query(AssertSqlSafe(format!("SELECT * FROM {table} ORDER BY 1, 2")))
+            // every key column, so rows with equal leading keys come back in one order on both backends
+            let order = (1..=*keys).map(|i| i.to_string()).collect::<Vec<_>>().join(", ");
+            let rows = sqlx::query(AssertSqlSafe(format!("SELECT * FROM {table} ORDER BY {order}")))
                 .fetch_all(&self.pool)
                 .await
                 .during_with(|| format!("reading {table}"))?;
