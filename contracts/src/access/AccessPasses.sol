@@ -444,7 +444,9 @@ contract AccessPasses is IAccessPasses, EIP712, Ownable2Step, ReentrancyGuardTra
         uint256 before = token.balanceOf(address(this));
         token.safeTransferFrom(msg.sender, address(this), amount);
         uint256 received = token.balanceOf(address(this)) - before;
-        if (received != amount) revert AccessPasses__TransferAmountMismatch(address(token), amount, received);
+        if (received != amount) {
+            revert AccessPasses__TransferAmountMismatch(address(token), amount, received);
+        }
     }
 
     /// @dev Pays `fee` of `token` to the fee router (MASA), or holds it for {forwardFees}.
