@@ -7,11 +7,14 @@
 use crate::{
     metrics::Metrics,
     store::{
-        EventFilter, EventRow, Store, StoreError,
-        query::{ActivityRow, FeesRow, ProposalRow, TokenRow, WalletRow, ZkSbtStats},
+        EventFilter, EventRow, PoolFilter, Store, StoreError,
+        query::{
+            ActivityRow, DeliveryPage, DeliveryRow, FeesRow, PoolPage, PoolRow, PoolStatement, ProposalRow,
+            StakePage, StakeRow, TokenRow, WalletPoolRow, WalletRow, ZkSbtStats,
+        },
     },
 };
-use alloy::primitives::Address;
+use alloy::primitives::{Address, U256};
 use axum::{
     Json, Router,
     extract::{Path, Query, State, rejection::QueryRejection},
@@ -43,11 +46,33 @@ pub struct AppState {
 #[derive(Debug, OpenApi)]
 #[openapi(
     info(title = "masa-indexer", description = "Read API over the Masa network index"),
-    paths(health, ready, wallet, tokens, fees, zksbt_stats, proposals, activity, events),
+    paths(
+        health,
+        ready,
+        wallet,
+        tokens,
+        fees,
+        zksbt_stats,
+        proposals,
+        pools,
+        pool,
+        pool_stakes,
+        pool_deliveries,
+        activity,
+        events
+    ),
     components(schemas(
         ApiError,
         Ready,
         WalletRow,
+        WalletPoolRow,
+        PoolRow,
+        PoolStatement,
+        PoolPage,
+        StakeRow,
+        StakePage,
+        DeliveryRow,
+        DeliveryPage,
         TokenRow,
         FeesRow,
         ZkSbtStats,
@@ -71,6 +96,10 @@ pub fn router(state: AppState) -> Router {
         .route("/v1/fees", get(fees))
         .route("/v1/zksbt/stats", get(zksbt_stats))
         .route("/v1/governance/proposals", get(proposals))
+        .route("/v1/pools", get(pools))
+        .route("/v1/pools/{id}", get(pool))
+        .route("/v1/pools/{id}/stakes", get(pool_stakes))
+        .route("/v1/pools/{id}/deliveries", get(pool_deliveries))
         .route("/v1/activity", get(activity))
         .route("/v1/events", get(events))
         .fallback(|| async { ApiError::new(StatusCode::NOT_FOUND, "no such endpoint") })
@@ -170,7 +199,6 @@ async fn openapi() -> Response {
     Json(ApiDoc::openapi()).into_response()
 }
 
-/// A wallet: balances, transfers, rewards, records held, disclosures made, votes.
 /// The wallet in the path.
 #[derive(Debug, Deserialize, IntoParams)]
 #[into_params(parameter_in = Path)]
@@ -180,6 +208,8 @@ struct WalletPath {
     address: String,
 }
 
+/// A wallet: balances, transfers, rewards, fees paid, vesting released, votes, zkSBT records
+/// held, disclosures, and its data pools (created, staked in, rewards claimed).
 #[utoipa::path(get, path = "/v1/wallets/{address}",
     params(WalletPath),
     responses(
@@ -247,6 +277,168 @@ async fn proposals(
     let Query(q) = q?;
     let before = block_param("before_block", q.before_block)?;
     Ok(Json(s.store.proposals(before, limit(q.limit)?).await?))
+}
+
+/// Pool filters and paging.
+#[derive(Debug, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+struct PoolQuery {
+    /// Created by this developer.
+    #[param(pattern = "^0x[0-9a-fA-F]{40}$")]
+    developer: Option<String>,
+    /// For this zkSBT schema (decimal).
+    #[param(pattern = "^[0-9]{1,78}$")]
+    schema_id: Option<String>,
+    /// Page size, 1 to 1000 (default 100).
+    #[param(minimum = 1, maximum = 1000)]
+    limit: Option<u32>,
+    /// `next_cursor` of the previous page.
+    #[param(pattern = "^[0-9]{1,18}$")]
+    cursor: Option<String>,
+}
+
+/// A pool in the path.
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Path)]
+struct PoolPath {
+    /// The pool's id (1, 2, ...).
+    #[param(pattern = "^[0-9]{1,18}$")]
+    id: String,
+}
+
+/// A schema id: a decimal uint256, as the index writes it (no leading zeros).
+fn schema_id(text: &str) -> Result<String, ApiError> {
+    // `from_str_radix` reads "" as 0
+    let digits = !text.is_empty() && text.bytes().all(|b| b.is_ascii_digit());
+    digits
+        .then(|| U256::from_str_radix(text, 10).ok())
+        .flatten()
+        .map(|id| id.to_string())
+        .ok_or_else(|| ApiError::bad(format!("schema_id `{text}` is not a decimal uint256")))
+}
+
+/// A pool id: a database integer.
+fn pool_id(text: &str) -> Result<i64, ApiError> {
+    text.parse::<u64>()
+        .ok()
+        .and_then(|id| i64::try_from(id).ok())
+        .ok_or_else(|| ApiError::bad(format!("`{text}` is not a pool id (a number from 1)")))
+}
+
+/// The pool in the path, which must exist.
+async fn existing_pool(s: &AppState, path: &PoolPath) -> Result<PoolRow, ApiError> {
+    let id = pool_id(&path.id)?;
+    s.store.pool(id).await?.ok_or_else(|| ApiError::new(StatusCode::NOT_FOUND, format!("no pool {id}")))
+}
+
+/// Data pools by id, with their statement, schedule, delivery key and totals.
+#[utoipa::path(get, path = "/v1/pools", params(PoolQuery), responses(
+    (status = 200, body = PoolPage),
+    (status = 400, body = ApiError),
+))]
+async fn pools(
+    State(s): State<AppState>,
+    q: Result<Query<PoolQuery>, QueryRejection>,
+) -> ApiResult<PoolPage> {
+    let Query(q) = q?;
+    let schema_id = match q.schema_id {
+        Some(text) => Some(schema_id(&text)?),
+        None => None,
+    };
+    let after = match q.cursor.as_deref() {
+        Some(text) => Some(
+            pool_id(text)
+                .map_err(|_| ApiError::bad(format!("`{text}` is not a cursor from a previous page")))?,
+        ),
+        None => None,
+    };
+    let filter = PoolFilter {
+        developer: q.developer.as_deref().map(address).transpose()?,
+        schema_id,
+        after,
+        limit: limit(q.limit)?,
+    };
+    Ok(Json(s.store.pools(&filter).await?))
+}
+
+/// One data pool: its statement, schedule (with extensions and an early end), delivery key and
+/// totals (funded, fees, paid, refunded, held; stakers, stakes, deliveries, claims).
+#[utoipa::path(get, path = "/v1/pools/{id}", params(PoolPath), responses(
+    (status = 200, body = PoolRow),
+    (status = 400, description = "Not a pool id", body = ApiError),
+    (status = 404, description = "No such pool", body = ApiError),
+))]
+async fn pool(State(s): State<AppState>, Path(path): Path<PoolPath>) -> ApiResult<PoolRow> {
+    Ok(Json(existing_pool(&s, &path).await?))
+}
+
+/// Paging of a pool's stakes.
+#[derive(Debug, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+struct StakeQuery {
+    /// Only the stakes paying this recipient.
+    #[param(pattern = "^0x[0-9a-fA-F]{40}$")]
+    recipient: Option<String>,
+    /// Page size, 1 to 1000 (default 100).
+    #[param(minimum = 1, maximum = 1000)]
+    limit: Option<u32>,
+    /// `next_cursor` of the previous page.
+    #[param(pattern = "^[0-9]{1,18}-[0-9]{1,18}$")]
+    cursor: Option<String>,
+}
+
+/// A pool's stakes in chain order: recipient, when staked, claimed so far, whether withdrawn.
+#[utoipa::path(get, path = "/v1/pools/{id}/stakes", params(PoolPath, StakeQuery), responses(
+    (status = 200, body = StakePage),
+    (status = 400, body = ApiError),
+    (status = 404, description = "No such pool", body = ApiError),
+))]
+async fn pool_stakes(
+    State(s): State<AppState>,
+    Path(path): Path<PoolPath>,
+    q: Result<Query<StakeQuery>, QueryRejection>,
+) -> ApiResult<StakePage> {
+    let Query(q) = q?;
+    let recipient = q.recipient.as_deref().map(address).transpose()?;
+    let after = q.cursor.as_deref().map(cursor).transpose()?;
+    let limit = limit(q.limit)?;
+    let pool = existing_pool(&s, &path).await?;
+    Ok(Json(s.store.stakes(pool.pool_id, recipient.as_deref(), after, limit).await?))
+}
+
+/// Paging of a pool's deliveries.
+#[derive(Debug, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+struct DeliveryQuery {
+    /// Page size, 1 to 1000 (default 100).
+    #[param(minimum = 1, maximum = 1000)]
+    limit: Option<u32>,
+    /// `next_cursor` of the previous page.
+    #[param(pattern = "^[0-9]{1,18}-[0-9]{1,18}$")]
+    cursor: Option<String>,
+}
+
+/// A pool's deliveries in chain order, as emitted: each stake's record encrypted to the pool's
+/// delivery key (ephemeral key, nonce, the 10 ciphertext words), with its block, log index and
+/// transaction. The developer decrypts them with its delivery secret.
+#[utoipa::path(get, path = "/v1/pools/{id}/deliveries", params(PoolPath, DeliveryQuery), responses(
+    (status = 200, body = DeliveryPage),
+    (status = 400, body = ApiError),
+    (status = 404, description = "No such pool", body = ApiError),
+))]
+async fn pool_deliveries(
+    State(s): State<AppState>,
+    Path(path): Path<PoolPath>,
+    q: Result<Query<DeliveryQuery>, QueryRejection>,
+) -> ApiResult<DeliveryPage> {
+    let Query(q) = q?;
+    let after = q.cursor.as_deref().map(cursor).transpose()?;
+    let limit = limit(q.limit)?;
+    let pool = existing_pool(&s, &path).await?;
+    Ok(Json(s.store.deliveries(pool.pool_id, after, limit).await?))
 }
 
 /// Days of activity.

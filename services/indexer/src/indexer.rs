@@ -188,6 +188,9 @@ pub struct Indexer<P> {
     metrics: Arc<Metrics>,
     /// Whether the raw logs the window lacked were looked for (once per indexer).
     raw_logs_checked: bool,
+    /// Whether the families a migration added were derived from the stored events (once per
+    /// indexer, before it commits anything).
+    backlog_derived: bool,
     /// Range sizing (public for tuning and tests).
     pub range: RangeControl,
 }
@@ -224,6 +227,7 @@ impl<P: Provider> Indexer<P> {
             ctx,
             metrics: Arc::default(),
             raw_logs_checked: false,
+            backlog_derived: false,
             range: RangeControl::default(),
         })
     }
@@ -452,6 +456,7 @@ impl<P: Provider> Indexer<P> {
                 Some(args) => args,
                 None => serde_json::json!({ "data": log.data() }),
             };
+            let tx_hash = log.transaction_hash.map(|h| h.to_string()).unwrap_or_default();
             let derived = derive::Event {
                 contract,
                 address: log.address(),
@@ -459,6 +464,8 @@ impl<P: Provider> Indexer<P> {
                 event: event.as_ref(),
                 block_number: number,
                 block_time: time,
+                log_index: index,
+                tx_hash: &tx_hash,
             };
             changes.add(&derived, &self.ctx)?;
             events.push(EventRow {
@@ -466,7 +473,7 @@ impl<P: Provider> Indexer<P> {
                 log_index: index,
                 block_time: time,
                 block_hash: hash.to_string(),
-                tx_hash: log.transaction_hash.map(|h| h.to_string()).unwrap_or_default(),
+                tx_hash,
                 address: checksummed.clone(),
                 contract: contract.name().to_owned(),
                 event: name.to_owned(),
@@ -488,6 +495,12 @@ impl<P: Provider> Indexer<P> {
         let mut report = SyncReport::default();
         let addresses: Vec<Address> = self.contracts.keys().copied().collect();
         self.metrics.head.set(gauge(head));
+        if !self.backlog_derived {
+            // before anything is committed: the families a migration added derive the events
+            // stored before it, never those indexed after it (their changes include the family's)
+            self.store.derive_backlog(&self.ctx).await?;
+            self.backlog_derived = true;
+        }
         self.fill_raw_logs(&addresses).await?;
         let began = Instant::now();
         let mut logged = began;

@@ -1,5 +1,5 @@
 //! Derived state: what each event changes in the family tables (balances, supply, fees,
-//! vesting, governance, zkSBT statistics, per-wallet summaries, activity).
+//! vesting, governance, zkSBT statistics, data pools, per-wallet summaries, activity).
 //!
 //! A family turns one decoded event into [`Changes`]: additions to counters (integers, or
 //! uint256 amounts kept as decimal text) and rows that exist from the event's block on. The
@@ -15,6 +15,7 @@ mod activity;
 mod fees;
 mod governance;
 mod identity;
+mod pools;
 mod token;
 mod vesting;
 
@@ -30,14 +31,33 @@ const FAMILIES: &[Family] = &[
     vesting::changes,
     governance::changes,
     identity::changes,
+    pools::changes,
     activity::changes,
 ];
 
 /// Tables whose rows are created by an event (with its `block_number`): a rewind deletes the
 /// rows above the common ancestor.
-pub const ROW_TABLES: &[&str] = &[governance::ROW_TABLE, identity::ROW_TABLE];
+pub const ROW_TABLES: &[&str] =
+    &[governance::ROW_TABLE, identity::ROW_TABLE, pools::POOLS, pools::STAKES, pools::DELIVERIES];
 
 type Family = fn(&Event<'_>, &Context, &mut Changes) -> Result<(), DeriveError>;
+
+/// A family added after its contract's events were already indexed: an index built before the
+/// family's migration holds those events with nothing derived from them. The migration lists the
+/// family in the `derive_backlog` table, and the store derives its tables from the stored events
+/// once ([`Store::derive_backlog`](crate::store::Store::derive_backlog)).
+#[derive(Debug, Clone, Copy)]
+pub struct Backlog {
+    /// Its name in `derive_backlog`.
+    pub family: &'static str,
+    /// The contract whose stored events it derives from.
+    pub contract: Contract,
+    changes: Family,
+}
+
+/// The families a migration may list in `derive_backlog`.
+pub const BACKLOG: &[Backlog] =
+    &[Backlog { family: "pools", contract: Contract::DataPools, changes: pools::changes }];
 
 /// An event argument whose value the derived tables cannot hold (a database integer, or one
 /// of a fixed set of choices).
@@ -74,6 +94,10 @@ pub struct Event<'a> {
     pub block_number: u64,
     /// Block timestamp (seconds).
     pub block_time: u64,
+    /// Position of the log in its block.
+    pub log_index: u64,
+    /// The emitting transaction's hash (0x-hex, as stored in `events.tx_hash`).
+    pub tx_hash: &'a str,
 }
 
 impl Event<'_> {
@@ -90,6 +114,16 @@ impl Event<'_> {
     /// The block number as a database integer.
     fn block(&self) -> i64 {
         i64::try_from(self.block_number).expect("block numbers fit in i64")
+    }
+
+    /// The block time as a database integer.
+    fn time(&self) -> i64 {
+        i64::try_from(self.block_time).expect("block times fit in i64")
+    }
+
+    /// The log index as a database integer.
+    fn log(&self) -> i64 {
+        i64::try_from(self.log_index).expect("log indices fit in i64")
     }
 
     /// An integer argument that must fit in a database integer.
@@ -215,6 +249,20 @@ impl Changes {
         Ok(())
     }
 
+    /// The changes `backlog`'s family alone derives from `events`, in order (the other families
+    /// derived them when the events were indexed).
+    pub fn of_family<'a>(
+        backlog: &Backlog,
+        events: impl IntoIterator<Item = Event<'a>>,
+        ctx: &Context,
+    ) -> Result<Self, DeriveError> {
+        let mut changes = Self::default();
+        for event in events {
+            (backlog.changes)(&event, ctx, &mut changes)?;
+        }
+        Ok(changes)
+    }
+
     fn count(&mut self, table: &'static str, key: Key, column: &'static str, delta: i64) {
         *self.counts.entry((table, key, column)).or_default() += delta;
     }
@@ -264,6 +312,9 @@ pub(crate) mod tests {
         ZkSBT::DisclosureConsumed,
     };
 
+    /// The transaction of [`Logs::events`].
+    pub(crate) const TX: &str = "0x0909090909090909090909090909090909090909090909090909090909090909";
+
     /// Events of one contract as the indexer stores and derives them: each log decoded by
     /// [`events::decode`].
     pub(crate) struct Logs {
@@ -276,15 +327,18 @@ pub(crate) mod tests {
             Self { contract, decoded: logs.into_iter().map(|log| events::decode(contract, &log)).collect() }
         }
 
-        /// The events, emitted by address 0x0707… in block 9 on day 3.
+        /// The events, emitted by address 0x0707… in block 9 on day 3, in transaction
+        /// [`TX`], with log indices 0, 1, ...
         pub(crate) fn events(&self) -> impl Iterator<Item = Event<'_>> {
-            self.decoded.iter().map(|(name, event)| Event {
+            self.decoded.iter().enumerate().map(|(i, (name, event))| Event {
                 contract: self.contract,
                 address: Address::repeat_byte(7),
                 name,
                 event: event.as_ref(),
                 block_number: 9,
                 block_time: 86_400 * 3 + 5,
+                log_index: i as u64,
+                tx_hash: TX,
             })
         }
 

@@ -9,7 +9,7 @@
 pub mod query;
 mod sql;
 
-pub use query::{EventFilter, EventPage};
+pub use query::{EventFilter, EventPage, PoolFilter};
 
 use crate::{
     derive::{self, Changes, Context, DeriveError},
@@ -179,6 +179,48 @@ pub(crate) fn u(v: i64) -> u64 {
     u64::try_from(v).expect("stored numbers are non-negative")
 }
 
+/// A stored event, decoded again from its raw log for the derive layer.
+struct Stored {
+    contract: Contract,
+    address: Address,
+    event: Option<SuiteEvent>,
+    row: EventRow,
+}
+
+impl Stored {
+    /// Decodes a row of [`sql::EVENT_COLUMNS`]. An event without its raw log (indexed before
+    /// migration 0008) is [`StoreError::NoRawLog`].
+    fn decode(row: &sqlx::any::AnyRow) -> Result<Self, StoreError> {
+        let e = sql::event_row(row)?;
+        let at = || format!("event {}:{}", e.block_number, e.log_index);
+        let contract: Contract =
+            e.contract.parse().map_err(|_| StoreError::Corrupt(format!("contract of {}", at())))?;
+        let address: Address =
+            e.address.parse().map_err(|_| StoreError::Corrupt(format!("address of {}", at())))?;
+        let log = e
+            .log
+            .as_ref()
+            .ok_or(StoreError::NoRawLog { block_number: e.block_number, log_index: e.log_index })?;
+        // as when it was indexed: the stored name, and the event if the log decodes
+        let event = SuiteEvent::decode(contract, log).ok();
+        Ok(Self { contract, address, event, row: e })
+    }
+
+    fn event(&self) -> derive::Event<'_> {
+        let e = &self.row;
+        derive::Event {
+            contract: self.contract,
+            address: self.address,
+            name: &e.event,
+            event: self.event.as_ref(),
+            block_number: e.block_number,
+            block_time: e.block_time,
+            log_index: e.log_index,
+            tx_hash: &e.tx_hash,
+        }
+    }
+}
+
 impl Store {
     /// Connects (creating a SQLite file if needed) and applies the migrations.
     pub async fn connect(url: &str) -> Result<Self, StoreError> {
@@ -337,33 +379,8 @@ impl Store {
         .fetch_all(&mut *tx)
         .await
         .during_with(rewinding)?;
-        let mut removed = Vec::with_capacity(rows.len());
-        for row in &rows {
-            let e = sql::event_row(row)?;
-            let at = || format!("event {}:{}", e.block_number, e.log_index);
-            let contract: Contract =
-                e.contract.parse().map_err(|_| StoreError::Corrupt(format!("contract of {}", at())))?;
-            let address: Address =
-                e.address.parse().map_err(|_| StoreError::Corrupt(format!("address of {}", at())))?;
-            let log = e
-                .log
-                .as_ref()
-                .ok_or(StoreError::NoRawLog { block_number: e.block_number, log_index: e.log_index })?;
-            // as when it was indexed: the stored name, and the event if the log decodes
-            let event = SuiteEvent::decode(contract, log).ok();
-            removed.push((contract, address, event, e));
-        }
-        let changes = Changes::of(
-            removed.iter().map(|(contract, address, event, e)| derive::Event {
-                contract: *contract,
-                address: *address,
-                name: &e.event,
-                event: event.as_ref(),
-                block_number: e.block_number,
-                block_time: e.block_time,
-            }),
-            ctx,
-        )?;
+        let removed = rows.iter().map(Stored::decode).collect::<Result<Vec<_>, _>>()?;
+        let changes = Changes::of(removed.iter().map(Stored::event), ctx)?;
         let mut undo = changes.negated();
         undo.compact();
         sql::apply(&mut tx, &undo).await?;
@@ -388,6 +405,53 @@ impl Store {
         sql::set_checkpoint(&mut tx, ancestor).await?;
         tx.commit().await.during_with(rewinding)?;
         Ok(deleted.rows_affected())
+    }
+
+    /// Derives the tables of the families a migration listed in `derive_backlog` (families added
+    /// after their contract's events were already indexed: [`derive::Backlog`]) from the events
+    /// the index already holds, and removes them from the list: each family in one transaction.
+    /// Returns the events derived from.
+    pub async fn derive_backlog(&self, ctx: &Context) -> Result<u64, StoreError> {
+        let pending: Vec<String> = sqlx::query("SELECT family FROM derive_backlog ORDER BY family")
+            .fetch_all(&self.pool)
+            .await
+            .during("reading the families to derive")?
+            .iter()
+            .map(|r| r.get(0))
+            .collect();
+        let mut derived = 0;
+        for name in pending {
+            let backlog = derive::BACKLOG.iter().find(|b| b.family == name).ok_or_else(|| {
+                StoreError::Corrupt(format!(
+                    "derive_backlog lists `{name}`, a family this indexer does not have"
+                ))
+            })?;
+            let what = || format!("deriving the {name} tables from the stored {} events", backlog.contract);
+            let mut tx = self.pool.begin().await.during_with(what)?;
+            let rows = sqlx::query(AssertSqlSafe(format!(
+                "SELECT {} FROM events WHERE contract = $1 ORDER BY block_number, log_index",
+                sql::EVENT_COLUMNS
+            )))
+            .bind(backlog.contract.name())
+            .fetch_all(&mut *tx)
+            .await
+            .during_with(what)?;
+            let stored = rows.iter().map(Stored::decode).collect::<Result<Vec<_>, _>>()?;
+            let mut changes = Changes::of_family(backlog, stored.iter().map(Stored::event), ctx)?;
+            changes.compact();
+            sql::apply(&mut tx, &changes).await?;
+            sqlx::query("DELETE FROM derive_backlog WHERE family = $1")
+                .bind(name.as_str())
+                .execute(&mut *tx)
+                .await
+                .during_with(what)?;
+            tx.commit().await.during_with(what)?;
+            if !stored.is_empty() {
+                tracing::info!(family = %name, events = stored.len(), "derived from the events already indexed");
+            }
+            derived += stored.len() as u64;
+        }
+        Ok(derived)
     }
 
     /// Number of events, optionally of one contract.
@@ -447,7 +511,7 @@ impl Store {
         Ok(out)
     }
 
-    pub(crate) fn pool(&self) -> &AnyPool {
+    pub(crate) fn db(&self) -> &AnyPool {
         &self.pool
     }
 }

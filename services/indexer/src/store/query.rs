@@ -1,5 +1,5 @@
-//! Reads for the HTTP API: wallets, tokens, fees, zkSBT statistics, governance, activity and
-//! events with keyset (cursor) pagination. Every parameter is bound, never formatted in.
+//! Reads for the HTTP API: wallets, tokens, fees, zkSBT statistics, governance, data pools
+//! (pools, stakes, deliveries), activity and events with keyset (cursor) pagination. Every parameter is bound, never formatted in.
 
 use super::{During, EventRow, Store, StoreError, n, sql};
 use serde::Serialize;
@@ -36,6 +36,199 @@ pub struct WalletRow {
     pub disclosures_consumed: i64,
     /// Its zkSBT records.
     pub records: Vec<RecordRow>,
+    /// Data pools it created.
+    pub pools_created: i64,
+    /// MASA its pools refunded to it (wei, decimal).
+    pub pool_refunds: String,
+    /// Stakes in data pools whose rewards it receives.
+    pub pool_stakes: i64,
+    /// MASA it claimed from data pools as a stake's recipient (wei, decimal): what its data earned.
+    pub pool_rewards: String,
+    /// Per pool it staked in: stakes, claims and MASA claimed.
+    pub pools: Vec<WalletPoolRow>,
+}
+
+/// A wallet's stakes and rewards in one pool.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ToSchema)]
+pub struct WalletPoolRow {
+    /// The pool.
+    pub pool_id: i64,
+    /// Stakes whose rewards it receives.
+    pub stakes: i64,
+    /// Claims paid to it.
+    pub claims: i64,
+    /// MASA claimed (wei, decimal).
+    pub claimed: String,
+}
+
+/// What a pool's stakers prove: a statement about one field of a zkSBT record.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ToSchema)]
+pub struct PoolStatement {
+    /// The record's schema (decimal).
+    pub schema_id: String,
+    /// 0 (any attestation class) or the Poseidon hash of the accepted issuers (decimal).
+    pub issuer_set: String,
+    /// The field, 0-7.
+    pub field_index: i64,
+    /// 0 `==`, 1 `!=`, 2 `<`, 3 `<=`, 4 `>`, 5 `>=`, 6 in `[operand_a, operand_b]`.
+    pub operator: i64,
+    /// First operand (uint64, decimal).
+    pub operand_a: String,
+    /// Second operand (uint64, decimal; the range's upper bound).
+    pub operand_b: String,
+}
+
+/// A data pool: as created, and its totals so far.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ToSchema)]
+pub struct PoolRow {
+    /// The pool's id (from 1).
+    pub pool_id: i64,
+    /// Its developer: funded it, receives refunds and the deliveries.
+    pub developer: String,
+    /// What a staker proves.
+    pub statement: PoolStatement,
+    /// When rewards start (unix seconds; moved to `ended_at` when ended before it).
+    pub start: i64,
+    /// When rewards stop: as created, moved by extensions, or when the developer ended it.
+    pub end: i64,
+    /// The end as created.
+    pub created_end: i64,
+    /// Seconds extensions moved the end.
+    pub extended_by: i64,
+    /// Whether the developer ended it early (`end` is then when).
+    pub ended_early: bool,
+    /// The most stakers at once (0: no cap).
+    pub max_stakers: i64,
+    /// Where the pool is described.
+    pub metadata_uri: String,
+    /// The developer's Baby Jubjub delivery key, `[x, y]` (decimal).
+    pub delivery_key: [String; 2],
+    /// Reward budget funded, net of fees (MASA wei, decimal).
+    pub funded: String,
+    /// Fees paid to the fee router on its funding.
+    pub fees: String,
+    /// Rewards paid to stakers.
+    pub paid: String,
+    /// Budget returned to the developer.
+    pub refunded: String,
+    /// What the pool still holds for it: funded - paid - refunded.
+    pub held: String,
+    /// Stakes staked now.
+    pub stakers: i64,
+    /// Stakes ever made.
+    pub stakes: i64,
+    /// Stakes withdrawn.
+    pub unstakes: i64,
+    /// Deliveries emitted (one per stake).
+    pub deliveries: i64,
+    /// Claims paid (unstaking with rewards pending counts one).
+    pub claims: i64,
+    /// Top-ups.
+    pub top_ups: i64,
+    /// Extensions.
+    pub extensions: i64,
+    /// Refunds to the developer.
+    pub refunds: i64,
+    /// Created at (unix seconds).
+    pub created_time: i64,
+    /// Created in block.
+    pub block_number: i64,
+    /// Created by transaction.
+    pub tx_hash: String,
+}
+
+/// A page of pools.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ToSchema)]
+pub struct PoolPage {
+    /// Pools by id.
+    pub pools: Vec<PoolRow>,
+    /// Pass as `cursor` for the next page; absent on the last page.
+    pub next_cursor: Option<String>,
+}
+
+/// A stake in a pool.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ToSchema)]
+pub struct StakeRow {
+    /// The pool.
+    pub pool_id: i64,
+    /// The stake's nullifier (decimal): one per person and pool.
+    pub nullifier: String,
+    /// Receives its rewards; alone may claim and unstake.
+    pub recipient: String,
+    /// Staked at (unix seconds).
+    pub staked_time: i64,
+    /// Staked in block.
+    pub block_number: i64,
+    /// Its `Staked` event's index in the block.
+    pub log_index: i64,
+    /// Staked by transaction.
+    pub tx_hash: String,
+    /// MASA claimed (wei, decimal).
+    pub claimed: String,
+    /// Claims paid.
+    pub claims: i64,
+    /// Whether it was withdrawn.
+    pub unstaked: bool,
+    /// Withdrawn at (unix seconds).
+    pub unstaked_time: Option<i64>,
+    /// Withdrawn in block.
+    pub unstaked_block: Option<i64>,
+}
+
+/// A page of stakes.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ToSchema)]
+pub struct StakePage {
+    /// Stakes in chain order.
+    pub stakes: Vec<StakeRow>,
+    /// Pass as `cursor` for the next page; absent on the last page.
+    pub next_cursor: Option<String>,
+}
+
+/// A stake's delivery: its record encrypted to the pool's delivery key, as the pool emitted it
+/// (`Delivered`) after verifying the proof that it encrypts the disclosed record.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ToSchema)]
+pub struct DeliveryRow {
+    /// The pool.
+    pub pool_id: i64,
+    /// The stake's nullifier (decimal).
+    pub nullifier: String,
+    /// Emitted in block.
+    pub block_number: i64,
+    /// Index of the `Delivered` log in its block.
+    pub log_index: i64,
+    /// The block's time (unix seconds).
+    pub block_time: i64,
+    /// The stake's transaction.
+    pub tx_hash: String,
+    /// The staker's ephemeral Baby Jubjub key `[x, y]` (decimal).
+    pub ephemeral_key: [String; 2],
+    /// The encryption nonce (decimal).
+    pub nonce: String,
+    /// The 10 ciphertext words as emitted (decimal): the 8 values and a padding zero encrypted,
+    /// then the authentication tag.
+    pub ciphertext: Vec<String>,
+}
+
+/// A page of deliveries.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ToSchema)]
+pub struct DeliveryPage {
+    /// Deliveries in chain order.
+    pub deliveries: Vec<DeliveryRow>,
+    /// Pass as `cursor` for the next page; absent on the last page.
+    pub next_cursor: Option<String>,
+}
+
+/// Which pools to list.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct PoolFilter {
+    /// Created by this developer (checksummed).
+    pub developer: Option<String>,
+    /// For this schema (decimal).
+    pub schema_id: Option<String>,
+    /// Ids strictly above this one: the cursor.
+    pub after: Option<i64>,
+    /// Page size.
+    pub limit: u32,
 }
 
 /// A zkSBT record's public fields and status.
@@ -225,21 +418,82 @@ fn amount_text(r: &sqlx::any::AnyRow, i: usize) -> String {
     r.get(i)
 }
 
+/// A pool with its totals (zero before any change): the columns [`pool_row`] reads.
+const POOL_SELECT: &str = "SELECT p.pool_id, p.developer, p.schema_id, p.issuer_set, p.field_index, \
+     p.operator, p.operand_a, p.operand_b, p.start_time, p.end_time, p.max_stakers, p.metadata_uri, \
+     p.delivery_key_x, p.delivery_key_y, p.created_time, p.block_number, p.tx_hash, \
+     COALESCE(t.funded, '0'), COALESCE(t.fees, '0'), COALESCE(t.paid, '0'), COALESCE(t.refunded, '0'), \
+     COALESCE(t.extended_by, 0), COALESCE(t.ended_at, 0), COALESCE(t.stakers, 0), COALESCE(t.stakes, 0), \
+     COALESCE(t.unstakes, 0), COALESCE(t.deliveries, 0), COALESCE(t.claims, 0), COALESCE(t.top_ups, 0), \
+     COALESCE(t.extensions, 0), COALESCE(t.refunds, 0) \
+     FROM pools p LEFT JOIN pool_totals t ON t.pool_id = p.pool_id";
+
+fn pool_row(r: &sqlx::any::AnyRow) -> Result<PoolRow, StoreError> {
+    let (funded, paid, refunded) = (
+        super::parse_amount(&amount_text(r, 17))?,
+        super::parse_amount(&amount_text(r, 19))?,
+        super::parse_amount(&amount_text(r, 20))?,
+    );
+    let (start, created_end): (i64, i64) = (r.get(8), r.get(9));
+    let (extended_by, ended_at): (i64, i64) = (r.get(21), r.get(22));
+    let ended_early = ended_at > 0;
+    // the contract: an early end is now, and moves a start still ahead to it
+    let (start, end) =
+        if ended_early { (start.min(ended_at), ended_at) } else { (start, created_end + extended_by) };
+    Ok(PoolRow {
+        pool_id: r.get(0),
+        developer: r.get(1),
+        statement: PoolStatement {
+            schema_id: r.get(2),
+            issuer_set: r.get(3),
+            field_index: r.get(4),
+            operator: r.get(5),
+            operand_a: r.get(6),
+            operand_b: r.get(7),
+        },
+        start,
+        end,
+        created_end,
+        extended_by,
+        ended_early,
+        max_stakers: r.get(10),
+        metadata_uri: r.get(11),
+        delivery_key: [r.get(12), r.get(13)],
+        created_time: r.get(14),
+        block_number: r.get(15),
+        tx_hash: r.get(16),
+        funded: funded.to_string(),
+        fees: amount_text(r, 18),
+        paid: paid.to_string(),
+        refunded: refunded.to_string(),
+        held: funded.saturating_sub(paid).saturating_sub(refunded).to_string(),
+        stakers: r.get(23),
+        stakes: r.get(24),
+        unstakes: r.get(25),
+        deliveries: r.get(26),
+        claims: r.get(27),
+        top_ups: r.get(28),
+        extensions: r.get(29),
+        refunds: r.get(30),
+    })
+}
+
 impl Store {
     /// A wallet's summary; `None` when no event ever touched it.
     pub async fn wallet(&self, address: &str) -> Result<Option<WalletRow>, StoreError> {
         let row = sqlx::query(
             "SELECT transfers_in, transfers_out, rewards_earned, fees_paid, vested_released, votes_cast, \
-             records_held, records_minted, disclosures, disclosures_consumed FROM wallets WHERE address = $1",
+             records_held, records_minted, disclosures, disclosures_consumed, pools_created, pool_refunds, \
+             pool_stakes, pool_rewards FROM wallets WHERE address = $1",
         )
         .bind(address)
-        .fetch_optional(self.pool())
+        .fetch_optional(self.db())
         .await
         .during("reading a wallet")?;
         let Some(r) = row else { return Ok(None) };
         let balances = sqlx::query("SELECT token, amount FROM balances WHERE holder = $1 ORDER BY token")
             .bind(address)
-            .fetch_all(self.pool())
+            .fetch_all(self.db())
             .await
             .during("reading a wallet's balances")?
             .iter()
@@ -259,7 +513,166 @@ impl Store {
             disclosures: r.get(8),
             disclosures_consumed: r.get(9),
             records: self.records_of(address).await?,
+            pools_created: r.get(10),
+            pool_refunds: amount_text(&r, 11),
+            pool_stakes: r.get(12),
+            pool_rewards: amount_text(&r, 13),
+            pools: self.pool_rewards_of(address).await?,
         }))
+    }
+
+    /// A wallet's stakes and rewards per pool, by pool.
+    pub async fn pool_rewards_of(&self, recipient: &str) -> Result<Vec<WalletPoolRow>, StoreError> {
+        let rows = sqlx::query(
+            "SELECT pool_id, stakes, claims, claimed FROM pool_rewards WHERE recipient = $1 \
+             AND (stakes <> 0 OR claims <> 0) ORDER BY pool_id",
+        )
+        .bind(recipient)
+        .fetch_all(self.db())
+        .await
+        .during("reading a wallet's pool rewards")?;
+        Ok(rows
+            .iter()
+            .map(|r| WalletPoolRow {
+                pool_id: r.get(0),
+                stakes: r.get(1),
+                claims: r.get(2),
+                claimed: r.get(3),
+            })
+            .collect())
+    }
+
+    /// Pools matching `filter`, by id.
+    pub async fn pools(&self, filter: &PoolFilter) -> Result<PoolPage, StoreError> {
+        let sql = format!(
+            "{POOL_SELECT} WHERE ($1 IS NULL OR p.developer = $1) AND ($2 IS NULL OR p.schema_id = $2) \
+             AND p.pool_id > $3 ORDER BY p.pool_id LIMIT $4"
+        );
+        let rows = sqlx::query(AssertSqlSafe(sql))
+            .bind(filter.developer.as_deref())
+            .bind(filter.schema_id.as_deref())
+            .bind(filter.after.unwrap_or(0))
+            .bind(i64::from(filter.limit))
+            .fetch_all(self.db())
+            .await
+            .during("reading pools")?;
+        let pools: Vec<PoolRow> = rows.iter().map(pool_row).collect::<Result<_, _>>()?;
+        let next_cursor = (pools.len() == filter.limit as usize)
+            .then(|| pools.last().map(|p| p.pool_id.to_string()))
+            .flatten();
+        Ok(PoolPage { pools, next_cursor })
+    }
+
+    /// Pool `pool_id`, if it was created.
+    pub async fn pool(&self, pool_id: i64) -> Result<Option<PoolRow>, StoreError> {
+        let row = sqlx::query(AssertSqlSafe(format!("{POOL_SELECT} WHERE p.pool_id = $1")))
+            .bind(pool_id)
+            .fetch_optional(self.db())
+            .await
+            .during_with(|| format!("reading pool {pool_id}"))?;
+        row.as_ref().map(pool_row).transpose()
+    }
+
+    /// Stakes of pool `pool_id` in chain order (optionally of one recipient), strictly after the
+    /// `Staked` event at `after` (block, log index), at most `limit`.
+    pub async fn stakes(
+        &self,
+        pool_id: i64,
+        recipient: Option<&str>,
+        after: Option<(u64, u64)>,
+        limit: u32,
+    ) -> Result<StakePage, StoreError> {
+        let (after_block, after_log) = after.map_or((-1, -1), |(b, l)| (n(b), n(l)));
+        let rows = sqlx::query(
+            "SELECT s.pool_id, s.nullifier, s.recipient, s.staked_time, s.block_number, s.log_index, s.tx_hash, \
+             COALESCE(t.claimed, '0'), COALESCE(t.claims, 0), COALESCE(t.unstaked_time, 0), \
+             COALESCE(t.unstaked_block, 0) \
+             FROM pool_stakes s LEFT JOIN pool_stake_totals t ON t.pool_id = s.pool_id AND t.nullifier = s.nullifier \
+             WHERE s.pool_id = $1 AND ($2 IS NULL OR s.recipient = $2) \
+             AND (s.block_number > $3 OR (s.block_number = $3 AND s.log_index > $4)) \
+             ORDER BY s.block_number, s.log_index LIMIT $5",
+        )
+        .bind(pool_id)
+        .bind(recipient)
+        .bind(after_block)
+        .bind(after_log)
+        .bind(i64::from(limit))
+        .fetch_all(self.db())
+        .await
+        .during_with(|| format!("reading the stakes of pool {pool_id}"))?;
+        let stakes: Vec<StakeRow> = rows
+            .iter()
+            .map(|r| {
+                let (unstaked_time, unstaked_block): (i64, i64) = (r.get(9), r.get(10));
+                let unstaked = unstaked_block > 0;
+                StakeRow {
+                    pool_id: r.get(0),
+                    nullifier: r.get(1),
+                    recipient: r.get(2),
+                    staked_time: r.get(3),
+                    block_number: r.get(4),
+                    log_index: r.get(5),
+                    tx_hash: r.get(6),
+                    claimed: r.get(7),
+                    claims: r.get(8),
+                    unstaked,
+                    unstaked_time: unstaked.then_some(unstaked_time),
+                    unstaked_block: unstaked.then_some(unstaked_block),
+                }
+            })
+            .collect();
+        let next_cursor = (stakes.len() == limit as usize)
+            .then(|| stakes.last().map(|s| format!("{}-{}", s.block_number, s.log_index)))
+            .flatten();
+        Ok(StakePage { stakes, next_cursor })
+    }
+
+    /// Deliveries of pool `pool_id` in chain order, strictly after the `Delivered` event at
+    /// `after` (block, log index), at most `limit`.
+    pub async fn deliveries(
+        &self,
+        pool_id: i64,
+        after: Option<(u64, u64)>,
+        limit: u32,
+    ) -> Result<DeliveryPage, StoreError> {
+        let (after_block, after_log) = after.map_or((-1, -1), |(b, l)| (n(b), n(l)));
+        let rows = sqlx::query(
+            "SELECT pool_id, nullifier, block_number, log_index, block_time, tx_hash, ephemeral_key_x, \
+             ephemeral_key_y, nonce, ciphertext FROM pool_deliveries \
+             WHERE pool_id = $1 AND (block_number > $2 OR (block_number = $2 AND log_index > $3)) \
+             ORDER BY block_number, log_index LIMIT $4",
+        )
+        .bind(pool_id)
+        .bind(after_block)
+        .bind(after_log)
+        .bind(i64::from(limit))
+        .fetch_all(self.db())
+        .await
+        .during_with(|| format!("reading the deliveries of pool {pool_id}"))?;
+        let deliveries: Vec<DeliveryRow> = rows
+            .iter()
+            .map(|r| {
+                let text: String = r.get(9);
+                let ciphertext: Vec<String> = serde_json::from_str(&text).map_err(|_| {
+                    StoreError::Corrupt(format!("ciphertext of a delivery in pool {pool_id}: `{text}`"))
+                })?;
+                Ok(DeliveryRow {
+                    pool_id: r.get(0),
+                    nullifier: r.get(1),
+                    block_number: r.get(2),
+                    log_index: r.get(3),
+                    block_time: r.get(4),
+                    tx_hash: r.get(5),
+                    ephemeral_key: [r.get(6), r.get(7)],
+                    nonce: r.get(8),
+                    ciphertext,
+                })
+            })
+            .collect::<Result<_, StoreError>>()?;
+        let next_cursor = (deliveries.len() == limit as usize)
+            .then(|| deliveries.last().map(|d| format!("{}-{}", d.block_number, d.log_index)))
+            .flatten();
+        Ok(DeliveryPage { deliveries, next_cursor })
     }
 
     /// A wallet's zkSBT records, oldest first.
@@ -271,7 +684,7 @@ impl Store {
              WHERE r.owner = $1 ORDER BY r.block_number, r.tree_id, r.leaf_index",
         )
         .bind(owner)
-        .fetch_all(self.pool())
+        .fetch_all(self.db())
         .await.during("reading a wallet's records")?;
         Ok(rows
             .iter()
@@ -295,7 +708,7 @@ impl Store {
     /// Every token's minted, burned and current supply, with its holder count.
     pub async fn tokens(&self) -> Result<Vec<TokenRow>, StoreError> {
         let rows = sqlx::query("SELECT token, minted, burned FROM supply ORDER BY token")
-            .fetch_all(self.pool())
+            .fetch_all(self.db())
             .await
             .during("reading token supplies")?;
         let mut out = Vec::with_capacity(rows.len());
@@ -305,7 +718,7 @@ impl Store {
             let burned = super::parse_amount(&amount_text(&r, 2))?;
             let holders = sqlx::query("SELECT COUNT(*) FROM balances WHERE token = $1 AND amount <> '0'")
                 .bind(token.as_str())
-                .fetch_one(self.pool())
+                .fetch_one(self.db())
                 .await
                 .during("counting token holders")?;
             out.push(TokenRow {
@@ -323,7 +736,7 @@ impl Store {
     pub async fn fees(&self) -> Result<FeesRow, StoreError> {
         let payments =
             sqlx::query("SELECT token, payments, amount_in, masa FROM fee_payments ORDER BY token")
-                .fetch_all(self.pool())
+                .fetch_all(self.db())
                 .await
                 .during("reading fee payments")?
                 .iter()
@@ -335,7 +748,7 @@ impl Store {
                 })
                 .collect();
         let distribution = sqlx::query("SELECT bucket, amount FROM fee_distribution ORDER BY bucket")
-            .fetch_all(self.pool())
+            .fetch_all(self.db())
             .await
             .during("reading the fee split")?
             .iter()
@@ -347,7 +760,7 @@ impl Store {
     /// zkSBT registry statistics.
     pub async fn zksbt_stats(&self) -> Result<ZkSbtStats, StoreError> {
         let stats = sqlx::query("SELECT counter, value, amount FROM zksbt_stats ORDER BY counter")
-            .fetch_all(self.pool())
+            .fetch_all(self.db())
             .await
             .during("reading zkSBT statistics")?;
         let counters: BTreeMap<String, i64> = stats.iter().map(|r| (r.get(0), r.get(1))).collect();
@@ -357,7 +770,7 @@ impl Store {
             .map(|r| (r.get(0), amount_text(r, 2)))
             .collect();
         let trees = sqlx::query("SELECT tree_id, inserted, removed FROM zksbt_trees ORDER BY tree_id")
-            .fetch_all(self.pool())
+            .fetch_all(self.db())
             .await
             .during("reading zkSBT trees")?
             .iter()
@@ -371,13 +784,13 @@ impl Store {
             "SELECT COUNT(*) FROM zksbt_records r LEFT JOIN zksbt_status s ON s.token_id = r.token_id \
              WHERE COALESCE(s.burned, 0) = 0 AND COALESCE(s.revoked, 0) = 0 AND COALESCE(s.expired, 0) = 0",
         )
-        .fetch_one(self.pool())
+        .fetch_one(self.db())
         .await
         .during("counting active zkSBT records")?
         .get(0);
         let schemas =
             sqlx::query("SELECT schema_id, minted, disclosures FROM zksbt_schemas ORDER BY schema_id")
-                .fetch_all(self.pool())
+                .fetch_all(self.db())
                 .await
                 .during("reading zkSBT schemas")?
                 .iter()
@@ -398,7 +811,7 @@ impl Store {
         )
         .bind(before.map_or(i64::MAX, n))
         .bind(i64::from(limit))
-        .fetch_all(self.pool())
+        .fetch_all(self.db())
         .await
         .during("reading proposals")?;
         Ok(rows
@@ -429,7 +842,7 @@ impl Store {
         )
         .bind(from_day)
         .bind(to_day)
-        .fetch_all(self.pool())
+        .fetch_all(self.db())
         .await
         .during("reading activity")?;
         Ok(rows
@@ -460,7 +873,7 @@ impl Store {
             .bind(after_block)
             .bind(after_log)
             .bind(i64::from(filter.limit))
-            .fetch_all(self.pool())
+            .fetch_all(self.db())
             .await
             .during("reading events")?;
         let events: Vec<EventRow> = rows.iter().map(sql::event_row).collect::<Result<_, _>>()?;

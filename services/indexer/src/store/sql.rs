@@ -26,6 +26,12 @@ pub(super) const DERIVED_TABLES: &[(&str, usize)] = &[
     ("zksbt_stats", 1),
     ("zksbt_trees", 1),
     ("zksbt_schemas", 1),
+    ("pools", 1),
+    ("pool_totals", 1),
+    ("pool_stakes", 2),
+    ("pool_stake_totals", 2),
+    ("pool_deliveries", 2),
+    ("pool_rewards", 2),
     ("activity", 3),
 ];
 

@@ -4,5 +4,6 @@
 
 mod api;
 mod faults;
+mod pools;
 mod support;
 mod sync;

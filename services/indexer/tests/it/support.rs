@@ -7,7 +7,11 @@ use alloy::{
     providers::{DynProvider, Provider, ProviderBuilder, WalletProvider},
     rpc::types::{Filter, Log},
 };
-use masa_bindings::{MASA, contracts::MasaToken, manifest::Manifest};
+use masa_bindings::{
+    MASA,
+    contracts::{DataPools, MasaToken, pools::IDataPools},
+    manifest::Manifest,
+};
 use masa_indexer::{indexer::Indexer, store::Store};
 use masa_sdk::{
     fees::pay_fee,
@@ -101,6 +105,59 @@ impl Env {
         client.mint(record, None).await.unwrap();
     }
 
+    /// Account `developer` creates a data pool for "field 1 >= 700" of schema 1 records, with
+    /// delivery key `key`, funded with `budget` MASA (fee included, sent to it by account 0),
+    /// starting in 5 seconds. Returns its id.
+    pub(crate) async fn create_pool(
+        &self,
+        developer: usize,
+        key: [U256; 2],
+        budget: u64,
+        duration: u64,
+        max_stakers: u32,
+    ) -> U256 {
+        let pools = self.manifest.address_of(masa_bindings::Contract::DataPools).unwrap();
+        let budget = MASA * U256::from(budget);
+        let signer = account(&self.chain, developer);
+        let token = MasaToken::new(self.masa(), &self.provider);
+        token
+            .transfer(signer.default_signer_address(), budget)
+            .send()
+            .await
+            .unwrap()
+            .get_receipt()
+            .await
+            .unwrap();
+        let token = MasaToken::new(self.masa(), &signer);
+        token.approve(pools, budget).send().await.unwrap().get_receipt().await.unwrap();
+        let start = self.chain.timestamp().await.unwrap() + 5;
+        let config = IDataPools::PoolConfig {
+            start,
+            end: start + duration,
+            maxStakers: max_stakers,
+            statement: IDataPools::Statement {
+                schemaId: U256::from(1),
+                issuerSet: U256::ZERO,
+                fieldIndex: 1,
+                operator: 5, // >=
+                operandA: 700,
+                operandB: 0,
+            },
+            metadataURI: format!("test://pools/score-{max_stakers}"),
+            deliveryKeyX: key[0],
+            deliveryKeyY: key[1],
+        };
+        let receipt = DataPools::new(pools, &signer)
+            .createPool(config, budget)
+            .send()
+            .await
+            .unwrap()
+            .get_receipt()
+            .await
+            .unwrap();
+        receipt.decoded_log::<DataPools::PoolCreated>().expect("the pool was created").poolId
+    }
+
     /// The index agrees with the chain: every log, kept as emitted, every balance, every
     /// token's supply.
     pub(crate) async fn assert_matches_chain(&self, store: &Store, head: u64) {
@@ -136,7 +193,7 @@ impl Env {
 
 /// A provider signing as account `i`. Nonces are read from the chain for every transaction
 /// (several providers send for the same account, and reorgs rewind nonces).
-fn account(chain: &AnvilChain, i: usize) -> impl Provider + WalletProvider + Clone + 'static {
+pub(crate) fn account(chain: &AnvilChain, i: usize) -> impl Provider + WalletProvider + Clone + 'static {
     ProviderBuilder::new()
         .disable_recommended_fillers()
         .with_simple_nonce_management()
