@@ -4,6 +4,7 @@ use crate::{
     devnet::{self, DevnetArgs},
     error::Result,
     fee::FeeCommand,
+    pool::PoolCommand,
     sbt::SbtCommand,
     vesting::VestingCommand,
     wallet::WalletArgs,
@@ -37,6 +38,10 @@ pub enum Command {
     /// zkSBT data records: draft, attest, mint, show, prove, share, open, burn, revoke, expire.
     #[command(subcommand)]
     Sbt(Box<SbtCommand>),
+    /// Data staking pools: create, fund, extend, end, refund, show, list, stake, claim,
+    /// unstake, data.
+    #[command(subcommand)]
+    Pool(Box<PoolCommand>),
 }
 
 /// Options of `masa deploy`.
@@ -65,6 +70,7 @@ impl Cli {
             Command::Vesting(command) => command.run().await,
             Command::Fee(command) => command.run().await,
             Command::Sbt(command) => command.run().await,
+            Command::Pool(command) => command.run().await,
         }
     }
 }

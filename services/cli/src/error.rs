@@ -1,7 +1,7 @@
 //! Why a `masa` command failed: the sdk's errors, and the command line's own (bad input, files,
 //! the terminal). `main` prints one line, `error: <message>`, and exits with status 1.
 
-use masa_sdk::{deploy, devnet, fees, target, vesting, wallet, zksbt};
+use masa_sdk::{deploy, devnet, fees, pools, target, vesting, wallet, zksbt};
 use std::path::PathBuf;
 
 /// The result of a command.
@@ -34,6 +34,12 @@ pub enum CliError {
     /// A fee quote or payment failed.
     #[error(transparent)]
     Fees(Box<fees::Error>),
+    /// A pool operation failed.
+    #[error(transparent)]
+    Pools(Box<pools::Error>),
+    /// A dataset could not be written.
+    #[error(transparent)]
+    Dataset(Box<pools::dataset::DatasetError>),
     /// Records were listed, but some are refused.
     #[error("refusing records sealed under another schema than their token's: {0}")]
     Refused(String),
@@ -75,6 +81,8 @@ boxed_from!(
     ZkSbt(zksbt::Error),
     Vesting(vesting::Error),
     Fees(fees::Error),
+    Pools(pools::Error),
+    Dataset(pools::dataset::DatasetError),
 );
 
 /// The wallet's error in the words of the command line (a bad key names its flag).

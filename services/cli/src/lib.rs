@@ -4,6 +4,7 @@ pub mod cmd;
 pub mod devnet;
 pub mod error;
 pub mod fee;
+pub mod pool;
 pub mod sbt;
 pub mod vesting;
 pub mod wallet;

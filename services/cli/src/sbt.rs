@@ -276,7 +276,7 @@ impl FromStr for IssuerArg {
 }
 
 /// The members of `--issuers`, checked: 1 to 4 (`ZkSBT.issuerSetOf`), no duplicates.
-fn issuer_set(issuers: Option<Vec<IssuerArg>>) -> Result<Option<Vec<Address>>> {
+pub(crate) fn issuer_set(issuers: Option<Vec<IssuerArg>>) -> Result<Option<Vec<Address>>> {
     let Some(issuers) = issuers else { return Ok(None) };
     let members: Vec<Address> = issuers.into_iter().map(|i| i.0).collect();
     if members.is_empty() || members.len() > 4 {

@@ -28,7 +28,7 @@ use sha2::Sha256;
 
 const VERSION: u8 = 1;
 const PLAINTEXT_LEN: usize = 1 + 32 + FIELDS * 8 + 32 + 32;
-const HKDF_SALT: &[u8] = b"masa zkSBT";
+pub(crate) const HKDF_SALT: &[u8] = b"masa zkSBT";
 
 /// What the registry holds about a token beside its ciphertext and checked at mint (from
 /// `ZkSBT.record(tokenId)`): the facts a record is reported and proven with.

@@ -14,7 +14,7 @@ use crate::{
 use alloy::{
     primitives::{B256, U256},
     signers::local::PrivateKeySigner,
-    sol_types::SolEvent,
+    sol_types::{SolCall, SolEvent},
 };
 use masa_bindings::{
     MASA,
@@ -50,6 +50,9 @@ const GTE: u8 = 5;
 pub struct GasReport {
     /// `createPool` (budget pulled, fee through the fee router).
     pub create: u64,
+    /// `create` less its calldata's gas (which depends on the bytes of the schedule's
+    /// timestamps: 4 per zero byte, 16 per other).
+    pub create_execution: u64,
     /// `stake` with an anonymous disclosure and its delivery (the pool verifies the proof).
     pub stake_anonymous: u64,
     /// `stake` with a direct disclosure and its delivery.
@@ -108,8 +111,11 @@ pub async fn stake_and_earn<C: Chain>(chain: &mut C, prover: &mut Prover) -> Res
     // a second after the last supply change on both backends (anvil may mine many blocks in one
     // wall-clock second): the fee's burn then writes a new total-supply checkpoint on both
     chain.advance_time(1).await?;
-    let outcome = chain.send(developer, pools, DataPools::createPoolCall { config, budget }).await?;
+    let call = DataPools::createPoolCall { config, budget };
+    let calldata_gas = calldata_gas(&call.abi_encode());
+    let outcome = chain.send(developer, pools, call).await?;
     gas.create = outcome.gas_used;
+    gas.create_execution = outcome.gas_used - calldata_gas;
     let created =
         outcome.logs.iter().find_map(|log| DataPools::PoolCreated::decode_log(log).ok()).ok_or_else(
             || Error::Expectation { chain: chain.name(), message: "no PoolCreated event".into() },
@@ -232,4 +238,9 @@ impl Stake {
         let token = if ask.mode == Mode::Direct { minted.token } else { U256::ZERO };
         Ok(stake_args(&proof, token, ask.purpose, ask.recipient, ask.message))
     }
+}
+
+/// The calldata's part of a transaction's intrinsic gas (EIP-2028).
+fn calldata_gas(data: &[u8]) -> u64 {
+    data.iter().map(|&b| if b == 0 { 4 } else { 16 }).sum()
 }

@@ -131,8 +131,12 @@ pub async fn deploy<C: Chain>(
         FeeRouterInit { masa, swap_router: router, wrapped_native: weth, owner: admin, shares, recipients },
     )
     .await?;
-    let schema =
-        |id: u64, self_attestable| SchemaParams { id, uri: format!("test://schema/{id}"), self_attestable };
+    let schema = |id: u64, self_attestable| SchemaParams {
+        id,
+        uri: format!("test://schema/{id}"),
+        self_attestable,
+        fields: vec![],
+    };
     let init = IdentityInit {
         owner: admin,
         fee_router,

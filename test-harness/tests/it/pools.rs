@@ -20,8 +20,9 @@ async fn stake_and_earn_on_revm_and_anvil() {
     let on_anvil = pools::stake_and_earn(&mut AnvilChain::spawn().unwrap(), &mut prover).await.unwrap();
     assert!(on_revm.stake_anonymous > 350_000, "a real Groth16 check of 27 inputs: {on_revm:?}");
     assert!(on_anvil.stake_direct > 350_000, "a real Groth16 check of 27 inputs: {on_anvil:?}");
-    // creation costs the same on both; a stake's and an unstake's gas depend on the second each
+    // creation costs the same on both a stake's and an unstake's gas depend on the second each
     // lands in (the accumulator's carry going from zero to non-zero costs a fresh slot), which
     // anvil takes from the wall clock while a proof is being made
-    assert_eq!(on_revm.create, on_anvil.create, "same creation gas on both");
+    // (less the calldata's gas, which depends on the bytes of the timestamps)
+    assert_eq!(on_revm.create_execution, on_anvil.create_execution, "same creation gas on both");
 }

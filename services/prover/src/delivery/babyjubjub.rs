@@ -168,6 +168,19 @@ impl DeliverySecretKey {
         Self(random_scalar(rng))
     }
 
+    /// The key a wallet derives from its private key `seed`: HKDF-SHA256 with the zkSBT owner
+    /// keys' salt and a label of its own, 64 bytes reduced modulo l (negligible bias; 0, with
+    /// probability 2⁻²⁵¹, becomes 1). So a developer's wallet alone decrypts its pools'
+    /// deliveries, and no file ever holds this key.
+    pub fn derive(seed: &[u8; 32]) -> Self {
+        let hk = hkdf::Hkdf::<sha2::Sha256>::new(Some(crate::encryption::HKDF_SALT), seed);
+        let mut wide = [0u8; 64];
+        hk.expand(b"masa pool delivery key v1", &mut wide).expect("64 bytes is a valid HKDF length");
+        let k = Scalar::from_be_bytes_mod_order(&wide);
+        wide.zeroize();
+        Self(if k.is_zero() { Scalar::ONE } else { k })
+    }
+
     /// The key whose integer is `secret`; refuses 0 and anything `>= l`.
     pub fn from_u256(secret: U256) -> Result<Self, DeliveryError> {
         scalar_from_u256(secret).map(Self).ok_or(DeliveryError::SecretOutOfRange)
@@ -352,6 +365,18 @@ mod tests {
 
     fn point(x: &str, y: &str) -> Point {
         Point { x: to_fr("x", word(x)).unwrap(), y: to_fr("y", word(y)).unwrap() }
+    }
+
+    /// One wallet, one key; another wallet, another; and the owner keys' derivation of the same
+    /// seed shares nothing with it (distinct labels).
+    #[test]
+    fn a_wallet_derives_its_delivery_key() {
+        let (a, b) = ([7u8; 32], [8u8; 32]);
+        assert_eq!(DeliverySecretKey::derive(&a).public_key(), DeliverySecretKey::derive(&a).public_key());
+        assert_ne!(DeliverySecretKey::derive(&a).public_key(), DeliverySecretKey::derive(&b).public_key());
+        let key = DeliverySecretKey::derive(&a);
+        assert!(key.to_u256() > U256::ZERO && key.to_u256() < subgroup_order());
+        assert_ne!(key.to_u256(), crate::encryption::OwnerKeys::derive(&a).owner_secret);
     }
 
     /// The isomorphism's constants, and Base8: on circomlib's curve, of order l (not 1), and on

@@ -117,6 +117,20 @@ impl IdentityParams {
                 Self::ROOT_HISTORY_SECS.end()
             ));
         }
+        for schema in &self.schemas {
+            let mut names: Vec<&String> = schema.fields.iter().collect();
+            names.sort();
+            names.dedup();
+            if schema.fields.len() > 8
+                || names.len() != schema.fields.len()
+                || names.iter().any(|n| n.is_empty())
+            {
+                return Err(format!(
+                    "[identity.schemas] id {}: fields {:?} must be at most 8 distinct, non-empty names",
+                    schema.id, schema.fields
+                ));
+            }
+        }
         Ok(IdentityConfig {
             tree_depth: self.tree_depth,
             root_history: self.root_history_secs,
@@ -158,6 +172,10 @@ pub struct SchemaParams {
     pub uri: String,
     /// Whether records may be minted without an issuer's attestation.
     pub self_attestable: bool,
+    /// The names of its first fields (at most 8, each once): the columns of the datasets
+    /// `masa pool data` writes. Off-chain only; fields left unnamed are `field_<i>`.
+    #[serde(default)]
+    pub fields: Vec<String>,
 }
 
 /// An issuer and the schemas it may attest.
@@ -350,6 +368,11 @@ mod tests {
         assert_eq!((identity.tree_depth, identity.root_history), (20, 3_600));
         assert_eq!(identity.attested_mint_fee, U256::ZERO);
         assert!(params.identity.schemas.iter().any(|s| s.self_attestable));
+        let credit = params.identity.schemas.iter().find(|s| s.id == 2).unwrap();
+        assert_eq!(credit.fields, ["score", "scored_at", "country"]);
+        let mut twice = params.identity.clone();
+        twice.schemas[0].fields = vec!["a".into(), "a".into()];
+        assert!(twice.config().unwrap_err().contains("at most 8 distinct"));
         assert_eq!(params.pools.check(), Ok(()));
         let too_high = PoolsParams { create_fee_bps: PoolsParams::MAX_CREATE_FEE_BPS + 1 };
         assert!(too_high.check().unwrap_err().starts_with("[pools] create_fee_bps = 1001 is above"));

@@ -13,7 +13,7 @@ use masa_bindings::{
     revert::describe,
 };
 use masa_prover::{
-    DisclosureProof, Prover, PublicInputs, Timings,
+    Circuit, DisclosureProof, Prover, PublicInputs, Timings,
     keys::read_r1cs,
     merkle::MerkleProof,
     paths,
@@ -39,11 +39,24 @@ impl Default for ProverFiles {
 }
 
 impl ProverFiles {
-    /// Loads the prover, refusing a key made for another build of the circuit.
+    /// The repository's files of `circuit` (`make keys` writes its development key).
+    pub fn of(circuit: Circuit) -> Self {
+        Self { key: circuit.key().into(), circuit: "circuits/build".into() }
+    }
+
+    /// Loads the disclosure circuit's prover, refusing a key made for another build of it.
     pub fn load(&self) -> Result<Prover, Error> {
-        let (r1cs_hash, _) = read_r1cs(&self.circuit.join("disclosure.r1cs")).map_err(Error::ProverLoad)?;
-        Prover::load(&self.key, &self.circuit.join("disclosure_js/disclosure.wasm"), Some(r1cs_hash))
-            .map_err(Error::ProverLoad)
+        self.load_circuit(Circuit::Disclosure)
+    }
+
+    /// Loads `circuit`'s prover, refusing a key made for another build of it (or for another
+    /// circuit).
+    pub fn load_circuit(&self, circuit: Circuit) -> Result<Prover, Error> {
+        let name = circuit.name();
+        let r1cs = self.circuit.join(format!("{name}.r1cs"));
+        let (r1cs_hash, _) = read_r1cs(&r1cs).map_err(Error::ProverLoad)?;
+        let wasm = self.circuit.join(format!("{name}_js/{name}.wasm"));
+        Prover::load(&self.key, &wasm, Some(r1cs_hash)).map_err(Error::ProverLoad)
     }
 }
 
@@ -141,16 +154,17 @@ pub fn disclosure_of(
     }
 }
 
-/// What a proof needs once the chain-side checks passed.
+/// What a proof needs once the chain-side checks passed (of the disclosure circuit, or of the
+/// delivery circuit that extends it: a pool's stake).
 #[derive(Debug)]
-struct Prepared {
-    record: Record,
-    statement: Statement,
-    membership: Option<MerkleProof>,
-    anonymity: Option<Anonymity>,
-    purpose: B256,
-    recipient: Address,
-    message: B256,
+pub(crate) struct Prepared {
+    pub(crate) record: Record,
+    pub(crate) statement: Statement,
+    pub(crate) membership: Option<MerkleProof>,
+    pub(crate) anonymity: Option<Anonymity>,
+    pub(crate) purpose: B256,
+    pub(crate) recipient: Address,
+    pub(crate) message: B256,
 }
 
 impl<P: Provider> ZkSbtClient<P> {
@@ -172,6 +186,12 @@ impl<P: Provider> ZkSbtClient<P> {
 
     /// The checks against the chain, the statement and (anonymous mode) the membership proof.
     async fn prepare(&self, request: &ProveRequest) -> Result<Prepared, Error> {
+        self.prepare_for(request, keccak256(request.purpose.as_bytes())).await
+    }
+
+    /// [`Self::prepare`] for a consumer whose purpose is a word of its own (a pool's
+    /// `purposeOf`), not the hash of `request.purpose`.
+    pub(crate) async fn prepare_for(&self, request: &ProveRequest, purpose: B256) -> Result<Prepared, Error> {
         let token = request.token;
         let sbt = self.contract();
         let rec = self.record(token).await?;
@@ -186,7 +206,6 @@ impl<P: Provider> ZkSbtClient<P> {
             .await?
             .checked_add(request.valid_secs)
             .ok_or(Error::Validity { valid_secs: request.valid_secs })?;
-        let purpose = keccak256(request.purpose.as_bytes());
         let message = hash_or_zero(&request.message);
         let recipient = request.recipient.unwrap_or(request.consumer);
         let statement = Statement {

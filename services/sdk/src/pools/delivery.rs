@@ -1,44 +1,15 @@
-//! The data staking pools' client side: a stake's arguments from a delivery proof (the
-//! disclosure the pool checks and the encrypted record it emits), and the developer's opening of
-//! a delivery.
-//!
-//! A stake is one proof of the delivery circuit (`circuits/delivery.md`): the disclosure of the
-//! pool's statement about a zkSBT record, and the encryption of that record's 8 values to the
-//! pool's delivery key. The pool recomputes the disclosure's scope and message hash and supplies
-//! its own key, so the proof only verifies for this pool, this recipient and this ciphertext.
-//!
-//! ```no_run
-//! # fn example(proof: masa_prover::DeliveryProof, secret: masa_prover::delivery::DeliverySecretKey)
-//! # -> Result<(), masa_sdk::pools::Error> {
-//! use alloy::primitives::{Address, B256, U256};
-//! use masa_sdk::pools::{open, stake_args};
-//!
-//! let (disclosure, delivery) = stake_args(&proof, U256::ZERO, B256::ZERO, Address::ZERO, B256::ZERO);
-//! // ... `DataPools.stake(poolId, disclosure, delivery)`; the developer, from the `Delivered` event:
-//! let values = open(&secret, &delivery)?;
-//! # Ok(()) }
-//! ```
+//! A stake's arguments from a delivery proof (the disclosure the pool checks and the encrypted
+//! record it emits), and the developer's opening of a delivery.
 
+use super::Error;
 use crate::zksbt;
 use alloy::primitives::{Address, B256, U256};
 use masa_bindings::contracts::pools::{IDataPools, IZkSBT};
 use masa_prover::{
     DeliveryProof,
     delivery::{CIPHERTEXT, DeliveryError, DeliverySecretKey, Point, VALUES, open_ciphertext},
-    field::{NotInField, to_fr, to_u256},
+    field::{to_fr, to_u256},
 };
-
-/// Why a delivery could not be opened.
-#[derive(Debug, thiserror::Error)]
-pub enum Error {
-    /// The ephemeral key, nonce or ciphertext is malformed, or the ciphertext does not decrypt
-    /// with this key (another pool's, or not a delivery the pool accepted).
-    #[error("the delivery does not open: {0}")]
-    Delivery(#[from] DeliveryError),
-    /// A word of the delivery is not a field element.
-    #[error("the delivery does not open: {0}")]
-    NotInField(#[from] NotInField),
-}
 
 /// `DataPools.stake`'s arguments for `proof`: the disclosure (its public inputs by name, the
 /// proof, and the context the registry derives the scope and message hash from; `token` is
