@@ -95,8 +95,8 @@ pub enum Error {
         /// Its balance.
         balance: String,
     },
-    /// An operator the statement of a pool cannot take.
-    #[error("a pool statement takes operands below 2^64; {operator} {operands} is not one")]
+    /// A second operand for an operator other than `in`.
+    #[error("`{operator}` takes one operand, not {operands}: a second operand is only for `in`")]
     Operands {
         /// The operator.
         operator: Operator,
