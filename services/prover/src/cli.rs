@@ -22,7 +22,6 @@ use masa_prover::{
 use serde::Deserialize;
 use std::{
     fs,
-    io::Write,
     path::{Path, PathBuf},
     time::Instant,
 };
@@ -128,19 +127,22 @@ pub(crate) enum Command {
         /// A proof written by `prove`.
         proof: PathBuf,
     },
-    /// Make a pool developer's delivery key: the secret is written to a new file (mode 0600),
-    /// the public key `[x, y]` printed (what the pool stores).
-    DeliveryKeygen {
-        /// Where to write the secret (hex); refused if it exists.
-        #[arg(long)]
-        out: PathBuf,
+    /// Print a pool developer's delivery public key `[x, y]` (what the pool stores), derived
+    /// from the developer's wallet key as `masa pool create` does: nothing is written, and the
+    /// wallet alone decrypts the pool's deliveries.
+    DeliveryKey {
+        /// The developer's wallet private key, hex (prefer `MASA_PRIVATE_KEY` over the flag:
+        /// flags show up in process listings).
+        #[arg(long, env = "MASA_PRIVATE_KEY", hide_env_values = true)]
+        private_key: String,
     },
-    /// Decrypt a delivery proof file (`prove --circuit delivery`) with the developer's secret:
-    /// prints the record's 8 values (JSON array). Does not verify the proof: `verify` does.
+    /// Decrypt a delivery proof file (`prove --circuit delivery`) with the developer's key
+    /// (derived from its wallet, as `delivery-key`): prints the record's 8 values (JSON array).
+    /// Does not verify the proof: `verify` does.
     OpenDelivery {
-        /// The developer's secret (a file holding its hex, as `delivery-keygen` writes it).
-        #[arg(long)]
-        secret_file: PathBuf,
+        /// The developer's wallet private key, hex (prefer `MASA_PRIVATE_KEY`).
+        #[arg(long, env = "MASA_PRIVATE_KEY", hide_env_values = true)]
+        private_key: String,
         /// The delivery proof file.
         proof: PathBuf,
     },
@@ -315,29 +317,12 @@ impl Cli {
                 }
                 println!("valid");
             }
-            Command::DeliveryKeygen { out } => {
-                let secret = DeliverySecretKey::generate();
-                let mut file = fs::OpenOptions::new();
-                file.write(true).create_new(true);
-                #[cfg(unix)]
-                std::os::unix::fs::OpenOptionsExt::mode(&mut file, 0o600);
-                let mut file = file.open(&out).with_context(|| format!("cannot create {}", out.display()))?;
-                writeln!(file, "{:#066x}", secret.to_u256())
-                    .with_context(|| format!("cannot write {}", out.display()))?;
+            Command::DeliveryKey { private_key } => {
+                let secret = wallet_delivery_key(&private_key)?;
                 println!("{}", serde_json::to_string(&secret.public_key())?);
-                eprintln!(
-                    "secret -> {} (mode 0600): keep it private, it decrypts every delivery",
-                    out.display()
-                );
             }
-            Command::OpenDelivery { secret_file, proof } => {
-                let text = fs::read_to_string(&secret_file)
-                    .with_context(|| format!("cannot read the secret {}", secret_file.display()))?;
-                let secret = DeliverySecretKey::from_u256(
-                    text.trim()
-                        .parse()
-                        .with_context(|| format!("{} holds no number", secret_file.display()))?,
-                )?;
+            Command::OpenDelivery { private_key, proof } => {
+                let secret = wallet_delivery_key(&private_key)?;
                 let file = read_proof::<DeliveryPublicInputs>(&proof, Circuit::Delivery)?;
                 let inputs =
                     DeliveryPublicInputs::from_words(&file.public_inputs).map_err(ProverError::from)?;
@@ -423,4 +408,14 @@ fn read_claim(
         (Mode::Anonymous, None) | (Mode::Direct, _) => None,
     };
     Ok((record, statement, membership))
+}
+
+/// The delivery key a wallet derives ([`DeliverySecretKey::derive`]) from its hex private key.
+fn wallet_delivery_key(private_key: &str) -> Result<DeliverySecretKey> {
+    let hex = private_key.trim().trim_start_matches("0x");
+    let seed: [u8; 32] = alloy::hex::decode(hex)
+        .ok()
+        .and_then(|bytes| bytes.try_into().ok())
+        .context("--private-key is not 32 bytes of hex")?;
+    Ok(DeliverySecretKey::derive(&seed))
 }
