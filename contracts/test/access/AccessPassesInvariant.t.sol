@@ -86,6 +86,7 @@ contract AccessPassesHandler is AccessPassesFixture {
         (bool found, uint256 passId, IAccessPasses.Pass memory p) = _pick(seed);
         if (!found) return;
         if (
+            // forge-lint: disable-next-line(block-timestamp)
             p.revoked || block.timestamp < p.validFrom || block.timestamp > p.validUntil
                 || p.requested >= p.maxUses
                 || (p.terms == address(rateLimit) && rateLimit.remaining(passId) == 0)
@@ -101,6 +102,7 @@ contract AccessPassesHandler is AccessPassesFixture {
     function deliver(uint256 seed) external {
         (bool found, uint256 passId, IAccessPasses.Pass memory p) = _pick(seed);
         if (!found) return;
+        // forge-lint: disable-next-line(block-timestamp)
         if (p.revoked || p.delivered >= p.requested || block.timestamp > uint256(p.validUntil) + GRACE) {
             return;
         }
@@ -127,6 +129,7 @@ contract AccessPassesHandler is AccessPassesFixture {
 
     function close(uint256 seed) external {
         (bool found, uint256 passId, IAccessPasses.Pass memory p) = _pick(seed);
+        // forge-lint: disable-next-line(block-timestamp)
         if (!found || p.escrow == 0 || (!p.revoked && block.timestamp <= uint256(p.validUntil) + GRACE)) {
             return;
         }

@@ -120,11 +120,13 @@ contract AccessTermsTest is AccessPassesFixture {
         for (uint256 i; i < 20; ++i) {
             seed = uint256(keccak256(abi.encode(seed, i)));
             vm.warp(block.timestamp + seed % 10 hours);
+            // forge-lint: disable-next-line(block-timestamp)
             if (block.timestamp >= start + 8 days) break;
             vm.prank(developer);
             try passes.requestUse(passId) {
                 ++perDay[(block.timestamp - start) / 1 days];
             } catch (bytes memory err) {
+                // forge-lint: disable-next-line(unsafe-typecast)
                 assertEq(bytes4(err), RateLimitTerms.RateLimitTerms__RateLimited.selector);
                 assertEq(perDay[(block.timestamp - start) / 1 days], 2, "refused only at the limit");
             }
