@@ -170,13 +170,25 @@ pub fn call_error(call: Call, to: Address, err: &alloy::contract::Error) -> Erro
     }
 }
 
+/// Gas a transaction may need beyond its estimate's half again: four fresh storage slots
+/// (22,100 gas each) and change.
+const FRESH_SLOTS_GAS: u64 = 100_000;
+
+/// The gas limit to send with for a node's estimate of `gas`: half again, plus
+/// [`FRESH_SLOTS_GAS`]. The estimate is made against the latest block, and the block the
+/// transaction lands in can cost more: a later timestamp makes `ERC20Votes` push vote
+/// checkpoints instead of updating them (a burn estimated at 57,302 gas ran out at 85,953),
+/// and a data pool's first stake after its start streams the elapsed seconds into fresh slots.
+/// Unused gas is refunded.
+pub const fn with_headroom(gas: u64) -> u64 {
+    gas.saturating_add(gas / 2).saturating_add(FRESH_SLOTS_GAS)
+}
+
 /// Simulates `call` (named `name` in errors), sends it from the provider's
 /// wallet and waits for its successful receipt.
 ///
-/// The gas limit is the node's estimate plus half: the estimate is made against the latest
-/// block, and the block the transaction lands in can cost more (a later timestamp makes
-/// `ERC20Votes` push vote checkpoints instead of updating them: tens of thousands more gas).
-/// Unused gas is not charged.
+/// The gas limit is the node's estimate [with headroom](with_headroom). Unused gas is not
+/// charged.
 pub async fn send<P: Provider, D: CallDecoder>(
     name: Call,
     call: CallBuilder<P, D>,
@@ -184,7 +196,7 @@ pub async fn send<P: Provider, D: CallDecoder>(
     let to = target(&call);
     call.call_raw().await.map_err(|e| call_error(name, to, &e))?;
     let gas = call.estimate_gas().await.map_err(|e| call_error(name, to, &e))?;
-    let pending = call.gas(gas + gas / 2).send().await.map_err(|e| call_error(name, to, &e))?;
+    let pending = call.gas(with_headroom(gas)).send().await.map_err(|e| call_error(name, to, &e))?;
     let tx_hash = *pending.tx_hash();
     let receipt = pending
         .with_timeout(Some(RECEIPT_TIMEOUT))

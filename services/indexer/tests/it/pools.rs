@@ -8,12 +8,11 @@
 //! equals a fresh one. An index from before migration 0009 derives the pool tables from the pool
 //! events it already holds.
 
-use crate::support::{Backend, Env, account, assert_equals_fresh_index};
+use crate::support::{Backend, Env, account, assert_equals_fresh_index, confirm};
 use alloy::{
-    network::Ethereum,
     primitives::{Address, B256, U256},
-    providers::{DynProvider, PendingTransactionBuilder, Provider, ext::AnvilApi},
-    rpc::types::{Filter, TransactionReceipt, anvil::ReorgOptions},
+    providers::{DynProvider, Provider, ext::AnvilApi},
+    rpc::types::{Filter, anvil::ReorgOptions},
     signers::local::PrivateKeySigner,
     sol_types::SolEvent,
 };
@@ -84,13 +83,6 @@ struct World {
     prover: Prover,
 }
 
-/// Waits for a sent transaction and asserts it succeeded.
-async fn confirm(pending: PendingTransactionBuilder<Ethereum>) -> TransactionReceipt {
-    let receipt = pending.get_receipt().await.unwrap();
-    assert!(receipt.status(), "reverted: {receipt:?}");
-    receipt
-}
-
 impl World {
     /// Deploys the suite; gives the developer, alice and bob MASA; alice and bob mint a record
     /// each (field 1: 742 and 815).
@@ -100,8 +92,7 @@ impl World {
         let signers = env.chain.accounts().to_vec();
         let token = MasaToken::new(env.masa(), &env.provider);
         for i in [5, 6] {
-            confirm(token.transfer(signers[i].address(), MASA * U256::from(10_000)).send().await.unwrap())
-                .await;
+            confirm(token.transfer(signers[i].address(), MASA * U256::from(10_000))).await;
         }
         let mut stakers = Vec::new();
         for (i, score) in [(5, 742), (6, 815)] {
@@ -375,7 +366,7 @@ async fn lifecycle(backend: Backend) {
     // alice stakes anonymously, relayed: the rewards are still hers
     let (d, delivery) = world.prove(pool, Who::Alice, Mode::Anonymous).await;
     let alice_nullifier = d.nullifier;
-    confirm(world.pools_as(world.relayer).stake(pool, d, delivery).send().await.unwrap()).await;
+    confirm(world.pools_as(world.relayer).stake(pool, d, delivery)).await;
     indexer.sync_to(world.env.head().await).await.unwrap();
     assert_eq!(store.pool(pool.to()).await.unwrap().unwrap().stakers, 1);
 
@@ -385,8 +376,8 @@ async fn lifecycle(backend: Backend) {
     let bob_nullifier = e.nullifier;
     let bob_pools = world.pools_as(bob);
     let bob_stake = bob_pools.stake(pool, e.clone(), delivery.clone());
-    let staked = confirm(bob_stake.send().await.unwrap()).await.block_number.unwrap();
-    confirm(world.pools_as(alice).claim(pool, alice_nullifier).send().await.unwrap()).await;
+    let staked = confirm(bob_stake).await.block_number.unwrap();
+    confirm(world.pools_as(alice).claim(pool, alice_nullifier)).await;
     let head = world.env.head().await;
     indexer.sync_to(head).await.unwrap();
     let before = store.pool(pool.to()).await.unwrap().unwrap();
@@ -409,27 +400,27 @@ async fn lifecycle(backend: Backend) {
     assert_equals_fresh_index(&world.env, &backend, &store, head).await;
 
     // the same stake sent again lands (its nullifier was never used on this chain)
-    confirm(world.pools_as(bob).stake(pool, e, delivery).send().await.unwrap()).await;
+    confirm(world.pools_as(bob).stake(pool, e, delivery)).await;
     world.advance(200).await;
-    confirm(world.pools_as(alice).claim(pool, alice_nullifier).send().await.unwrap()).await;
+    confirm(world.pools_as(alice).claim(pool, alice_nullifier)).await;
     // the developer tops up and extends; alice leaves; the developer ends the pool early
     let top_up = MASA * U256::from(100);
     let from_deployer = MasaToken::new(world.env.masa(), &world.env.provider);
-    confirm(from_deployer.transfer(developer, top_up).send().await.unwrap()).await;
+    confirm(from_deployer.transfer(developer, top_up)).await;
     let token = MasaToken::new(world.env.masa(), world.as_account(developer));
-    confirm(token.approve(world.pools, MASA * U256::from(100)).send().await.unwrap()).await;
-    confirm(world.pools_as(developer).topUp(pool, MASA * U256::from(100)).send().await.unwrap()).await;
+    confirm(token.approve(world.pools, MASA * U256::from(100))).await;
+    confirm(world.pools_as(developer).topUp(pool, MASA * U256::from(100))).await;
     let end = world.pools_as(developer).pool(pool).call().await.unwrap().end;
-    confirm(world.pools_as(developer).extend(pool, end + 600).send().await.unwrap()).await;
+    confirm(world.pools_as(developer).extend(pool, end + 600)).await;
     world.advance(300).await;
-    confirm(world.pools_as(alice).unstake(pool, alice_nullifier).send().await.unwrap()).await;
+    confirm(world.pools_as(alice).unstake(pool, alice_nullifier)).await;
     world.advance(100).await;
-    confirm(world.pools_as(developer).end(pool).send().await.unwrap()).await;
+    confirm(world.pools_as(developer).end(pool)).await;
     // bob claims after the end, then leaves last; the developer takes back the dust, if any
-    confirm(world.pools_as(bob).claim(pool, bob_nullifier).send().await.unwrap()).await;
-    confirm(world.pools_as(bob).unstake(pool, bob_nullifier).send().await.unwrap()).await;
+    confirm(world.pools_as(bob).claim(pool, bob_nullifier)).await;
+    confirm(world.pools_as(bob).unstake(pool, bob_nullifier)).await;
     if world.pools_as(developer).refundable(pool).call().await.unwrap() > U256::ZERO {
-        confirm(world.pools_as(developer).refund(pool).send().await.unwrap()).await;
+        confirm(world.pools_as(developer).refund(pool)).await;
     }
     let head = world.env.head().await;
     indexer.sync_to(head).await.unwrap();

@@ -16,9 +16,10 @@ use url::Url;
 /// How a transaction's gas limit is chosen.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Gas {
-    /// Estimated by the node, with EIP-1559 fees, after checking that the sender can pay gas ×
-    /// max fee per gas. A transaction that would revert fails before it is sent, with its revert
-    /// data. What every binary uses.
+    /// Estimated by the node, [with headroom](crate::tx::with_headroom) up to the block gas
+    /// limit, with EIP-1559 fees, after checking that the sender can pay gas × max fee per gas.
+    /// A transaction that would revert fails before it is sent, with its revert data. What every
+    /// binary uses.
     Estimate,
     /// A fixed limit and the node's default fees: a reverting transaction is mined (status 0)
     /// instead of failing estimation. For tests that check on-chain failure.
@@ -128,6 +129,11 @@ impl RpcChain {
             Ok(gas) => gas,
             Err(reason) => return Err(self.refusal(&tx, reason).await),
         };
+        let block = self
+            .request("eth_getBlockByNumber", self.provider.get_block_by_number(BlockNumberOrTag::Latest))
+            .await?;
+        let gas =
+            block.map_or(gas, |block| crate::tx::with_headroom(gas).min(block.header.gas_limit).max(gas));
         let fees = self.request("eth_feeHistory", self.provider.estimate_eip1559_fees()).await?;
         let balance = self.request("eth_getBalance", self.provider.get_balance(from)).await?;
         let needed = U256::from(gas) * U256::from(fees.max_fee_per_gas);
