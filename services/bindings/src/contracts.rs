@@ -74,10 +74,21 @@ bind! {
     /// The generated Groth16 verifier of the delivery circuit (a disclosure and the encrypted
     /// delivery of the same record: `circuits/delivery.md`).
     DeliveryVerifier => "../../contracts/out/DeliveryVerifier.sol/DeliveryVerifier.json";
+    /// Access-pass terms: each record owner's allowed purposes (`contracts/src/access/terms/`).
+    PurposeAllowlistTerms => "../../contracts/out/PurposeAllowlistTerms.sol/PurposeAllowlistTerms.json";
+    /// Access-pass terms: at most so many uses of a pass per period (`contracts/src/access/terms/`).
+    RateLimitTerms => "../../contracts/out/RateLimitTerms.sol/RateLimitTerms.json";
     @module pools {
         /// Data staking pools paid in MASA, staked by zkSBT disclosures with the record delivered
         /// encrypted to the developer (`contracts/src/pools/DataPools.sol`).
         DataPools => "../../contracts/out/DataPools.sol/DataPools.json";
+    }
+    @module access {
+        /// Access passes to one zkSBT record for one developer, signed by the record's owner
+        /// (EIP-712 offers), paid per use from escrow, each use delivered encrypted with a proof
+        /// (`contracts/src/access/AccessPasses.sol`). Its types serialize (an offer is a file).
+        #[sol(extra_derives(serde::Serialize, serde::Deserialize))]
+        AccessPasses => "../../contracts/out/AccessPasses.sol/AccessPasses.json";
     }
 }
 

@@ -73,6 +73,18 @@ pub fn masa_token_domain(chain_id: u64, token: Address) -> Eip712Domain {
     }
 }
 
+/// The EIP-712 domain of the access passes at `passes` on `chain_id` (name `"Masa AccessPasses"`,
+/// version "1"). What an owner signs there is the binding's own `IAccessPasses::Offer`
+/// ([`crate::contracts::access::IAccessPasses::Offer`]).
+pub fn access_passes_domain(chain_id: u64, passes: Address) -> Eip712Domain {
+    eip712_domain! {
+        name: "Masa AccessPasses",
+        version: "1",
+        chain_id: chain_id,
+        verifying_contract: passes,
+    }
+}
+
 /// A signature split into the `(v, r, s)` arguments Solidity signature checks take.
 pub fn vrs(signature: &Signature) -> (u8, B256, B256) {
     let v = 27 + u8::from(signature.v());
@@ -94,6 +106,18 @@ mod tests {
         assert_eq!(
             Attestation::eip712_encode_type(),
             "Attestation(address owner,uint256 schemaId,uint256 commitment,uint64 expiry,uint256 nonce,uint256 deadline)"
+        );
+    }
+
+    /// `AccessPasses.OFFER_TYPEHASH`'s type string is the bound struct's.
+    #[test]
+    fn offer_type_string() {
+        use crate::contracts::access::IAccessPasses::Offer;
+        assert_eq!(
+            Offer::eip712_encode_type(),
+            "Offer(address owner,uint256 tokenId,address developer,address token,uint128 upfrontPrice,\
+             uint128 perUsePrice,uint64 validFrom,uint64 validUntil,uint32 maxUses,bytes32 purpose,\
+             uint256 deliveryKeyX,uint256 deliveryKeyY,address terms,uint256 nonce,uint256 deadline)"
         );
     }
 }

@@ -58,10 +58,16 @@ contracts! {
     IssuerRegistry,
     /// The zkSBT registry.
     ZkSBT,
-    /// The generated Groth16 verifier of the delivery circuit (pool stakes).
+    /// The generated Groth16 verifier of the delivery circuit (pool stakes, pass deliveries).
     DeliveryVerifier,
     /// The data staking pools.
     DataPools,
+    /// The access passes.
+    AccessPasses,
+    /// The passes' purpose allowlist terms.
+    PurposeAllowlistTerms,
+    /// The passes' rate-limit terms (the deployment's one rule).
+    RateLimitTerms,
 }
 
 impl Contract {

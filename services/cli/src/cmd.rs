@@ -4,6 +4,7 @@ use crate::{
     devnet::{self, DevnetArgs},
     error::Result,
     fee::FeeCommand,
+    pass::PassCommand,
     pool::PoolCommand,
     sbt::SbtCommand,
     vesting::VestingCommand,
@@ -42,6 +43,10 @@ pub enum Command {
     /// unstake, data.
     #[command(subcommand)]
     Pool(Box<PoolCommand>),
+    /// Access passes to one record for one developer: key, offer, accept, use, deliver, open,
+    /// show, revoke, close, purpose.
+    #[command(subcommand)]
+    Pass(Box<PassCommand>),
 }
 
 /// Options of `masa deploy`.
@@ -71,6 +76,7 @@ impl Cli {
             Command::Fee(command) => command.run().await,
             Command::Sbt(command) => command.run().await,
             Command::Pool(command) => command.run().await,
+            Command::Pass(command) => command.run().await,
         }
     }
 }

@@ -1,7 +1,7 @@
 //! Why a `masa` command failed: the sdk's errors, and the command line's own (bad input, files,
 //! the terminal). `main` prints one line, `error: <message>`, and exits with status 1.
 
-use masa_sdk::{deploy, devnet, fees, pools, target, vesting, wallet, zksbt};
+use masa_sdk::{deploy, devnet, fees, passes, pools, target, vesting, wallet, zksbt};
 use std::path::PathBuf;
 
 /// The result of a command.
@@ -37,6 +37,9 @@ pub enum CliError {
     /// A pool operation failed.
     #[error(transparent)]
     Pools(Box<pools::Error>),
+    /// A pass operation failed.
+    #[error(transparent)]
+    Passes(Box<passes::Error>),
     /// A dataset could not be written.
     #[error(transparent)]
     Dataset(Box<pools::dataset::DatasetError>),
@@ -82,6 +85,7 @@ boxed_from!(
     Vesting(vesting::Error),
     Fees(fees::Error),
     Pools(pools::Error),
+    Passes(passes::Error),
     Dataset(pools::dataset::DatasetError),
 );
 

@@ -4,6 +4,7 @@ pub mod cmd;
 pub mod devnet;
 pub mod error;
 pub mod fee;
+pub mod pass;
 pub mod pool;
 pub mod sbt;
 pub mod vesting;

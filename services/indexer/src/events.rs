@@ -108,6 +108,12 @@ suite_events! {
         ZkSBT => ZkSBTEvents,
         /// The data staking pools.
         DataPools => DataPoolsEvents,
+        /// The access passes.
+        AccessPasses => AccessPassesEvents,
+        /// The passes' purpose allowlist terms.
+        PurposeAllowlistTerms => PurposeAllowlistTermsEvents,
+        /// The passes' rate-limit terms.
+        RateLimitTerms => RateLimitTermsEvents,
     }
     // no events, or bound from other artifacts than the suite's (Uniswap's)
     raw {

@@ -4,6 +4,7 @@ pub mod deploy;
 pub mod devnet;
 pub mod evm;
 pub mod fees;
+pub mod passes;
 pub mod pools;
 pub mod target;
 pub mod tx;

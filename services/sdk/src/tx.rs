@@ -8,8 +8,9 @@ use alloy::{
     network::EthereumWallet,
     primitives::{Address, B256, Bytes},
     providers::{DynProvider, Provider, ProviderBuilder},
-    rpc::types::TransactionReceipt,
+    rpc::types::{Log, TransactionReceipt},
     signers::local::PrivateKeySigner,
+    sol_types::SolEvent,
 };
 use masa_bindings::{
     Contract,
@@ -207,6 +208,11 @@ pub async fn send<P: Provider, D: CallDecoder>(
         return Err(Error::Reverted { call: name, to, tx_hash });
     }
     Ok(receipt)
+}
+
+/// The first `E` among `logs` (a receipt's), if any.
+pub fn first_event<E: SolEvent>(logs: &[Log]) -> Option<E> {
+    logs.iter().find_map(|log| E::decode_log(&log.inner).ok()).map(|log| log.data)
 }
 
 /// Timestamp of the latest block.

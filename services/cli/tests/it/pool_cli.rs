@@ -4,99 +4,16 @@
 //! the dataset (JSONL and Parquet, the schema's column names, both records, checked against the
 //! chain); another wallet's download opens nothing; claims, unstake, end and refund.
 
-use crate::support::{assert_one_line_error, config, deployments, key, masa, masa_bin, on, root, run};
-use alloy::{network::EthereumWallet, primitives::U256, providers::ProviderBuilder};
-use masa_bindings::{
-    Contract, MASA,
-    contracts::{MasaToken, genesis::Category},
-};
-use masa_prover::{keys::Keys, paths};
-use masa_sdk::{deploy::deploy, vesting::release, zksbt::RecordDraft};
-use masa_test_harness::{AnvilChain, Chain};
+use crate::support::{Market, assert_one_line_error, key, market, masa_bin, mint_credit, on, run};
+use alloy::primitives::U256;
+use masa_bindings::{Contract, MASA, contracts::MasaToken};
+use masa_test_harness::Chain;
 use parquet::file::reader::{FileReader, SerializedFileReader};
 use std::os::unix::fs::PermissionsExt;
 
-/// Mints an attested credit score for account `owner` (the devnet bureau is account 9).
-async fn mint_credit(
-    chain: &AnvilChain,
-    t: &impl Fn(&[&str]) -> Vec<String>,
-    dir: &std::path::Path,
-    owner: usize,
-    score: u64,
-) {
-    let owner_key = key(chain, owner);
-    let path = |name: &str| dir.join(format!("{name}-{owner}.json")).to_str().unwrap().to_owned();
-    let values = format!("{score},1700000000,840");
-    masa(&[
-        "sbt",
-        "record",
-        "--schema",
-        "2",
-        "--values",
-        &values,
-        "--out",
-        &path("r"),
-        "--private-key",
-        &owner_key,
-    ])
-    .await
-    .unwrap();
-    let draft: RecordDraft = serde_json::from_str(&std::fs::read_to_string(path("r")).unwrap()).unwrap();
-    let commitment = format!("{:#x}", draft.commitment);
-    let address = chain.accounts()[owner].address().to_string();
-    let issuer = key(chain, 9);
-    run(t(&[
-        "sbt",
-        "attest",
-        "--owner",
-        &address,
-        "--schema",
-        "2",
-        "--commitment",
-        &commitment,
-        "--out",
-        &path("a"),
-        "--private-key",
-        &issuer,
-    ]))
-    .await
-    .unwrap();
-    run(t(&[
-        "sbt",
-        "mint",
-        "--record",
-        &path("r"),
-        "--attestation",
-        &path("a"),
-        "--private-key",
-        &owner_key,
-    ]))
-    .await
-    .unwrap();
-}
-
 #[tokio::test]
 async fn create_stake_download_and_leave_from_the_cli() {
-    let mut chain = AnvilChain::spawn().unwrap();
-    let dir = deployments(&[]);
-    let developer = chain.accounts()[0].clone();
-    let manifest = deploy(&config(&chain.endpoint(), &dir), developer.clone()).await.unwrap().manifest;
-    // community rewards vest to account 0 on anvil: the developer's budget
-    chain.advance_time(31 * 86_400).await.unwrap();
-    let provider = ProviderBuilder::new()
-        .wallet(EthereumWallet::from(developer.clone()))
-        .connect_http(chain.endpoint().parse().unwrap());
-    let community =
-        manifest.vesting_wallets.iter().find(|w| w.category == Category::CommunityRewards as u8).unwrap();
-    release(&provider, community.wallet).await.unwrap();
-
-    let tmp = tempfile::tempdir().unwrap();
-    let proving_key = tmp.path().join("delivery.key");
-    Keys::development(&root().join(paths::DELIVERY_R1CS), paths::DEV_SEED)
-        .unwrap()
-        .save(&proving_key)
-        .unwrap();
-    let circuit = root().join("circuits/build");
+    let Market { mut chain, dir, manifest, provider, tmp, proving_key, circuit } = market().await;
     let endpoint = chain.endpoint();
     let t = |args: &[&str]| on(&endpoint, &dir, args);
     let (dev, alice, bob, carol) = (key(&chain, 0), key(&chain, 1), key(&chain, 2), key(&chain, 3));

@@ -1,9 +1,20 @@
 //! What the tests share: the binary as a person runs it, the library as the binary runs it, and
 //! a deployments directory with the repository's network definitions, parameters and table.
 
+use alloy::{
+    network::EthereumWallet,
+    providers::{DynProvider, Provider, ProviderBuilder},
+};
 use clap::Parser;
+use masa_bindings::{contracts::genesis::Category, manifest::Manifest};
 use masa_cli::{CliError, cmd::Cli};
-use masa_sdk::deploy::DeployConfig;
+use masa_prover::{keys::Keys, paths};
+use masa_sdk::{
+    deploy::{DeployConfig, deploy},
+    vesting::release,
+    zksbt::RecordDraft,
+};
+use masa_test_harness::{AnvilChain, Chain};
 use std::{
     path::{Path, PathBuf},
     process::{Command, Output},
@@ -89,4 +100,101 @@ pub(crate) fn on(endpoint: &str, dir: &tempfile::TempDir, args: &[&str]) -> Vec<
 pub(crate) async fn run(args: Vec<String>) -> Result<(), CliError> {
     let refs: Vec<&str> = args.iter().map(String::as_str).collect();
     masa(&refs).await
+}
+
+/// A deployed suite on anvil for the data market: account 0 (the developer) holds the released
+/// community allocation; the development delivery proving key is in `tmp`.
+pub(crate) struct Market {
+    pub chain: AnvilChain,
+    pub dir: tempfile::TempDir,
+    pub manifest: Manifest,
+    /// Signs as account 0.
+    pub provider: DynProvider,
+    pub tmp: tempfile::TempDir,
+    pub proving_key: PathBuf,
+    pub circuit: PathBuf,
+}
+
+/// Spawns anvil, deploys the suite, releases the community allocation to account 0, and writes
+/// the delivery circuit's development proving key.
+pub(crate) async fn market() -> Market {
+    let mut chain = AnvilChain::spawn().unwrap();
+    let dir = deployments(&[]);
+    let developer = chain.accounts()[0].clone();
+    let manifest = deploy(&config(&chain.endpoint(), &dir), developer.clone()).await.unwrap().manifest;
+    // community rewards vest to account 0 on anvil: the developer's budget
+    chain.advance_time(31 * 86_400).await.unwrap();
+    let provider = ProviderBuilder::new()
+        .wallet(EthereumWallet::from(developer))
+        .connect_http(chain.endpoint().parse().unwrap())
+        .erased();
+    let community =
+        manifest.vesting_wallets.iter().find(|w| w.category == Category::CommunityRewards as u8).unwrap();
+    release(&provider, community.wallet).await.unwrap();
+    let tmp = tempfile::tempdir().unwrap();
+    let proving_key = tmp.path().join("delivery.key");
+    Keys::development(&root().join(paths::DELIVERY_R1CS), paths::DEV_SEED)
+        .unwrap()
+        .save(&proving_key)
+        .unwrap();
+    Market { chain, dir, manifest, provider, tmp, proving_key, circuit: root().join("circuits/build") }
+}
+
+/// Mints an attested credit score for account `owner` (the devnet bureau is account 9).
+pub(crate) async fn mint_credit(
+    chain: &AnvilChain,
+    t: &impl Fn(&[&str]) -> Vec<String>,
+    dir: &std::path::Path,
+    owner: usize,
+    score: u64,
+) {
+    let owner_key = key(chain, owner);
+    let path = |name: &str| dir.join(format!("{name}-{owner}.json")).to_str().unwrap().to_owned();
+    let values = format!("{score},1700000000,840");
+    masa(&[
+        "sbt",
+        "record",
+        "--schema",
+        "2",
+        "--values",
+        &values,
+        "--out",
+        &path("r"),
+        "--private-key",
+        &owner_key,
+    ])
+    .await
+    .unwrap();
+    let draft: RecordDraft = serde_json::from_str(&std::fs::read_to_string(path("r")).unwrap()).unwrap();
+    let commitment = format!("{:#x}", draft.commitment);
+    let address = chain.accounts()[owner].address().to_string();
+    let issuer = key(chain, 9);
+    run(t(&[
+        "sbt",
+        "attest",
+        "--owner",
+        &address,
+        "--schema",
+        "2",
+        "--commitment",
+        &commitment,
+        "--out",
+        &path("a"),
+        "--private-key",
+        &issuer,
+    ]))
+    .await
+    .unwrap();
+    run(t(&[
+        "sbt",
+        "mint",
+        "--record",
+        &path("r"),
+        "--attestation",
+        &path("a"),
+        "--private-key",
+        &owner_key,
+    ]))
+    .await
+    .unwrap();
 }

@@ -10,6 +10,7 @@
 // context (paths, addresses, hashes) its one-line messages need: its size does not matter.
 #![allow(clippy::result_large_err)]
 
+pub mod access;
 pub mod allocations;
 mod error;
 pub mod fees;
@@ -84,9 +85,9 @@ pub fn suite(params: &SuiteParams) -> Vec<Contract> {
     suite
 }
 
-/// Deploys the suite in dependency order (governance, genesis, fees, identity, pools) with `run`,
-/// after checking the table and the shares; `deploy_time` is the timestamp relative schedule
-/// points count from. Returns the vesting wallets genesis created.
+/// Deploys the suite in dependency order (governance, genesis, fees, identity, pools, passes) with
+/// `run`, after checking the table and the shares; `deploy_time` is the timestamp relative
+/// schedule points count from. Returns the vesting wallets genesis created.
 pub async fn deploy_suite<C: Chain>(
     run: &mut Deployer<'_, C>,
     params: &SuiteParams,
@@ -99,6 +100,7 @@ pub async fn deploy_suite<C: Chain>(
     let config =
         params.identity.config().map_err(|reason| Error::Params { path: params_path.to_owned(), reason })?;
     params.pools.check().map_err(|reason| Error::Params { path: params_path.to_owned(), reason })?;
+    params.passes.check().map_err(|reason| Error::Params { path: params_path.to_owned(), reason })?;
 
     let gov = governance::deploy(run, &params.governance).await?;
     let vesting_wallets = genesis::deploy(run, gov, &params.genesis, table, deploy_time).await?;
@@ -121,6 +123,15 @@ pub async fn deploy_suite<C: Chain>(
         create_fee_bps: params.pools.create_fee_bps,
     };
     pools::deploy(run, init).await?;
+    let delivery_verifier = run.address_of(Contract::DeliveryVerifier).expect("the pools deployed it");
+    let init = access::PassesInit {
+        sbt: identity.sbt,
+        delivery_verifier,
+        fee_router,
+        owner: gov.timelock,
+        params: params.passes,
+    };
+    access::deploy(run, init).await?;
     Ok(vesting_wallets)
 }
 

@@ -26,6 +26,8 @@ pub struct SuiteParams {
     pub identity: IdentityParams,
     /// The data staking pools.
     pub pools: PoolsParams,
+    /// The access passes and their terms modules.
+    pub passes: PassesParams,
 }
 
 /// Data staking pool settings.
@@ -48,6 +50,42 @@ impl PoolsParams {
                 "[pools] create_fee_bps = {} is above the contract's bound of {} (10%)",
                 self.create_fee_bps,
                 Self::MAX_CREATE_FEE_BPS
+            ));
+        }
+        Ok(())
+    }
+}
+
+/// Access pass settings.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PassesParams {
+    /// Fee on every pass payment (upfront and per use), in basis points, paid through the fee
+    /// router; at most [`MAX_FEE_BPS`](Self::MAX_FEE_BPS) (`AccessPasses`' bound).
+    pub fee_bps: u16,
+    /// The deployment's `RateLimitTerms` rule: at most this many uses of a pass...
+    pub rate_limit_uses: u32,
+    /// ...per this many seconds.
+    pub rate_limit_period_secs: u64,
+}
+
+impl PassesParams {
+    /// `AccessPasses.MAX_FEE_BPS`: 10%.
+    pub const MAX_FEE_BPS: u16 = 1_000;
+
+    /// What is wrong with the parameters (one readable line), if anything.
+    pub fn check(&self) -> Result<(), String> {
+        if self.fee_bps > Self::MAX_FEE_BPS {
+            return Err(format!(
+                "[passes] fee_bps = {} is above the contract's bound of {} (10%)",
+                self.fee_bps,
+                Self::MAX_FEE_BPS
+            ));
+        }
+        if self.rate_limit_uses == 0 || self.rate_limit_period_secs == 0 {
+            return Err(format!(
+                "[passes] rate_limit_uses = {} per rate_limit_period_secs = {}: both must be at least 1",
+                self.rate_limit_uses, self.rate_limit_period_secs
             ));
         }
         Ok(())
@@ -346,6 +384,7 @@ impl SuiteParams {
         let params: Self = toml::from_str(&text).map_err(|e| file(e.to_string()))?;
         params.identity.config().map_err(|reason| Error::Params { path: path.to_path_buf(), reason })?;
         params.pools.check().map_err(|reason| Error::Params { path: path.to_path_buf(), reason })?;
+        params.passes.check().map_err(|reason| Error::Params { path: path.to_path_buf(), reason })?;
         Ok(params)
     }
 }
@@ -376,6 +415,10 @@ mod tests {
         assert_eq!(params.pools.check(), Ok(()));
         let too_high = PoolsParams { create_fee_bps: PoolsParams::MAX_CREATE_FEE_BPS + 1 };
         assert!(too_high.check().unwrap_err().starts_with("[pools] create_fee_bps = 1001 is above"));
+        assert_eq!(params.passes.check(), Ok(()));
+        let passes = |fee_bps, rate_limit_uses| PassesParams { fee_bps, rate_limit_uses, ..params.passes };
+        assert!(passes(1_001, 1).check().unwrap_err().starts_with("[passes] fee_bps = 1001 is above"));
+        assert!(passes(0, 0).check().unwrap_err().contains("both must be at least 1"));
         let s = params.fees.shares;
         assert_eq!(
             u32::from(s.burn)

@@ -1,9 +1,12 @@
-//! A stake's arguments from a delivery proof (the disclosure the pool checks and the encrypted
-//! record it emits), and the developer's opening of a delivery.
+//! A stake's (or a pass delivery's) arguments from a delivery proof (the disclosure the contract
+//! checks and the encrypted record it emits), and the developer's opening of a delivery.
 
 use super::Error;
 use crate::zksbt;
-use alloy::primitives::{Address, B256, U256};
+use alloy::{
+    primitives::{Address, B256, U256},
+    sol_types::{SolType, SolValue},
+};
 use masa_bindings::contracts::pools::{IDataPools, IZkSBT};
 use masa_prover::{
     DeliveryProof,
@@ -21,38 +24,47 @@ pub fn stake_args(
     recipient: Address,
     message: B256,
 ) -> (IZkSBT::Disclosure, IDataPools::Delivery) {
+    delivery_args(proof, token, purpose, recipient, message)
+}
+
+/// [`stake_args`] as the `Disclosure` and `Delivery` structs of any binding that takes them
+/// (`DataPools.stake`, `AccessPasses.deliver`).
+pub fn delivery_args<D: Rebind, V: Rebind>(
+    proof: &DeliveryProof,
+    token: U256,
+    purpose: B256,
+    recipient: Address,
+    message: B256,
+) -> (D, V) {
     let inputs = &proof.public_inputs;
     let d =
         zksbt::disclosure_of(&inputs.disclosure, proof.proof_calldata(), token, purpose, recipient, message);
-    let disclosure = IZkSBT::Disclosure {
-        mode: d.mode,
-        tokenId: d.tokenId,
-        root: d.root,
-        schemaId: d.schemaId,
-        issuerSet: d.issuerSet,
-        fieldIndex: d.fieldIndex,
-        operator: d.operator,
-        operandA: d.operandA,
-        operandB: d.operandB,
-        purpose: d.purpose,
-        nullifier: d.nullifier,
-        recipient: d.recipient,
-        message: d.message,
-        validUntil: d.validUntil,
-        proof: d.proof,
-    };
     let delivery = IDataPools::Delivery {
         ephemeralKey: inputs.ephemeral_key.map(to_u256),
         nonce: to_u256(inputs.nonce),
         ciphertext: inputs.ciphertext.map(to_u256),
     };
-    (disclosure, delivery)
+    (rebind(&d), rebind(&delivery))
 }
 
-/// The developer's side: the record's 8 values in `delivery` (a `Delivered` event of a pool
-/// whose delivery key is `secret`'s). The pool accepted it only with a proof that these are the
-/// values of the record the stake disclosed about; the tag and padding are checked again here.
-pub fn open(secret: &DeliverySecretKey, delivery: &IDataPools::Delivery) -> Result<[U256; VALUES], Error> {
+/// A struct of a binding: decodable from its own ABI encoding.
+pub trait Rebind: SolValue + From<<<Self as SolValue>::SolType as SolType>::RustType> {}
+
+impl<T: SolValue + From<<<T as SolValue>::SolType as SolType>::RustType>> Rebind for T {}
+
+/// `value` as the same Solidity struct bound in another `sol!` module (each binding declares its
+/// own copy of the interfaces its ABI uses): ABI-encoded, then decoded, so that no struct's
+/// field list is written out twice.
+pub(crate) fn rebind<A: SolValue, B: Rebind>(value: &A) -> B {
+    B::abi_decode(&value.abi_encode()).expect("one struct, bound twice: the same ABI encoding")
+}
+
+/// The developer's side: the record's 8 values in `delivery` (a pool's `Delivered` event, or a
+/// pass's `UseDelivered`, for `secret`'s delivery key). The contract accepted it only with a
+/// proof that these are the values of the record the disclosure is about; the tag and padding
+/// are checked again here.
+pub fn open(secret: &DeliverySecretKey, delivery: &impl SolValue) -> Result<[U256; VALUES], Error> {
+    let delivery: IDataPools::Delivery = rebind(delivery);
     let [x, y] = delivery.ephemeralKey;
     let ephemeral =
         Point::checked(to_fr("ephemeralKey[0]", x)?, to_fr("ephemeralKey[1]", y)?, "ephemeral key")?;

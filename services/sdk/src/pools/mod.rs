@@ -29,7 +29,7 @@ pub mod dataset;
 mod delivery;
 mod error;
 
-pub use delivery::{open, stake_args};
+pub use delivery::{Rebind, delivery_args, open, stake_args};
 pub use error::{Error, SchemaMismatch};
 
 use crate::{
@@ -246,9 +246,9 @@ impl<P: Provider> PoolsClient<P> {
     }
 
     /// The wallet's delivery key: the pools it creates take its public half, and it decrypts
-    /// their deliveries. Derived from the wallet's private key; never stored.
+    /// their deliveries ([`delivery_key`]).
     pub fn delivery_key(&self) -> DeliverySecretKey {
-        DeliverySecretKey::derive(&self.wallet.to_bytes().0)
+        delivery_key(&self.wallet)
     }
 
     /// A failed view of the pools, as an error naming it.
@@ -424,7 +424,7 @@ impl<P: Provider> PoolsClient<P> {
             issuers,
             valid_secs: request.valid_secs,
         };
-        let p = self.sbt.prepare_for(&ask, purpose).await?;
+        let p = self.sbt.prepare_for(&ask, purpose, B256::ZERO).await?;
         // a fresh ephemeral key is drawn for every proof, so one nonce serves every delivery
         let delivery_request = DeliveryRequest { key, nonce: 0 };
         let (proof, timings) =
@@ -540,6 +540,12 @@ impl<P: Provider> PoolsClient<P> {
     }
 }
 
+/// `wallet`'s delivery key: derived from its private key, never stored. Pools created by the
+/// wallet and passes offered to it take its public half; it alone decrypts their deliveries.
+pub fn delivery_key(wallet: &PrivateKeySigner) -> DeliverySecretKey {
+    DeliverySecretKey::derive(&wallet.to_bytes().0)
+}
+
 /// Adds one of a pool's logs (`Delivered`, `Staked`, `Unstaked`) to `out`.
 fn collect(out: &mut Deliveries, log: &Log) -> Result<(), Error> {
     let rpc = |e: &dyn std::fmt::Display| Error::Rpc { request: "eth_getLogs", reason: e.to_string() };
@@ -577,10 +583,7 @@ fn collect(out: &mut Deliveries, log: &Log) -> Result<(), Error> {
 
 /// The first `E` among `logs`, or an error naming the transaction.
 fn event<E: SolEvent>(logs: &[Log], tx_hash: B256) -> Result<E, Error> {
-    logs.iter()
-        .find_map(|log| E::decode_log(&log.inner).ok())
-        .map(|log| log.data)
-        .ok_or(Error::MissingEvent { event: E::SIGNATURE, tx_hash })
+    tx::first_event(logs).ok_or(Error::MissingEvent { event: E::SIGNATURE, tx_hash })
 }
 
 /// What a claim or unstake paid (no `Claimed` event: nothing).

@@ -186,12 +186,19 @@ impl<P: Provider> ZkSbtClient<P> {
 
     /// The checks against the chain, the statement and (anonymous mode) the membership proof.
     async fn prepare(&self, request: &ProveRequest) -> Result<Prepared, Error> {
-        self.prepare_for(request, keccak256(request.purpose.as_bytes())).await
+        let purpose = keccak256(request.purpose.as_bytes());
+        self.prepare_for(request, purpose, hash_or_zero(&request.message)).await
     }
 
-    /// [`Self::prepare`] for a consumer whose purpose is a word of its own (a pool's
-    /// `purposeOf`), not the hash of `request.purpose`.
-    pub(crate) async fn prepare_for(&self, request: &ProveRequest, purpose: B256) -> Result<Prepared, Error> {
+    /// [`Self::prepare`] for a consumer whose purpose and message are words of its own (a
+    /// pool's `purposeOf`, a pass's `useMessageOf`), not the hashes of `request.purpose` and
+    /// `request.message`.
+    pub(crate) async fn prepare_for(
+        &self,
+        request: &ProveRequest,
+        purpose: B256,
+        message: B256,
+    ) -> Result<Prepared, Error> {
         let token = request.token;
         let sbt = self.contract();
         let rec = self.record(token).await?;
@@ -206,7 +213,6 @@ impl<P: Provider> ZkSbtClient<P> {
             .await?
             .checked_add(request.valid_secs)
             .ok_or(Error::Validity { valid_secs: request.valid_secs })?;
-        let message = hash_or_zero(&request.message);
         let recipient = request.recipient.unwrap_or(request.consumer);
         let statement = Statement {
             mode: if request.anonymous { Mode::Anonymous } else { Mode::Direct },

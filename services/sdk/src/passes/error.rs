@@ -1,0 +1,141 @@
+//! Why a pass operation failed.
+
+use crate::{pools, tx, zksbt};
+use alloy::primitives::{Address, B256, U256};
+use masa_prover::{ProverError, delivery::DeliveryError};
+
+/// Why a pass operation failed. Messages name the pass, the offer and the transaction; none holds
+/// a record's values or a key.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// The manifest has no `AccessPasses` (or no MASA, or no terms modules).
+    #[error(transparent)]
+    Manifest(#[from] masa_bindings::Error),
+    /// A read from the passes (or a token) failed.
+    #[error("cannot read {call} from {contract}: {reason}")]
+    Read {
+        /// The view (`AccessPasses.pass`).
+        call: tx::Call,
+        /// The contract.
+        contract: Address,
+        /// The revert or transport error.
+        reason: String,
+    },
+    /// `eth_getLogs` or a block query failed.
+    #[error("{request} on the RPC: {reason}")]
+    Rpc {
+        /// What was asked.
+        request: &'static str,
+        /// Why it failed.
+        reason: String,
+    },
+    /// A transaction did not go through.
+    #[error(transparent)]
+    Tx(#[from] tx::Error),
+    /// The record, the wallet's identity or the proof (from the zkSBT client).
+    #[error(transparent)]
+    ZkSbt(#[from] zksbt::Error),
+    /// The prover failed.
+    #[error(transparent)]
+    Prover(#[from] ProverError),
+    /// A delivery does not open (from the pools' delivery code, which passes share).
+    #[error(transparent)]
+    Delivery(#[from] pools::Error),
+    /// No pass has this id.
+    #[error("pass {pass} does not exist (passes are numbered from 1 to {count})")]
+    UnknownPass {
+        /// The id asked for.
+        pass: U256,
+        /// How many passes there are.
+        count: U256,
+    },
+    /// An offer for another chain or passes contract than this deployment's.
+    #[error(
+        "the offer is for AccessPasses {passes} on chain {chain_id}, this deployment's is {expected} on chain {expected_chain_id}"
+    )]
+    OtherDeployment {
+        /// The offer's contract.
+        passes: Address,
+        /// The offer's chain.
+        chain_id: u64,
+        /// This deployment's contract.
+        expected: Address,
+        /// This deployment's chain.
+        expected_chain_id: u64,
+    },
+    /// The offer names another developer than the wallet.
+    #[error("the offer is for developer {developer}, not this wallet {wallet}")]
+    NotForWallet {
+        /// The offer's developer.
+        developer: Address,
+        /// The wallet.
+        wallet: Address,
+    },
+    /// The offer's signature is not its owner's.
+    #[error("the offer's signature is not {owner}'s (signed by {signer})")]
+    BadSignature {
+        /// The offer's owner.
+        owner: Address,
+        /// Who signed.
+        signer: Address,
+    },
+    /// The offer does not parse.
+    #[error("the offer does not parse: {0}")]
+    OfferFile(String),
+    /// The wallet cannot pay.
+    #[error("the pass costs {needed} of token {token}, but the wallet {wallet} holds {balance}")]
+    Funds {
+        /// The price token.
+        token: Address,
+        /// The amount (upfront plus every use), in the token's units.
+        needed: U256,
+        /// The wallet.
+        wallet: Address,
+        /// Its balance.
+        balance: U256,
+    },
+    /// An amount above the contract's `uint128`.
+    #[error("{what} = {amount} is above the most a pass holds (2^128 - 1)")]
+    AmountTooLarge {
+        /// Which price.
+        what: &'static str,
+        /// The amount.
+        amount: U256,
+    },
+    /// A developer's delivery key that is not one.
+    #[error("the delivery key is not a Baby Jubjub key: {0}")]
+    DeliveryKey(DeliveryError),
+    /// Nothing to deliver.
+    #[error(
+        "pass {pass} has no use waiting for delivery ({delivered} of {requested} requested uses delivered)"
+    )]
+    NothingToDeliver {
+        /// The pass.
+        pass: U256,
+        /// Uses delivered.
+        delivered: u32,
+        /// Uses requested.
+        requested: u32,
+    },
+    /// The wallet does not own the pass's record.
+    #[error("pass {pass} is {owner}'s record, not this wallet {wallet}'s")]
+    NotOwner {
+        /// The pass.
+        pass: U256,
+        /// Its owner.
+        owner: Address,
+        /// The wallet.
+        wallet: Address,
+    },
+    /// A signature could not be made.
+    #[error("cannot sign the offer: {0}")]
+    Sign(String),
+    /// The transaction did not emit the event that says what it did.
+    #[error("transaction {tx_hash} emitted no {event}")]
+    MissingEvent {
+        /// The event.
+        event: &'static str,
+        /// The transaction.
+        tx_hash: B256,
+    },
+}
