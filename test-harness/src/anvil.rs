@@ -17,6 +17,9 @@ use std::{path::Path, time::Duration};
 /// Gas limit of every transaction: fixed so a reverting transaction is mined (status 0)
 /// instead of failing gas estimation, which is what the scenarios' `expect_revert` checks.
 const GAS_LIMIT: u64 = 16_000_000;
+/// Past states a test chain keeps (in memory only): far more than any reorg or historical call
+/// of the tests reaches back.
+const STATES_KEPT: u32 = 128;
 
 /// How long any request or receipt may take on a local anvil before the test fails.
 const TIMEOUT: Duration = Duration::from_secs(60);
@@ -33,7 +36,7 @@ impl AnvilChain {
     pub fn spawn() -> Result<Self> {
         let root = Path::new(env!("CARGO_MANIFEST_DIR"));
         let anvil = devnet::anvil_binary(root)
-            .and_then(|binary| devnet::spawn_anvil(&binary, 0, None))
+            .and_then(|binary| devnet::spawn_anvil(&binary, 0, None, Some(STATES_KEPT)))
             .map_err(|e| Error::Spawn(e.to_string()))?;
         let accounts = anvil.keys().iter().cloned().map(PrivateKeySigner::from).collect();
         let rpc = RpcChain::new(anvil.endpoint_url(), anvil.chain_id(), accounts, TIMEOUT)

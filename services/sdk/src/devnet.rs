@@ -74,10 +74,22 @@ pub fn anvil_binary(root: &Path) -> Result<PathBuf, Error> {
 
 /// Starts anvil (Cancun rules, chain id [`DEVNET_CHAIN_ID`]) on `port`; 0 picks a free port.
 /// The process is killed when the returned instance is dropped.
-pub fn spawn_anvil(binary: &Path, port: u16, block_time: Option<u64>) -> Result<AnvilInstance, Error> {
+///
+/// `states_kept`: keep at most this many past states, in memory only. Without it anvil writes
+/// older states under `~/.foundry/anvil/tmp`, which a killed anvil never removes (hundreds of
+/// megabytes per test chain): processes that kill anvil (tests, benchmarks) pass a bound.
+pub fn spawn_anvil(
+    binary: &Path,
+    port: u16,
+    block_time: Option<u64>,
+    states_kept: Option<u32>,
+) -> Result<AnvilInstance, Error> {
     let mut anvil = Anvil::at(binary).port(port).chain_id(DEVNET_CHAIN_ID).args(["--hardfork", "cancun"]);
     if let Some(secs) = block_time {
         anvil = anvil.block_time(secs);
+    }
+    if let Some(states) = states_kept {
+        anvil = anvil.args(["--prune-history".to_owned(), states.to_string()]);
     }
     anvil.try_spawn().map_err(|e| Error::Spawn { binary: binary.to_path_buf(), reason: e.to_string() })
 }
@@ -100,7 +112,7 @@ impl Devnet {
         block_time: Option<u64>,
         deployments: &Path,
     ) -> Result<Self, Error> {
-        let anvil = spawn_anvil(binary, port, block_time)?;
+        let anvil = spawn_anvil(binary, port, block_time, None)?;
         let signer = PrivateKeySigner::from(anvil.first_key().clone());
         let config = DeployConfig {
             rpc_url: anvil.endpoint_url(),
