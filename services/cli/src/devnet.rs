@@ -42,13 +42,13 @@ pub async fn run(args: &DevnetArgs) -> Result<()> {
 fn print_summary(devnet: &Devnet) {
     let report = &devnet.report;
     println!("deployed: the Masa suite is live on the devnet");
-    println!("  rpc url            {}", devnet.anvil.endpoint());
-    println!("  chain id           {}", report.manifest.chain_id);
-    println!("  manifest           {}", report.manifest_path.display());
+    println!("  {:<21} {}", "rpc url", devnet.anvil.endpoint());
+    println!("  {:<21} {}", "chain id", report.manifest.chain_id);
+    println!("  {:<21} {}", "manifest", report.manifest_path.display());
     for (name, deployment) in &report.manifest.contracts {
-        println!("  {name:<18} {}", deployment.address);
+        println!("  {name:<21} {}", deployment.address);
     }
-    println!("  deployer           {} (anvil dev account 0)", report.manifest.deployer);
+    println!("  {:<21} {} (anvil dev account 0)", "deployer", report.manifest.deployer);
     println!("press Ctrl-C to stop");
 }
 
