@@ -176,10 +176,11 @@ devnet: contracts ## anvil + the deployed suite on http://127.0.0.1:8545 until C
 	$(CARGO) build --locked -p masa-cli --bin masa
 	$(CARGO) run --locked --quiet -p masa-cli --bin masa -- devnet
 
-bench: contracts circuits ## gas; revm vs anvil; masa-prover vs snarkjs; indexer backfill of 1M events (release)
+bench: contracts circuits ## gas; revm vs anvil; masa-prover vs snarkjs; indexer backfill of 1M events; dataset export (release)
 	$(CARGO) bench --locked -p masa-test-harness --bench scenarios
 	$(CARGO) bench --locked -p masa-prover --bench prove
 	$(CARGO) bench --locked -p masa-indexer --bench backfill
+	$(CARGO) bench --locked -p masa-sdk --features dataset --bench dataset
 
 clean: ## remove build outputs (contracts/out, cargo target)
 	rm -rf contracts/out contracts/cache contracts/external circuits/build

@@ -28,6 +28,21 @@ fn main() {
     let pool = PoolInfo {
         id: U256::from(1),
         pool: IDataPools::Pool {
+            developer: Address::repeat_byte(2),
+            start: 0,
+            maxStakers: 0,
+            remaining: 0,
+            lastUpdate: 0,
+            end: 0,
+            rewardPerShare: U256::ZERO,
+            unallocated: 0,
+            stakers: 0,
+            carry: 0,
+            totalStakes: 0,
+            funded: 0,
+            paid: 0,
+            refunded: 0,
+            fees: 0,
             statement: IDataPools::Statement {
                 schemaId: U256::from(2),
                 issuerSet: U256::ZERO,
@@ -36,7 +51,9 @@ fn main() {
                 operandA: 700,
                 operandB: 0,
             },
-            ..Default::default()
+            deliveryKeyX: public.to_words()[0],
+            deliveryKeyY: public.to_words()[1],
+            metadataURI: String::new(),
         },
         refundable: U256::ZERO,
     };
@@ -60,9 +77,15 @@ fn main() {
                 ciphertext: ciphertext.map(to_u256),
             },
         });
-        data.stakes.insert(nullifier, StakeLog { recipient: Address::repeat_byte(1), tx_hash, unstaked_block: None });
+        data.stakes.insert(
+            nullifier,
+            StakeLog { recipient: Address::repeat_byte(1), tx_hash, unstaked_block: None },
+        );
     }
-    println!("dataset: {n} deliveries encrypted in {:.2} s (setup, not measured)", started.elapsed().as_secs_f64());
+    println!(
+        "dataset: {n} deliveries encrypted in {:.2} s (setup, not measured)",
+        started.elapsed().as_secs_f64()
+    );
 
     let started = Instant::now();
     let verified = verify(&pool, &data, &key, |_| {});
