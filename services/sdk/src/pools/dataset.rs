@@ -209,6 +209,13 @@ pub fn write(
         parquet: dir.join(format!("{stem}.parquet")),
         refused: (!verified.refused.is_empty()).then(|| dir.join(format!("{stem}.refused.jsonl"))),
     };
+    // every file is new, or none is written (each is also created only if absent)
+    for path in [Some(&files.jsonl), Some(&files.parquet), files.refused.as_ref()].into_iter().flatten() {
+        if path.exists() {
+            let source = std::io::Error::from(std::io::ErrorKind::AlreadyExists);
+            return Err(DatasetError::Io { path: path.clone(), source });
+        }
+    }
     write_jsonl(&files.jsonl, verified.rows.iter().map(|row| json_row(row, columns)))?;
     write_parquet(&files.parquet, &verified.rows, columns)?;
     if let Some(path) = &files.refused {
@@ -285,4 +292,38 @@ fn write_parquet(path: &Path, rows: &[Row], columns: &[(usize, String)]) -> Resu
     }
     writer.close().map_err(|e| parquet(&e))?;
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_dataset_is_written_whole_or_not_at_all() {
+        let dir = tempfile::tempdir().unwrap();
+        let verified = Verified {
+            rows: vec![Row {
+                nullifier: U256::from(1),
+                recipient: Address::repeat_byte(1),
+                block_number: 7,
+                tx_hash: B256::repeat_byte(2),
+                log_index: 0,
+                unstaked_block: None,
+                values: [742, 1_700_000_000, 840, 0, 0, 0, 0, 0],
+            }],
+            refused: vec![],
+        };
+        let columns = columns(&["score".to_owned()], &verified.rows).unwrap();
+        // a Parquet file left from an earlier export: nothing is written, not even the JSONL
+        std::fs::write(dir.path().join("pool-1.parquet"), b"earlier").unwrap();
+        let err = write(dir.path(), "pool-1", &verified, &columns).unwrap_err();
+        assert!(err.to_string().contains("pool-1.parquet"), "{err}");
+        assert!(!dir.path().join("pool-1.jsonl").exists());
+        assert_eq!(std::fs::read(dir.path().join("pool-1.parquet")).unwrap(), b"earlier");
+        // elsewhere, both files are written
+        let files = write(&dir.path().join("new"), "pool-1", &verified, &columns).unwrap();
+        let jsonl = std::fs::read_to_string(&files.jsonl).unwrap();
+        assert!(jsonl.contains("\"score\":742"), "{jsonl}");
+        assert!(files.parquet.exists() && files.refused.is_none());
+    }
 }
