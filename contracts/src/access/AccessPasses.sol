@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 pragma solidity ^0.8.24;
 
+import {DeliveryInputs} from "../identity/DeliveryInputs.sol";
 import {IAccessPasses} from "../interfaces/IAccessPasses.sol";
 import {IAccessTerms} from "../interfaces/IAccessTerms.sol";
 import {IDeliveryVerifier} from "../interfaces/IDeliveryVerifier.sol";
@@ -66,12 +67,6 @@ contract AccessPasses is IAccessPasses, EIP712, Ownable2Step, ReentrancyGuardTra
     /// @notice The fee router's `feeKind` of held fees in other tokens ({forwardFees}).
     bytes32 public constant PASS_FORWARD_FEE_KIND = keccak256("pass-forward");
 
-    /// @dev BN254's scalar field, over which BabyJubJub is defined.
-    uint256 private constant _FIELD =
-        21888242871839275222246405745257275088548364400416034343698204186575808495617;
-    /// @dev BabyJubJub (twisted Edwards): `A x^2 + y^2 = 1 + D x^2 y^2`.
-    uint256 private constant _BABYJUB_A = 168700;
-    uint256 private constant _BABYJUB_D = 168696;
     uint256 private constant _BPS = 10_000;
 
     IZkSBT private immutable _zkSBT;
@@ -207,7 +202,18 @@ contract AccessPasses is IAccessPasses, EIP712, Ownable2Step, ReentrancyGuardTra
         _checkDisclosure(passId, p, useIndex, d, delivery.nonce);
         // the registry: ranges, validity, the token's live record, its leaf and schema
         _zkSBT.checkStatement(d);
-        try _deliveryVerifier.verifyProof(d.proof, _deliveryInputs(p, d, delivery)) {}
+        try _deliveryVerifier.verifyProof(
+            d.proof,
+            DeliveryInputs.publicInputs(
+                _zkSBT,
+                d,
+                p.deliveryKeyX,
+                p.deliveryKeyY,
+                delivery.ephemeralKey,
+                delivery.nonce,
+                delivery.ciphertext
+            )
+        ) {}
         catch {
             revert AccessPasses__InvalidDeliveryProof(passId, useIndex);
         }
@@ -420,7 +426,7 @@ contract AccessPasses is IAccessPasses, EIP712, Ownable2Step, ReentrancyGuardTra
         if (token != address(_masa) && (token == address(0) || _feeRouter.pathOf(token).length == 0)) {
             revert AccessPasses__TokenNotAccepted(token);
         }
-        if (!_isDeliveryKey(offer.deliveryKeyX, offer.deliveryKeyY)) {
+        if (!DeliveryInputs.isKey(offer.deliveryKeyX, offer.deliveryKeyY)) {
             revert AccessPasses__InvalidDeliveryKey(offer.deliveryKeyX, offer.deliveryKeyY);
         }
         address terms = offer.terms;
@@ -494,47 +500,5 @@ contract AccessPasses is IAccessPasses, EIP712, Ownable2Step, ReentrancyGuardTra
         if (d.message != expected) revert AccessPasses__MessageMismatch(expected, d.message);
         uint256 expectedNonce = deliveryNonceOf(passId, useIndex);
         if (nonce != expectedNonce) revert AccessPasses__NonceMismatch(expectedNonce, nonce);
-    }
-
-    /// @dev The delivery circuit's public inputs, in order (circuits/delivery.md), as
-    /// `DataPools._deliveryInputs` builds them: the disclosure's 12 with the scope and message
-    /// hash the registry computes for this contract, then the pass's delivery key, the ephemeral
-    /// key, the nonce and the ciphertext.
-    function _deliveryInputs(Pass storage p, IZkSBT.Disclosure calldata d, Delivery calldata delivery)
-        private
-        view
-        returns (uint256[27] memory input)
-    {
-        input[0] = d.mode;
-        input[1] = d.root;
-        input[2] = d.schemaId;
-        input[3] = d.issuerSet;
-        input[4] = d.fieldIndex;
-        input[5] = d.operator;
-        input[6] = d.operandA;
-        input[7] = d.operandB;
-        input[8] = _zkSBT.scopeOf(address(this), d.purpose);
-        input[9] = d.nullifier;
-        input[10] = _zkSBT.messageHashOf(d.recipient, d.message);
-        input[11] = d.validUntil;
-        input[12] = p.deliveryKeyX;
-        input[13] = p.deliveryKeyY;
-        input[14] = delivery.ephemeralKey[0];
-        input[15] = delivery.ephemeralKey[1];
-        input[16] = delivery.nonce;
-        for (uint256 i; i < 10; ++i) {
-            input[17 + i] = delivery.ciphertext[i];
-        }
-    }
-
-    /// @dev Whether `(x, y)` is a BabyJubJub point other than the identity `(0, 1)`. (Membership of
-    /// the prime-order subgroup is the delivery circuit's to enforce, by clearing the cofactor.)
-    function _isDeliveryKey(uint256 x, uint256 y) private pure returns (bool) {
-        if (x >= _FIELD || y >= _FIELD || x == 0) return false; // x == 0: (0, 1) and (0, -1)
-        uint256 xx = mulmod(x, x, _FIELD);
-        uint256 yy = mulmod(y, y, _FIELD);
-        uint256 lhs = addmod(mulmod(_BABYJUB_A, xx, _FIELD), yy, _FIELD);
-        uint256 rhs = addmod(1, mulmod(_BABYJUB_D, mulmod(xx, yy, _FIELD), _FIELD), _FIELD);
-        return lhs == rhs;
     }
 }

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 pragma solidity ^0.8.24;
 
+import {DeliveryInputs} from "../identity/DeliveryInputs.sol";
 import {IDataPools} from "../interfaces/IDataPools.sol";
 import {IDeliveryVerifier} from "../interfaces/IDeliveryVerifier.sol";
 import {IFeeRouter} from "../interfaces/IFeeRouter.sol";
@@ -59,12 +60,6 @@ contract DataPools is IDataPools, Ownable2Step, ReentrancyGuardTransient {
     /// @notice The fee router's `feeKind` of top-up fees.
     bytes32 public constant POOL_TOP_UP_FEE_KIND = keccak256("pool-top-up");
 
-    /// @dev BN254's scalar field, over which BabyJubJub is defined (and the disclosure's inputs).
-    uint256 private constant _FIELD =
-        21888242871839275222246405745257275088548364400416034343698204186575808495617;
-    /// @dev BabyJubJub (twisted Edwards): `A x^2 + y^2 = 1 + D x^2 y^2`.
-    uint256 private constant _BABYJUB_A = 168700;
-    uint256 private constant _BABYJUB_D = 168696;
     uint256 private constant _BPS = 10_000;
 
     IZkSBT private immutable _zkSBT;
@@ -116,7 +111,7 @@ contract DataPools is IDataPools, Ownable2Step, ReentrancyGuardTransient {
         _checkAmount(budget);
         _checkSchedule(config.start, config.end);
         _checkStatement(config.statement);
-        if (!_isDeliveryKey(config.deliveryKeyX, config.deliveryKeyY)) {
+        if (!DeliveryInputs.isKey(config.deliveryKeyX, config.deliveryKeyY)) {
             revert DataPools__InvalidDeliveryKey(config.deliveryKeyX, config.deliveryKeyY);
         }
         (uint128 reward, uint128 fee) = _split(budget);
@@ -219,7 +214,18 @@ contract DataPools is IDataPools, Ownable2Step, ReentrancyGuardTransient {
         if (s.stakedAt != 0) revert DataPools__NullifierUsed(poolId, d.nullifier);
         // the registry: mode and ranges, validity, root (anonymous) or live token and schema
         _zkSBT.checkStatement(d);
-        try _deliveryVerifier.verifyProof(d.proof, _deliveryInputs(p, d, delivery)) {}
+        try _deliveryVerifier.verifyProof(
+            d.proof,
+            DeliveryInputs.publicInputs(
+                _zkSBT,
+                d,
+                p.deliveryKeyX,
+                p.deliveryKeyY,
+                delivery.ephemeralKey,
+                delivery.nonce,
+                delivery.ciphertext
+            )
+        ) {}
         catch {
             revert DataPools__InvalidDeliveryProof(poolId, d.nullifier);
         }
@@ -486,7 +492,9 @@ contract DataPools is IDataPools, Ownable2Step, ReentrancyGuardTransient {
 
     /// @dev A statement no disclosure can make would leave the pool unstakable.
     function _checkStatement(Statement calldata s) private pure {
-        if (s.issuerSet >= _FIELD) revert DataPools__InvalidStatement(StatementField.IssuerSet, s.issuerSet);
+        if (s.issuerSet >= DeliveryInputs.FIELD) {
+            revert DataPools__InvalidStatement(StatementField.IssuerSet, s.issuerSet);
+        }
         if (s.fieldIndex > 7) revert DataPools__InvalidStatement(StatementField.FieldIndex, s.fieldIndex);
         if (s.operator > 6) revert DataPools__InvalidStatement(StatementField.Operator, s.operator);
     }
@@ -522,49 +530,5 @@ contract DataPools is IDataPools, Ownable2Step, ReentrancyGuardTransient {
         }
         bytes32 purpose = purposeOf(poolId);
         if (d.purpose != purpose) revert DataPools__PurposeMismatch(purpose, d.purpose);
-    }
-
-    /// @dev The delivery circuit's public inputs, in order (circuits/delivery.md): the disclosure's
-    /// 12 with the scope and message hash the registry computes for this contract (the order of
-    /// the registry's own `_publicInputs`; one registry call returning all 12 would pass the whole
-    /// disclosure again and cost ~3.9k gas more per stake), then the pool's delivery key, the
-    /// ephemeral key, the nonce and the ciphertext. The input-bound verifier double of the tests
-    /// and the real proofs of the end-to-end story pin the order.
-    function _deliveryInputs(Pool storage p, IZkSBT.Disclosure calldata d, Delivery calldata delivery)
-        private
-        view
-        returns (uint256[27] memory input)
-    {
-        input[0] = d.mode;
-        input[1] = d.root;
-        input[2] = d.schemaId;
-        input[3] = d.issuerSet;
-        input[4] = d.fieldIndex;
-        input[5] = d.operator;
-        input[6] = d.operandA;
-        input[7] = d.operandB;
-        input[8] = _zkSBT.scopeOf(address(this), d.purpose);
-        input[9] = d.nullifier;
-        input[10] = _zkSBT.messageHashOf(d.recipient, d.message);
-        input[11] = d.validUntil;
-        input[12] = p.deliveryKeyX;
-        input[13] = p.deliveryKeyY;
-        input[14] = delivery.ephemeralKey[0];
-        input[15] = delivery.ephemeralKey[1];
-        input[16] = delivery.nonce;
-        for (uint256 i; i < 10; ++i) {
-            input[17 + i] = delivery.ciphertext[i];
-        }
-    }
-
-    /// @dev Whether `(x, y)` is a BabyJubJub point other than the identity `(0, 1)`. (Membership of
-    /// the prime-order subgroup is the delivery circuit's to enforce, by clearing the cofactor.)
-    function _isDeliveryKey(uint256 x, uint256 y) private pure returns (bool) {
-        if (x >= _FIELD || y >= _FIELD || x == 0) return false; // x == 0: (0, 1) and (0, -1)
-        uint256 xx = mulmod(x, x, _FIELD);
-        uint256 yy = mulmod(y, y, _FIELD);
-        uint256 lhs = addmod(mulmod(_BABYJUB_A, xx, _FIELD), yy, _FIELD);
-        uint256 rhs = addmod(1, mulmod(_BABYJUB_D, mulmod(xx, yy, _FIELD), _FIELD), _FIELD);
-        return lhs == rhs;
     }
 }

@@ -7,17 +7,17 @@
 
 use crate::{
     error::{CliError, Result},
+    pool::DeliveryProverArgs,
     wallet::WalletArgs,
 };
 use alloy::primitives::{
     Address, U256,
     utils::{format_units, parse_units},
 };
-use masa_prover::{Circuit, delivery::DeliveryPublicKey};
+use masa_prover::delivery::DeliveryPublicKey;
 use masa_sdk::{
     passes::{OfferSpec, Pass, PassesClient, SignedOffer, Terms},
     target::TargetSpec,
-    zksbt::ProverFiles,
 };
 use std::path::PathBuf;
 
@@ -118,12 +118,9 @@ pub enum PassCommand {
         /// Seconds the disclosure stays valid (it must land before).
         #[arg(long, default_value_t = 600)]
         valid_secs: u64,
-        /// The delivery circuit's proving key.
-        #[arg(long, default_value = masa_prover::paths::DELIVERY_KEY)]
-        key: PathBuf,
-        /// The circuit build (r1cs and witness code).
-        #[arg(long, default_value = "circuits/build")]
-        circuit: PathBuf,
+        /// The delivery circuit's files.
+        #[command(flatten)]
+        prover: DeliveryProverArgs,
         /// The chain and deployment.
         #[command(flatten)]
         target: TargetSpec,
@@ -276,10 +273,9 @@ impl PassCommand {
                 let (index, tx) = passes.request_use(pass).await?;
                 println!("pass {pass}: use {index} requested (transaction {tx})");
             }
-            Self::Deliver { pass, valid_secs, key, circuit, target, wallet } => {
+            Self::Deliver { pass, valid_secs, prover, target, wallet } => {
                 let passes = PassesClient::connect(&target.resolve().await?, wallet.signer()?)?;
-                let mut prover = ProverFiles { key, circuit }.load_circuit(Circuit::Delivery)?;
-                let delivered = passes.deliver(pass, valid_secs, &mut prover).await?;
+                let delivered = passes.deliver(pass, valid_secs, &mut prover.load()?).await?;
                 println!(
                     "pass {pass}: use {} delivered, {} paid to the wallet (proved in {} ms, transaction {})",
                     delivered.use_index,

@@ -172,12 +172,9 @@ pub enum PoolCommand {
         /// Seconds the disclosure stays valid (it must land before).
         #[arg(long, default_value_t = 600)]
         valid_secs: u64,
-        /// The delivery circuit's proving key.
-        #[arg(long, default_value = masa_prover::paths::DELIVERY_KEY)]
-        key: PathBuf,
-        /// The circuit build (r1cs and witness code).
-        #[arg(long, default_value = "circuits/build")]
-        circuit: PathBuf,
+        /// The delivery circuit's files.
+        #[command(flatten)]
+        prover: DeliveryProverArgs,
         /// The chain and deployment.
         #[command(flatten)]
         target: TargetSpec,
@@ -237,6 +234,25 @@ pub enum PoolCommand {
         #[command(flatten)]
         wallet: WalletArgs,
     },
+}
+
+/// The delivery circuit's proving key and build, for `masa pool stake` and `masa pass deliver`.
+#[derive(Debug, Clone, clap::Args)]
+pub struct DeliveryProverArgs {
+    /// The delivery circuit's proving key.
+    #[arg(long, default_value = masa_prover::paths::DELIVERY_KEY)]
+    pub key: PathBuf,
+    /// The circuit build (r1cs and witness code).
+    #[arg(long, default_value = "circuits/build")]
+    pub circuit: PathBuf,
+}
+
+impl DeliveryProverArgs {
+    /// Loads the prover, refusing a key made for another build of the circuit.
+    pub fn load(&self) -> Result<masa_prover::Prover> {
+        let files = ProverFiles { key: self.key.clone(), circuit: self.circuit.clone() };
+        Ok(files.load_circuit(Circuit::Delivery)?)
+    }
 }
 
 /// A MASA amount in wei from decimal text.
@@ -356,8 +372,7 @@ impl PoolCommand {
                 recipient,
                 issuers,
                 valid_secs,
-                key,
-                circuit,
+                prover,
                 target,
                 wallet,
             } => {
@@ -370,8 +385,7 @@ impl PoolCommand {
                     issuers: issuer_set(issuers)?,
                     valid_secs,
                 };
-                let mut prover = ProverFiles { key, circuit }.load_circuit(Circuit::Delivery)?;
-                let staked = pools.stake(&request, &mut prover).await?;
+                let staked = pools.stake(&request, &mut prover.load()?).await?;
                 if let Some(set) = staked.anonymity {
                     eprintln!("anonymity set: {} live records in tree {}", set.live, set.tree_id);
                     if set.live < SMALL_ANONYMITY_SET {

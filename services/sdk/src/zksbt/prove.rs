@@ -39,11 +39,6 @@ impl Default for ProverFiles {
 }
 
 impl ProverFiles {
-    /// The repository's files of `circuit` (`make keys` writes its development key).
-    pub fn of(circuit: Circuit) -> Self {
-        Self { key: circuit.key().into(), circuit: "circuits/build".into() }
-    }
-
     /// Loads the disclosure circuit's prover, refusing a key made for another build of it.
     pub fn load(&self) -> Result<Prover, Error> {
         self.load_circuit(Circuit::Disclosure)
