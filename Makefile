@@ -106,6 +106,7 @@ verifier: $(KEY) $(DELIVERY_KEY) ## regenerate the Solidity verifiers (and their
 	$(PROVER) --circuit delivery prove --record $(FIXTURES)/record.json \
 	  --statement $(FIXTURES)/statement.json --delivery-key $(FIXTURE_DELIVERY_KEY) --nonce 1 \
 	  --out $(POOL_FIXTURES)/delivery-proof.json
+	CAST=$(CURDIR)/node_modules/@foundry-rs/cast-$(FOUNDRY_PLATFORM)/bin/cast contracts/test/access/fixtures/generate.sh
 
 # The committed verifiers are exactly what the generator writes for the circuits and keys:
 # regenerate each into a temporary file and compare (their headers name this check).
