@@ -87,6 +87,12 @@ async fn offer_accept_use_deliver_revoke_and_close_from_the_cli() {
     let tampered_path = tmp.path().join("tampered.json");
     std::fs::write(&tampered_path, tampered.to_json()).unwrap();
     assert_one_line_error(&accept(&dev, &tampered_path), "AccessPasses__InvalidSignature(");
+    // nor can the words of its purpose say something else than what was signed
+    let mut reworded = offer.clone();
+    reworded.purpose = "medical research".into();
+    let reworded_path = tmp.path().join("reworded.json");
+    std::fs::write(&reworded_path, reworded.to_json()).unwrap();
+    assert_one_line_error(&accept(&dev, &reworded_path), "is not the purpose it signs");
 
     // the developer accepts: 9.9 MASA to alice now (1% fee), 4 MASA in escrow
     let (dev_start, alice_start) = (balance(0).await, balance(1).await);

@@ -71,13 +71,15 @@ pub enum Error {
         /// The wallet.
         wallet: Address,
     },
-    /// The offer's signature is not its owner's.
-    #[error("the offer's signature is not {owner}'s (signed by {signer})")]
-    BadSignature {
-        /// The offer's owner.
-        owner: Address,
-        /// Who signed.
-        signer: Address,
+    /// The offer's purpose in words is not the purpose it signs.
+    #[error(
+        "the offer's purpose {purpose:?} is not the purpose it signs ({hash}): ask the owner for a new offer"
+    )]
+    PurposeMismatch {
+        /// The words.
+        purpose: String,
+        /// The signed hash.
+        hash: B256,
     },
     /// The offer does not parse.
     #[error("the offer does not parse: {0}")]

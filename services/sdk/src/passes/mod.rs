@@ -324,7 +324,8 @@ impl<P: Provider> PassesClient<P> {
         })
     }
 
-    /// Accepts `offer` as its developer: approves the passes for exactly its total in its price
+    /// Accepts `offer` as its developer (refused when its purpose's words are not what the
+    /// signed hash says): approves the passes for exactly its total in its price
     /// token, after checking the wallet holds it, then `accept` (simulated first: an expired,
     /// used or forged offer comes back by name).
     pub async fn accept(&self, offer: &SignedOffer) -> Result<Accepted, Error> {
@@ -338,6 +339,10 @@ impl<P: Provider> PassesClient<P> {
         }
         if offer.offer.developer != self.wallet() {
             return Err(Error::NotForWallet { developer: offer.offer.developer, wallet: self.wallet() });
+        }
+        if purpose_word(&offer.purpose) != offer.offer.purpose {
+            // the words are what the developer reads; the hash is what it would agree to
+            return Err(Error::PurposeMismatch { purpose: offer.purpose.clone(), hash: offer.offer.purpose });
         }
         let total = offer.total();
         if !total.is_zero() {
