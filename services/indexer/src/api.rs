@@ -7,10 +7,11 @@
 use crate::{
     metrics::Metrics,
     store::{
-        EventFilter, EventRow, PoolFilter, Store, StoreError,
+        EventFilter, EventRow, PassFilter, PoolFilter, Store, StoreError,
         query::{
-            ActivityRow, DeliveryPage, DeliveryRow, FeesRow, PoolPage, PoolRow, PoolStatement, ProposalRow,
-            StakePage, StakeRow, TokenRow, WalletPoolRow, WalletRow, ZkSbtStats,
+            ActivityRow, DeliveryPage, DeliveryRow, FeesRow, PassDeliveryPage, PassDeliveryRow, PassPage,
+            PassRow, PoolPage, PoolRow, PoolStatement, ProposalRow, StakePage, StakeRow, TokenRow,
+            WalletPoolRow, WalletRow, ZkSbtStats,
         },
     },
 };
@@ -58,6 +59,9 @@ pub struct AppState {
         pool,
         pool_stakes,
         pool_deliveries,
+        passes,
+        pass,
+        pass_deliveries,
         activity,
         events
     ),
@@ -73,6 +77,10 @@ pub struct AppState {
         StakePage,
         DeliveryRow,
         DeliveryPage,
+        PassRow,
+        PassPage,
+        PassDeliveryRow,
+        PassDeliveryPage,
         TokenRow,
         FeesRow,
         ZkSbtStats,
@@ -100,6 +108,9 @@ pub fn router(state: AppState) -> Router {
         .route("/v1/pools/{id}", get(pool))
         .route("/v1/pools/{id}/stakes", get(pool_stakes))
         .route("/v1/pools/{id}/deliveries", get(pool_deliveries))
+        .route("/v1/passes", get(passes))
+        .route("/v1/passes/{id}", get(pass))
+        .route("/v1/passes/{id}/deliveries", get(pass_deliveries))
         .route("/v1/activity", get(activity))
         .route("/v1/events", get(events))
         .fallback(|| async { ApiError::new(StatusCode::NOT_FOUND, "no such endpoint") })
@@ -209,7 +220,8 @@ struct WalletPath {
 }
 
 /// A wallet: balances, transfers, rewards, fees paid, vesting released, votes, zkSBT records
-/// held, disclosures, and its data pools (created, staked in, rewards claimed).
+/// held, disclosures, its data pools (created, staked in, rewards claimed) and its access passes
+/// (granted, bought, and what they paid it as owner, by price token).
 #[utoipa::path(get, path = "/v1/wallets/{address}",
     params(WalletPath),
     responses(
@@ -439,6 +451,121 @@ async fn pool_deliveries(
     let limit = limit(q.limit)?;
     let pool = existing_pool(&s, &path).await?;
     Ok(Json(s.store.deliveries(pool.pool_id, after, limit).await?))
+}
+
+/// Pass filters and paging.
+#[derive(Debug, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+struct PassQuery {
+    /// Granted by this record owner.
+    #[param(pattern = "^0x[0-9a-fA-F]{40}$")]
+    owner: Option<String>,
+    /// Bought by this developer.
+    #[param(pattern = "^0x[0-9a-fA-F]{40}$")]
+    developer: Option<String>,
+    /// Page size, 1 to 1000 (default 100).
+    #[param(minimum = 1, maximum = 1000)]
+    limit: Option<u32>,
+    /// `next_cursor` of the previous page.
+    #[param(pattern = "^[0-9]{1,18}$")]
+    cursor: Option<String>,
+}
+
+/// A pass in the path.
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Path)]
+struct PassPath {
+    /// The pass's id (1, 2, ...).
+    #[param(pattern = "^[0-9]{1,18}$")]
+    id: String,
+}
+
+/// A pass id: a database integer.
+fn pass_id(text: &str) -> Result<i64, ApiError> {
+    text.parse::<u64>()
+        .ok()
+        .and_then(|id| i64::try_from(id).ok())
+        .ok_or_else(|| ApiError::bad(format!("`{text}` is not a pass id (a number from 1)")))
+}
+
+/// A cursor of a previous page of ids or uses: a database integer.
+fn number_cursor(text: &str) -> Result<i64, ApiError> {
+    text.parse::<u64>()
+        .ok()
+        .and_then(|n| i64::try_from(n).ok())
+        .ok_or_else(|| ApiError::bad(format!("`{text}` is not a cursor from a previous page")))
+}
+
+/// The pass in the path, which must exist.
+async fn existing_pass(s: &AppState, path: &PassPath) -> Result<PassRow, ApiError> {
+    let id = pass_id(&path.id)?;
+    s.store.pass(id).await?.ok_or_else(|| ApiError::new(StatusCode::NOT_FOUND, format!("no pass {id}")))
+}
+
+/// Access passes by id: owner, developer, record, price token and prices, validity, uses,
+/// purpose, terms, delivery key, and totals (paid to the owner, fees, escrow, refunded; uses
+/// requested and delivered; revoked, closed).
+#[utoipa::path(get, path = "/v1/passes", params(PassQuery), responses(
+    (status = 200, body = PassPage),
+    (status = 400, body = ApiError),
+))]
+async fn passes(
+    State(s): State<AppState>,
+    q: Result<Query<PassQuery>, QueryRejection>,
+) -> ApiResult<PassPage> {
+    let Query(q) = q?;
+    let filter = PassFilter {
+        owner: q.owner.as_deref().map(address).transpose()?,
+        developer: q.developer.as_deref().map(address).transpose()?,
+        after: q.cursor.as_deref().map(number_cursor).transpose()?,
+        limit: limit(q.limit)?,
+    };
+    Ok(Json(s.store.passes(&filter).await?))
+}
+
+/// One access pass, as accepted, with its totals.
+#[utoipa::path(get, path = "/v1/passes/{id}", params(PassPath), responses(
+    (status = 200, body = PassRow),
+    (status = 400, description = "Not a pass id", body = ApiError),
+    (status = 404, description = "No such pass", body = ApiError),
+))]
+async fn pass(State(s): State<AppState>, Path(path): Path<PassPath>) -> ApiResult<PassRow> {
+    Ok(Json(existing_pass(&s, &path).await?))
+}
+
+/// Paging of a pass's deliveries.
+#[derive(Debug, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+struct PassDeliveryQuery {
+    /// Page size, 1 to 1000 (default 100).
+    #[param(minimum = 1, maximum = 1000)]
+    limit: Option<u32>,
+    /// `next_cursor` of the previous page.
+    #[param(pattern = "^[0-9]{1,18}$")]
+    cursor: Option<String>,
+}
+
+/// A pass's deliveries by use, as emitted: what the owner was paid for each and the fee, the
+/// record encrypted to the pass's delivery key (ephemeral key, nonce, the 10 ciphertext words),
+/// with its block, log index and transaction. The developer decrypts them with its delivery
+/// secret.
+#[utoipa::path(get, path = "/v1/passes/{id}/deliveries", params(PassPath, PassDeliveryQuery), responses(
+    (status = 200, body = PassDeliveryPage),
+    (status = 400, body = ApiError),
+    (status = 404, description = "No such pass", body = ApiError),
+))]
+async fn pass_deliveries(
+    State(s): State<AppState>,
+    Path(path): Path<PassPath>,
+    q: Result<Query<PassDeliveryQuery>, QueryRejection>,
+) -> ApiResult<PassDeliveryPage> {
+    let Query(q) = q?;
+    let after = q.cursor.as_deref().map(number_cursor).transpose()?;
+    let limit = limit(q.limit)?;
+    let pass = existing_pass(&s, &path).await?;
+    Ok(Json(s.store.pass_deliveries(pass.pass_id, after, limit).await?))
 }
 
 /// Days of activity.

@@ -1,5 +1,6 @@
 //! Derived state: what each event changes in the family tables (balances, supply, fees,
-//! vesting, governance, zkSBT statistics, data pools, per-wallet summaries, activity).
+//! vesting, governance, zkSBT statistics, data pools, access passes, per-wallet summaries,
+//! activity).
 //!
 //! A family turns one decoded event into [`Changes`]: additions to counters (integers, or
 //! uint256 amounts kept as decimal text) and rows that exist from the event's block on. The
@@ -15,6 +16,7 @@ mod activity;
 mod fees;
 mod governance;
 mod identity;
+mod passes;
 mod pools;
 mod token;
 mod vesting;
@@ -32,13 +34,21 @@ const FAMILIES: &[Family] = &[
     governance::changes,
     identity::changes,
     pools::changes,
+    passes::changes,
     activity::changes,
 ];
 
 /// Tables whose rows are created by an event (with its `block_number`): a rewind deletes the
 /// rows above the common ancestor.
-pub const ROW_TABLES: &[&str] =
-    &[governance::ROW_TABLE, identity::ROW_TABLE, pools::POOLS, pools::STAKES, pools::DELIVERIES];
+pub const ROW_TABLES: &[&str] = &[
+    governance::ROW_TABLE,
+    identity::ROW_TABLE,
+    pools::POOLS,
+    pools::STAKES,
+    pools::DELIVERIES,
+    passes::PASSES,
+    passes::DELIVERIES,
+];
 
 type Family = fn(&Event<'_>, &Context, &mut Changes) -> Result<(), DeriveError>;
 
@@ -56,8 +66,10 @@ pub struct Backlog {
 }
 
 /// The families a migration may list in `derive_backlog`.
-pub const BACKLOG: &[Backlog] =
-    &[Backlog { family: "pools", contract: Contract::DataPools, changes: pools::changes }];
+pub const BACKLOG: &[Backlog] = &[
+    Backlog { family: "pools", contract: Contract::DataPools, changes: pools::changes },
+    Backlog { family: "passes", contract: Contract::AccessPasses, changes: passes::changes },
+];
 
 /// An event argument whose value the derived tables cannot hold (a database integer, or one
 /// of a fixed set of choices).

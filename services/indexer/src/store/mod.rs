@@ -9,7 +9,7 @@
 pub mod query;
 mod sql;
 
-pub use query::{EventFilter, EventPage, PoolFilter};
+pub use query::{EventFilter, EventPage, PassFilter, PoolFilter};
 
 use crate::{
     derive::{self, Changes, Context, DeriveError},

@@ -1,13 +1,16 @@
 //! Reads for the HTTP API: wallets, tokens, fees, zkSBT statistics, governance, data pools
-//! (pools, stakes, deliveries), activity and events with keyset (cursor) pagination. Every parameter is bound, never formatted in.
+//! (pools, stakes, deliveries), access passes (passes, deliveries), activity and events with
+//! keyset (cursor) pagination. Every parameter is bound, never formatted in.
 
 use super::{During, EventRow, Store, StoreError, n, sql};
+use alloy::primitives::U256;
 use serde::Serialize;
 use sqlx::{AssertSqlSafe, Row};
 use std::collections::BTreeMap;
 use utoipa::ToSchema;
 
-/// A wallet's summary: MASA and other token balances, transfers, rewards, records, disclosures.
+/// A wallet's summary: MASA and other token balances, transfers, rewards, records, disclosures,
+/// data pools, access passes.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, ToSchema)]
 pub struct WalletRow {
     /// Checksummed address.
@@ -46,6 +49,13 @@ pub struct WalletRow {
     pub pool_rewards: String,
     /// Per pool it staked in: stakes, claims and MASA claimed.
     pub pools: Vec<WalletPoolRow>,
+    /// Access passes it granted, as a record's owner.
+    pub passes_granted: i64,
+    /// Access passes it bought, as a developer.
+    pub passes_bought: i64,
+    /// What its passes paid it as their owner, by price token (base units, decimal): each pass's
+    /// upfront price and delivered uses, less the fees. Tokens it earned nothing in are left out.
+    pub pass_income: BTreeMap<String, String>,
 }
 
 /// A wallet's stakes and rewards in one pool.
@@ -229,6 +239,121 @@ pub struct PoolFilter {
     pub after: Option<i64>,
     /// Page size.
     pub limit: u32,
+}
+
+/// An access pass: as accepted, and its totals so far.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ToSchema)]
+pub struct PassRow {
+    /// The pass's id (from 1).
+    pub pass_id: i64,
+    /// The record's owner: granted the pass and is paid for it.
+    pub owner: String,
+    /// The developer: bought it, asks for uses, receives the deliveries and the unused escrow.
+    pub developer: String,
+    /// The zkSBT whose record the pass is for (decimal).
+    pub token_id: String,
+    /// The token its prices are in (MASA or a token the fee router accepts).
+    pub price_token: String,
+    /// Paid at accept (base units, decimal), the fee included.
+    pub upfront_price: String,
+    /// Paid per delivered use, the fee included; escrowed at accept for every use.
+    pub per_use_price: String,
+    /// From when uses may be asked (unix seconds).
+    pub valid_from: u64,
+    /// Until when (inclusive) uses may be asked; deliveries have a grace period after it.
+    pub valid_until: u64,
+    /// The most uses.
+    pub max_uses: i64,
+    /// What the developer may use the record for: the bytes32 label (0x-hex).
+    pub purpose: String,
+    /// The terms contract consulted at each use (the zero address: none).
+    pub terms: String,
+    /// The developer's Baby Jubjub delivery key, `[x, y]` (decimal).
+    pub delivery_key: [String; 2],
+    /// Accepted at (unix seconds).
+    pub accepted_time: i64,
+    /// Accepted in block.
+    pub block_number: i64,
+    /// Accepted by transaction.
+    pub tx_hash: String,
+    /// Paid to the owner so far, net of fees.
+    pub owner_paid: String,
+    /// Protocol fees so far.
+    pub fees: String,
+    /// Held for uses not delivered yet.
+    pub escrow: String,
+    /// Returned to the developer.
+    pub refunded: String,
+    /// Uses asked for.
+    pub requested: i64,
+    /// Uses delivered.
+    pub delivered: i64,
+    /// Whether the owner revoked it.
+    pub revoked: bool,
+    /// Revoked at (unix seconds).
+    pub revoked_time: Option<i64>,
+    /// Whether its unused escrow went back to the developer.
+    pub closed: bool,
+}
+
+/// A page of passes.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ToSchema)]
+pub struct PassPage {
+    /// Passes by id.
+    pub passes: Vec<PassRow>,
+    /// Pass as `cursor` for the next page; absent on the last page.
+    pub next_cursor: Option<String>,
+}
+
+/// Which passes to list.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct PassFilter {
+    /// Granted by this owner (checksummed).
+    pub owner: Option<String>,
+    /// Bought by this developer (checksummed).
+    pub developer: Option<String>,
+    /// Ids strictly above this one: the cursor.
+    pub after: Option<i64>,
+    /// Page size.
+    pub limit: u32,
+}
+
+/// One use's delivery: the pass's record encrypted to its delivery key, as the contract emitted
+/// it (`UseDelivered`) after verifying the proof that it encrypts the pass's record.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ToSchema)]
+pub struct PassDeliveryRow {
+    /// The pass.
+    pub pass_id: i64,
+    /// The use (0 for the first).
+    pub use_index: i64,
+    /// Paid to the owner for it, net of the fee (base units of the pass's price token, decimal).
+    pub owner_amount: String,
+    /// The fee on it.
+    pub fee: String,
+    /// Emitted in block.
+    pub block_number: i64,
+    /// Index of the `UseDelivered` log in its block.
+    pub log_index: i64,
+    /// The block's time (unix seconds).
+    pub block_time: i64,
+    /// The delivering transaction.
+    pub tx_hash: String,
+    /// The owner's ephemeral Baby Jubjub key `[x, y]` (decimal).
+    pub ephemeral_key: [String; 2],
+    /// The encryption nonce (decimal).
+    pub nonce: String,
+    /// The 10 ciphertext words as emitted (decimal): the 8 values and a padding zero encrypted,
+    /// then the authentication tag.
+    pub ciphertext: Vec<String>,
+}
+
+/// A page of a pass's deliveries.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ToSchema)]
+pub struct PassDeliveryPage {
+    /// Deliveries by use.
+    pub deliveries: Vec<PassDeliveryRow>,
+    /// Pass as `cursor` for the next page; absent on the last page.
+    pub next_cursor: Option<String>,
 }
 
 /// A zkSBT record's public fields and status.
@@ -478,13 +603,58 @@ fn pool_row(r: &sqlx::any::AnyRow) -> Result<PoolRow, StoreError> {
     })
 }
 
+/// A pass with its totals (zero before any change): the columns [`pass_row`] reads.
+const PASS_SELECT: &str = "SELECT p.pass_id, p.owner, p.developer, p.token_id, p.price_token, \
+     p.upfront_price, p.per_use_price, p.valid_from, p.valid_until, p.max_uses, p.purpose, p.terms, \
+     p.delivery_key_x, p.delivery_key_y, p.accepted_time, p.block_number, p.tx_hash, \
+     COALESCE(t.owner_paid, '0'), COALESCE(t.fees, '0'), COALESCE(t.escrow, '0'), COALESCE(t.refunded, '0'), \
+     COALESCE(t.requested, 0), COALESCE(t.delivered, 0), COALESCE(t.revoked, 0), \
+     COALESCE(t.revoked_time, 0), COALESCE(t.closed, 0) \
+     FROM passes p LEFT JOIN pass_totals t ON t.pass_id = p.pass_id";
+
+fn pass_row(r: &sqlx::any::AnyRow) -> Result<PassRow, StoreError> {
+    let pass_id: i64 = r.get(0);
+    let time = |i: usize, what: &str| -> Result<u64, StoreError> {
+        let text: String = r.get(i);
+        text.parse().map_err(|_| StoreError::Corrupt(format!("{what} of pass {pass_id}: `{text}`")))
+    };
+    let revoked = r.get::<i64, _>(23) > 0;
+    Ok(PassRow {
+        pass_id,
+        owner: r.get(1),
+        developer: r.get(2),
+        token_id: r.get(3),
+        price_token: r.get(4),
+        upfront_price: r.get(5),
+        per_use_price: r.get(6),
+        valid_from: time(7, "valid_from")?,
+        valid_until: time(8, "valid_until")?,
+        max_uses: r.get(9),
+        purpose: r.get(10),
+        terms: r.get(11),
+        delivery_key: [r.get(12), r.get(13)],
+        accepted_time: r.get(14),
+        block_number: r.get(15),
+        tx_hash: r.get(16),
+        owner_paid: r.get(17),
+        fees: r.get(18),
+        escrow: r.get(19),
+        refunded: r.get(20),
+        requested: r.get(21),
+        delivered: r.get(22),
+        revoked,
+        revoked_time: revoked.then(|| r.get(24)),
+        closed: r.get::<i64, _>(25) > 0,
+    })
+}
+
 impl Store {
     /// A wallet's summary; `None` when no event ever touched it.
     pub async fn wallet(&self, address: &str) -> Result<Option<WalletRow>, StoreError> {
         let row = sqlx::query(
             "SELECT transfers_in, transfers_out, rewards_earned, fees_paid, vested_released, votes_cast, \
              records_held, records_minted, disclosures, disclosures_consumed, pools_created, pool_refunds, \
-             pool_stakes, pool_rewards FROM wallets WHERE address = $1",
+             pool_stakes, pool_rewards, passes_granted, passes_bought FROM wallets WHERE address = $1",
         )
         .bind(address)
         .fetch_optional(self.db())
@@ -518,7 +688,30 @@ impl Store {
             pool_stakes: r.get(12),
             pool_rewards: amount_text(&r, 13),
             pools: self.pool_rewards_of(address).await?,
+            passes_granted: r.get(14),
+            passes_bought: r.get(15),
+            pass_income: self.pass_income_of(address).await?,
         }))
+    }
+
+    /// What `owner`'s passes paid it, by price token: each pass's `owner_paid`, summed (amounts
+    /// are uint256 text, beyond portable SQL arithmetic).
+    pub async fn pass_income_of(&self, owner: &str) -> Result<BTreeMap<String, String>, StoreError> {
+        let rows = sqlx::query(
+            "SELECT p.price_token, t.owner_paid FROM passes p JOIN pass_totals t ON t.pass_id = p.pass_id \
+             WHERE p.owner = $1",
+        )
+        .bind(owner)
+        .fetch_all(self.db())
+        .await
+        .during("reading a wallet's pass income")?;
+        let mut income: BTreeMap<String, U256> = BTreeMap::new();
+        for r in &rows {
+            let paid = super::parse_amount(&amount_text(r, 1))?;
+            let sum = income.entry(r.get(0)).or_default();
+            *sum = sum.saturating_add(paid);
+        }
+        Ok(income.into_iter().filter(|(_, v)| !v.is_zero()).map(|(t, v)| (t, v.to_string())).collect())
     }
 
     /// A wallet's stakes and rewards per pool, by pool.
@@ -673,6 +866,83 @@ impl Store {
             .then(|| deliveries.last().map(|d| format!("{}-{}", d.block_number, d.log_index)))
             .flatten();
         Ok(DeliveryPage { deliveries, next_cursor })
+    }
+
+    /// Passes matching `filter`, by id.
+    pub async fn passes(&self, filter: &PassFilter) -> Result<PassPage, StoreError> {
+        let sql = format!(
+            "{PASS_SELECT} WHERE ($1 IS NULL OR p.owner = $1) AND ($2 IS NULL OR p.developer = $2) \
+             AND p.pass_id > $3 ORDER BY p.pass_id LIMIT $4"
+        );
+        let rows = sqlx::query(AssertSqlSafe(sql))
+            .bind(filter.owner.as_deref())
+            .bind(filter.developer.as_deref())
+            .bind(filter.after.unwrap_or(0))
+            .bind(i64::from(filter.limit))
+            .fetch_all(self.db())
+            .await
+            .during("reading passes")?;
+        let passes: Vec<PassRow> = rows.iter().map(pass_row).collect::<Result<_, _>>()?;
+        let next_cursor = (passes.len() == filter.limit as usize)
+            .then(|| passes.last().map(|p| p.pass_id.to_string()))
+            .flatten();
+        Ok(PassPage { passes, next_cursor })
+    }
+
+    /// Pass `pass_id`, if it was accepted.
+    pub async fn pass(&self, pass_id: i64) -> Result<Option<PassRow>, StoreError> {
+        let row = sqlx::query(AssertSqlSafe(format!("{PASS_SELECT} WHERE p.pass_id = $1")))
+            .bind(pass_id)
+            .fetch_optional(self.db())
+            .await
+            .during_with(|| format!("reading pass {pass_id}"))?;
+        row.as_ref().map(pass_row).transpose()
+    }
+
+    /// Deliveries of pass `pass_id` by use, strictly after use `after`, at most `limit`.
+    pub async fn pass_deliveries(
+        &self,
+        pass_id: i64,
+        after: Option<i64>,
+        limit: u32,
+    ) -> Result<PassDeliveryPage, StoreError> {
+        let rows = sqlx::query(
+            "SELECT pass_id, use_index, owner_amount, fee, block_number, log_index, block_time, tx_hash, \
+             ephemeral_key_x, ephemeral_key_y, nonce, ciphertext FROM pass_deliveries \
+             WHERE pass_id = $1 AND use_index > $2 ORDER BY use_index LIMIT $3",
+        )
+        .bind(pass_id)
+        .bind(after.unwrap_or(-1))
+        .bind(i64::from(limit))
+        .fetch_all(self.db())
+        .await
+        .during_with(|| format!("reading the deliveries of pass {pass_id}"))?;
+        let deliveries: Vec<PassDeliveryRow> = rows
+            .iter()
+            .map(|r| {
+                let text: String = r.get(11);
+                let ciphertext: Vec<String> = serde_json::from_str(&text).map_err(|_| {
+                    StoreError::Corrupt(format!("ciphertext of a delivery of pass {pass_id}: `{text}`"))
+                })?;
+                Ok(PassDeliveryRow {
+                    pass_id: r.get(0),
+                    use_index: r.get(1),
+                    owner_amount: r.get(2),
+                    fee: r.get(3),
+                    block_number: r.get(4),
+                    log_index: r.get(5),
+                    block_time: r.get(6),
+                    tx_hash: r.get(7),
+                    ephemeral_key: [r.get(8), r.get(9)],
+                    nonce: r.get(10),
+                    ciphertext,
+                })
+            })
+            .collect::<Result<_, StoreError>>()?;
+        let next_cursor = (deliveries.len() == limit as usize)
+            .then(|| deliveries.last().map(|d| d.use_index.to_string()))
+            .flatten();
+        Ok(PassDeliveryPage { deliveries, next_cursor })
     }
 
     /// A wallet's zkSBT records, oldest first.

@@ -32,6 +32,9 @@ pub(super) const DERIVED_TABLES: &[(&str, usize)] = &[
     ("pool_stake_totals", 2),
     ("pool_deliveries", 2),
     ("pool_rewards", 2),
+    ("passes", 1),
+    ("pass_totals", 1),
+    ("pass_deliveries", 2),
     ("activity", 3),
 ];
 

@@ -153,9 +153,10 @@ async fn schemathesis_finds_no_contract_violation() {
     );
     let env = Env::deployed().await;
     env.activity(0).await;
-    // a data pool, so its endpoints answer with one
+    // a data pool and an access pass, so their endpoints answer with one
     let key = masa_prover::delivery::DeliverySecretKey::generate().public_key().to_words();
     env.create_pool(4, key, 100, 1_000, 0).await;
+    env.accept_pass(2, 4).await;
     let backend = Backend::sqlite();
     let store = backend.store("contract").await;
     let metrics = Arc::new(Metrics::default());

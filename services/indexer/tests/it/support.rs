@@ -16,6 +16,7 @@ use masa_bindings::{
 use masa_indexer::{indexer::Indexer, store::Store};
 use masa_sdk::{
     fees::pay_fee,
+    passes::{OfferSpec, PassesClient, Terms},
     tx::{self, Call, signing_provider},
     zksbt::{RecordDraft, ZkSbtClient},
 };
@@ -143,6 +144,39 @@ impl Env {
         };
         let receipt = confirm(DataPools::new(pools, &signer).createPool(config, budget)).await;
         receipt.decoded_log::<DataPools::PoolCreated>().expect("the pool was created").poolId
+    }
+
+    /// Account `owner` mints a schema 1 record and offers it to account `developer` (sent MASA by
+    /// account 0), who accepts it: 10 MASA now, 2 per use, 2 uses, for an hour. Returns its id.
+    pub(crate) async fn accept_pass(&self, owner: usize, developer: usize) -> U256 {
+        let [owner, developer] = [owner, developer].map(|i| self.chain.accounts()[i].clone());
+        let token = MasaToken::new(self.masa(), &self.provider);
+        confirm(token.transfer(developer.address(), MASA * U256::from(14))).await;
+        let (record, _) = RecordDraft::new(&owner, U256::from(1), &[1_700_000_000, 700, 3]).unwrap();
+        let provider = signing_provider(self.chain.endpoint().parse().unwrap(), owner.clone());
+        let minted = ZkSbtClient::new(provider.clone(), &self.manifest, owner.clone())
+            .unwrap()
+            .mint(record, None)
+            .await
+            .unwrap();
+        let buyer = signing_provider(self.chain.endpoint().parse().unwrap(), developer.clone());
+        let buyer = PassesClient::new(buyer, &self.manifest, developer.clone()).unwrap();
+        let spec = OfferSpec {
+            token: minted.token,
+            developer: developer.address(),
+            delivery_key: buyer.delivery_public_key(),
+            price_token: None,
+            upfront: MASA * U256::from(10),
+            per_use: MASA * U256::from(2),
+            valid_from: None,
+            valid_secs: 3_600,
+            max_uses: 2,
+            purpose: "research".into(),
+            terms: Terms::None,
+            accept_within_secs: 600,
+        };
+        let offer = PassesClient::new(provider, &self.manifest, owner).unwrap().offer(&spec).await.unwrap();
+        buyer.accept(&offer).await.unwrap().pass
     }
 
     /// The index agrees with the chain: every log, kept as emitted, every balance, every
