@@ -6,7 +6,7 @@
 
 use masa_test_harness::{
     AnvilChain, RevmChain,
-    scenarios::{fees, governance, masa_token, pools, zksbt},
+    scenarios::{fees, governance, masa_token, passes, pools, zksbt},
 };
 use std::time::{Duration, Instant};
 
@@ -130,7 +130,8 @@ async fn zksbt_gas() {
     );
 }
 
-/// Data pool gas with real delivery proofs (27 public inputs), against the Groth16 floor.
+/// Data pool and access pass gas with real delivery proofs (27 public inputs), against the
+/// Groth16 floor.
 async fn pools_gas() {
     let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
     let circuit = masa_prover::Circuit::Delivery;
@@ -161,4 +162,21 @@ async fn pools_gas() {
         "an anonymous stake is {} gas above floor + 21,000 base",
         gas.stake_anonymous as i64 - floor as i64 - 21_000
     );
+    let gas =
+        passes::buy_use_revoke_expire(&mut RevmChain::new(), &mut prover).await.expect("passes on revm");
+    println!();
+    println!("access pass gas (revm, a real delivery proof; same floor)");
+    println!("| operation | gas |");
+    println!("|---|---:|");
+    for (op, used) in [
+        (
+            "accept (signature, upfront price paid less 1% through the fee router, 3 uses escrowed)",
+            gas.accept,
+        ),
+        ("requestUse (no terms contract)", gas.request_use),
+        ("deliver (direct disclosure checked by the registry, delivery proof, one use paid)", gas.deliver),
+        ("close (a revoked pass's unused escrow refunded)", gas.close),
+    ] {
+        println!("| {op} | {used} |");
+    }
 }

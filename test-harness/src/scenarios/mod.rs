@@ -4,5 +4,6 @@
 pub mod fees;
 pub mod governance;
 pub mod masa_token;
+pub mod passes;
 pub mod pools;
 pub mod zksbt;

@@ -35,7 +35,7 @@ use masa_sdk::{
         Deployer,
         pools::{self, PoolsInit},
     },
-    pools::{open, stake_args},
+    pools::{Rebind, delivery_args, open},
 };
 
 /// The funding fee of the scenario: 1%.
@@ -232,12 +232,34 @@ impl Stake {
         trees: &Trees,
         ask: Ask<'_>,
     ) -> Result<(IZkSBT::Disclosure, IDataPools::Delivery)> {
-        let (statement, membership) = zksbt::statement(chain, self.id, minted, trees, ask).await?;
-        let request = DeliveryRequest { key: self.key, nonce: self.nonce };
-        let (proof, _) = prover.prove_delivery(&minted.record, &statement, membership.as_ref(), &request)?;
-        let token = if ask.mode == Mode::Direct { minted.token } else { U256::ZERO };
-        Ok(stake_args(&proof, token, ask.purpose, ask.recipient, ask.message))
+        prove_delivery(
+            chain,
+            prover,
+            self.id,
+            DeliveryRequest { key: self.key, nonce: self.nonce },
+            minted,
+            trees,
+            ask,
+        )
+        .await
     }
+}
+
+/// The `Disclosure` and `Delivery` arguments (of any binding that takes them) of a delivery proof
+/// of `ask` about `minted`, encrypted as `request` says.
+pub(crate) async fn prove_delivery<C: Chain, D: Rebind, V: Rebind>(
+    chain: &C,
+    prover: &mut Prover,
+    id: Identity,
+    request: DeliveryRequest,
+    minted: &Minted,
+    trees: &Trees,
+    ask: Ask<'_>,
+) -> Result<(D, V)> {
+    let (statement, membership) = zksbt::statement(chain, id, minted, trees, ask).await?;
+    let (proof, _) = prover.prove_delivery(&minted.record, &statement, membership.as_ref(), &request)?;
+    let token = if ask.mode == Mode::Direct { minted.token } else { U256::ZERO };
+    Ok(delivery_args(&proof, token, ask.purpose, ask.recipient, ask.message))
 }
 
 /// The calldata's part of a transaction's intrinsic gas (EIP-2028).

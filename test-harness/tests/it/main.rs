@@ -4,5 +4,6 @@ mod deploy;
 mod fees;
 mod governance;
 mod masa_token;
+mod passes;
 mod pools;
 mod zksbt;

@@ -6,7 +6,7 @@ use masa_test_harness::{AnvilChain, RevmChain, scenarios::pools};
 
 /// The development key the committed `DeliveryVerifier.sol` was generated from (the prover's
 /// tests check that the two still match).
-fn delivery_prover() -> Prover {
+pub(crate) fn delivery_prover() -> Prover {
     let circuit = Circuit::Delivery;
     let keys =
         Keys::development(&root().join(circuit.r1cs()), paths::DEV_SEED).expect("run `make circuits` first");
