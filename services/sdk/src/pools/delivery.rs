@@ -66,8 +66,8 @@ pub(crate) fn rebind<A: SolValue, B: Rebind>(value: &A) -> B {
 pub fn open(secret: &DeliverySecretKey, delivery: &impl SolValue) -> Result<[U256; VALUES], Error> {
     let delivery: IDataPools::Delivery = rebind(delivery);
     let [x, y] = delivery.ephemeralKey;
-    let ephemeral =
-        Point::checked(to_fr("ephemeralKey[0]", x)?, to_fr("ephemeralKey[1]", y)?, "ephemeral key")?;
+    // checked (on the curve, in the subgroup, not the identity) where the shared key is derived
+    let ephemeral = Point { x: to_fr("ephemeralKey[0]", x)?, y: to_fr("ephemeralKey[1]", y)? };
     let nonce = u128::try_from(delivery.nonce).map_err(|_| DeliveryError::Nonce(delivery.nonce))?;
     let mut ciphertext = [ark_bn254::Fr::from(0u64); CIPHERTEXT];
     for (slot, &word) in ciphertext.iter_mut().zip(&delivery.ciphertext) {
