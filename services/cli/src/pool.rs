@@ -6,7 +6,7 @@
 
 use crate::{
     error::{CliError, Result},
-    sbt::{IssuerArg, issuer_set},
+    sbt::{IssuerArg, StatementArgs, issuer_set},
     wallet::WalletArgs,
 };
 use alloy::primitives::{Address, U256, utils::parse_units};
@@ -44,22 +44,9 @@ pub enum PoolCommand {
         /// The accepted schema id.
         #[arg(long)]
         schema: U256,
-        /// Field index the statement is about, 0-7.
-        #[arg(long, value_parser = clap::value_parser!(u8).range(0..=7))]
-        field: u8,
-        /// Operator: == != < <= > >= in.
-        #[arg(long)]
-        op: Operator,
-        /// Operand (the range's lower bound for `in`).
-        #[arg(long)]
-        value: u64,
-        /// The range's upper bound (`in` only).
-        #[arg(long, default_value_t = 0)]
-        value_b: u64,
-        /// The issuers whose attestations count: 1 to 4 addresses, comma separated, `self`
-        /// for self-attested records. Default: any attestation class.
-        #[arg(long, value_delimiter = ',', num_args = 1..)]
-        issuers: Option<Vec<IssuerArg>>,
+        /// The statement a staker proves about its record.
+        #[command(flatten)]
+        statement: StatementArgs,
         /// What the data is for (a URI stakers read).
         #[arg(long)]
         metadata_uri: String,
@@ -272,11 +259,7 @@ impl PoolCommand {
                 duration,
                 max_stakers,
                 schema,
-                field,
-                op,
-                value,
-                value_b,
-                issuers,
+                statement: StatementArgs { field, op, value, value_b, issuers },
                 metadata_uri,
                 target,
                 wallet,

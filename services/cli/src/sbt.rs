@@ -122,18 +122,9 @@ pub enum SbtCommand {
         /// The token.
         #[arg(long)]
         token: U256,
-        /// Field index, 0-7.
-        #[arg(long)]
-        field: u8,
-        /// Operator: == != < <= > >= in.
-        #[arg(long)]
-        op: Operator,
-        /// Operand (the range's lower bound for `in`).
-        #[arg(long)]
-        value: u64,
-        /// The range's upper bound (`in` only).
-        #[arg(long, default_value_t = 0)]
-        value_b: u64,
+        /// What to prove about the record.
+        #[command(flatten)]
+        statement: StatementArgs,
         /// The consumer (the address that will call `consumeDisclosure`).
         #[arg(long)]
         consumer: Address,
@@ -149,11 +140,6 @@ pub enum SbtCommand {
         /// Prove against the record's tree (one of its live records) instead of the token itself.
         #[arg(long)]
         anonymous: bool,
-        /// The issuer set the consumer requires: 1 to 4 issuer addresses, comma separated,
-        /// `self` for self-attested records; the proof shows the record's issuer is one of them
-        /// without saying which. Default: any attestation class (no issuer constraint).
-        #[arg(long, value_delimiter = ',', num_args = 1..)]
-        issuers: Option<Vec<IssuerArg>>,
         /// Seconds the disclosure stays valid (from the latest block's time); the record must
         /// not expire before then.
         #[arg(long, default_value_t = 3_600)]
@@ -257,6 +243,28 @@ pub enum SbtCommand {
         #[command(flatten)]
         wallet: WalletArgs,
     },
+}
+
+/// A statement about a record's field, as `masa sbt prove` asks it and `masa pool create` accepts.
+#[derive(Debug, Clone, clap::Args)]
+pub struct StatementArgs {
+    /// Field index the statement is about, 0-7.
+    #[arg(long, value_parser = clap::value_parser!(u8).range(0..=7))]
+    pub field: u8,
+    /// Operator: == != < <= > >= in.
+    #[arg(long)]
+    pub op: Operator,
+    /// Operand (the range's lower bound for `in`).
+    #[arg(long)]
+    pub value: u64,
+    /// The range's upper bound (`in` only).
+    #[arg(long, default_value_t = 0)]
+    pub value_b: u64,
+    /// The issuers whose attestations count: 1 to 4 addresses, comma separated, `self` for
+    /// self-attested records; the proof shows the record's issuer is one of them without saying
+    /// which. Default: any attestation class (no issuer constraint).
+    #[arg(long, value_delimiter = ',', num_args = 1..)]
+    pub issuers: Option<Vec<IssuerArg>>,
 }
 
 /// One member of `--issuers`: an issuer address, or `self` (address 0: self-attested records).
@@ -397,16 +405,12 @@ impl SbtCommand {
             }
             Self::Prove {
                 token,
-                field,
-                op,
-                value,
-                value_b,
+                statement: StatementArgs { field, op, value, value_b, issuers },
                 consumer,
                 purpose,
                 recipient,
                 message,
                 anonymous,
-                issuers,
                 valid_secs,
                 out,
                 submit,
