@@ -18,6 +18,7 @@ use masa_prover::delivery::DeliveryPublicKey;
 use masa_sdk::{
     passes::{OfferSpec, Pass, PassesClient, SignedOffer, Terms},
     target::TargetSpec,
+    zksbt::write_private,
 };
 use std::path::PathBuf;
 
@@ -74,7 +75,8 @@ pub enum PassCommand {
         /// Seconds the developer has to accept.
         #[arg(long, default_value_t = 86_400)]
         accept_within_secs: u64,
-        /// The offer file to write (never over an existing file).
+        /// The offer file to write (never over an existing file; readable by the wallet's user
+        /// alone until handed over).
         #[arg(long)]
         out: PathBuf,
         /// The chain and deployment.
@@ -240,7 +242,7 @@ impl PassCommand {
                     accept_within_secs,
                 };
                 let offer = passes.offer(&spec).await?;
-                write_new(&out, &offer.to_json())?;
+                write_private(&out, offer.to_json().as_bytes())?;
                 println!(
                     "offer of zkSBT {token} to {developer} for {} now and {} per use (up to {max_uses}) -> {}",
                     format_units(offer.offer.upfrontPrice, decimals).unwrap_or_default(),
@@ -407,12 +409,4 @@ fn parse_terms(text: &str) -> Result<Terms> {
             ))
         })?),
     })
-}
-
-/// Writes `text` to a new file at `path` (never over an existing one).
-fn write_new(path: &std::path::Path, text: &str) -> Result<()> {
-    use std::io::Write;
-    let file = |source| CliError::File { action: "write", path: path.to_owned(), source };
-    let mut f = std::fs::OpenOptions::new().write(true).create_new(true).open(path).map_err(file)?;
-    f.write_all(text.as_bytes()).map_err(file)
 }

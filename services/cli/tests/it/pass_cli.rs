@@ -73,6 +73,12 @@ async fn offer_accept_use_deliver_revoke_and_close_from_the_cli() {
         .await
         .unwrap();
     assert_eq!(chain.provider().get_block_number().await.unwrap(), block, "an offer costs no gas");
+    // never over an existing offer file
+    let err =
+        run(t(&offer_args(offer_path.to_str().unwrap()).iter().map(String::as_str).collect::<Vec<_>>()))
+            .await
+            .unwrap_err();
+    assert!(err.to_string().contains("refusing to overwrite"), "{err}");
     let offer_text = std::fs::read_to_string(&offer_path).unwrap();
     let offer = SignedOffer::from_json(&offer_text).unwrap();
     assert_eq!(offer.total(), masa("14"));
