@@ -1,7 +1,7 @@
 //! Why a `masa` command failed: the sdk's errors, and the command line's own (bad input, files,
 //! the terminal). `main` prints one line, `error: <message>`, and exits with status 1.
 
-use masa_sdk::{deploy, devnet, fees, passes, pools, target, vesting, wallet, zksbt};
+use masa_sdk::{dataset, deploy, devnet, fees, passes, pools, target, vesting, wallet, zksbt};
 use std::path::PathBuf;
 
 /// The result of a command.
@@ -42,7 +42,7 @@ pub enum CliError {
     Passes(Box<passes::Error>),
     /// A dataset could not be written.
     #[error(transparent)]
-    Dataset(Box<pools::dataset::DatasetError>),
+    Dataset(Box<dataset::DatasetError>),
     /// Records were listed, but some are refused.
     #[error("refusing records sealed under another schema than their token's: {0}")]
     Refused(String),
@@ -86,7 +86,7 @@ boxed_from!(
     Fees(fees::Error),
     Pools(pools::Error),
     Passes(passes::Error),
-    Dataset(pools::dataset::DatasetError),
+    Dataset(dataset::DatasetError),
 );
 
 /// The wallet's error in the words of the command line (a bad key names its flag).

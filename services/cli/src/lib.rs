@@ -1,6 +1,7 @@
 #![doc = include_str!("../README.md")]
 
 pub mod cmd;
+pub mod data;
 pub mod devnet;
 pub mod error;
 pub mod fee;

@@ -1,11 +1,12 @@
-//! `masa pass`: access passes from the command line — key, offer, accept, use, deliver, open,
+//! `masa pass`: access passes from the command line — key, offer, accept, use, deliver, data,
 //! show, revoke, close and purpose — over [`masa_sdk::passes`].
 //!
 //! An offer is a JSON file the owner signs (no transaction) and hands to the developer; it holds
 //! no secret. The developer's delivery key is derived from its wallet, as for pools: `key`
-//! prints its public half for the owner to put in the offer, `open` decrypts with it.
+//! prints its public half for the owner to put in the offer, `data` decrypts with it.
 
 use crate::{
+    data::{export, field_names, progress},
     error::{CliError, Result},
     pool::DeliveryProverArgs,
     wallet::WalletArgs,
@@ -16,7 +17,9 @@ use alloy::primitives::{
 };
 use masa_prover::delivery::DeliveryPublicKey;
 use masa_sdk::{
+    dataset,
     passes::{OfferSpec, Pass, PassesClient, SignedOffer, Terms},
+    pools::delivery_key,
     target::TargetSpec,
     zksbt::write_private,
 };
@@ -130,16 +133,25 @@ pub enum PassCommand {
         #[command(flatten)]
         wallet: WalletArgs,
     },
-    /// As the developer, decrypt a pass's deliveries with the wallet's key (one JSON line per
-    /// use: the record's 8 values).
-    Open {
+    /// As the developer, download a pass's deliveries, decrypt them with the wallet's key, check
+    /// each against the chain, and write the dataset as JSONL and Parquet.
+    Data {
         /// The pass.
         #[arg(long)]
         pass: U256,
+        /// The directory to write `pass-<id>.jsonl`, `pass-<id>.parquet` (and
+        /// `pass-<id>.refused.jsonl` when a delivery is refused) to; existing files are never
+        /// overwritten.
+        #[arg(long)]
+        out: PathBuf,
+        /// Column names of the record's fields, comma separated (default: the schema's
+        /// `fields` in the network's parameters file, else `field_<i>`).
+        #[arg(long, value_delimiter = ',')]
+        fields: Option<Vec<String>>,
         /// The chain and deployment.
         #[command(flatten)]
         target: TargetSpec,
-        /// The developer's wallet.
+        /// The developer's wallet (its delivery key decrypts).
         #[command(flatten)]
         wallet: WalletArgs,
     },
@@ -286,19 +298,8 @@ impl PassCommand {
                     delivered.tx_hash
                 );
             }
-            Self::Open { pass, target, wallet } => {
-                let passes = PassesClient::connect(&target.resolve().await?, wallet.signer()?)?;
-                for delivered in passes.deliveries(pass).await? {
-                    let values = passes.open(&delivered)?;
-                    let line = serde_json::json!({
-                        "pass": pass.to_string(),
-                        "use": delivered.use_index.to_string(),
-                        "block": delivered.block_number,
-                        "tx": delivered.tx_hash,
-                        "values": values.iter().map(ToString::to_string).collect::<Vec<_>>(),
-                    });
-                    println!("{line}");
-                }
+            Self::Data { pass, out, fields, target, wallet } => {
+                data(pass, &out, fields, &target, &wallet).await?;
             }
             Self::Show { pass, json, target, wallet } => {
                 let passes = PassesClient::connect(&target.resolve().await?, wallet.signer()?)?;
@@ -350,6 +351,38 @@ impl PassCommand {
         }
         Ok(())
     }
+}
+
+/// `masa pass data`.
+async fn data(
+    id: U256,
+    out: &std::path::Path,
+    fields: Option<Vec<String>>,
+    target: &TargetSpec,
+    wallet: &WalletArgs,
+) -> Result<()> {
+    let resolved = target.resolve().await?;
+    let passes = PassesClient::connect(&resolved, wallet.signer()?)?;
+    let pass = passes.pass(id).await?;
+    if pass.developer != passes.wallet() {
+        eprintln!(
+            "warning: pass {id}'s developer is {}, not the wallet {}: its deliveries will not open",
+            pass.developer,
+            passes.wallet()
+        );
+    }
+    let network = resolved.network.as_ref().map(|n| n.name.as_str());
+    let names = field_names(fields, target, network, passes.schema_of(id).await?);
+    let deliveries = passes.deliveries(id).await?;
+    let bar = progress("deliveries");
+    bar.set_length(deliveries.len() as u64);
+    let started = std::time::Instant::now();
+    let verified =
+        dataset::passes::verify(id, &pass, &deliveries, &delivery_key(&wallet.signer()?), |done| {
+            bar.set_position(done as u64);
+        });
+    bar.finish_and_clear();
+    export(out, &format!("pass-{id}"), &names, &verified, started)
 }
 
 /// A pass as JSON (amounts as decimal strings: they pass 2^53).

@@ -5,6 +5,7 @@
 //! the pool, `data` decrypts with it, and no file holds it.
 
 use crate::{
+    data::{export, field_names, progress},
     error::{CliError, Result},
     sbt::{IssuerArg, StatementArgs, issuer_set},
     wallet::WalletArgs,
@@ -12,16 +13,13 @@ use crate::{
 use alloy::primitives::{Address, U256, utils::parse_units};
 use masa_prover::{Circuit, statement::Operator};
 use masa_sdk::{
-    deploy::params::SuiteParams,
+    dataset,
     fees::masa_text,
-    pools::{
-        PoolInfo, PoolSpec, PoolsClient, StakeRequest,
-        dataset::{self, Verified},
-    },
+    pools::{PoolInfo, PoolSpec, PoolsClient, StakeRequest},
     target::TargetSpec,
     zksbt::{ProverFiles, SMALL_ANONYMITY_SET},
 };
-use std::{io::IsTerminal, path::PathBuf};
+use std::path::PathBuf;
 
 /// `masa pool` subcommands.
 #[derive(Debug, clap::Subcommand)]
@@ -431,14 +429,8 @@ async fn data(
             pools.wallet()
         );
     }
-    let names = match fields {
-        Some(names) => names,
-        None => schema_fields(
-            target,
-            resolved.network.as_ref().map(|n| n.name.as_str()),
-            info.pool.statement.schemaId,
-        ),
-    };
+    let network = resolved.network.as_ref().map(|n| n.name.as_str());
+    let names = field_names(fields, target, network, info.pool.statement.schemaId);
     let bar = progress("blocks");
     let downloaded = pools
         .deliveries(pool, |scan| {
@@ -450,53 +442,11 @@ async fn data(
     let bar = progress("deliveries");
     bar.set_length(downloaded.deliveries.len() as u64);
     let started = std::time::Instant::now();
-    let verified: Verified =
-        dataset::verify(&info, &downloaded, &pools.delivery_key(), |done| bar.set_position(done as u64));
+    let verified = dataset::pools::verify(&info, &downloaded, &pools.delivery_key(), |done| {
+        bar.set_position(done as u64);
+    });
     bar.finish_and_clear();
-    let columns = dataset::columns(&names, &verified.rows)?;
-    let files = dataset::write(out, &format!("pool-{pool}"), &verified, &columns)?;
-    let secs = started.elapsed().as_secs_f64().max(1e-6);
-    println!(
-        "pool {pool}: {} records verified, {} refused ({:.0} deliveries/s) -> {}, {}",
-        verified.rows.len(),
-        verified.refused.len(),
-        downloaded.deliveries.len() as f64 / secs,
-        files.jsonl.display(),
-        files.parquet.display()
-    );
-    if let Some(refused) = files.refused {
-        eprintln!("refused deliveries and why: {}", refused.display());
-    }
-    Ok(())
-}
-
-/// The schema's field names from the network's parameters file (none when there is no such
-/// file or schema: the columns are then `field_<i>`).
-fn schema_fields(target: &TargetSpec, network: Option<&str>, schema: U256) -> Vec<String> {
-    let Some(network) = target.network.as_deref().or(network) else { return vec![] };
-    let path = SuiteParams::path(&target.deployments, network);
-    let Ok(params) = SuiteParams::load(&path) else { return vec![] };
-    params
-        .identity
-        .schemas
-        .into_iter()
-        .find(|s| U256::from(s.id) == schema)
-        .map(|s| s.fields)
-        .unwrap_or_default()
-}
-
-/// A progress bar on stderr, hidden when stderr is not a terminal.
-fn progress(unit: &'static str) -> indicatif::ProgressBar {
-    if !std::io::stderr().is_terminal() {
-        return indicatif::ProgressBar::hidden();
-    }
-    indicatif::ProgressBar::new(0).with_style(
-        indicatif::ProgressStyle::with_template(&format!(
-            "{{elapsed_precise}} [{{bar:40}}] {{pos}}/{{len}} {unit}"
-        ))
-        .expect("a valid template")
-        .progress_chars("=> "),
-    )
+    export(out, &format!("pool-{pool}"), &names, &verified, started)
 }
 
 fn operator_symbol(op: u8) -> &'static str {

@@ -1,6 +1,6 @@
 //! `make bench`: throughput of `masa pool data`'s local half — opening each delivery with the
 //! developer's key, checking it against the pool's stakes and statement
-//! (`pools::dataset::verify`), and writing JSONL + Parquet (`pools::dataset::write`) — over
+//! (`dataset::pools::verify`), and writing JSONL + Parquet (`dataset::write`) — over
 //! deliveries encrypted exactly as the delivery circuit does (ECDH on Baby Jubjub, the Poseidon
 //! duplex), each with a fresh ephemeral key. The download from the chain is not measured here
 //! (it is the RPC's speed).
@@ -15,9 +15,9 @@ use masa_prover::{
     field::to_u256,
     statement::Operator,
 };
-use masa_sdk::pools::{
-    Deliveries, DeliveryLog, PoolInfo, StakeLog,
-    dataset::{columns, verify, write},
+use masa_sdk::{
+    dataset::{columns, pools::verify, write},
+    pools::{Deliveries, DeliveryLog, PoolInfo, StakeLog},
 };
 use std::time::Instant;
 

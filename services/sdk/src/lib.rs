@@ -1,5 +1,7 @@
 #![doc = include_str!("../README.md")]
 
+#[cfg(feature = "dataset")]
+pub mod dataset;
 pub mod deploy;
 pub mod devnet;
 pub mod evm;

@@ -12,13 +12,13 @@ use crate::{
     Chain, ChainExt, Error, Expect, Result,
     scenarios::{
         pools::prove_delivery,
-        zksbt::{self, Ask, CREDIT, CREDIT_LIFETIME, REGISTRY},
+        zksbt::{self, Ask, CREDIT, CREDIT_LIFETIME, Identity, REGISTRY},
     },
 };
 use alloy::{
     primitives::{Address, B256, Bytes, U256},
     signers::{SignerSync, local::PrivateKeySigner},
-    sol_types::{SolEvent, SolStruct},
+    sol_types::{Eip712Domain, SolEvent, SolStruct},
 };
 use masa_bindings::{
     Contract, MASA,
@@ -69,14 +69,7 @@ pub async fn buy_use_revoke_expire<C: Chain>(chain: &mut C, prover: &mut Prover)
     let signers: Vec<PrivateKeySigner> = chain.accounts().to_vec();
     let [admin, relayer, first, second, watcher] = [0, 1, 2, 3, 4].map(|i| signers[i].address());
     let (alice, issuer) = (&signers[5], &signers[7]);
-    let id = zksbt::deploy(chain, admin, issuer.address(), REGISTRY).await?;
-    let mut run = Deployer::new(chain, admin);
-    let init = PoolsInit { sbt: id.sbt, fee_router: id.fee_router, owner: admin, create_fee_bps: FEE_BPS };
-    pools::deploy(&mut run, init).await?;
-    let delivery_verifier = run.address_of(Contract::DeliveryVerifier).expect("the pools deployed it");
-    let params = PassesParams { fee_bps: FEE_BPS, rate_limit_uses: 3, rate_limit_period_secs: 86_400 };
-    let init = PassesInit { sbt: id.sbt, delivery_verifier, fee_router: id.fee_router, owner: admin, params };
-    let passes = access::deploy(&mut run, init).await?;
+    let Market { id, passes, .. } = deploy(chain, admin, issuer.address()).await?;
     let mut gas = GasReport::default();
     let balance = async |chain: &C, account| chain.view(id.masa, MasaToken::balanceOfCall { account }).await;
 
@@ -110,10 +103,7 @@ pub async fn buy_use_revoke_expire<C: Chain>(chain: &mut C, prover: &mut Prover)
     };
     let offers = [offer(first, 10 * 10u128.pow(18), 1), offer(second, 0, 2)];
     let domain = access_passes_domain(chain.chain_id(), passes);
-    let sign = |o: &IAccessPasses::Offer| -> Bytes {
-        let signature = alice.sign_hash_sync(&o.eip712_signing_hash(&domain)).expect("local signing");
-        signature.as_bytes().to_vec().into()
-    };
+    let sign = |o: &IAccessPasses::Offer| sign_offer(alice, o, &domain);
     let alice_before = balance(chain, alice.address()).await?;
     let mut ids = Vec::new();
     for o in &offers {
@@ -217,8 +207,35 @@ pub async fn buy_use_revoke_expire<C: Chain>(chain: &mut C, prover: &mut Prover)
     Ok(gas)
 }
 
+/// The identity contracts, the pools and the passes, as `masa deploy` wires them (fees of 1%).
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Market {
+    pub(crate) id: Identity,
+    pub(crate) pools: Address,
+    pub(crate) passes: Address,
+}
+
+/// Deploys the [`Market`], owned by `admin`, with `issuer` attesting credit scores.
+pub(crate) async fn deploy<C: Chain>(chain: &mut C, admin: Address, issuer: Address) -> Result<Market> {
+    let id = zksbt::deploy(chain, admin, issuer, REGISTRY).await?;
+    let mut run = Deployer::new(chain, admin);
+    let init = PoolsInit { sbt: id.sbt, fee_router: id.fee_router, owner: admin, create_fee_bps: FEE_BPS };
+    let pools = pools::deploy(&mut run, init).await?;
+    let delivery_verifier = run.address_of(Contract::DeliveryVerifier).expect("the pools deployed it");
+    let params = PassesParams { fee_bps: FEE_BPS, rate_limit_uses: 3, rate_limit_period_secs: 86_400 };
+    let init = PassesInit { sbt: id.sbt, delivery_verifier, fee_router: id.fee_router, owner: admin, params };
+    let passes = access::deploy(&mut run, init).await?;
+    Ok(Market { id, pools, passes })
+}
+
+/// `owner`'s EIP-712 signature of `offer` (65 bytes).
+pub(crate) fn sign_offer(owner: &PrivateKeySigner, offer: &IAccessPasses::Offer, domain: &Eip712Domain) -> Bytes {
+    let signature = owner.sign_hash_sync(&offer.eip712_signing_hash(domain)).expect("local signing");
+    signature.as_bytes().to_vec().into()
+}
+
 /// The first `E` among `logs`.
-fn event<E: SolEvent, C: Chain>(chain: &C, logs: &[alloy::primitives::Log]) -> Result<E> {
+pub(crate) fn event<E: SolEvent, C: Chain>(chain: &C, logs: &[alloy::primitives::Log]) -> Result<E> {
     logs.iter().find_map(|log| E::decode_log(log).ok().map(|l| l.data)).ok_or_else(|| Error::Expectation {
         chain: chain.name(),
         message: format!("no {} event", E::SIGNATURE),

@@ -88,38 +88,14 @@ pub async fn stake_and_earn<C: Chain>(chain: &mut C, prover: &mut Prover) -> Res
     // the developer funds 1,000 MASA over 1,000 s; 1% goes through the fee router
     let budget = MASA * U256::from(1_000);
     chain.send(admin, id.masa, MasaToken::transferCall { to: developer, value: budget }).await?;
-    chain.send(developer, id.masa, MasaToken::approveCall { spender: pools, value: budget }).await?;
     let bureau = [issuer.address()];
     let issuer_set = chain.view(id.sbt, ZkSBT::issuerSetOfCall { members: bureau.to_vec() }).await?;
     let start = chain.timestamp().await? + 11;
-    let config = IDataPools::PoolConfig {
-        start,
-        end: start + DURATION,
-        maxStakers: 0,
-        statement: IDataPools::Statement {
-            schemaId: U256::from(CREDIT),
-            issuerSet: issuer_set,
-            fieldIndex: 0,
-            operator: GTE,
-            operandA: 700,
-            operandB: 0,
-        },
-        metadataURI: "test://pools/credit".into(),
-        deliveryKeyX: developer_key.public_key().to_words()[0],
-        deliveryKeyY: developer_key.public_key().to_words()[1],
-    };
-    // a second after the last supply change on both backends (anvil may mine many blocks in one
-    // wall-clock second): the fee's burn then writes a new total-supply checkpoint on both
-    chain.advance_time(1).await?;
-    let call = DataPools::createPoolCall { config, budget };
-    let calldata_gas = calldata_gas(&call.abi_encode());
-    let outcome = chain.send(developer, pools, call).await?;
+    let terms = Terms { issuer_set, min: 700, budget, start, duration: DURATION };
+    let (outcome, created, calldata_gas) =
+        open_pool(chain, id, pools, developer, developer_key.public_key(), terms).await?;
     gas.create = outcome.gas_used;
     gas.create_execution = outcome.gas_used - calldata_gas;
-    let created =
-        outcome.logs.iter().find_map(|log| DataPools::PoolCreated::decode_log(log).ok()).ok_or_else(
-            || Error::Expectation { chain: chain.name(), message: "no PoolCreated event".into() },
-        )?;
     let pool = created.poolId;
     let funded = created.rewardBudget;
     chain.ensure_eq(
@@ -212,6 +188,58 @@ pub async fn stake_and_earn<C: Chain>(chain: &mut C, prover: &mut Prover) -> Res
     chain.ensure_eq("paid + refunded = funded, to the wei", paid_alice + paid_bob + refunded, funded)?;
     chain.ensure_eq("the pools hold nothing", balance(chain, pools).await?, U256::ZERO)?;
     Ok(gas)
+}
+
+/// A pool's terms: "credit score >= `min`" attested by `issuer_set`, `budget` MASA (fee
+/// included) streamed from `start` for `duration` seconds.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Terms {
+    pub(crate) issuer_set: U256,
+    pub(crate) min: u64,
+    pub(crate) budget: U256,
+    pub(crate) start: u64,
+    pub(crate) duration: u64,
+}
+
+/// `developer` (holding the budget) approves it and opens a pool of `terms` with delivery key
+/// `key`: the transaction, its `PoolCreated` event and its calldata's gas.
+pub(crate) async fn open_pool<C: Chain>(
+    chain: &mut C,
+    id: Identity,
+    pools: alloy::primitives::Address,
+    developer: alloy::primitives::Address,
+    key: DeliveryPublicKey,
+    terms: Terms,
+) -> Result<(crate::TxOutcome, DataPools::PoolCreated, u64)> {
+    chain.send(developer, id.masa, MasaToken::approveCall { spender: pools, value: terms.budget }).await?;
+    let [x, y] = key.to_words();
+    let config = IDataPools::PoolConfig {
+        start: terms.start,
+        end: terms.start + terms.duration,
+        maxStakers: 0,
+        statement: IDataPools::Statement {
+            schemaId: U256::from(CREDIT),
+            issuerSet: terms.issuer_set,
+            fieldIndex: 0,
+            operator: GTE,
+            operandA: terms.min,
+            operandB: 0,
+        },
+        metadataURI: "test://pools/credit".into(),
+        deliveryKeyX: x,
+        deliveryKeyY: y,
+    };
+    // a second after the last supply change on both backends (anvil may mine many blocks in one
+    // wall-clock second): the fee's burn then writes a new total-supply checkpoint on both
+    chain.advance_time(1).await?;
+    let call = DataPools::createPoolCall { config, budget: terms.budget };
+    let calldata_gas = calldata_gas(&call.abi_encode());
+    let outcome = chain.send(developer, pools, call).await?;
+    let created =
+        outcome.logs.iter().find_map(|log| DataPools::PoolCreated::decode_log(log).ok()).ok_or_else(
+            || Error::Expectation { chain: chain.name(), message: "no PoolCreated event".into() },
+        )?;
+    Ok((outcome, created.data, calldata_gas))
 }
 
 /// How stakes into one pool are proven: the delivery circuit, to the pool's key.

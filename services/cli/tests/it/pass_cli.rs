@@ -2,7 +2,7 @@
 //! score to a developer (10 MASA now, 2 MASA per use, 2 uses, "research" under her purpose
 //! allowlist); a stranger cannot accept it, a tampered copy is refused by name; the developer
 //! accepts, its first use is refused until alice allows the purpose; alice delivers, is paid,
-//! and the developer opens her record; the offer cannot be accepted twice; a second use is
+//! and the developer's dataset holds her record (another key's holds nothing); the offer cannot be accepted twice; a second use is
 //! asked, alice revokes, the delivery is refused, and the developer closes the pass for the
 //! unused escrow. Every balance is checked to the wei.
 
@@ -141,16 +141,31 @@ async fn offer_accept_use_deliver_revoke_and_close_from_the_cli() {
     let err = deliver(&alice).await.unwrap_err();
     assert!(err.to_string().contains("no use waiting for delivery (1 of 1"), "{err}");
 
-    // the developer opens the delivery: alice's record
-    let out = bin(&["pass", "open", "--pass", "1", "--private-key", &dev]);
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
-    let lines: Vec<serde_json::Value> =
-        String::from_utf8(out.stdout).unwrap().lines().map(|l| serde_json::from_str(l).unwrap()).collect();
-    assert_eq!(lines.len(), 1);
-    assert_eq!(lines[0]["use"], "0");
-    assert_eq!(lines[0]["values"].as_array().unwrap()[..3], ["742", "1700000000", "840"]);
-    // anyone else's key opens nothing
-    assert_one_line_error(&bin(&["pass", "open", "--pass", "1", "--private-key", &bob]), "does not open");
+    // the developer's dataset: alice's record, under the schema's column names
+    let data = |wallet: &str, out: &std::path::Path| {
+        run(t(&["pass", "data", "--pass", "1", "--out", out.to_str().unwrap(), "--private-key", wallet]))
+    };
+    let out = tmp.path().join("data");
+    data(&dev, &out).await.unwrap();
+    let jsonl = std::fs::read_to_string(out.join("pass-1.jsonl")).unwrap();
+    let rows: Vec<serde_json::Value> = jsonl.lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    assert_eq!(rows.len(), 1, "{jsonl}");
+    let row = &rows[0];
+    assert_eq!((&row["pass"], &row["use_index"]), (&"1".into(), &"0".into()), "{jsonl}");
+    assert_eq!(row["owner"], chain.accounts()[1].address().to_string());
+    assert_eq!(
+        (&row["score"], &row["scored_at"], &row["country"]),
+        (&742.into(), &1_700_000_000.into(), &840.into())
+    );
+    assert!(out.join("pass-1.parquet").exists() && !out.join("pass-1.refused.jsonl").exists());
+    // anyone else's key opens nothing: the delivery is refused, with why, and no plaintext
+    let other = tmp.path().join("other");
+    data(&bob, &other).await.unwrap();
+    assert_eq!(std::fs::read_to_string(other.join("pass-1.jsonl")).unwrap(), "");
+    let refused = std::fs::read_to_string(other.join("pass-1.refused.jsonl")).unwrap();
+    let refused: serde_json::Value = serde_json::from_str(refused.trim()).unwrap();
+    assert!(refused["reason"].as_str().unwrap().contains("does not open"), "{refused}");
+    assert!(refused.get("score").is_none(), "no plaintext of a refused delivery: {refused}");
 
     // a second use is asked; alice revokes before delivering it: no delivery, the escrow is back
     assert!(use_pass(&dev).status.success());

@@ -180,6 +180,8 @@ pub struct DeliveryLog {
     pub block_number: u64,
     /// The transaction.
     pub tx_hash: B256,
+    /// The log's index in its block.
+    pub log_index: u64,
     /// The use.
     pub use_index: U256,
     /// The ciphertext and what decrypting it needs.
@@ -449,6 +451,12 @@ impl<P: Provider> PassesClient<P> {
         Ok(tx::send(call, terms.setPurpose(purpose_word(purpose), allowed)).await?.transaction_hash)
     }
 
+    /// The schema of pass `id`'s record (what names its fields).
+    pub async fn schema_of(&self, id: U256) -> Result<U256, Error> {
+        let pass = self.pass(id).await?;
+        Ok(self.sbt.record(pass.tokenId).await?.schemaId)
+    }
+
     /// Pass `id`'s deliveries, from the chain's logs (the passes' deployment block to the latest).
     pub async fn deliveries(&self, id: U256) -> Result<Vec<DeliveryLog>, Error> {
         let rpc = |request, e: &dyn std::fmt::Display| Error::Rpc { request, reason: e.to_string() };
@@ -464,7 +472,7 @@ impl<P: Provider> PassesClient<P> {
                 .event_signature(AccessPasses::UseDelivered::SIGNATURE_HASH)
                 .topic1(B256::from(id));
             for log in self.provider.get_logs(&filter).await.map_err(|e| rpc("eth_getLogs", &e))? {
-                out.push(delivery_log(&log).map_err(|e| rpc("eth_getLogs", &e))?);
+                out.push(DeliveryLog::from_log(&log).map_err(|e| rpc("eth_getLogs", &e))?);
             }
             from = to + 1;
         }
@@ -504,13 +512,17 @@ pub fn purpose_word(purpose: &str) -> B256 {
     keccak256(purpose.as_bytes())
 }
 
-/// A `UseDelivered` log as a [`DeliveryLog`].
-fn delivery_log(log: &Log) -> Result<DeliveryLog, String> {
-    let (Some(block_number), Some(tx_hash)) = (log.block_number, log.transaction_hash) else {
-        return Err("a mined log without its block or transaction".to_owned());
-    };
-    let e = AccessPasses::UseDelivered::decode_log(&log.inner).map_err(|e| e.to_string())?.data;
-    Ok(DeliveryLog { block_number, tx_hash, use_index: e.useIndex, delivery: e.delivery })
+impl DeliveryLog {
+    /// A mined `UseDelivered` log of the passes contract.
+    pub fn from_log(log: &Log) -> Result<Self, String> {
+        let (Some(block_number), Some(tx_hash), Some(log_index)) =
+            (log.block_number, log.transaction_hash, log.log_index)
+        else {
+            return Err("a mined log without its block, transaction or index".to_owned());
+        };
+        let e = AccessPasses::UseDelivered::decode_log(&log.inner).map_err(|e| e.to_string())?.data;
+        Ok(Self { block_number, tx_hash, log_index, use_index: e.useIndex, delivery: e.delivery })
+    }
 }
 
 /// The first `E` among `logs`, or an error naming the transaction.

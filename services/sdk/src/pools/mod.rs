@@ -24,8 +24,6 @@
 //! # Ok(()) }
 //! ```
 
-#[cfg(feature = "dataset")]
-pub mod dataset;
 mod delivery;
 mod error;
 
@@ -506,7 +504,7 @@ impl<P: Provider> PoolsClient<P> {
                 .await
                 .map_err(|e| Error::Rpc { request: "eth_getLogs", reason: e.to_string() })?;
             for log in &logs {
-                collect(&mut out, log)?;
+                out.record(log).map_err(|reason| Error::Rpc { request: "eth_getLogs", reason })?;
             }
             progress(Scan { done: to - self.from_block + 1, total });
             from = to + 1;
@@ -546,39 +544,40 @@ pub fn delivery_key(wallet: &PrivateKeySigner) -> DeliverySecretKey {
     DeliverySecretKey::derive(&wallet.to_bytes().0)
 }
 
-/// Adds one of a pool's logs (`Delivered`, `Staked`, `Unstaked`) to `out`.
-fn collect(out: &mut Deliveries, log: &Log) -> Result<(), Error> {
-    let rpc = |e: &dyn std::fmt::Display| Error::Rpc { request: "eth_getLogs", reason: e.to_string() };
-    let (Some(block_number), Some(tx_hash), Some(log_index)) =
-        (log.block_number, log.transaction_hash, log.log_index)
-    else {
-        return Err(rpc(&"a mined log without its block, transaction or index"));
-    };
-    match log.topic0() {
-        Some(&DataPools::Delivered::SIGNATURE_HASH) => {
-            let e = DataPools::Delivered::decode_log(&log.inner).map_err(|e| rpc(&e))?.data;
-            out.deliveries.push(DeliveryLog {
-                block_number,
-                tx_hash,
-                log_index,
-                nullifier: e.nullifier,
-                delivery: e.delivery,
-            });
-        }
-        Some(&DataPools::Staked::SIGNATURE_HASH) => {
-            let e = DataPools::Staked::decode_log(&log.inner).map_err(|e| rpc(&e))?.data;
-            out.stakes
-                .insert(e.nullifier, StakeLog { recipient: e.recipient, tx_hash, unstaked_block: None });
-        }
-        Some(&DataPools::Unstaked::SIGNATURE_HASH) => {
-            let e = DataPools::Unstaked::decode_log(&log.inner).map_err(|e| rpc(&e))?.data;
-            if let Some(stake) = out.stakes.get_mut(&e.nullifier) {
-                stake.unstaked_block = Some(block_number);
+impl Deliveries {
+    /// Adds one of a pool's mined logs (`Delivered`, `Staked`, `Unstaked`; others are ignored).
+    pub fn record(&mut self, log: &Log) -> Result<(), String> {
+        let (Some(block_number), Some(tx_hash), Some(log_index)) =
+            (log.block_number, log.transaction_hash, log.log_index)
+        else {
+            return Err("a mined log without its block, transaction or index".to_owned());
+        };
+        match log.topic0() {
+            Some(&DataPools::Delivered::SIGNATURE_HASH) => {
+                let e = DataPools::Delivered::decode_log(&log.inner).map_err(|e| e.to_string())?.data;
+                self.deliveries.push(DeliveryLog {
+                    block_number,
+                    tx_hash,
+                    log_index,
+                    nullifier: e.nullifier,
+                    delivery: e.delivery,
+                });
             }
+            Some(&DataPools::Staked::SIGNATURE_HASH) => {
+                let e = DataPools::Staked::decode_log(&log.inner).map_err(|e| e.to_string())?.data;
+                self.stakes
+                    .insert(e.nullifier, StakeLog { recipient: e.recipient, tx_hash, unstaked_block: None });
+            }
+            Some(&DataPools::Unstaked::SIGNATURE_HASH) => {
+                let e = DataPools::Unstaked::decode_log(&log.inner).map_err(|e| e.to_string())?.data;
+                if let Some(stake) = self.stakes.get_mut(&e.nullifier) {
+                    stake.unstaked_block = Some(block_number);
+                }
+            }
+            _ => {}
         }
-        _ => {}
+        Ok(())
     }
-    Ok(())
 }
 
 /// The first `E` among `logs`, or an error naming the transaction.
