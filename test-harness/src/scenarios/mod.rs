@@ -3,6 +3,7 @@
 
 pub mod fees;
 pub mod governance;
+pub mod marketplace;
 pub mod masa_token;
 pub mod passes;
 pub mod pools;

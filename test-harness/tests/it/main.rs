@@ -3,6 +3,7 @@
 mod deploy;
 mod fees;
 mod governance;
+mod marketplace;
 mod masa_token;
 mod passes;
 mod pools;
