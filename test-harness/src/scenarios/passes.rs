@@ -229,7 +229,11 @@ pub(crate) async fn deploy<C: Chain>(chain: &mut C, admin: Address, issuer: Addr
 }
 
 /// `owner`'s EIP-712 signature of `offer` (65 bytes).
-pub(crate) fn sign_offer(owner: &PrivateKeySigner, offer: &IAccessPasses::Offer, domain: &Eip712Domain) -> Bytes {
+pub(crate) fn sign_offer(
+    owner: &PrivateKeySigner,
+    offer: &IAccessPasses::Offer,
+    domain: &Eip712Domain,
+) -> Bytes {
     let signature = owner.sign_hash_sync(&offer.eip712_signing_hash(domain)).expect("local signing");
     signature.as_bytes().to_vec().into()
 }
