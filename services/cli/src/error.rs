@@ -1,7 +1,7 @@
 //! Why a `masa` command failed: the sdk's errors, and the command line's own (bad input, files,
 //! the terminal). `main` prints one line, `error: <message>`, and exits with status 1.
 
-use masa_sdk::{dataset, deploy, devnet, fees, passes, pools, target, vesting, wallet, zksbt};
+use masa_sdk::{dataset, deploy, devnet, fees, indexer, passes, pools, target, vesting, wallet, zksbt};
 use std::path::PathBuf;
 
 /// The result of a command.
@@ -40,6 +40,9 @@ pub enum CliError {
     /// A pass operation failed.
     #[error(transparent)]
     Passes(Box<passes::Error>),
+    /// The indexer could not be read.
+    #[error(transparent)]
+    Indexer(Box<indexer::Error>),
     /// A dataset could not be written.
     #[error(transparent)]
     Dataset(Box<dataset::DatasetError>),
@@ -87,6 +90,7 @@ boxed_from!(
     Pools(pools::Error),
     Passes(passes::Error),
     Dataset(dataset::DatasetError),
+    Indexer(indexer::Error),
 );
 
 /// The wallet's error in the words of the command line (a bad key names its flag).

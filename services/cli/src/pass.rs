@@ -18,6 +18,7 @@ use alloy::primitives::{
 use masa_prover::delivery::DeliveryPublicKey;
 use masa_sdk::{
     dataset,
+    indexer::IndexerClient,
     passes::{OfferSpec, Pass, PassesClient, SignedOffer, Terms},
     pools::delivery_key,
     target::TargetSpec,
@@ -148,6 +149,10 @@ pub enum PassCommand {
         /// `fields` in the network's parameters file, else `field_<i>`).
         #[arg(long, value_delimiter = ',')]
         fields: Option<Vec<String>>,
+        /// Ask a masa-indexer (its base URL) which transactions delivered, instead of scanning
+        /// the chain's logs; the deliveries themselves are still read from the chain.
+        #[arg(long, value_name = "URL")]
+        indexer: Option<String>,
         /// The chain and deployment.
         #[command(flatten)]
         target: TargetSpec,
@@ -298,8 +303,8 @@ impl PassCommand {
                     delivered.tx_hash
                 );
             }
-            Self::Data { pass, out, fields, target, wallet } => {
-                data(pass, &out, fields, &target, &wallet).await?;
+            Self::Data { pass, out, fields, indexer, target, wallet } => {
+                data(pass, &out, fields, indexer.as_deref(), &target, &wallet).await?;
             }
             Self::Show { pass, json, target, wallet } => {
                 let passes = PassesClient::connect(&target.resolve().await?, wallet.signer()?)?;
@@ -358,6 +363,7 @@ async fn data(
     id: U256,
     out: &std::path::Path,
     fields: Option<Vec<String>>,
+    indexer: Option<&str>,
     target: &TargetSpec,
     wallet: &WalletArgs,
 ) -> Result<()> {
@@ -373,7 +379,20 @@ async fn data(
     }
     let network = resolved.network.as_ref().map(|n| n.name.as_str());
     let names = field_names(fields, target, network, passes.schema_of(id).await?);
-    let deliveries = passes.deliveries(id).await?;
+    let deliveries = match indexer {
+        Some(url) => {
+            let bar = progress("reads");
+            let located = passes
+                .deliveries_located(id, &IndexerClient::new(url)?, |done, total| {
+                    bar.set_length(total as u64);
+                    bar.set_position(done as u64);
+                })
+                .await?;
+            bar.finish_and_clear();
+            located
+        }
+        None => passes.deliveries(id).await?,
+    };
     let bar = progress("deliveries");
     bar.set_length(deliveries.len() as u64);
     let started = std::time::Instant::now();

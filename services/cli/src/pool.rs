@@ -15,7 +15,8 @@ use masa_prover::{Circuit, statement::Operator};
 use masa_sdk::{
     dataset,
     fees::masa_text,
-    pools::{PoolInfo, PoolSpec, PoolsClient, StakeRequest},
+    indexer::IndexerClient,
+    pools::{PoolInfo, PoolSpec, PoolsClient, Scan, StakeRequest},
     target::TargetSpec,
     zksbt::{ProverFiles, SMALL_ANONYMITY_SET},
 };
@@ -212,6 +213,10 @@ pub enum PoolCommand {
         /// `fields` in the network's parameters file, else `field_<i>`).
         #[arg(long, value_delimiter = ',')]
         fields: Option<Vec<String>>,
+        /// Ask a masa-indexer (its base URL) which transactions delivered, instead of scanning
+        /// the chain's logs; the deliveries themselves are still read from the chain.
+        #[arg(long, value_name = "URL")]
+        indexer: Option<String>,
         /// The chain and deployment.
         #[command(flatten)]
         target: TargetSpec,
@@ -403,8 +408,8 @@ impl PoolCommand {
                 let (paid, tx) = pools.unstake(pool, nullifier).await?;
                 println!("left pool {pool} with {} MASA (transaction {tx})", masa_text(paid));
             }
-            Self::Data { pool, out, fields, target, wallet } => {
-                data(pool, &out, fields, &target, &wallet).await?;
+            Self::Data { pool, out, fields, indexer, target, wallet } => {
+                data(pool, &out, fields, indexer.as_deref(), &target, &wallet).await?;
             }
         }
         Ok(())
@@ -416,6 +421,7 @@ async fn data(
     pool: U256,
     out: &std::path::Path,
     fields: Option<Vec<String>>,
+    indexer: Option<&str>,
     target: &TargetSpec,
     wallet: &WalletArgs,
 ) -> Result<()> {
@@ -431,13 +437,15 @@ async fn data(
     }
     let network = resolved.network.as_ref().map(|n| n.name.as_str());
     let names = field_names(fields, target, network, info.pool.statement.schemaId);
-    let bar = progress("blocks");
-    let downloaded = pools
-        .deliveries(pool, |scan| {
-            bar.set_length(scan.total);
-            bar.set_position(scan.done);
-        })
-        .await?;
+    let bar = progress(if indexer.is_some() { "reads" } else { "blocks" });
+    let scanned = |scan: Scan| {
+        bar.set_length(scan.total);
+        bar.set_position(scan.done);
+    };
+    let downloaded = match indexer {
+        Some(url) => pools.deliveries_located(pool, &IndexerClient::new(url)?, scanned).await?,
+        None => pools.deliveries(pool, scanned).await?,
+    };
     bar.finish_and_clear();
     let bar = progress("deliveries");
     bar.set_length(downloaded.deliveries.len() as u64);

@@ -6,6 +6,7 @@ pub mod deploy;
 pub mod devnet;
 pub mod evm;
 pub mod fees;
+pub mod indexer;
 pub mod passes;
 pub mod pools;
 pub mod target;

@@ -116,6 +116,16 @@ async fn create_stake_download_and_leave_from_the_cli() {
     // never over an existing dataset
     let err = data(&dev, &out).await.unwrap_err();
     assert!(err.to_string().contains("pool-1.jsonl"), "{err}");
+    // an indexer that cannot be read is one line, and nothing is written
+    let elsewhere = tmp.path().join("elsewhere");
+    for (url, says) in
+        [("ftp://indexer", "is not an http(s) URL"), ("http://127.0.0.1:1", "cannot reach the indexer")]
+    {
+        let args = ["pool", "data", "--pool", "1", "--out", elsewhere.to_str().unwrap(), "--indexer", url];
+        let args = t(&[&args[..], &["--private-key", &dev]].concat());
+        assert_one_line_error(&masa_bin(&args.iter().map(String::as_str).collect::<Vec<_>>()), says);
+    }
+    assert!(!elsewhere.exists());
     // another wallet's key opens nothing: every delivery refused, with why, and no plaintext
     let other = tmp.path().join("other");
     data(&carol, &other).await.unwrap();

@@ -29,6 +29,7 @@ use masa_indexer::{
 };
 use masa_prover::{Circuit, Prover, keys::r1cs_sha256, record::Record};
 use masa_sdk::{
+    indexer::IndexerClient,
     passes::{DeliveryLog, OfferSpec, PassesClient, SignedOffer, Terms},
     tx::signing_provider,
     zksbt::{RecordDraft, ZkSbtClient},
@@ -293,6 +294,7 @@ async fn assert_deliveries_open(world: &World, api: &Api, pass: U256, head: u64)
         let served = DeliveryLog {
             block_number: log.block_number.unwrap(),
             tx_hash: log.transaction_hash.unwrap(),
+            log_index: log.log_index.unwrap(),
             use_index: emitted.useIndex,
             delivery,
         };
@@ -302,6 +304,11 @@ async fn assert_deliveries_open(world: &World, api: &Api, pass: U256, head: u64)
             "alice's record"
         );
     }
+    // `masa pass data --indexer`: read from the chain where the index points, as a scan finds them
+    let indexer = IndexerClient::new(&api.base).unwrap();
+    let located = developer.deliveries_located(pass, &indexer, |_, _| {}).await.unwrap();
+    assert_eq!(located, developer.deliveries(pass).await.unwrap());
+    assert_eq!(located.len(), served.len());
 }
 
 async fn lifecycle(backend: Backend) {

@@ -36,7 +36,8 @@ use masa_prover::{
     statement::{Mode, Operator, Statement},
 };
 use masa_sdk::{
-    pools::{open, stake_args},
+    indexer::IndexerClient,
+    pools::{Deliveries, PoolsClient, open, stake_args},
     tx::signing_provider,
     zksbt::{RecordDraft, ZkSbtClient},
 };
@@ -349,6 +350,50 @@ async fn assert_deliveries_open(world: &World, api: &Api, pool: U256, head: u64)
     }
 }
 
+/// `masa pool data --indexer`: the deliveries and stakes read from the chain where the index
+/// points equal the full scan of the chain's logs; an index pointing at a transaction that
+/// delivered nothing adds nothing, and one naming a transaction the chain lacks is an error.
+async fn assert_located_through_the_index(world: &World, api: &Api, pool: U256) {
+    let client =
+        PoolsClient::new(world.env.provider.clone(), &world.env.manifest, world.developer.clone()).unwrap();
+    let scanned = client.deliveries(pool, |_| {}).await.unwrap();
+    let mut reads = 0;
+    let located = client
+        .deliveries_located(pool, &IndexerClient::new(&api.base).unwrap(), |_| reads += 1)
+        .await
+        .unwrap();
+    assert_eq!(located, scanned, "the same deliveries and stakes as a scan of the chain");
+    assert_eq!((located.deliveries.len(), located.stakes.len()), (2, 2));
+    assert!(located.stakes.values().all(|s| s.unstaked_block.is_some()), "{located:?}");
+    assert_eq!(reads, 4, "one receipt per delivery and one block per exit");
+
+    // a lying index: its pages name the pool's creation and a transaction that never was
+    let filter = Filter::new()
+        .address(world.pools)
+        .event_signature(DataPools::PoolCreated::SIGNATURE_HASH)
+        .from_block(0);
+    let creation = world.env.provider.get_logs(&filter).await.unwrap()[0].transaction_hash.unwrap();
+    for (tx_hash, ok) in [(creation, true), (B256::repeat_byte(0xab), false)] {
+        let page = serde_json::json!({
+            "deliveries": [{ "tx_hash": tx_hash, "block_number": 1, "ciphertext": ["1"] }],
+            "next_cursor": null,
+        });
+        let stakes = serde_json::json!({ "stakes": [], "next_cursor": null });
+        let app = axum::Router::new()
+            .route("/v1/pools/{id}/deliveries", axum::routing::get(move || async move { axum::Json(page) }))
+            .route("/v1/pools/{id}/stakes", axum::routing::get(move || async move { axum::Json(stakes) }));
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let base = format!("http://{}", listener.local_addr().unwrap());
+        tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
+        let result = client.deliveries_located(pool, &IndexerClient::new(&base).unwrap(), |_| {}).await;
+        match (ok, result) {
+            (true, Ok(found)) => assert_eq!(found, Deliveries::default(), "nothing was delivered there"),
+            (false, Err(e)) => assert!(e.to_string().contains("the chain has no transaction"), "{e}"),
+            (_, other) => panic!("{tx_hash}: {other:?}"),
+        }
+    }
+}
+
 async fn lifecycle(backend: Backend) {
     let mut world = World::new().await;
     let (alice, bob) = (world.alice.signer.address(), world.bob.signer.address());
@@ -469,6 +514,7 @@ async fn lifecycle(backend: Backend) {
     let (_, bobs) = api.get(&format!("/v1/pools/{pool}/stakes?recipient={bob}")).await;
     assert_eq!(bobs["stakes"][0]["claimed"], b.pool_rewards.as_str());
     assert_deliveries_open(&world, &api, pool, head).await;
+    assert_located_through_the_index(&world, &api, pool).await;
     let (_, empty) = api.get(&format!("/v1/pools/{other}/deliveries")).await;
     assert_eq!(empty["deliveries"], Value::Array(vec![]));
     let (_, wallet_json) = api.get(&format!("/v1/wallets/{alice}")).await;

@@ -1,6 +1,6 @@
 //! Why a pass operation failed.
 
-use crate::{pools, tx, zksbt};
+use crate::{indexer, pools, tx, zksbt};
 use alloy::primitives::{Address, B256, U256};
 use masa_prover::{ProverError, delivery::DeliveryError};
 
@@ -32,6 +32,9 @@ pub enum Error {
     /// A transaction did not go through.
     #[error(transparent)]
     Tx(#[from] tx::Error),
+    /// The indexer could not say where the deliveries are.
+    #[error(transparent)]
+    Indexer(#[from] indexer::Error),
     /// The record, the wallet's identity or the proof (from the zkSBT client).
     #[error(transparent)]
     ZkSbt(#[from] zksbt::Error),

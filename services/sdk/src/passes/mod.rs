@@ -32,6 +32,7 @@ pub use error::Error;
 pub use masa_bindings::contracts::access::IAccessPasses::{Offer, Pass};
 
 use crate::{
+    indexer::{self, IndexerClient},
     pools::{delivery_args, delivery_key, open},
     target::Target,
     tx::{self, Call},
@@ -476,6 +477,32 @@ impl<P: Provider> PassesClient<P> {
             }
             from = to + 1;
         }
+        Ok(out)
+    }
+
+    /// Pass `id`'s deliveries read from the chain where `indexer` says they are: the receipts of
+    /// the transactions it lists ([`crate::indexer`] says what this trusts the indexer with);
+    /// `progress` told after each (done, total).
+    pub async fn deliveries_located(
+        &self,
+        id: U256,
+        indexer: &IndexerClient,
+        mut progress: impl FnMut(usize, usize),
+    ) -> Result<Vec<DeliveryLog>, Error> {
+        let located = indexer.pass_deliveries(id).await?;
+        let logs = indexer::logs_at(&self.provider, &located, self.address, id, |done| {
+            progress(done, located.len());
+        })
+        .await?;
+        let mut out = Vec::new();
+        for log in logs.iter().filter(|log| log.topic0() == Some(&AccessPasses::UseDelivered::SIGNATURE_HASH))
+        {
+            out.push(
+                DeliveryLog::from_log(log)
+                    .map_err(|reason| Error::Rpc { request: "eth_getTransactionReceipt", reason })?,
+            );
+        }
+        out.sort_by_key(|d| (d.block_number, d.log_index));
         Ok(out)
     }
 

@@ -1,6 +1,6 @@
 //! Why a pool operation failed.
 
-use crate::{tx, zksbt};
+use crate::{indexer, tx, zksbt};
 use alloy::primitives::{Address, U256};
 use masa_prover::{
     ProverError, delivery::DeliveryError, field::NotInField, poseidon::IssuerSetSize, statement::Operator,
@@ -34,6 +34,9 @@ pub enum Error {
     /// A transaction did not go through.
     #[error(transparent)]
     Tx(#[from] tx::Error),
+    /// The indexer could not say where the deliveries are.
+    #[error(transparent)]
+    Indexer(#[from] indexer::Error),
     /// The record, the wallet's identity or the proof (from the zkSBT client).
     #[error(transparent)]
     ZkSbt(#[from] zksbt::Error),

@@ -32,6 +32,7 @@ pub use error::{Error, SchemaMismatch};
 
 use crate::{
     fees::masa_text,
+    indexer::{self, IndexerClient},
     target::Target,
     tx::{self, Call},
     zksbt::{Anonymity, ProveRequest, ZkSbtClient},
@@ -177,7 +178,7 @@ pub struct StakeLog {
 }
 
 /// Everything a pool's developer downloads: its deliveries in chain order, and its stakes.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Deliveries {
     /// The `Delivered` events.
     pub deliveries: Vec<DeliveryLog>,
@@ -185,12 +186,13 @@ pub struct Deliveries {
     pub stakes: HashMap<U256, StakeLog>,
 }
 
-/// Progress of a log download: blocks scanned of the range.
+/// Progress of a download: blocks scanned of the range (from the chain's logs), or places read
+/// of those the indexer named.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Scan {
-    /// Blocks scanned so far.
+    /// Done so far.
     pub done: u64,
-    /// Blocks to scan.
+    /// To do.
     pub total: u64,
 }
 
@@ -508,6 +510,50 @@ impl<P: Provider> PoolsClient<P> {
             }
             progress(Scan { done: to - self.from_block + 1, total });
             from = to + 1;
+        }
+        Ok(out)
+    }
+
+    /// Pool `id`'s deliveries and stakes read from the chain where `indexer` says they are: the
+    /// receipts of the transactions it lists as delivering, and the `Unstaked` logs of the blocks
+    /// it lists stakes leaving in ([`crate::indexer`] says what this trusts the indexer with);
+    /// `progress` told after each read.
+    pub async fn deliveries_located(
+        &self,
+        id: U256,
+        indexer: &IndexerClient,
+        mut progress: impl FnMut(Scan),
+    ) -> Result<Deliveries, Error> {
+        let located = indexer.pool_deliveries(id).await?;
+        let mut exits = indexer.pool_exits(id).await?;
+        exits.sort_unstable();
+        exits.dedup();
+        let total = (located.len() + exits.len()) as u64;
+        let logs = indexer::logs_at(&self.provider, &located, self.address, id, |done| {
+            progress(Scan { done: done as u64, total });
+        })
+        .await?;
+        let mut out = Deliveries::default();
+        for log in &logs {
+            out.record(log).map_err(|reason| Error::Rpc { request: "eth_getTransactionReceipt", reason })?;
+        }
+        out.deliveries.sort_by_key(|d| (d.block_number, d.log_index));
+        for (i, &block) in exits.iter().enumerate() {
+            let filter = Filter::new()
+                .address(self.address)
+                .from_block(block)
+                .to_block(block)
+                .event_signature(DataPools::Unstaked::SIGNATURE_HASH)
+                .topic1(B256::from(id));
+            let logs = self
+                .provider
+                .get_logs(&filter)
+                .await
+                .map_err(|e| Error::Rpc { request: "eth_getLogs", reason: e.to_string() })?;
+            for log in &logs {
+                out.record(log).map_err(|reason| Error::Rpc { request: "eth_getLogs", reason })?;
+            }
+            progress(Scan { done: (located.len() + i + 1) as u64, total });
         }
         Ok(out)
     }
