@@ -154,6 +154,7 @@ async fn pools_gas() {
             gas.stake_anonymous,
         ),
         ("stake, direct", gas.stake_direct),
+        ("claim", gas.claim),
         ("unstake (claim, then leave)", gas.unstake),
     ] {
         println!("| {op} | {used} |");

@@ -2,10 +2,10 @@
 //! funds a pool for "credit score >= 700, attested by the bureau" with its Baby Jubjub delivery
 //! key; one person stakes anonymously (a watcher relays the transaction: the rewards still go to
 //! the proof's recipient), the same stake is refused the second time, a stake whose ciphertext
-//! is not the proven one is refused, another person stakes directly halfway; the developer
-//! decrypts both deliveries from the `Delivered` events and gets exactly the stakers' records;
-//! both claim and leave at the end, the developer takes back what nobody earned, and every wei
-//! of the funding is accounted for.
+//! is not the proven one is refused; halfway the first claims and another person stakes
+//! directly; the developer decrypts both deliveries from the `Delivered` events and gets exactly
+//! the stakers' records; both claim and leave at the end, the developer takes back what nobody
+//! earned, and every wei of the funding is accounted for.
 
 use crate::{
     Chain, ChainExt, Error, Expect, Result,
@@ -57,6 +57,8 @@ pub struct GasReport {
     pub stake_anonymous: u64,
     /// `stake` with a direct disclosure and its delivery.
     pub stake_direct: u64,
+    /// `claim` of a staker's rewards so far.
+    pub claim: u64,
     /// `unstake` (claims, then leaves).
     pub unstake: u64,
 }
@@ -104,6 +106,8 @@ pub async fn stake_and_earn<C: Chain>(chain: &mut C, prover: &mut Prover) -> Res
         (budget / U256::from(100) * U256::from(99), budget / U256::from(100)),
     )?;
     let purpose = chain.view(pools, DataPools::purposeOfCall { poolId: pool }).await?;
+    let balance = async |chain: &C, account| chain.view(id.masa, MasaToken::balanceOfCall { account }).await;
+    let before = (balance(chain, alice.address()).await?, balance(chain, bob.address()).await?);
     chain.advance_time(start - chain.timestamp().await?).await?;
 
     // alice proves anonymously to the pool; a watcher relays it; rewards are bound to alice
@@ -137,8 +141,10 @@ pub async fn stake_and_earn<C: Chain>(chain: &mut C, prover: &mut Prover) -> Res
         chain.expect_revert(alice.address(), pools, call).await?;
     chain.ensure_eq("one stake per person and pool", again.nullifier, d.nullifier)?;
 
-    // bob stakes directly halfway through
+    // halfway through alice claims what she earned so far, and bob stakes directly
     chain.advance_time(DURATION / 2).await?;
+    let call = DataPools::claimCall { poolId: pool, nullifier: d.nullifier };
+    gas.claim = chain.send(alice.address(), pools, call).await?.gas_used;
     let (e, delivery) =
         stake.prove(chain, prover, &minted[1], trees, ask(Mode::Direct, bob.address())).await?;
     let outcome = chain
@@ -167,8 +173,6 @@ pub async fn stake_and_earn<C: Chain>(chain: &mut C, prover: &mut Prover) -> Res
 
     // after the end both leave with their rewards; the developer takes back the rest
     chain.advance_time(DURATION).await?;
-    let balance = async |chain: &C, account| chain.view(id.masa, MasaToken::balanceOfCall { account }).await;
-    let before = (balance(chain, alice.address()).await?, balance(chain, bob.address()).await?);
     gas.unstake = chain
         .send(alice.address(), pools, DataPools::unstakeCall { poolId: pool, nullifier: d.nullifier })
         .await?
