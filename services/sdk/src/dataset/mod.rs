@@ -19,6 +19,7 @@ use arrow_array::{ArrayRef, RecordBatch, StringArray, UInt64Array};
 use arrow_schema::{DataType, Field, Schema};
 use masa_prover::{delivery::DeliverySecretKey, poseidon::FIELDS};
 use parquet::{arrow::ArrowWriter, basic::Compression, file::properties::WriterProperties};
+use rayon::iter::{IntoParallelRefIterator, ParallelExtend, ParallelIterator};
 use std::{
     collections::HashSet,
     fs,
@@ -29,6 +30,8 @@ use std::{
 
 /// Rows per Parquet row group (and per Arrow batch).
 const BATCH: usize = 65_536;
+/// Deliveries opened in parallel between two progress reports.
+const CHUNK: usize = 1_024;
 
 /// Why writing a dataset failed.
 #[derive(Debug, thiserror::Error)]
@@ -134,6 +137,22 @@ impl<P> Verified<P> {
             Err(reason) => self.refused.push(Refused { provenance, reason }),
         }
     }
+}
+
+/// The record's values of each of `items` (`delivery` picks its pool's or pass's `Delivery`),
+/// opened with `key` on every core ([`values`]), `progress` told the count after each chunk.
+fn open_all<T: Sync, D: SolValue + Sync>(
+    key: &DeliverySecretKey,
+    items: &[T],
+    delivery: impl Fn(&T) -> &D + Sync,
+    progress: &mut impl FnMut(usize),
+) -> Vec<Result<[u64; FIELDS], String>> {
+    let mut out = Vec::with_capacity(items.len());
+    for chunk in items.chunks(CHUNK) {
+        out.par_extend(chunk.par_iter().map(|item| values(key, delivery(item))));
+        progress(out.len());
+    }
+    out
 }
 
 /// The record's values in `delivery` (a pool's `Delivery` or a pass's), opened with `key`: 8

@@ -4,7 +4,7 @@
 //! - its use is one the pass counts as delivered, and it is that use's only delivery;
 //! - it opens with the key to a record's 8 values.
 
-use super::{Cell, Column, Kind, Provenance, Verified, values};
+use super::{Cell, Column, Kind, Provenance, Verified, open_all};
 use crate::passes::DeliveryLog;
 use alloy::primitives::{Address, B256, U256};
 use masa_bindings::contracts::access::IAccessPasses;
@@ -50,8 +50,9 @@ impl Provenance for Use {
     }
 }
 
-/// Opens and checks every delivery of pass `id` (`pass`, as the chain holds it; see the
-/// module's documentation) with the developer's `key`; `progress` is told after each delivery.
+/// Opens (on every core) and checks every delivery of pass `id` (`pass`, as the chain holds it;
+/// see the module's documentation) with the developer's `key`; `progress` is told how many were
+/// opened, as they are.
 pub fn verify(
     id: U256,
     pass: &IAccessPasses::Pass,
@@ -59,9 +60,10 @@ pub fn verify(
     key: &DeliverySecretKey,
     mut progress: impl FnMut(usize),
 ) -> Verified<Use> {
+    let opened = open_all(key, deliveries, |d| &d.delivery, &mut progress);
     let mut out = Verified::default();
     let mut seen = HashSet::new();
-    for (i, d) in deliveries.iter().enumerate() {
+    for (d, values) in deliveries.iter().zip(opened) {
         let provenance = Use {
             pass: id,
             use_index: d.use_index,
@@ -75,10 +77,9 @@ pub fn verify(
         } else if !seen.insert(d.use_index) {
             Err("a second delivery of this use".to_owned())
         } else {
-            values(key, &d.delivery)
+            values
         };
         out.push(provenance, check);
-        progress(i + 1);
     }
     out
 }

@@ -5,7 +5,7 @@
 //! - it opens with the key to a record's 8 values;
 //! - the values satisfy the pool's statement (the proof showed it; checked again here).
 
-use super::{Cell, Column, Kind, Provenance, Verified, values};
+use super::{Cell, Column, Kind, Provenance, Verified, open_all};
 use crate::pools::{Deliveries, PoolInfo};
 use alloy::primitives::{Address, B256, U256};
 use masa_prover::{delivery::DeliverySecretKey, statement::Operator};
@@ -50,17 +50,18 @@ impl Provenance for Stake {
     }
 }
 
-/// Opens and checks every delivery of `pool` (see the module's documentation) with the
-/// developer's `key`; `progress` is told after each delivery.
+/// Opens (on every core) and checks every delivery of `pool` (see the module's documentation)
+/// with the developer's `key`; `progress` is told how many were opened, as they are.
 pub fn verify(
     pool: &PoolInfo,
     data: &Deliveries,
     key: &DeliverySecretKey,
     mut progress: impl FnMut(usize),
 ) -> Verified<Stake> {
+    let opened = open_all(key, &data.deliveries, |d| &d.delivery, &mut progress);
     let mut out = Verified::default();
     let mut seen = HashSet::new();
-    for (i, d) in data.deliveries.iter().enumerate() {
+    for (d, values) in data.deliveries.iter().zip(opened) {
         let stake = data.stakes.get(&d.nullifier).filter(|stake| stake.tx_hash == d.tx_hash);
         let provenance = Stake {
             nullifier: d.nullifier,
@@ -75,10 +76,9 @@ pub fn verify(
         } else if !seen.insert(d.nullifier) {
             Err("a second delivery for this stake".to_owned())
         } else {
-            values(key, &d.delivery).and_then(|values| satisfies(pool, values))
+            values.and_then(|values| satisfies(pool, values))
         };
         out.push(provenance, check);
-        progress(i + 1);
     }
     out
 }
