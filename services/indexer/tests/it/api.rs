@@ -1,28 +1,11 @@
 //! The HTTP API over a real index: every endpoint, cursor paging that returns each event once,
 //! and hostile parameters answered with a 400 and a message (never a 500).
 
-use crate::support::{Backend, Env};
-use masa_indexer::{
-    api::{AppState, router},
-    metrics::Metrics,
-};
+use crate::support::{Api, Backend, Env};
+use masa_indexer::metrics::Metrics;
 use masa_test_harness::Chain;
 use serde_json::Value;
 use std::sync::Arc;
-
-struct Api {
-    base: String,
-    http: reqwest::Client,
-}
-
-impl Api {
-    async fn get(&self, path: &str) -> (u16, Value) {
-        let response = self.http.get(format!("{}{path}", self.base)).send().await.unwrap();
-        let status = response.status().as_u16();
-        let text = response.text().await.unwrap();
-        (status, serde_json::from_str(&text).unwrap_or(Value::String(text)))
-    }
-}
 
 #[tokio::test(flavor = "multi_thread")]
 async fn endpoints_paging_and_bad_parameters_on_sqlite() {
@@ -42,11 +25,7 @@ async fn endpoints_paging_and_bad_parameters(backend: Backend) {
     let mut indexer = env.indexer(store.clone()).with_metrics(metrics.clone());
     indexer.sync_to(env.head().await).await.unwrap();
 
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let base = format!("http://{}", listener.local_addr().unwrap());
-    let app = router(AppState { store: store.clone(), metrics: metrics.clone() });
-    tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
-    let api = Api { base, http: reqwest::Client::new() };
+    let api = Api::serve_with(&store, metrics.clone()).await;
 
     assert_eq!(api.get("/health").await.0, 200);
     let (status, ready) = api.get("/ready").await;
@@ -162,9 +141,7 @@ async fn schemathesis_finds_no_contract_violation() {
     let metrics = Arc::new(Metrics::default());
     env.indexer(store.clone()).with_metrics(metrics.clone()).sync_to(env.head().await).await.unwrap();
     metrics.set_synced(true);
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let base = format!("http://{}", listener.local_addr().unwrap());
-    tokio::spawn(async move { axum::serve(listener, router(AppState { store, metrics })).await.unwrap() });
+    let base = Api::serve_with(&store, metrics).await.base;
     // schemathesis keeps a crash cache in its working directory: a temporary one
     let workdir = tempfile::tempdir().unwrap();
     let cwd = workdir.path().to_path_buf();

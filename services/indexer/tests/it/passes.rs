@@ -10,7 +10,7 @@
 //! one. An index from before migration 0010 derives the pass tables from the pass events it
 //! already holds.
 
-use crate::support::{Backend, Env, assert_equals_fresh_index, confirm};
+use crate::support::{Api, Backend, Env, assert_equals_fresh_index, confirm};
 use alloy::{
     primitives::{Address, B256, U256},
     providers::{Provider, ext::AnvilApi},
@@ -22,11 +22,7 @@ use masa_bindings::{
     Contract, MASA,
     contracts::{AccessPasses, MasaToken, access::IAccessPasses},
 };
-use masa_indexer::{
-    api::{AppState, router},
-    metrics::Metrics,
-    store::{PassFilter, Store},
-};
+use masa_indexer::store::{PassFilter, Store};
 use masa_prover::{Circuit, Prover, keys::r1cs_sha256, record::Record};
 use masa_sdk::{
     indexer::IndexerClient,
@@ -36,7 +32,7 @@ use masa_sdk::{
 };
 use masa_test_harness::Chain;
 use serde_json::Value;
-use std::{path::Path, sync::Arc};
+use std::path::Path;
 
 /// The schema of the records offered (registered by the anvil deployment).
 const SCHEMA: u64 = 1;
@@ -226,44 +222,6 @@ async fn delivered_logs(world: &World, pass: U256, head: u64) -> Vec<alloy::rpc:
         .from_block(0)
         .to_block(head);
     world.env.provider.get_logs(&filter).await.unwrap()
-}
-
-struct Api {
-    base: String,
-    http: reqwest::Client,
-}
-
-impl Api {
-    async fn serve(store: &Store) -> Self {
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-        let base = format!("http://{}", listener.local_addr().unwrap());
-        let app = router(AppState { store: store.clone(), metrics: Arc::new(Metrics::default()) });
-        tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
-        Self { base, http: reqwest::Client::new() }
-    }
-
-    async fn get(&self, path: &str) -> (u16, Value) {
-        let response = self.http.get(format!("{}{path}", self.base)).send().await.unwrap();
-        let status = response.status().as_u16();
-        let text = response.text().await.unwrap();
-        (status, serde_json::from_str(&text).unwrap_or(Value::String(text)))
-    }
-
-    /// Every item of a paged endpoint (`key`: the list's name; `query`: filters), `limit` at a
-    /// time.
-    async fn all(&self, path: &str, query: &str, key: &str, limit: u32) -> Vec<Value> {
-        let mut items = Vec::new();
-        let mut next = format!("{path}?{query}limit={limit}");
-        loop {
-            let (status, page) = self.get(&next).await;
-            assert_eq!(status, 200, "{next}: {page}");
-            items.extend(page[key].as_array().unwrap().iter().cloned());
-            match page["next_cursor"].as_str() {
-                Some(cursor) => next = format!("{path}?{query}limit={limit}&cursor={cursor}"),
-                None => return items,
-            }
-        }
-    }
 }
 
 /// What the developer downloads from the API: every delivery of `pass` by use, equal to the

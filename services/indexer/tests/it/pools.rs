@@ -8,7 +8,7 @@
 //! equals a fresh one. An index from before migration 0009 derives the pool tables from the pool
 //! events it already holds.
 
-use crate::support::{Backend, Env, account, assert_equals_fresh_index, confirm};
+use crate::support::{Api, Backend, Env, account, assert_equals_fresh_index, confirm};
 use alloy::{
     primitives::{Address, B256, U256},
     providers::{DynProvider, Provider, ext::AnvilApi},
@@ -23,11 +23,7 @@ use masa_bindings::{
         pools::{IDataPools, IZkSBT},
     },
 };
-use masa_indexer::{
-    api::{AppState, router},
-    metrics::Metrics,
-    store::{PoolFilter, Store},
-};
+use masa_indexer::store::{PoolFilter, Store};
 use masa_prover::{
     Circuit, DeliveryRequest, Prover,
     delivery::DeliverySecretKey,
@@ -43,7 +39,7 @@ use masa_sdk::{
 };
 use masa_test_harness::Chain;
 use serde_json::Value;
-use std::{path::Path, sync::Arc};
+use std::path::Path;
 
 /// The schema of the records staked (registered by the anvil deployment).
 const SCHEMA: u64 = 1;
@@ -284,47 +280,10 @@ async fn delivered_logs(world: &World, head: u64) -> Vec<alloy::rpc::types::Log>
     world.env.provider.get_logs(&filter).await.unwrap()
 }
 
-struct Api {
-    base: String,
-    http: reqwest::Client,
-}
-
-impl Api {
-    async fn serve(store: &Store) -> Self {
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-        let base = format!("http://{}", listener.local_addr().unwrap());
-        let app = router(AppState { store: store.clone(), metrics: Arc::new(Metrics::default()) });
-        tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
-        Self { base, http: reqwest::Client::new() }
-    }
-
-    async fn get(&self, path: &str) -> (u16, Value) {
-        let response = self.http.get(format!("{}{path}", self.base)).send().await.unwrap();
-        let status = response.status().as_u16();
-        let text = response.text().await.unwrap();
-        (status, serde_json::from_str(&text).unwrap_or(Value::String(text)))
-    }
-
-    /// Every item of a paged endpoint (`key`: the list's name), `limit` at a time.
-    async fn all(&self, path: &str, key: &str, limit: u32) -> Vec<Value> {
-        let mut items = Vec::new();
-        let mut next = format!("{path}?limit={limit}");
-        loop {
-            let (status, page) = self.get(&next).await;
-            assert_eq!(status, 200, "{next}: {page}");
-            items.extend(page[key].as_array().unwrap().iter().cloned());
-            match page["next_cursor"].as_str() {
-                Some(cursor) => next = format!("{path}?limit={limit}&cursor={cursor}"),
-                None => return items,
-            }
-        }
-    }
-}
-
 /// What the developer downloads from the API (`masa pool data`): every delivery of `pool` in
 /// chain order, equal to the chain's `Delivered` logs, each opening into a staker's record.
 async fn assert_deliveries_open(world: &World, api: &Api, pool: U256, head: u64) {
-    let served = api.all(&format!("/v1/pools/{pool}/deliveries"), "deliveries", 1).await;
+    let served = api.all(&format!("/v1/pools/{pool}/deliveries"), "", "deliveries", 1).await;
     let logs: Vec<_> =
         delivered_logs(world, head).await.into_iter().filter(|l| l.topics()[1] == B256::from(pool)).collect();
     assert_eq!(served.len(), logs.len(), "one delivery per Delivered log");
@@ -495,7 +454,7 @@ async fn lifecycle(backend: Backend) {
 
     // the HTTP API over the same index
     let api = Api::serve(&store).await;
-    let listed = api.all("/v1/pools", "pools", 1).await;
+    let listed = api.all("/v1/pools", "", "pools", 1).await;
     assert_eq!(listed.iter().map(|p| p["pool_id"].as_u64().unwrap()).collect::<Vec<_>>(), [1, 2]);
     let (status, one) = api.get(&format!("/v1/pools/{pool}")).await;
     assert_eq!(status, 200, "{one}");
@@ -507,7 +466,7 @@ async fn lifecycle(backend: Backend) {
     assert_eq!(mine["pools"].as_array().unwrap().len(), 2, "{mine}");
     let (_, none) = api.get(&format!("/v1/pools?developer={alice}")).await;
     assert_eq!(none["pools"], Value::Array(vec![]));
-    let stakes = api.all(&format!("/v1/pools/{pool}/stakes"), "stakes", 1).await;
+    let stakes = api.all(&format!("/v1/pools/{pool}/stakes"), "", "stakes", 1).await;
     assert_eq!(stakes.len(), 2);
     assert_eq!(stakes[0]["recipient"], alice.to_checksum(None));
     assert!(stakes.iter().all(|s| s["unstaked"] == Value::Bool(true)), "{stakes:?}");

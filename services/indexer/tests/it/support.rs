@@ -13,7 +13,12 @@ use masa_bindings::{
     contracts::{DataPools, MasaToken, pools::IDataPools},
     manifest::Manifest,
 };
-use masa_indexer::{indexer::Indexer, store::Store};
+use masa_indexer::{
+    api::{AppState, router},
+    indexer::Indexer,
+    metrics::Metrics,
+    store::Store,
+};
 use masa_sdk::{
     fees::pay_fee,
     passes::{OfferSpec, PassesClient, Terms},
@@ -21,6 +26,8 @@ use masa_sdk::{
     zksbt::{RecordDraft, ZkSbtClient},
 };
 use masa_test_harness::{AnvilChain, Chain, DeployedSuite, Postgres};
+use serde_json::Value;
+use std::sync::Arc;
 
 /// Shows the indexer's logs in a failing test's output (`RUST_LOG=masa_indexer=debug`).
 pub(crate) fn logs() {
@@ -289,5 +296,51 @@ impl Rng {
         self.0 ^= self.0 << 25;
         self.0 ^= self.0 >> 27;
         self.0.wrapping_mul(0x2545_F491_4F6C_DD1D) % n
+    }
+}
+
+/// The indexer's HTTP API over `store`, served on a free loopback port.
+pub(crate) struct Api {
+    pub base: String,
+    http: reqwest::Client,
+}
+
+impl Api {
+    /// Serves the API over `store` with `metrics`.
+    pub(crate) async fn serve_with(store: &Store, metrics: Arc<Metrics>) -> Self {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let base = format!("http://{}", listener.local_addr().unwrap());
+        let app = router(AppState { store: store.clone(), metrics });
+        tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
+        Self { base, http: reqwest::Client::new() }
+    }
+
+    /// Serves the API over `store`.
+    pub(crate) async fn serve(store: &Store) -> Self {
+        Self::serve_with(store, Arc::new(Metrics::default())).await
+    }
+
+    /// The status and JSON body (or text, as a JSON string) of `GET path`.
+    pub(crate) async fn get(&self, path: &str) -> (u16, Value) {
+        let response = self.http.get(format!("{}{path}", self.base)).send().await.unwrap();
+        let status = response.status().as_u16();
+        let text = response.text().await.unwrap();
+        (status, serde_json::from_str(&text).unwrap_or(Value::String(text)))
+    }
+
+    /// Every item of a paged endpoint (`key`: the list's name; `query`: filters, each followed
+    /// by `&`), `limit` at a time.
+    pub(crate) async fn all(&self, path: &str, query: &str, key: &str, limit: u32) -> Vec<Value> {
+        let mut items = Vec::new();
+        let mut next = format!("{path}?{query}limit={limit}");
+        loop {
+            let (status, page) = self.get(&next).await;
+            assert_eq!(status, 200, "{next}: {page}");
+            items.extend(page[key].as_array().unwrap().iter().cloned());
+            match page["next_cursor"].as_str() {
+                Some(cursor) => next = format!("{path}?{query}limit={limit}&cursor={cursor}"),
+                None => return items,
+            }
+        }
     }
 }
