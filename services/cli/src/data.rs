@@ -1,14 +1,50 @@
 //! What `masa pool data` and `masa pass data` share: the column names, the progress bars, and
 //! writing and summing up a verified dataset ([`masa_sdk::dataset`]).
 
-use crate::error::Result;
-use alloy::primitives::U256;
+use crate::{error::Result, wallet::WalletArgs};
+use alloy::primitives::{Address, U256};
 use masa_sdk::{
     dataset::{self, Provenance, Verified},
     deploy::params::SuiteParams,
     target::TargetSpec,
 };
-use std::{io::IsTerminal, path::Path, time::Instant};
+use std::{
+    io::IsTerminal,
+    path::{Path, PathBuf},
+    time::Instant,
+};
+
+/// What `pool data` and `pass data` take besides the pool or pass.
+#[derive(Debug, clap::Args)]
+pub struct DataArgs {
+    /// The directory to write `<pool|pass>-<id>.jsonl`, `.parquet` (and `.refused.jsonl` when a
+    /// delivery is refused) to; existing files are never overwritten.
+    #[arg(long)]
+    pub out: PathBuf,
+    /// Column names of the record's fields, comma separated (default: the schema's `fields` in
+    /// the network's parameters file, else `field_<i>`).
+    #[arg(long, value_delimiter = ',')]
+    pub fields: Option<Vec<String>>,
+    /// Ask a masa-indexer (its base URL) which transactions delivered, instead of scanning the
+    /// chain's logs; the deliveries themselves are still read from the chain.
+    #[arg(long, value_name = "URL")]
+    pub indexer: Option<String>,
+    /// The chain and deployment.
+    #[command(flatten)]
+    pub target: TargetSpec,
+    /// The developer's wallet (its delivery key decrypts).
+    #[command(flatten)]
+    pub wallet: WalletArgs,
+}
+
+/// Warns on stderr when `wallet` is not the `developer` of `what` (its key will open nothing).
+pub fn warn_unless_developer(what: &str, developer: Address, wallet: Address) {
+    if developer != wallet {
+        eprintln!(
+            "warning: {what}'s developer is {developer}, not the wallet {wallet}: its deliveries will not open"
+        );
+    }
+}
 
 /// The record's column names: `fields` if given, else the schema's `fields` in the network's
 /// parameters file (none when there is no such file or schema: the columns are `field_<i>`).

@@ -6,7 +6,7 @@
 //! prints its public half for the owner to put in the offer, `data` decrypts with it.
 
 use crate::{
-    data::{export, field_names, progress},
+    data::{DataArgs, export, field_names, progress, warn_unless_developer},
     error::{CliError, Result},
     pool::DeliveryProverArgs,
     wallet::WalletArgs,
@@ -140,25 +140,9 @@ pub enum PassCommand {
         /// The pass.
         #[arg(long)]
         pass: U256,
-        /// The directory to write `pass-<id>.jsonl`, `pass-<id>.parquet` (and
-        /// `pass-<id>.refused.jsonl` when a delivery is refused) to; existing files are never
-        /// overwritten.
-        #[arg(long)]
-        out: PathBuf,
-        /// Column names of the record's fields, comma separated (default: the schema's
-        /// `fields` in the network's parameters file, else `field_<i>`).
-        #[arg(long, value_delimiter = ',')]
-        fields: Option<Vec<String>>,
-        /// Ask a masa-indexer (its base URL) which transactions delivered, instead of scanning
-        /// the chain's logs; the deliveries themselves are still read from the chain.
-        #[arg(long, value_name = "URL")]
-        indexer: Option<String>,
-        /// The chain and deployment.
+        /// Where to, how, and whose key.
         #[command(flatten)]
-        target: TargetSpec,
-        /// The developer's wallet (its delivery key decrypts).
-        #[command(flatten)]
-        wallet: WalletArgs,
+        args: DataArgs,
     },
     /// Show a pass: parties, terms, uses, payments.
     Show {
@@ -303,9 +287,7 @@ impl PassCommand {
                     delivered.tx_hash
                 );
             }
-            Self::Data { pass, out, fields, indexer, target, wallet } => {
-                data(pass, &out, fields, indexer.as_deref(), &target, &wallet).await?;
-            }
+            Self::Data { pass, args } => data(pass, args).await?,
             Self::Show { pass, json, target, wallet } => {
                 let passes = PassesClient::connect(&target.resolve().await?, wallet.signer()?)?;
                 let p = passes.pass(pass).await?;
@@ -359,31 +341,18 @@ impl PassCommand {
 }
 
 /// `masa pass data`.
-async fn data(
-    id: U256,
-    out: &std::path::Path,
-    fields: Option<Vec<String>>,
-    indexer: Option<&str>,
-    target: &TargetSpec,
-    wallet: &WalletArgs,
-) -> Result<()> {
+async fn data(id: U256, DataArgs { out, fields, indexer, target, wallet }: DataArgs) -> Result<()> {
     let resolved = target.resolve().await?;
     let passes = PassesClient::connect(&resolved, wallet.signer()?)?;
     let pass = passes.pass(id).await?;
-    if pass.developer != passes.wallet() {
-        eprintln!(
-            "warning: pass {id}'s developer is {}, not the wallet {}: its deliveries will not open",
-            pass.developer,
-            passes.wallet()
-        );
-    }
+    warn_unless_developer(&format!("pass {id}"), pass.developer, passes.wallet());
     let network = resolved.network.as_ref().map(|n| n.name.as_str());
-    let names = field_names(fields, target, network, passes.schema_of(id).await?);
+    let names = field_names(fields, &target, network, passes.schema_of(id).await?);
     let deliveries = match indexer {
         Some(url) => {
             let bar = progress("reads");
             let located = passes
-                .deliveries_located(id, &IndexerClient::new(url)?, |done, total| {
+                .deliveries_located(id, &IndexerClient::new(&url)?, |done, total| {
                     bar.set_length(total as u64);
                     bar.set_position(done as u64);
                 })
@@ -401,7 +370,7 @@ async fn data(
             bar.set_position(done as u64);
         });
     bar.finish_and_clear();
-    export(out, &format!("pass-{id}"), &names, &verified, started)
+    export(&out, &format!("pass-{id}"), &names, &verified, started)
 }
 
 /// A pass as JSON (amounts as decimal strings: they pass 2^53).

@@ -5,7 +5,7 @@
 //! the pool, `data` decrypts with it, and no file holds it.
 
 use crate::{
-    data::{export, field_names, progress},
+    data::{DataArgs, export, field_names, progress, warn_unless_developer},
     error::{CliError, Result},
     sbt::{IssuerArg, StatementArgs, issuer_set},
     wallet::WalletArgs,
@@ -204,25 +204,9 @@ pub enum PoolCommand {
         /// The pool.
         #[arg(long)]
         pool: U256,
-        /// The directory to write `pool-<id>.jsonl`, `pool-<id>.parquet` (and
-        /// `pool-<id>.refused.jsonl` when a delivery is refused) to; existing files are never
-        /// overwritten.
-        #[arg(long)]
-        out: PathBuf,
-        /// Column names of the record's fields, comma separated (default: the schema's
-        /// `fields` in the network's parameters file, else `field_<i>`).
-        #[arg(long, value_delimiter = ',')]
-        fields: Option<Vec<String>>,
-        /// Ask a masa-indexer (its base URL) which transactions delivered, instead of scanning
-        /// the chain's logs; the deliveries themselves are still read from the chain.
-        #[arg(long, value_name = "URL")]
-        indexer: Option<String>,
-        /// The chain and deployment.
+        /// Where to, how, and whose key.
         #[command(flatten)]
-        target: TargetSpec,
-        /// The developer's wallet (its delivery key decrypts).
-        #[command(flatten)]
-        wallet: WalletArgs,
+        args: DataArgs,
     },
 }
 
@@ -408,42 +392,27 @@ impl PoolCommand {
                 let (paid, tx) = pools.unstake(pool, nullifier).await?;
                 println!("left pool {pool} with {} MASA (transaction {tx})", masa_text(paid));
             }
-            Self::Data { pool, out, fields, indexer, target, wallet } => {
-                data(pool, &out, fields, indexer.as_deref(), &target, &wallet).await?;
-            }
+            Self::Data { pool, args } => data(pool, args).await?,
         }
         Ok(())
     }
 }
 
 /// `masa pool data`.
-async fn data(
-    pool: U256,
-    out: &std::path::Path,
-    fields: Option<Vec<String>>,
-    indexer: Option<&str>,
-    target: &TargetSpec,
-    wallet: &WalletArgs,
-) -> Result<()> {
+async fn data(pool: U256, DataArgs { out, fields, indexer, target, wallet }: DataArgs) -> Result<()> {
     let resolved = target.resolve().await?;
     let pools = PoolsClient::connect(&resolved, wallet.signer()?)?;
     let info = pools.pool(pool).await?;
-    if info.pool.developer != pools.wallet() {
-        eprintln!(
-            "warning: pool {pool}'s developer is {}, not the wallet {}: its deliveries will not open",
-            info.pool.developer,
-            pools.wallet()
-        );
-    }
+    warn_unless_developer(&format!("pool {pool}"), info.pool.developer, pools.wallet());
     let network = resolved.network.as_ref().map(|n| n.name.as_str());
-    let names = field_names(fields, target, network, info.pool.statement.schemaId);
+    let names = field_names(fields, &target, network, info.pool.statement.schemaId);
     let bar = progress(if indexer.is_some() { "reads" } else { "blocks" });
     let scanned = |scan: Scan| {
         bar.set_length(scan.total);
         bar.set_position(scan.done);
     };
     let downloaded = match indexer {
-        Some(url) => pools.deliveries_located(pool, &IndexerClient::new(url)?, scanned).await?,
+        Some(url) => pools.deliveries_located(pool, &IndexerClient::new(&url)?, scanned).await?,
         None => pools.deliveries(pool, scanned).await?,
     };
     bar.finish_and_clear();
@@ -454,7 +423,7 @@ async fn data(
         bar.set_position(done as u64);
     });
     bar.finish_and_clear();
-    export(out, &format!("pool-{pool}"), &names, &verified, started)
+    export(&out, &format!("pool-{pool}"), &names, &verified, started)
 }
 
 fn operator_symbol(op: u8) -> &'static str {

@@ -500,14 +500,7 @@ impl<P: Provider> PoolsClient<P> {
                     DataPools::Unstaked::SIGNATURE_HASH,
                 ])
                 .topic1(topic);
-            let logs = self
-                .provider
-                .get_logs(&filter)
-                .await
-                .map_err(|e| Error::Rpc { request: "eth_getLogs", reason: e.to_string() })?;
-            for log in &logs {
-                out.record(log).map_err(|reason| Error::Rpc { request: "eth_getLogs", reason })?;
-            }
+            self.record_logs(&filter, &mut out).await?;
             progress(Scan { done: to - self.from_block + 1, total });
             from = to + 1;
         }
@@ -545,17 +538,23 @@ impl<P: Provider> PoolsClient<P> {
                 .to_block(block)
                 .event_signature(DataPools::Unstaked::SIGNATURE_HASH)
                 .topic1(B256::from(id));
-            let logs = self
-                .provider
-                .get_logs(&filter)
-                .await
-                .map_err(|e| Error::Rpc { request: "eth_getLogs", reason: e.to_string() })?;
-            for log in &logs {
-                out.record(log).map_err(|reason| Error::Rpc { request: "eth_getLogs", reason })?;
-            }
+            self.record_logs(&filter, &mut out).await?;
             progress(Scan { done: (located.len() + i + 1) as u64, total });
         }
         Ok(out)
+    }
+
+    /// Adds the logs `filter` matches to `out`.
+    async fn record_logs(&self, filter: &Filter, out: &mut Deliveries) -> Result<(), Error> {
+        let logs = self
+            .provider
+            .get_logs(filter)
+            .await
+            .map_err(|e| Error::Rpc { request: "eth_getLogs", reason: e.to_string() })?;
+        for log in &logs {
+            out.record(log).map_err(|reason| Error::Rpc { request: "eth_getLogs", reason })?;
+        }
+        Ok(())
     }
 
     /// Approves the pools for exactly `amount` MASA, after checking the wallet holds it.
