@@ -185,13 +185,9 @@ contract MarketplaceHandler is AccessPassesFixture {
 
     function deliver(uint256 seed) external {
         (bool found, uint256 passId, IAccessPasses.Pass memory p) = _pass(seed);
+        if (!found || p.revoked || p.delivered >= p.requested) return;
         // forge-lint: disable-next-line(block-timestamp)
-        if (
-            !found || p.revoked || p.delivered >= p.requested
-                || block.timestamp > uint256(p.validUntil) + GRACE
-        ) {
-            return;
-        }
+        if (block.timestamp > uint256(p.validUntil) + GRACE) return;
         IZkSBT.Disclosure memory d = useDisclosure(passId, p.owner, p.tokenId, p.delivered);
         IAccessPasses.Delivery memory del = deliveryFor(passId, p.delivered);
         uint256 before = masa.balanceOf(p.owner);
@@ -484,6 +480,7 @@ contract MarketplaceInvariantTest is Test, InvariantTest {
         invariant_EveryWeiIsAccountedFor();
         invariant_FeesReachTheRouter();
         bytes32[11] memory actions = [
+            // forge-lint: disable-next-line(unsafe-typecast)
             bytes32("createPool"),
             "stake",
             "claim",
