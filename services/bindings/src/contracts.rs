@@ -90,6 +90,11 @@ bind! {
         #[sol(extra_derives(serde::Serialize, serde::Deserialize))]
         AccessPasses => "../../contracts/out/AccessPasses.sol/AccessPasses.json";
     }
+    @module oracle {
+        /// The oracle nodes' registry, stake (unbond-then-claim) and slashing
+        /// (`contracts/src/oracle/OracleNodes.sol`).
+        OracleNodes => "../../contracts/out/OracleNodes.sol/OracleNodes.json";
+    }
 }
 
 /// `IMasaGenesis`'s enums with their members' names, which JSON ABIs do not carry (an enum is a

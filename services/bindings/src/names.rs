@@ -68,6 +68,8 @@ contracts! {
     PurposeAllowlistTerms,
     /// The passes' rate-limit terms (the deployment's one rule).
     RateLimitTerms,
+    /// The oracle nodes' registry, stake and slashing.
+    OracleNodes,
 }
 
 impl Contract {

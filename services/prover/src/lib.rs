@@ -10,6 +10,7 @@ pub mod inputs;
 pub mod keys;
 pub mod merkle;
 pub mod msm;
+mod native_inverse;
 pub mod poseidon;
 pub mod proof;
 pub mod prover;

@@ -1,14 +1,16 @@
-//! Witness generation with the circuit's own witness code (the `.wasm` circom2 emits), run by
-//! ark-circom's `WitnessCalculator` on wasmer.
+//! Witness generation with the circuit's own witness code (the `.wasm` circom2 emits), run on
+//! wasmer with the calls of ark-circom's `WitnessCalculator`.
 //!
 //! Compiling the wasm to native code (cranelift) takes about a second, more than a whole
 //! proof, so it is done once per circuit build: the compiled module is cached on disk next
 //! to the wasm, keyed by the wasm's SHA-256 and the wasmer version, and later processes load
 //! it in milliseconds.
+//!
+//! Before it is compiled, the module's field inversions are redirected to a native one
+//! ([`crate::native_inverse`]): about half of the delivery circuit's witness time in the wasm.
 
-use crate::ProverError;
+use crate::{ProverError, native_inverse};
 use ark_bn254::Fr;
-use ark_circom::WitnessCalculator;
 use ark_ff::{BigInteger256, PrimeField};
 use fnv::FnvHasher;
 use num_bigint::{BigInt, Sign};
@@ -18,11 +20,18 @@ use std::{
     hash::Hasher,
     path::{Path, PathBuf},
 };
-use wasmer::{ExportError, Instance, Memory, Module, RuntimeError, Store, TypedFunction};
+use wasmer::{
+    ExportError, Function, FunctionEnv, Imports, Instance, Memory, Module, RuntimeError, Store,
+    TypedFunction, imports,
+};
 
 /// The wasmer line the cache was written by (wasmer exports no version constant; bump with
 /// the dependency). Loading also checks the artifact's own engine header.
 const WASMER: &str = "wasmer-6.1";
+
+/// The rewrite of the module before it is compiled ([`crate::native_inverse`]; bump when it
+/// changes): part of the cache's name.
+const REWRITE: &str = "inv1";
 
 /// How the witness code was made ready.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -114,7 +123,7 @@ pub fn module_cache_path(wasm_path: &Path, wasm_bytes: &[u8]) -> PathBuf {
     let digest = Sha256::digest(wasm_bytes);
     let key: String = digest[..8].iter().map(|b| format!("{b:02x}")).collect();
     let name = format!(
-        "{}.{key}.{WASMER}.bin",
+        "{}.{key}.{WASMER}-{REWRITE}.bin",
         wasm_path.file_stem().and_then(|s| s.to_str()).unwrap_or("circuit"),
     );
     wasm_path.with_file_name(name)
@@ -145,7 +154,11 @@ impl Witnesser {
         let (module, source) = match cached {
             Some(module) => (module, WitnessCodeSource::Cached),
             None => {
-                let module = Module::new(&store, &wasm)
+                let rewritten = native_inverse::redirect_inverse(&wasm);
+                if rewritten.is_none() {
+                    tracing::warn!(wasm = %wasm_path.display(), "field inversions left in the witness code (unexpected module shape)");
+                }
+                let module = Module::new(&store, rewritten.as_deref().unwrap_or(&wasm))
                     .map_err(|e| ProverError::Witness(format!("{}: {e}", wasm_path.display())))?;
                 // A cache that cannot be written only costs time on the next run.
                 let tmp = cache.with_extension("tmp");
@@ -155,9 +168,13 @@ impl Witnesser {
                 (module, WitnessCodeSource::Compiled)
             }
         };
-        let calculator = WitnessCalculator::from_module(&mut store, module)
+        let memory = FunctionEnv::new(&mut store, None);
+        let imports = runtime_imports(&mut store, &memory);
+        let instance = Instance::new(&mut store, &module, &imports)
             .map_err(|e| ProverError::Witness(format!("{}: {e}", wasm_path.display())))?;
-        let exports = Exports::new(&mut store, &calculator.instance.instance).map_err(|e| {
+        // the inversions' host function reads and writes the instance's memory
+        *memory.as_mut(&mut store) = instance.exports.get_memory("memory").ok().cloned();
+        let exports = Exports::new(&mut store, &instance).map_err(|e| {
             ProverError::Witness(format!("{}: not circom2 witness code: {e}", wasm_path.display()))
         })?;
         if exports.n32 != 8 {
@@ -226,6 +243,36 @@ impl Witnesser {
     }
 }
 
+/// The imports of circom2 witness code: its runtime's callbacks, as ark-circom's
+/// `WitnessCalculator` gives them (an `error` call fails the witness; circom 2.1 code reports a
+/// failed constraint by trapping, the other callbacks only print), and the native inversion of
+/// [`native_inverse`] (`memory`: the instance's memory, once it exists).
+fn runtime_imports(store: &mut Store, memory: &FunctionEnv<Option<Memory>>) -> Imports {
+    fn error(a: i32, b: i32, c: i32, d: i32, e: i32, f: i32) -> Result<(), RuntimeError> {
+        Err(RuntimeError::new(format!("witness code error {a} {b} {c} {d} {e} {f}")))
+    }
+    let nothing = |store: &mut Store| Function::new_typed(store, || {});
+    let int = |store: &mut Store| Function::new_typed(store, |_: i32| {});
+    let int_pair = |store: &mut Store| Function::new_typed(store, |_: i32, _: i32| {});
+    imports! {
+        "runtime" => {
+            "error" => Function::new_typed(store, error),
+            "logSetSignal" => int_pair(store),
+            "logGetSignal" => int_pair(store),
+            "logFinishComponent" => int(store),
+            "logStartComponent" => int(store),
+            "log" => int(store),
+            "exceptionHandler" => int(store),
+            "showSharedRWMemory" => nothing(store),
+            "printErrorMessage" => nothing(store),
+            "writeBufferMessage" => nothing(store),
+        },
+        native_inverse::IMPORT_MODULE => {
+            native_inverse::IMPORT_NAME => Function::new_typed_with_env(store, memory, native_inverse::inverse_mod),
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -236,6 +283,61 @@ mod tests {
         statement::{Mode, Operator, Statement},
     };
     use alloy::primitives::U256;
+    use ark_circom::WitnessCalculator;
+
+    /// The rewritten delivery witness code (native inversions) gives exactly ark-circom's
+    /// witness (the unmodified module, its own `WitnessCalculator`) on random deliveries: random
+    /// values, salt, owner secret, delivery key, nonce and ephemeral secret.
+    #[test]
+    fn the_delivery_witness_is_ark_circoms() {
+        use crate::{
+            DeliveryRequest,
+            delivery::{DeliverySecretKey, EphemeralSecret},
+            prover::delivery_inputs,
+        };
+        use ark_std::rand::{Rng, SeedableRng};
+        let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+        let wasm = root.join(paths::DELIVERY_WASM);
+        let bytes = fs::read(&wasm).expect("make circuits first");
+        assert!(native_inverse::redirect_inverse(&bytes).is_some(), "the inversions are redirected");
+        let mut ours = Witnesser::load(&wasm).unwrap();
+        let mut store = Store::default();
+        let mut reference = WitnessCalculator::new(&mut store, &wasm).unwrap();
+        let mut rng = rand_chacha::ChaCha20Rng::seed_from_u64(14);
+        for _ in 0..4 {
+            let mut values: [u64; 8] = rng.r#gen();
+            values[0] = values[0].max(700);
+            let record = Record {
+                schema_id: U256::from(2),
+                values,
+                salt: U256::from(rng.r#gen::<u128>()) << 100,
+                owner_secret: U256::from(rng.r#gen::<u128>()) << 90,
+                issuer: alloy::primitives::Address::repeat_byte(0xb0),
+                expiry: 2_000_000_000,
+            };
+            let statement = Statement {
+                mode: Mode::Direct,
+                field_index: 0,
+                operator: Operator::Ge,
+                operand_a: 700,
+                operand_b: 0,
+                scope: U256::from(rng.r#gen::<u64>()),
+                message_hash: U256::from(rng.r#gen::<u64>()),
+                valid_until: 1_900_000_000,
+                issuers: Some(vec![alloy::primitives::Address::repeat_byte(0xb0)]),
+            };
+            let request = DeliveryRequest {
+                key: DeliverySecretKey::generate().public_key(),
+                nonce: rng.r#gen::<u128>() >> 1,
+            };
+            let inputs = delivery_inputs(&record, &statement, None, &request, &EphemeralSecret::generate())
+                .unwrap()
+                .named;
+            let expected =
+                reference.calculate_witness_element::<Fr, _>(&mut store, inputs.clone(), true).unwrap();
+            assert_eq!(ours.witness(inputs).unwrap(), expected);
+        }
+    }
 
     /// The typed-call loop gives exactly ark-circom's witness (its own `WitnessCalculator`,
     /// dynamic calls and big integers) for the same inputs.
@@ -243,6 +345,7 @@ mod tests {
     fn the_witness_is_ark_circoms() {
         let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
         let wasm = root.join(paths::WASM);
+        assert!(native_inverse::redirect_inverse(&fs::read(&wasm).unwrap()).is_some());
         let mut ours = Witnesser::load(&wasm).expect("make circuits first");
         let wires = crate::keys::read_r1cs(&root.join(paths::R1CS)).unwrap().1.num_variables;
         let mut store = Store::default();

@@ -17,6 +17,7 @@ pub mod fees;
 pub mod genesis;
 pub mod governance;
 pub mod identity;
+pub mod oracle;
 pub mod params;
 pub mod pools;
 mod run;
@@ -85,9 +86,9 @@ pub fn suite(params: &SuiteParams) -> Vec<Contract> {
     suite
 }
 
-/// Deploys the suite in dependency order (governance, genesis, fees, identity, pools, passes) with
-/// `run`, after checking the table and the shares; `deploy_time` is the timestamp relative
-/// schedule points count from. Returns the vesting wallets genesis created.
+/// Deploys the suite in dependency order (governance, genesis, fees, identity, pools, passes,
+/// oracle) with `run`, after checking the table and the shares; `deploy_time` is the timestamp
+/// relative schedule points count from. Returns the vesting wallets genesis created.
 pub async fn deploy_suite<C: Chain>(
     run: &mut Deployer<'_, C>,
     params: &SuiteParams,
@@ -101,6 +102,7 @@ pub async fn deploy_suite<C: Chain>(
         params.identity.config().map_err(|reason| Error::Params { path: params_path.to_owned(), reason })?;
     params.pools.check().map_err(|reason| Error::Params { path: params_path.to_owned(), reason })?;
     params.passes.check().map_err(|reason| Error::Params { path: params_path.to_owned(), reason })?;
+    params.oracle.config().map_err(|reason| Error::Params { path: params_path.to_owned(), reason })?;
 
     let gov = governance::deploy(run, &params.governance).await?;
     let vesting_wallets = genesis::deploy(run, gov, &params.genesis, table, deploy_time).await?;
@@ -132,6 +134,7 @@ pub async fn deploy_suite<C: Chain>(
         params: params.passes,
     };
     access::deploy(run, init).await?;
+    oracle::deploy_from_params(run, gov.token, gov.timelock, &params.oracle, params_path).await?;
     Ok(vesting_wallets)
 }
 

@@ -28,6 +28,109 @@ pub struct SuiteParams {
     pub pools: PoolsParams,
     /// The access passes and their terms modules.
     pub passes: PassesParams,
+    /// The oracle nodes' stake and slashing.
+    pub oracle: OracleParams,
+}
+
+/// Oracle node stake and slashing settings (`IOracleNodes.Params`); governance changes them.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct OracleParams {
+    /// Least stake of an active node, in MASA (a decimal string).
+    pub min_stake: String,
+    /// Most stake of one node, in MASA.
+    pub max_stake: String,
+    /// Seconds from an unbond until the stake is claimable.
+    pub unbonding_period_secs: u32,
+    /// Seconds the unbonded stake stays claimable (then it is staked again).
+    pub claim_window_secs: u32,
+    /// Seconds a slashed node stays inactive.
+    pub jail_period_secs: u32,
+    /// MASA slashed for one equivocation.
+    pub equivocation_penalty: String,
+    /// Share of a reported slash paid to its reporter, in basis points (at most 5,000).
+    pub reporter_share_bps: u16,
+    /// Share of the rest burned, in basis points (the remainder goes to the treasury).
+    pub burn_bps: u16,
+    /// Most MASA slashable at once.
+    pub slash_capacity: String,
+    /// MASA of slashing capacity regained per second.
+    pub refill_per_second: String,
+    /// Receives the slashed MASA neither paid to a reporter nor burned (an address or a suite
+    /// contract by name).
+    pub treasury: AddressRef,
+}
+
+/// [`OracleParams`] as the contract takes them, the treasury aside.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct OracleConfig {
+    /// Least stake of an active node (wei).
+    pub min_stake: U256,
+    /// Most stake of one node (wei).
+    pub max_stake: U256,
+    /// Seconds from an unbond until the stake is claimable.
+    pub unbonding_period_secs: u32,
+    /// Seconds the unbonded stake stays claimable.
+    pub claim_window_secs: u32,
+    /// Seconds a slashed node stays inactive.
+    pub jail_period_secs: u32,
+    /// MASA slashed for one equivocation (wei).
+    pub equivocation_penalty: U256,
+    /// Reporter's share, basis points.
+    pub reporter_share_bps: u16,
+    /// Burned share of the rest, basis points.
+    pub burn_bps: u16,
+    /// Slashing capacity (wei).
+    pub slash_capacity: U256,
+    /// Capacity regained per second (wei).
+    pub refill_per_second: U256,
+}
+
+impl OracleParams {
+    /// The values in wei, checked against the contract's bounds (one readable line if not).
+    pub fn config(&self) -> Result<OracleConfig, String> {
+        let amount = |name, text: &str| masa_amount("oracle", name, text);
+        let c = OracleConfig {
+            min_stake: amount("min_stake", &self.min_stake)?,
+            max_stake: amount("max_stake", &self.max_stake)?,
+            unbonding_period_secs: self.unbonding_period_secs,
+            claim_window_secs: self.claim_window_secs,
+            jail_period_secs: self.jail_period_secs,
+            equivocation_penalty: amount("equivocation_penalty", &self.equivocation_penalty)?,
+            reporter_share_bps: self.reporter_share_bps,
+            burn_bps: self.burn_bps,
+            slash_capacity: amount("slash_capacity", &self.slash_capacity)?,
+            refill_per_second: amount("refill_per_second", &self.refill_per_second)?,
+        };
+        let bad = |why: String| Err(format!("[oracle] {why}"));
+        // the contract stores amounts in 96 bits (79 billion MASA: above the supply)
+        let max96 = (U256::from(1) << 96) - U256::from(1);
+        if [c.min_stake, c.max_stake, c.equivocation_penalty, c.slash_capacity, c.refill_per_second]
+            .iter()
+            .any(|&v| v > max96)
+        {
+            return bad("an amount is above the total supply".into());
+        }
+        if c.min_stake.is_zero() || c.min_stake > c.max_stake {
+            return bad(format!("min_stake = {:?} must be above 0 and at most max_stake", self.min_stake));
+        }
+        if !(3_600..=90 * 86_400).contains(&c.unbonding_period_secs) {
+            return bad("unbonding_period_secs must be within [3600, 7776000] (1 hour to 90 days)".into());
+        }
+        if !(3_600..=30 * 86_400).contains(&c.claim_window_secs) {
+            return bad("claim_window_secs must be within [3600, 2592000] (1 hour to 30 days)".into());
+        }
+        if c.jail_period_secs > 365 * 86_400 {
+            return bad("jail_period_secs must be at most 31536000 (365 days)".into());
+        }
+        if c.reporter_share_bps > 5_000 || c.burn_bps > 10_000 {
+            return bad("reporter_share_bps must be at most 5000, burn_bps at most 10000".into());
+        }
+        if c.slash_capacity.is_zero() {
+            return bad("slash_capacity must be above 0".into());
+        }
+        Ok(c)
+    }
 }
 
 /// Data staking pool settings.
@@ -172,15 +275,19 @@ impl IdentityParams {
         Ok(IdentityConfig {
             tree_depth: self.tree_depth,
             root_history: self.root_history_secs,
-            self_attested_mint_fee: masa_amount("self_attested_mint_fee", &self.self_attested_mint_fee)?,
-            attested_mint_fee: masa_amount("attested_mint_fee", &self.attested_mint_fee)?,
+            self_attested_mint_fee: masa_amount(
+                "identity",
+                "self_attested_mint_fee",
+                &self.self_attested_mint_fee,
+            )?,
+            attested_mint_fee: masa_amount("identity", "attested_mint_fee", &self.attested_mint_fee)?,
         })
     }
 }
 
 /// A MASA amount written as a decimal string (`"1"`, `"0.25"`, at most 18 decimals), in wei.
-fn masa_amount(name: &str, amount: &str) -> Result<U256, String> {
-    let bad = |why: &str| format!("[identity] {name} = {amount:?} is not a MASA amount: {why}");
+fn masa_amount(section: &str, name: &str, amount: &str) -> Result<U256, String> {
+    let bad = |why: &str| format!("[{section}] {name} = {amount:?} is not a MASA amount: {why}");
     let (whole, fraction) = amount.split_once('.').unwrap_or((amount, ""));
     let digits = |s: &str| s.bytes().all(|b| b.is_ascii_digit());
     if whole.is_empty()
@@ -385,6 +492,7 @@ impl SuiteParams {
         params.identity.config().map_err(|reason| Error::Params { path: path.to_path_buf(), reason })?;
         params.pools.check().map_err(|reason| Error::Params { path: path.to_path_buf(), reason })?;
         params.passes.check().map_err(|reason| Error::Params { path: path.to_path_buf(), reason })?;
+        params.oracle.config().map_err(|reason| Error::Params { path: path.to_path_buf(), reason })?;
         Ok(params)
     }
 }
@@ -435,6 +543,29 @@ mod tests {
             .treasury
             .resolve(|name| (name == "TimelockController").then_some(timelock));
         assert_eq!(resolved, Some(timelock));
+    }
+
+    #[test]
+    fn oracle_parameters_are_checked() {
+        let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/../../deployments");
+        let params = SuiteParams::load(SuiteParams::path(dir, "anvil")).unwrap().oracle;
+        assert_eq!(
+            params.config().unwrap().min_stake,
+            U256::from(10_000) * U256::from(10).pow(U256::from(18))
+        );
+        let with = |f: fn(&mut OracleParams)| {
+            let mut p = params.clone();
+            f(&mut p);
+            p.config().unwrap_err()
+        };
+        assert!(with(|p| p.min_stake = "2000000".into()).contains("at most max_stake"), "min above max");
+        assert!(
+            with(|p| p.max_stake = "1e6".into())
+                .starts_with("[oracle] max_stake = \"1e6\" is not a MASA amount")
+        );
+        assert!(with(|p| p.unbonding_period_secs = 60).contains("1 hour to 90 days"));
+        assert!(with(|p| p.reporter_share_bps = 5_001).contains("at most 5000"));
+        assert!(with(|p| p.slash_capacity = "0".into()).contains("above 0"));
     }
 
     #[test]

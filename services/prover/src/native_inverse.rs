@@ -1,0 +1,386 @@
+//! Native field inversions for circom's witness code.
+//!
+//! circom2's wasm computes every field inversion (each `<--` hint with a division, each
+//! `1/x` in a function) with its runtime's `Fr_int_inverseMod`: a schoolbook extended Euclid
+//! on 256-bit integers, a big-integer division per step, in wasm. The delivery circuit's Baby
+//! Jubjub ladders (the ECDH of `circuits/lib/ecdh.circom`: a Montgomery-form addition or
+//! doubling, one inversion each, per bit) make that about half of its witness time. Here the
+//! module is rewritten, once before it is compiled, so that its calls to `Fr_int_inverseMod`
+//! go to a host function computing the same integer with arkworks' inversion instead; the rest
+//! of the witness code runs unchanged, and every witness still goes through the proof's
+//! verification.
+//!
+//! The rewrite: one function import appended (`masa.inverseMod`, the type of
+//! `Fr_int_inverseMod`, found by its name in the module's name section), so every defined
+//! function's index moves up by one: calls, exports, the start function and the table's
+//! element segments are renumbered (the name section, which only names them for debugging, is
+//! dropped); every other byte is copied. Why by hand: wasmparser (re-exported by wasmer, which
+//! validates the result when it compiles it) reads the module, but no crate in the dependency
+//! tree writes one (wasm-encoder's `reencode` would, as a new dependency, for about 150 lines
+//! here). A module of any other shape (no name section, element segments or instructions that
+//! refer to functions in other ways) is left as it is, and runs as before.
+//!
+//! The witness of the rewritten module is tested equal to ark-circom's (the unmodified module)
+//! on random inputs of both circuits (`witness::tests`).
+
+use ark_bn254::Fr;
+use ark_ff::{AdditiveGroup, BigInteger, BigInteger256, Field, PrimeField};
+use wasmer::{
+    FunctionEnvMut, Memory, RuntimeError,
+    wasmparser::{
+        BinaryReaderError, ElementItems, ElementKind, ExternalKind, FunctionBody, KnownCustom, Name,
+        Operator, Parser, Payload, TypeRef, ValType,
+    },
+};
+
+/// The import the rewritten module calls instead of `Fr_int_inverseMod`: module name.
+pub(crate) const IMPORT_MODULE: &str = "masa";
+/// The import's field name.
+pub(crate) const IMPORT_NAME: &str = "inverseMod";
+/// The runtime function it replaces (circom's `code_producers/src/wasm_elements/*/fr-code.wat`):
+/// `(px, pm, pr)`, pointers to 256-bit little-endian integers, `*pr = (*px)⁻¹ mod *pm`.
+const TARGET: &str = "Fr_int_inverseMod";
+
+/// The module with its calls to `Fr_int_inverseMod` going to the import
+/// [`IMPORT_MODULE`].[`IMPORT_NAME`] instead, or `None` when the module does not have the
+/// expected shape (then it is used as it is).
+pub(crate) fn redirect_inverse(wasm: &[u8]) -> Option<Vec<u8>> {
+    match rewrite(wasm) {
+        Ok(rewritten) => rewritten,
+        Err(err) => {
+            tracing::debug!(%err, "witness code not rewritten");
+            None
+        }
+    }
+}
+
+/// The host function behind the import: `*pr = (*px)⁻¹ mod *pm` for the BN254 scalar field's
+/// modulus, in the instance's memory (`env`, set once the instance exists). The inverse of 0 is
+/// 0, as in circom's Euclid (whose loop then does not run); any other modulus, or an `x` not
+/// below it, is an error (circom's runtime never passes one).
+pub(crate) fn inverse_mod(
+    mut env: FunctionEnvMut<'_, Option<Memory>>,
+    px: i32,
+    pm: i32,
+    pr: i32,
+) -> Result<(), RuntimeError> {
+    let (memory, store) = env.data_and_store_mut();
+    let memory = memory.as_ref().ok_or_else(|| RuntimeError::new("inverseMod: no memory"))?;
+    let view = memory.view(&store);
+    let read = |at: i32| {
+        let mut bytes = [0u8; 32];
+        view.read(at as u32 as u64, &mut bytes).map(|()| bytes).map_err(|e| RuntimeError::new(e.to_string()))
+    };
+    let (x, m) = (read(px)?, read(pm)?);
+    if m[..] != Fr::MODULUS.to_bytes_le()[..] {
+        return Err(RuntimeError::new("inverseMod: the modulus is not the BN254 scalar field's"));
+    }
+    let limbs = std::array::from_fn(|i| u64::from_le_bytes(x[8 * i..8 * i + 8].try_into().expect("8 bytes")));
+    let x = Fr::from_bigint(BigInteger256::new(limbs))
+        .ok_or_else(|| RuntimeError::new("inverseMod: x is not below the modulus"))?;
+    let inverse = x.inverse().unwrap_or(Fr::ZERO).into_bigint().to_bytes_le();
+    view.write(pr as u32 as u64, &inverse).map_err(|e| RuntimeError::new(e.to_string()))
+}
+
+/// [`redirect_inverse`], with the reader's errors.
+fn rewrite(wasm: &[u8]) -> Result<Option<Vec<u8>>, BinaryReaderError> {
+    // First pass: imported functions, the type of each defined function, the target's index.
+    let (mut imported, mut function_types, mut types, mut target) = (0u32, Vec::new(), Vec::new(), None);
+    for payload in Parser::new(0).parse_all(wasm) {
+        match payload? {
+            Payload::TypeSection(reader) => {
+                for ty in reader.into_iter_err_on_gc_types() {
+                    types.push(ty?);
+                }
+            }
+            Payload::ImportSection(reader) => {
+                for import in reader {
+                    imported += u32::from(matches!(import?.ty, TypeRef::Func(_)));
+                }
+            }
+            Payload::FunctionSection(reader) => {
+                for ty in reader {
+                    function_types.push(ty?);
+                }
+            }
+            Payload::CustomSection(custom) => {
+                if let KnownCustom::Name(names) = custom.as_known() {
+                    for name in names {
+                        if let Name::Function(map) = name? {
+                            for naming in map {
+                                let naming = naming?;
+                                if naming.name == TARGET {
+                                    target = Some(naming.index);
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+    let Some(target) = target else { return Ok(None) };
+    let type_index = target.checked_sub(imported).and_then(|i| function_types.get(i as usize));
+    let Some(&type_index) = type_index else { return Ok(None) };
+    let Some(ty) = types.get(type_index as usize) else { return Ok(None) };
+    if ty.params() != [ValType::I32; 3] || !ty.results().is_empty() {
+        return Ok(None);
+    }
+    // The new import is function `imported`; defined functions move up by one.
+    let renumber = |f: u32| match f {
+        f if f == target => imported,
+        f if f >= imported => f + 1,
+        f => f,
+    };
+
+    // Second pass: the module, section by section.
+    let mut out = Vec::with_capacity(wasm.len() + 64);
+    let mut code: Option<(Vec<u8>, u32)> = None; // the code section so far, bodies still to come
+    for payload in Parser::new(0).parse_all(wasm) {
+        let payload = payload?;
+        let mut content = Vec::new();
+        match &payload {
+            Payload::Version { range, .. } => {
+                out.extend_from_slice(&wasm[range.clone()]);
+                continue;
+            }
+            Payload::End(_) => continue,
+            Payload::ImportSection(reader) => {
+                leb(&mut content, reader.count() + 1);
+                content.extend_from_slice(after_count(&wasm[reader.range()]));
+                name(&mut content, IMPORT_MODULE);
+                name(&mut content, IMPORT_NAME);
+                content.push(0x00); // a function import, then its type
+                leb(&mut content, type_index);
+            }
+            Payload::ExportSection(reader) => {
+                leb(&mut content, reader.count());
+                for export in reader.clone() {
+                    let export = export?;
+                    name(&mut content, export.name);
+                    let (kind, index) = match export.kind {
+                        ExternalKind::Func => (0x00, renumber(export.index)),
+                        ExternalKind::Table => (0x01, export.index),
+                        ExternalKind::Memory => (0x02, export.index),
+                        ExternalKind::Global => (0x03, export.index),
+                        ExternalKind::Tag => (0x04, export.index),
+                    };
+                    content.push(kind);
+                    leb(&mut content, index);
+                }
+            }
+            Payload::StartSection { func, .. } => leb(&mut content, renumber(*func)),
+            Payload::ElementSection(reader) => {
+                leb(&mut content, reader.count());
+                for element in reader.clone() {
+                    let element = element?;
+                    // only the MVP form: active, table 0, an offset, function indices
+                    let (ElementKind::Active { table_index: None, .. }, ElementItems::Functions(items)) =
+                        (&element.kind, &element.items)
+                    else {
+                        return Ok(None);
+                    };
+                    if wasm[element.range.start] != 0x00 {
+                        return Ok(None);
+                    }
+                    content.extend_from_slice(&wasm[element.range.start..items.range().start]);
+                    leb(&mut content, items.count());
+                    for f in items.clone() {
+                        leb(&mut content, renumber(f?));
+                    }
+                }
+            }
+            Payload::CodeSectionStart { count, .. } => {
+                let mut section = Vec::with_capacity(wasm.len());
+                leb(&mut section, *count);
+                if *count == 0 {
+                    write_section(&mut out, 10, &section);
+                } else {
+                    code = Some((section, *count));
+                }
+                continue;
+            }
+            Payload::CodeSectionEntry(body) => {
+                let Some((section, left)) = code.as_mut() else { return Ok(None) };
+                let Some(body) = rewrite_body(wasm, body, renumber)? else { return Ok(None) };
+                leb(section, body.len() as u32);
+                section.extend_from_slice(&body);
+                *left -= 1;
+                if *left == 0 {
+                    let (section, _) = code.take().expect("in the code section");
+                    write_section(&mut out, 10, &section);
+                }
+                continue;
+            }
+            Payload::CustomSection(custom) if custom.name() == "name" => continue,
+            other => match other.as_section() {
+                Some((_, range)) => content.extend_from_slice(&wasm[range]),
+                None => return Ok(None),
+            },
+        }
+        let Some((id, _)) = payload.as_section() else { return Ok(None) };
+        write_section(&mut out, id, &content);
+    }
+    Ok(code.is_none().then_some(out))
+}
+
+/// A function body with its `call`s renumbered; `None` if it refers to functions otherwise.
+fn rewrite_body(
+    wasm: &[u8],
+    body: &FunctionBody<'_>,
+    renumber: impl Fn(u32) -> u32,
+) -> Result<Option<Vec<u8>>, BinaryReaderError> {
+    let range = body.range();
+    let mut out = Vec::with_capacity(range.len() + 8);
+    let mut copied = range.start;
+    let mut operators = body.get_operators_reader()?;
+    while !operators.eof() {
+        let (operator, at) = operators.read_with_offset()?;
+        match operator {
+            Operator::Call { function_index } => {
+                out.extend_from_slice(&wasm[copied..at]);
+                out.push(0x10);
+                leb(&mut out, renumber(function_index));
+                copied = operators.original_position();
+            }
+            Operator::RefFunc { .. } | Operator::ReturnCall { .. } => return Ok(None),
+            _ => {}
+        }
+    }
+    out.extend_from_slice(&wasm[copied..range.end]);
+    Ok(Some(out))
+}
+
+/// A section: its id, its size, its content.
+fn write_section(out: &mut Vec<u8>, id: u8, content: &[u8]) {
+    out.push(id);
+    leb(out, content.len() as u32);
+    out.extend_from_slice(content);
+}
+
+/// A vector's elements, after its LEB128 count.
+fn after_count(bytes: &[u8]) -> &[u8] {
+    let n = bytes.iter().position(|b| b & 0x80 == 0).map_or(bytes.len(), |i| i + 1);
+    &bytes[n..]
+}
+
+/// A name: its length, its UTF-8 bytes.
+fn name(out: &mut Vec<u8>, s: &str) {
+    leb(out, s.len() as u32);
+    out.extend_from_slice(s.as_bytes());
+}
+
+/// Unsigned LEB128.
+fn leb(out: &mut Vec<u8>, mut v: u32) {
+    loop {
+        let byte = (v & 0x7f) as u8;
+        v >>= 7;
+        if v == 0 {
+            out.push(byte);
+            return;
+        }
+        out.push(byte | 0x80);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use ark_ff::UniformRand;
+    use ark_std::rand::SeedableRng;
+    use rand_chacha::ChaCha20Rng;
+    use wasmer::{Function, FunctionEnv, Instance, Module, Store, TypedFunction, imports, wat2wasm};
+
+    /// A module shaped like circom's witness code: an import, the runtime's inversion (here a
+    /// stand-in that writes 7), a caller, a table, exports, a start function.
+    const WAT: &str = r#"(module
+        (import "runtime" "exceptionHandler" (func $handler (param i32)))
+        (memory (export "memory") 1)
+        (table 2 funcref)
+        (elem (i32.const 0) $direct $Fr_int_inverseMod)
+        (global $started (mut i32) (i32.const 0))
+        (func $Fr_int_inverseMod (param i32 i32 i32) (i64.store (local.get 2) (i64.const 7)))
+        (func $direct (export "direct") (param i32 i32 i32)
+            (call $Fr_int_inverseMod (local.get 0) (local.get 1) (local.get 2)))
+        (func (export "indirect") (param i32 i32 i32)
+            (call_indirect (param i32 i32 i32) (local.get 0) (local.get 1) (local.get 2) (i32.const 0)))
+        (func (export "started") (result i32) (global.get $started))
+        (func $start (global.set $started (i32.const 1)))
+        (start $start)
+    )"#;
+
+    struct Run {
+        store: Store,
+        instance: Instance,
+    }
+
+    impl Run {
+        fn new(wasm: &[u8]) -> Self {
+            let mut store = Store::default();
+            let module = Module::new(&store, wasm).unwrap();
+            let memory = FunctionEnv::new(&mut store, None);
+            let imports = imports! {
+                "runtime" => { "exceptionHandler" => Function::new_typed(&mut store, |_: i32| {}) },
+                IMPORT_MODULE => { IMPORT_NAME => Function::new_typed_with_env(&mut store, &memory, inverse_mod) },
+            };
+            let instance = Instance::new(&mut store, &module, &imports).unwrap();
+            *memory.as_mut(&mut store) = instance.exports.get_memory("memory").ok().cloned();
+            Self { store, instance }
+        }
+
+        /// `f(0, 32, 64)` with `x` at 0 and `m` at 32: the 32 bytes at 64.
+        fn call(&mut self, f: &str, x: &[u8], m: &[u8]) -> Result<Vec<u8>, RuntimeError> {
+            let memory = self.instance.exports.get_memory("memory").unwrap().clone();
+            memory.view(&self.store).write(0, &[x, m, &[0; 32]].concat()).unwrap();
+            let f: TypedFunction<(i32, i32, i32), ()> =
+                self.instance.exports.get_typed_function(&self.store, f).unwrap();
+            f.call(&mut self.store, 0, 32, 64)?;
+            let mut out = vec![0; 32];
+            memory.view(&self.store).read(64, &mut out).unwrap();
+            Ok(out)
+        }
+    }
+
+    #[test]
+    fn calls_to_the_inversion_go_to_the_host() {
+        let wasm = wat2wasm(WAT.as_bytes()).unwrap();
+        let rewritten = redirect_inverse(&wasm).expect("the module has the expected shape");
+        let m = Fr::MODULUS.to_bytes_le();
+        let seven = [&[7u8][..], &[0; 31]].concat();
+        // the original runs its own function
+        assert_eq!(Run::new(&wasm).call("direct", &[0; 32], &m).unwrap(), seven);
+
+        let mut run = Run::new(&rewritten);
+        let started: TypedFunction<(), i32> =
+            run.instance.exports.get_typed_function(&run.store, "started").unwrap();
+        assert_eq!(started.call(&mut run.store).unwrap(), 1, "the start function still runs");
+        let mut rng = ChaCha20Rng::seed_from_u64(9);
+        for x in [Fr::from(1u64), Fr::from(2u64), -Fr::from(1u64), Fr::rand(&mut rng), Fr::rand(&mut rng)] {
+            let expected = x.inverse().unwrap().into_bigint().to_bytes_le();
+            let x = x.into_bigint().to_bytes_le();
+            assert_eq!(run.call("direct", &x, &m).unwrap(), expected);
+            // through the table, to `direct`
+            assert_eq!(run.call("indirect", &x, &m).unwrap(), expected);
+        }
+        // circom's Euclid gives 0 for 0
+        assert_eq!(run.call("direct", &[0; 32], &m).unwrap(), [0; 32]);
+        // only BN254's scalar field, reduced
+        assert!(run.call("direct", &m, &m).is_err());
+        let mut other = m.clone();
+        other[0] ^= 2;
+        assert!(run.call("direct", &[1; 32], &other).is_err());
+    }
+
+    #[test]
+    fn other_modules_are_left_alone() {
+        // no function of that name
+        let wat = WAT.replace("Fr_int_inverseMod", "Fr_int_other");
+        assert!(redirect_inverse(&wat2wasm(wat.as_bytes()).unwrap()).is_none());
+        // another signature
+        let wat = r#"(module (func $Fr_int_inverseMod (param i32 i32)))"#;
+        assert!(redirect_inverse(&wat2wasm(wat.as_bytes()).unwrap()).is_none());
+        // not a module
+        assert!(redirect_inverse(b"\0asm\x01\0\0\0\x0a").is_none());
+    }
+}
