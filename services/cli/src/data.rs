@@ -46,17 +46,9 @@ pub fn warn_unless_developer(what: &str, developer: Address, wallet: Address) {
     }
 }
 
-/// The record's column names: `fields` if given, else the schema's `fields` in the network's
-/// parameters file (none when there is no such file or schema: the columns are `field_<i>`).
-pub fn field_names(
-    fields: Option<Vec<String>>,
-    target: &TargetSpec,
-    network: Option<&str>,
-    schema: U256,
-) -> Vec<String> {
-    if let Some(names) = fields {
-        return names;
-    }
+/// The record's column names from the schema's `fields` in the network's parameters file (none
+/// when there is no such file or schema: the columns are then `field_<i>`).
+pub fn schema_field_names(target: &TargetSpec, network: Option<&str>, schema: U256) -> Vec<String> {
     let Some(network) = target.network.as_deref().or(network) else { return vec![] };
     let path = SuiteParams::path(&target.deployments, network);
     let Ok(params) = SuiteParams::load(&path) else { return vec![] };

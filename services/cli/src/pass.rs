@@ -6,7 +6,7 @@
 //! prints its public half for the owner to put in the offer, `data` decrypts with it.
 
 use crate::{
-    data::{DataArgs, export, field_names, progress, warn_unless_developer},
+    data::{DataArgs, export, progress, schema_field_names, warn_unless_developer},
     error::{CliError, Result},
     pool::DeliveryProverArgs,
     wallet::WalletArgs,
@@ -347,7 +347,17 @@ async fn data(id: U256, DataArgs { out, fields, indexer, target, wallet }: DataA
     let pass = passes.pass(id).await?;
     warn_unless_developer(&format!("pass {id}"), pass.developer, passes.wallet());
     let network = resolved.network.as_ref().map(|n| n.name.as_str());
-    let names = field_names(fields, &target, network, passes.schema_of(id).await?);
+    let names = match fields {
+        Some(names) => names,
+        // a burned record's schema is gone: the columns are then field_<i>
+        None => match passes.schema_of(id).await {
+            Ok(schema) => schema_field_names(&target, network, schema),
+            Err(e) => {
+                eprintln!("warning: no schema to name the columns ({e}): they are field_<i>");
+                vec![]
+            }
+        },
+    };
     let deliveries = match indexer {
         Some(url) => {
             let bar = progress("reads");

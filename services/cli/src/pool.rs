@@ -5,7 +5,7 @@
 //! the pool, `data` decrypts with it, and no file holds it.
 
 use crate::{
-    data::{DataArgs, export, field_names, progress, warn_unless_developer},
+    data::{DataArgs, export, progress, schema_field_names, warn_unless_developer},
     error::{CliError, Result},
     sbt::{IssuerArg, StatementArgs, issuer_set},
     wallet::WalletArgs,
@@ -405,7 +405,7 @@ async fn data(pool: U256, DataArgs { out, fields, indexer, target, wallet }: Dat
     let info = pools.pool(pool).await?;
     warn_unless_developer(&format!("pool {pool}"), info.pool.developer, pools.wallet());
     let network = resolved.network.as_ref().map(|n| n.name.as_str());
-    let names = field_names(fields, &target, network, info.pool.statement.schemaId);
+    let names = fields.unwrap_or_else(|| schema_field_names(&target, network, info.pool.statement.schemaId));
     let bar = progress(if indexer.is_some() { "reads" } else { "blocks" });
     let scanned = |scan: Scan| {
         bar.set_length(scan.total);
