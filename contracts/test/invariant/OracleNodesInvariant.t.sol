@@ -192,6 +192,7 @@ contract OracleNodesInvariantTest is Test, InvariantTest {
         handler.claim(0);
         handler.reportEquivocation(1, 5);
         handler.governanceSlash(0, 1_000e18);
+        // forge-lint: disable-next-line(unsafe-typecast)
         bytes32[5] memory actions = [bytes32("stake"), "unbond", "claim", "report", "slash"];
         for (uint256 i; i < actions.length; ++i) {
             assertGt(handler.calls(actions[i]), 0, string(abi.encodePacked(actions[i])));
