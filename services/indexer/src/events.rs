@@ -114,6 +114,8 @@ suite_events! {
         PurposeAllowlistTerms => PurposeAllowlistTermsEvents,
         /// The passes' rate-limit terms.
         RateLimitTerms => RateLimitTermsEvents,
+        /// The oracle nodes' registry, stake and slashing.
+        OracleNodes => OracleNodesEvents,
     }
     // no events, or bound from other artifacts than the suite's (Uniswap's)
     raw {

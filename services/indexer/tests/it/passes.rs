@@ -10,7 +10,7 @@
 //! one. An index from before migration 0010 derives the pass tables from the pass events it
 //! already holds.
 
-use crate::support::{Api, Backend, Env, assert_equals_fresh_index, confirm};
+use crate::support::{Api, Backend, Env, assert_backlog_derives, assert_equals_fresh_index, confirm};
 use alloy::{
     primitives::{Address, B256, U256},
     providers::{Provider, ext::AnvilApi},
@@ -412,36 +412,21 @@ async fn lifecycle(backend: Backend) {
     }
 
     assert_equals_fresh_index(&world.env, &backend, &store, head).await;
-    an_index_from_before_0010_derives_the_passes(&world, &backend, &store, head).await;
-}
-
-/// The pass tables of an index built before migration 0010 (the events stored, nothing
-/// derived): the indexer derives them from the stored events when it starts, once.
-async fn an_index_from_before_0010_derives_the_passes(
-    world: &World,
-    backend: &Backend,
-    store: &Store,
-    head: u64,
-) {
-    let derived = store.derived_state().await.unwrap();
-    let pool = sqlx::AnyPool::connect(&backend.url("passes")).await.unwrap();
-    for sql in [
-        "DELETE FROM passes",
-        "DELETE FROM pass_totals",
-        "DELETE FROM pass_deliveries",
-        "UPDATE wallets SET passes_granted = 0, passes_bought = 0",
-        "INSERT INTO derive_backlog (family) VALUES ('passes')",
-    ] {
-        sqlx::query(sql).execute(&pool).await.unwrap();
-    }
-    pool.close().await;
-    assert_ne!(store.derived_state().await.unwrap(), derived);
-    let mut indexer = world.env.indexer(store.clone());
-    assert_eq!(indexer.sync_to(head).await.unwrap().events, 0);
-    assert_eq!(store.derived_state().await.unwrap(), derived, "the same tables as derived live");
-    // once: a second start derives nothing again
-    world.env.indexer(store.clone()).sync_to(head).await.unwrap();
-    assert_eq!(store.derived_state().await.unwrap(), derived);
+    // an index from before migration 0010: its passes tables derived from the stored events
+    assert_backlog_derives(
+        &world.env,
+        &backend,
+        &store,
+        head,
+        "passes",
+        &[
+            "DELETE FROM passes",
+            "DELETE FROM pass_totals",
+            "DELETE FROM pass_deliveries",
+            "UPDATE wallets SET passes_granted = 0, passes_bought = 0",
+        ],
+    )
+    .await;
 }
 
 #[tokio::test(flavor = "multi_thread")]

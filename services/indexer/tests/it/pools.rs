@@ -8,7 +8,9 @@
 //! equals a fresh one. An index from before migration 0009 derives the pool tables from the pool
 //! events it already holds.
 
-use crate::support::{Api, Backend, Env, account, assert_equals_fresh_index, confirm};
+use crate::support::{
+    Api, Backend, Env, account, assert_backlog_derives, assert_equals_fresh_index, confirm,
+};
 use alloy::{
     primitives::{Address, B256, U256},
     providers::{DynProvider, Provider, ext::AnvilApi},
@@ -507,39 +509,24 @@ async fn lifecycle(backend: Backend) {
     }
 
     assert_equals_fresh_index(&world.env, &backend, &store, head).await;
-    an_index_from_before_0009_derives_the_pools(&world, &backend, &store, head).await;
-}
-
-/// The pool tables of an index built before migration 0009 (the events stored, nothing
-/// derived): the indexer derives them from the stored events when it starts, once.
-async fn an_index_from_before_0009_derives_the_pools(
-    world: &World,
-    backend: &Backend,
-    store: &Store,
-    head: u64,
-) {
-    let derived = store.derived_state().await.unwrap();
-    let pool = sqlx::AnyPool::connect(&backend.url("pools")).await.unwrap();
-    for sql in [
-        "DELETE FROM pools",
-        "DELETE FROM pool_totals",
-        "DELETE FROM pool_stakes",
-        "DELETE FROM pool_stake_totals",
-        "DELETE FROM pool_deliveries",
-        "DELETE FROM pool_rewards",
-        "UPDATE wallets SET pools_created = 0, pool_refunds = '0', pool_stakes = 0, pool_rewards = '0'",
-        "INSERT INTO derive_backlog (family) VALUES ('pools')",
-    ] {
-        sqlx::query(sql).execute(&pool).await.unwrap();
-    }
-    pool.close().await;
-    assert_ne!(store.derived_state().await.unwrap(), derived);
-    let mut indexer = world.env.indexer(store.clone());
-    assert_eq!(indexer.sync_to(head).await.unwrap().events, 0);
-    assert_eq!(store.derived_state().await.unwrap(), derived, "the same tables as derived live");
-    // once: a second start derives nothing again
-    world.env.indexer(store.clone()).sync_to(head).await.unwrap();
-    assert_eq!(store.derived_state().await.unwrap(), derived);
+    // an index from before migration 0009: its pools tables derived from the stored events
+    assert_backlog_derives(
+        &world.env,
+        &backend,
+        &store,
+        head,
+        "pools",
+        &[
+            "DELETE FROM pools",
+            "DELETE FROM pool_totals",
+            "DELETE FROM pool_stakes",
+            "DELETE FROM pool_stake_totals",
+            "DELETE FROM pool_deliveries",
+            "DELETE FROM pool_rewards",
+            "UPDATE wallets SET pools_created = 0, pool_refunds = '0', pool_stakes = 0, pool_rewards = '0'",
+        ],
+    )
+    .await;
 }
 
 #[tokio::test(flavor = "multi_thread")]

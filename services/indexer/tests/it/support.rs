@@ -284,6 +284,33 @@ pub(crate) async fn assert_equals_fresh_index(env: &Env, backend: &Backend, stor
     );
 }
 
+/// `family`'s tables as an index built before their migration has them (the events stored,
+/// nothing derived: `reset` empties them, in the database `backend` named `family`): the indexer
+/// derives them from the stored events when it starts, once, into the tables derived live.
+pub(crate) async fn assert_backlog_derives(
+    env: &Env,
+    backend: &Backend,
+    store: &Store,
+    head: u64,
+    family: &str,
+    reset: &[&'static str],
+) {
+    let derived = store.derived_state().await.unwrap();
+    let pool = sqlx::AnyPool::connect(&backend.url(family)).await.unwrap();
+    for &sql in reset {
+        sqlx::query(sql).execute(&pool).await.unwrap();
+    }
+    let backlog = format!("INSERT INTO derive_backlog (family) VALUES ('{family}')");
+    sqlx::query(sqlx::AssertSqlSafe(backlog)).execute(&pool).await.unwrap();
+    pool.close().await;
+    assert_ne!(store.derived_state().await.unwrap(), derived);
+    assert_eq!(env.indexer(store.clone()).sync_to(head).await.unwrap().events, 0);
+    assert_eq!(store.derived_state().await.unwrap(), derived, "the same tables as derived live");
+    // once: a second start derives nothing again
+    env.indexer(store.clone()).sync_to(head).await.unwrap();
+    assert_eq!(store.derived_state().await.unwrap(), derived);
+}
+
 /// A small deterministic generator (xorshift64*): reproducible "random" choices in tests.
 pub(crate) struct Rng(u64);
 
