@@ -107,6 +107,9 @@ interface IOracleNodes {
     /// @notice Governance set the parameters.
     event ParamsSet(Params params);
 
+    /// @notice The rewards contract told of every stake change is now `rewards`.
+    event RewardsSet(address indexed rewards);
+
     /// @notice A constructor or parameter address was zero.
     error OracleNodes__ZeroAddress();
     /// @notice The parameters are inconsistent (`reason` says which).
@@ -119,6 +122,8 @@ interface IOracleNodes {
     error OracleNodes__NotRegistered(address operator);
     /// @notice A zero amount.
     error OracleNodes__ZeroAmount();
+    /// @notice The rewards contract is already set (to `rewards`).
+    error OracleNodes__RewardsAlreadySet(address rewards);
     /// @notice Staking `amount` would take `operator` to `total`, above `maxStake`.
     error OracleNodes__AboveMaxStake(address operator, uint256 total, uint256 maxStake);
     /// @notice Unbonding `amount` of a stake of `staked`.
@@ -179,8 +184,19 @@ interface IOracleNodes {
     /// @notice Sets the parameters (governance).
     function setParams(Params calldata params) external;
 
+    /// @notice Sets, once, the rewards contract told of every stake change of a node (its
+    /// `sync(operator)`): the deployer wires it at deployment, or governance later.
+    function setRewards(address rewards) external;
+
     /// @notice Whether `operator`'s node may answer and attest now.
     function isActive(address operator) external view returns (bool);
+
+    /// @notice `operator`'s stake if its node is active now (counting an unbonding that lapsed),
+    /// zero otherwise: the node's weight in the rewards.
+    function activeStake(address operator) external view returns (uint256);
+
+    /// @notice The rewards contract told of stake changes (zero until wired).
+    function rewards() external view returns (address);
 
     /// @notice The operator whose node signs with `signer` (zero if none).
     function operatorOf(address signer) external view returns (address);

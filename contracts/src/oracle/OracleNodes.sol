@@ -2,6 +2,7 @@
 pragma solidity ^0.8.24;
 
 import {IOracleNodes} from "../interfaces/IOracleNodes.sol";
+import {IOracleRewards} from "../interfaces/IOracleRewards.sol";
 import {Ownable} from "@openzeppelin/contracts/access/Ownable.sol";
 import {Ownable2Step} from "@openzeppelin/contracts/access/Ownable2Step.sol";
 import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
@@ -55,6 +56,8 @@ contract OracleNodes is IOracleNodes, EIP712, Ownable2Step, ReentrancyGuardTrans
     uint256 private constant _BPS = 10_000;
 
     IERC20 private immutable _masa;
+    /// The account that deployed the registry, which may wire the rewards once (as governance may).
+    address private immutable _deployer;
 
     Params private _params;
     mapping(address operator => Node) private _nodes;
@@ -63,6 +66,7 @@ contract OracleNodes is IOracleNodes, EIP712, Ownable2Step, ReentrancyGuardTrans
     uint256 private _totalStaked;
     uint96 private _capacityLevel;
     uint64 private _capacityUpdatedAt;
+    IOracleRewards private _rewards;
 
     /// @notice Creates the registry.
     /// @param masa_ MASA, the staked token.
@@ -74,6 +78,7 @@ contract OracleNodes is IOracleNodes, EIP712, Ownable2Step, ReentrancyGuardTrans
     {
         if (address(masa_) == address(0)) revert OracleNodes__ZeroAddress();
         _masa = masa_;
+        _deployer = msg.sender;
         _setParams(params_);
         _capacityLevel = params_.slashCapacity;
         _capacityUpdatedAt = uint64(block.timestamp);
@@ -122,6 +127,7 @@ contract OracleNodes is IOracleNodes, EIP712, Ownable2Step, ReentrancyGuardTrans
         _totalStaked += amount;
         emit Staked(msg.sender, amount, n.staked);
         _masa.safeTransferFrom(msg.sender, address(this), amount);
+        _syncRewards(msg.sender);
     }
 
     /// @inheritdoc IOracleNodes
@@ -137,6 +143,7 @@ contract OracleNodes is IOracleNodes, EIP712, Ownable2Step, ReentrancyGuardTrans
         n.unbonding = uint96(amount);
         n.unbondedAt = uint64(block.timestamp) + _params.unbondingPeriod;
         emit Unbonding(msg.sender, amount, n.unbondedAt);
+        _syncRewards(msg.sender);
     }
 
     /// @inheritdoc IOracleNodes
@@ -153,6 +160,7 @@ contract OracleNodes is IOracleNodes, EIP712, Ownable2Step, ReentrancyGuardTrans
         _totalStaked -= amount;
         emit Claimed(msg.sender, amount);
         _masa.safeTransfer(msg.sender, amount);
+        _syncRewards(msg.sender);
     }
 
     // ---------------------------------------------------------------- slashing
@@ -202,10 +210,24 @@ contract OracleNodes is IOracleNodes, EIP712, Ownable2Step, ReentrancyGuardTrans
         if (_capacityLevel > params_.slashCapacity) _capacityLevel = params_.slashCapacity;
     }
 
+    /// @inheritdoc IOracleNodes
+    function setRewards(address rewards_) external {
+        if (msg.sender != owner() && msg.sender != _deployer) revert OwnableUnauthorizedAccount(msg.sender);
+        if (rewards_ == address(0)) revert OracleNodes__ZeroAddress();
+        if (address(_rewards) != address(0)) revert OracleNodes__RewardsAlreadySet(address(_rewards));
+        _rewards = IOracleRewards(rewards_);
+        emit RewardsSet(rewards_);
+    }
+
     // ---------------------------------------------------------------- views
 
     /// @inheritdoc IOracleNodes
     function isActive(address operator) external view returns (bool) {
+        return activeStake(operator) != 0; // an active stake is at least minStake > 0
+    }
+
+    /// @inheritdoc IOracleNodes
+    function activeStake(address operator) public view returns (uint256) {
         Node storage n = _nodes[operator];
         (uint256 staked, bool unbonding) = (n.staked, n.unbondedAt != 0);
         // a lapsed unbonding is active stake again
@@ -214,7 +236,13 @@ contract OracleNodes is IOracleNodes, EIP712, Ownable2Step, ReentrancyGuardTrans
             (staked, unbonding) = (staked + n.unbonding, false);
         }
         // forge-lint: disable-next-line(block-timestamp)
-        return n.registered && !unbonding && staked >= _params.minStake && block.timestamp >= n.jailedUntil;
+        bool active = n.registered && !unbonding && staked >= _params.minStake && block.timestamp >= n.jailedUntil;
+        return active ? staked : 0;
+    }
+
+    /// @inheritdoc IOracleNodes
+    function rewards() external view returns (address) {
+        return address(_rewards);
     }
 
     /// @inheritdoc IOracleNodes
@@ -325,6 +353,12 @@ contract OracleNodes is IOracleNodes, EIP712, Ownable2Step, ReentrancyGuardTrans
         if (reward != 0) _masa.safeTransfer(reporter, reward);
         if (burned != 0) ERC20Burnable(address(_masa)).burn(burned);
         if (toTreasury != 0) _masa.safeTransfer(p.treasury, toTreasury);
+        _syncRewards(operator);
+    }
+
+    /// Tells the rewards (once wired) that `operator`'s weight may have changed.
+    function _syncRewards(address operator) private {
+        if (address(_rewards) != address(0)) _rewards.sync(operator);
     }
 
     function _setParams(Params memory p) private {
