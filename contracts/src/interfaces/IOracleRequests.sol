@@ -73,15 +73,13 @@ interface IOracleRequests {
     /// @notice Request `requestId` finalized with `resultHash` under `configHash`, signed by
     /// `operators`' nodes, each paid `share` (the first also the split's remainder).
     event RequestFinalized(
-        uint256 indexed requestId,
-        bytes32 resultHash,
-        bytes32 configHash,
-        address[] operators,
-        uint256 share
+        uint256 indexed requestId, bytes32 resultHash, bytes32 configHash, address[] operators, uint256 share
     );
 
     /// @notice `operator`'s node answered request `requestId` with another result or configuration.
-    event Dissented(uint256 indexed requestId, address indexed operator, bytes32 resultHash, bytes32 configHash);
+    event Dissented(
+        uint256 indexed requestId, address indexed operator, bytes32 resultHash, bytes32 configHash
+    );
 
     /// @notice Request `requestId` expired without a quorum; `fee` went back to its consumer.
     event RequestRefunded(uint256 indexed requestId, address indexed consumer, uint256 fee);

@@ -236,8 +236,8 @@ contract OracleNodes is IOracleNodes, EIP712, Ownable2Step, ReentrancyGuardTrans
             (staked, unbonding) = (staked + n.unbonding, false);
         }
         // forge-lint: disable-next-line(block-timestamp)
-        bool active = n.registered && !unbonding && staked >= _params.minStake && block.timestamp >= n.jailedUntil;
-        return active ? staked : 0;
+        bool jailed = block.timestamp < n.jailedUntil;
+        return n.registered && !unbonding && !jailed && staked >= _params.minStake ? staked : 0;
     }
 
     /// @inheritdoc IOracleNodes

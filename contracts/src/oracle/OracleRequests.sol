@@ -55,7 +55,9 @@ contract OracleRequests is IOracleRequests, ReentrancyGuardTransient {
         uint8 quorum,
         uint64 deadline
     ) external nonReentrant returns (uint256 requestId) {
-        if (quorum == 0 || quorum > MAX_QUORUM) revert OracleRequests__BadQuorum(quorum, MAX_QUORUM);
+        if (quorum == 0 || quorum > MAX_QUORUM) {
+            revert OracleRequests__BadQuorum(quorum, MAX_QUORUM);
+        }
         // forge-lint: disable-next-line(block-timestamp)
         if (deadline <= block.timestamp || deadline > block.timestamp + MAX_TTL) {
             revert OracleRequests__BadDeadline(deadline, block.timestamp, MAX_TTL);
@@ -159,7 +161,11 @@ contract OracleRequests is IOracleRequests, ReentrancyGuardTransient {
         if (r.status != Status.Open) revert OracleRequests__NotOpen(requestId, r.status);
     }
 
-    function _recover(bytes32 digest, bytes calldata signature, uint256 index) private pure returns (address) {
+    function _recover(bytes32 digest, bytes calldata signature, uint256 index)
+        private
+        pure
+        returns (address)
+    {
         (address signer, ECDSA.RecoverError error_,) = ECDSA.tryRecover(digest, signature);
         if (error_ != ECDSA.RecoverError.NoError) revert OracleRequests__BadSignature(index);
         return signer;
@@ -184,7 +190,9 @@ contract OracleRequests is IOracleRequests, ReentrancyGuardTransient {
         address previous;
         for (uint256 i; i < dissents.length; ++i) {
             Dissent calldata d = dissents[i];
-            if (d.resultHash == resultHash && d.configHash == configHash) revert OracleRequests__NotADissent(i);
+            if (d.resultHash == resultHash && d.configHash == configHash) {
+                revert OracleRequests__NotADissent(i);
+            }
             bytes32 digest = _nodes.hashResult(IOracleNodes.Result(requestId, d.resultHash, d.configHash));
             address signer = _recover(digest, d.signature, i);
             if (signer <= previous) revert OracleRequests__SignersNotAscending(i, signer);

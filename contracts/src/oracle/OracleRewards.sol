@@ -48,7 +48,9 @@ contract OracleRewards is IOracleRewards, ReentrancyGuardTransient {
     /// @param source_ The vesting wallet funding the rewards (the genesis oracle staking wallet),
     /// or zero for none.
     constructor(IERC20 masa_, IOracleNodes nodes_, IMasaVesting source_) {
-        if (address(masa_) == address(0) || address(nodes_) == address(0)) revert OracleRewards__ZeroAddress();
+        if (address(masa_) == address(0) || address(nodes_) == address(0)) {
+            revert OracleRewards__ZeroAddress();
+        }
         (_masa, _nodes, _source) = (masa_, nodes_, source_);
     }
 

@@ -43,13 +43,18 @@ contract OracleRequestsTest is OracleNetworkFixture {
         requests.post(WEB, 0, "", 1, 17, dl);
         vm.expectRevert(
             abi.encodeWithSelector(
-                IOracleRequests.OracleRequests__BadDeadline.selector, block.timestamp, block.timestamp, 30 days
+                IOracleRequests.OracleRequests__BadDeadline.selector,
+                block.timestamp,
+                block.timestamp,
+                30 days
             )
         );
         requests.post(WEB, 0, "", 1, 1, uint64(block.timestamp));
         uint64 far = uint64(block.timestamp + 30 days + 1);
         vm.expectRevert(
-            abi.encodeWithSelector(IOracleRequests.OracleRequests__BadDeadline.selector, far, block.timestamp, 30 days)
+            abi.encodeWithSelector(
+                IOracleRequests.OracleRequests__BadDeadline.selector, far, block.timestamp, 30 days
+            )
         );
         requests.post(WEB, 0, "", 1, 1, far);
         uint256 huge = uint256(type(uint96).max) + 1;

@@ -65,7 +65,10 @@ abstract contract OracleNetworkFixture is OracleNodesFixture {
     /// The consumer posts a web request with `fee` and `quorum`, open for an hour.
     function post(uint256 fee, uint8 quorum) internal returns (uint256) {
         vm.prank(consumer);
-        return requests.post(WEB, keccak256("https://example.org"), "https://example.org", fee, quorum, deadline());
+        return
+            requests.post(
+                WEB, keccak256("https://example.org"), "https://example.org", fee, quorum, deadline()
+            );
     }
 
     function deadline() internal view returns (uint64) {
