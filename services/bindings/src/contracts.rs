@@ -78,6 +78,12 @@ bind! {
     PurposeAllowlistTerms => "../../contracts/out/PurposeAllowlistTerms.sol/PurposeAllowlistTerms.json";
     /// Access-pass terms: at most so many uses of a pass per period (`contracts/src/access/terms/`).
     RateLimitTerms => "../../contracts/out/RateLimitTerms.sol/RateLimitTerms.json";
+    /// Data requests answered by k signatures of active nodes in one transaction, the fee
+    /// split among the agreeing nodes (`contracts/src/oracle/OracleRequests.sol`).
+    OracleRequests => "../../contracts/out/OracleRequests.sol/OracleRequests.json";
+    /// The nodes' stake-weighted rewards, funded by the genesis oracle wallet and the fee
+    /// router's oracle share (`contracts/src/oracle/OracleRewards.sol`).
+    OracleRewards => "../../contracts/out/OracleRewards.sol/OracleRewards.json";
     @module pools {
         /// Data staking pools paid in MASA, staked by zkSBT disclosures with the record delivered
         /// encrypted to the developer (`contracts/src/pools/DataPools.sol`).

@@ -41,6 +41,14 @@ sol! {
         uint256 deadline;
     }
 
+    /// A node key's consent to serve `operator`'s oracle node (`OracleNodes.REGISTRATION_TYPEHASH`).
+    #[derive(Debug, PartialEq, Eq)]
+    struct Registration {
+        address operator;
+        address signer;
+        uint256 deadline;
+    }
+
     /// An issuer's attestation of a record (`ZkSBT.ATTESTATION_TYPEHASH`).
     #[derive(Debug, PartialEq, Eq)]
     struct Attestation {
@@ -85,6 +93,19 @@ pub fn access_passes_domain(chain_id: u64, passes: Address) -> Eip712Domain {
     }
 }
 
+/// The EIP-712 domain of the oracle node registry at `nodes` on `chain_id` (name
+/// `"Masa OracleNodes"`, version "1"): node keys sign their [`Registration`] and their answers
+/// there (the binding's `IOracleNodes::Result`, [`crate::contracts::oracle::IOracleNodes::Result`]),
+/// which `OracleRequests` counts and equivocation reports prove.
+pub fn oracle_nodes_domain(chain_id: u64, nodes: Address) -> Eip712Domain {
+    eip712_domain! {
+        name: "Masa OracleNodes",
+        version: "1",
+        chain_id: chain_id,
+        verifying_contract: nodes,
+    }
+}
+
 /// A signature split into the `(v, r, s)` arguments Solidity signature checks take.
 pub fn vrs(signature: &Signature) -> (u8, B256, B256) {
     let v = 27 + u8::from(signature.v());
@@ -106,6 +127,20 @@ mod tests {
         assert_eq!(
             Attestation::eip712_encode_type(),
             "Attestation(address owner,uint256 schemaId,uint256 commitment,uint64 expiry,uint256 nonce,uint256 deadline)"
+        );
+    }
+
+    /// `OracleNodes`' type strings are the bound structs'.
+    #[test]
+    fn oracle_type_strings() {
+        use crate::contracts::oracle::IOracleNodes::Result;
+        assert_eq!(
+            Registration::eip712_encode_type(),
+            "Registration(address operator,address signer,uint256 deadline)"
+        );
+        assert_eq!(
+            Result::eip712_encode_type(),
+            "Result(uint256 requestId,bytes32 resultHash,bytes32 configHash)"
         );
     }
 

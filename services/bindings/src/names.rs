@@ -38,6 +38,13 @@ contracts! {
     MasaVestingWallet,
     /// The genesis distributor.
     MasaGenesis,
+    /// The oracle nodes' registry, stake and slashing.
+    OracleNodes,
+    /// The oracle network's data requests.
+    OracleRequests,
+    /// The oracle nodes' rewards (the genesis oracle wallet's beneficiary; the fee router's
+    /// oracle share).
+    OracleRewards,
     /// Wrapped ether of the devnet's Uniswap V2.
     WETH9,
     /// Uniswap V2's pair factory (devnets).
@@ -68,8 +75,6 @@ contracts! {
     PurposeAllowlistTerms,
     /// The passes' rate-limit terms (the deployment's one rule).
     RateLimitTerms,
-    /// The oracle nodes' registry, stake and slashing.
-    OracleNodes,
 }
 
 impl Contract {

@@ -116,6 +116,10 @@ suite_events! {
         RateLimitTerms => RateLimitTermsEvents,
         /// The oracle nodes' registry, stake and slashing.
         OracleNodes => OracleNodesEvents,
+        /// The oracle network's data requests.
+        OracleRequests => OracleRequestsEvents,
+        /// The oracle nodes' rewards.
+        OracleRewards => OracleRewardsEvents,
     }
     // no events, or bound from other artifacts than the suite's (Uniswap's)
     raw {

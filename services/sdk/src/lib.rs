@@ -7,6 +7,7 @@ pub mod devnet;
 pub mod evm;
 pub mod fees;
 pub mod indexer;
+pub mod oracle;
 pub mod passes;
 pub mod pools;
 pub mod target;

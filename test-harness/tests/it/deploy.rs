@@ -3,7 +3,8 @@
 use alloy::{primitives::U256, providers::Provider, signers::local::PrivateKeySigner};
 use masa_bindings::{
     contracts::{
-        DataPools, FeeRouter, MasaGenesis, MasaGovernor, MasaToken, MasaVestingWallet, TimelockController,
+        DataPools, FeeRouter, MasaGenesis, MasaGovernor, MasaToken, MasaVestingWallet, OracleNodes,
+        OracleRequests, OracleRewards, TimelockController, genesis::Category,
     },
     manifest::Manifest,
 };
@@ -105,6 +106,28 @@ async fn deploys_once_then_detects_the_deployment() {
     assert_eq!(pools.masa().call().await.unwrap(), *token.address());
     assert_eq!(pools.createFeeBps().call().await.unwrap(), 100);
 
+    // the oracle network: the registry answers to the DAO and tells the rewards of stake changes;
+    // the rewards are paid by the genesis oracle wallet and the fee router's oracle share
+    let address_of = |c| first.manifest.address_of(c).unwrap();
+    let nodes = OracleNodes::new(address_of(masa_bindings::Contract::OracleNodes), chain.provider());
+    let requests = OracleRequests::new(address_of(masa_bindings::Contract::OracleRequests), chain.provider());
+    let rewards = OracleRewards::new(address_of(masa_bindings::Contract::OracleRewards), chain.provider());
+    assert_eq!(nodes.owner().call().await.unwrap(), *timelock.address());
+    assert_eq!(nodes.rewards().call().await.unwrap(), *rewards.address());
+    assert_eq!(requests.nodes().call().await.unwrap(), *nodes.address());
+    assert_eq!(rewards.nodes().call().await.unwrap(), *nodes.address());
+    let oracle_wallet = first
+        .manifest
+        .vesting_wallets
+        .iter()
+        .find(|w| w.category == u8::from(Category::OracleStakingRewards))
+        .unwrap()
+        .wallet;
+    assert_eq!(rewards.source().call().await.unwrap(), oracle_wallet);
+    let wallet = MasaVestingWallet::new(oracle_wallet, chain.provider());
+    assert_eq!(wallet.beneficiary().call().await.unwrap(), *rewards.address());
+    assert_eq!(fees.recipients().call().await.unwrap().oracleRewards, *rewards.address());
+
     let block = chain.provider().get_block_number().await.unwrap();
     let second = deploy(&cfg, deployer).await.unwrap();
     assert_eq!(second.outcome, Outcome::AlreadyDeployed);
@@ -129,7 +152,13 @@ async fn genesis_puts_the_whole_supply_into_vesting_wallets() {
         let balance = token.balanceOf(entry.wallet).call().await.unwrap();
         assert_eq!(balance, entry.amount, "wallet {} holds its allocation", entry.wallet);
         let wallet = MasaVestingWallet::new(entry.wallet, chain.provider());
-        assert_eq!(wallet.beneficiary().call().await.unwrap(), entry.beneficiary);
+        let beneficiary = if entry.category == u8::from(Category::OracleStakingRewards) {
+            // the deployer, the table's beneficiary, handed the oracle wallet to the rewards
+            manifest.address_of(masa_bindings::Contract::OracleRewards).unwrap()
+        } else {
+            entry.beneficiary
+        };
+        assert_eq!(wallet.beneficiary().call().await.unwrap(), beneficiary);
         assert_eq!(wallet.allocation().call().await.unwrap(), entry.amount);
         held += balance;
     }

@@ -5,6 +5,7 @@ mod fees;
 mod governance;
 mod marketplace;
 mod masa_token;
+mod oracle;
 mod passes;
 mod pools;
 mod zksbt;

@@ -86,8 +86,8 @@ pub fn suite(params: &SuiteParams) -> Vec<Contract> {
     suite
 }
 
-/// Deploys the suite in dependency order (governance, genesis, fees, identity, pools, passes,
-/// oracle) with `run`, after checking the table and the shares; `deploy_time` is the timestamp
+/// Deploys the suite in dependency order (governance, genesis, oracle, fees, identity, pools,
+/// passes) with `run`, after checking the table and the shares; `deploy_time` is the timestamp
 /// relative schedule points count from. Returns the vesting wallets genesis created.
 pub async fn deploy_suite<C: Chain>(
     run: &mut Deployer<'_, C>,
@@ -106,6 +106,12 @@ pub async fn deploy_suite<C: Chain>(
 
     let gov = governance::deploy(run, &params.governance).await?;
     let vesting_wallets = genesis::deploy(run, gov, &params.genesis, table, deploy_time).await?;
+    let oracle_wallet = vesting_wallets
+        .iter()
+        .find(|w| w.category == u8::from(masa_bindings::contracts::genesis::Category::OracleStakingRewards))
+        .map(|w| w.wallet);
+    oracle::deploy_from_params(run, gov.token, gov.timelock, oracle_wallet, &params.oracle, params_path)
+        .await?;
     let fee_router = fees::deploy(run, gov, &params.fees, params_path).await?;
     let identity = identity::deploy(
         run,
@@ -134,7 +140,6 @@ pub async fn deploy_suite<C: Chain>(
         params: params.passes,
     };
     access::deploy(run, init).await?;
-    oracle::deploy_from_params(run, gov.token, gov.timelock, &params.oracle, params_path).await?;
     Ok(vesting_wallets)
 }
 

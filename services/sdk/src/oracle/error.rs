@@ -1,0 +1,65 @@
+//! Why an oracle network operation failed.
+
+use crate::tx;
+use alloy::primitives::{Address, U256};
+
+/// Why an oracle operation failed. Messages name the node, the request and the transaction;
+/// none holds a key.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// The manifest has no oracle network (or no MASA).
+    #[error(transparent)]
+    Manifest(#[from] masa_bindings::Error),
+    /// A read from the oracle contracts (or MASA) failed.
+    #[error("cannot read {call} from {contract}: {reason}")]
+    Read {
+        /// The view (`OracleNodes.node`).
+        call: tx::Call,
+        /// The contract.
+        contract: Address,
+        /// The revert or transport error.
+        reason: String,
+    },
+    /// A block query failed.
+    #[error("{request} on the RPC: {reason}")]
+    Rpc {
+        /// What was asked.
+        request: &'static str,
+        /// Why it failed.
+        reason: String,
+    },
+    /// A transaction did not go through.
+    #[error(transparent)]
+    Tx(#[from] tx::Error),
+    /// The wallet cannot pay.
+    #[error("{what} takes {needed} MASA, but the wallet {wallet} holds {balance} MASA")]
+    Funds {
+        /// What it is for (`staking`, `the request's fee`).
+        what: &'static str,
+        /// The amount.
+        needed: String,
+        /// The wallet.
+        wallet: Address,
+        /// Its balance.
+        balance: String,
+    },
+    /// No request has this id.
+    #[error("request {request} does not exist (requests are numbered from 1 to {count})")]
+    UnknownRequest {
+        /// The id asked for.
+        request: U256,
+        /// How many requests there are.
+        count: U256,
+    },
+    /// A node key could not sign.
+    #[error("the node key cannot sign: {0}")]
+    Sign(String),
+    /// A receipt lacks the event the call emits.
+    #[error("transaction {tx_hash} has no {event} event")]
+    MissingEvent {
+        /// The event.
+        event: &'static str,
+        /// The transaction.
+        tx_hash: alloy::primitives::B256,
+    },
+}
