@@ -4,6 +4,7 @@ use crate::{
     devnet::{self, DevnetArgs},
     error::Result,
     fee::FeeCommand,
+    node::{NodeCommand, RequestCommand},
     pass::PassCommand,
     pool::PoolCommand,
     sbt::SbtCommand,
@@ -47,6 +48,12 @@ pub enum Command {
     /// show, revoke, close, purpose.
     #[command(subcommand)]
     Pass(Box<PassCommand>),
+    /// Oracle nodes, as their operator: register, stake, unbond, claim, withdraw, rewards, show.
+    #[command(subcommand)]
+    Node(Box<NodeCommand>),
+    /// Data requests to the oracle network: post, show, refund.
+    #[command(subcommand)]
+    Request(Box<RequestCommand>),
 }
 
 /// Options of `masa deploy`.
@@ -77,6 +84,8 @@ impl Cli {
             Command::Sbt(command) => command.run().await,
             Command::Pool(command) => command.run().await,
             Command::Pass(command) => command.run().await,
+            Command::Node(command) => command.run().await,
+            Command::Request(command) => command.run().await,
         }
     }
 }

@@ -1,7 +1,9 @@
 //! Why a `masa` command failed: the sdk's errors, and the command line's own (bad input, files,
 //! the terminal). `main` prints one line, `error: <message>`, and exits with status 1.
 
-use masa_sdk::{dataset, deploy, devnet, fees, indexer, passes, pools, target, vesting, wallet, zksbt};
+use masa_sdk::{
+    dataset, deploy, devnet, fees, indexer, oracle, passes, pools, target, vesting, wallet, zksbt,
+};
 use std::path::PathBuf;
 
 /// The result of a command.
@@ -40,6 +42,9 @@ pub enum CliError {
     /// A pass operation failed.
     #[error(transparent)]
     Passes(Box<passes::Error>),
+    /// An oracle network operation failed.
+    #[error(transparent)]
+    Oracle(Box<oracle::Error>),
     /// The indexer could not be read.
     #[error(transparent)]
     Indexer(Box<indexer::Error>),
@@ -89,6 +94,7 @@ boxed_from!(
     Fees(fees::Error),
     Pools(pools::Error),
     Passes(passes::Error),
+    Oracle(oracle::Error),
     Dataset(dataset::DatasetError),
     Indexer(indexer::Error),
 );

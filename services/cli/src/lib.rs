@@ -5,6 +5,7 @@ pub mod data;
 pub mod devnet;
 pub mod error;
 pub mod fee;
+pub mod node;
 pub mod pass;
 pub mod pool;
 pub mod sbt;

@@ -230,7 +230,8 @@ impl DeliveryProverArgs {
 }
 
 /// A MASA amount in wei from decimal text.
-fn masa_amount(flag: &str, text: &str) -> Result<U256> {
+/// `text` as MASA wei, or an error naming `--flag`.
+pub(crate) fn masa_amount(flag: &str, text: &str) -> Result<U256> {
     parse_units(text, 18).ok().and_then(|units| units.get_signed().try_into().ok()).ok_or_else(|| {
         CliError::Input(format!("--{flag} {text:?} is not a MASA amount (at most 18 decimals)"))
     })

@@ -29,14 +29,23 @@ impl WalletArgs {
     /// Loads the signer the options describe, prompting on the terminal for a keystore password
     /// nothing else gives.
     pub fn signer(&self) -> Result<PrivateKeySigner, Error> {
-        let source = match (&self.private_key, &self.keystore) {
-            (Some(key), _) => KeySource::PrivateKey(key.clone()),
-            (None, Some(path)) => {
-                KeySource::Keystore { path: path.clone(), password_file: self.password_file.clone() }
-            }
-            // clap requires one of the two
-            (None, None) => unreachable!("--private-key or --keystore is required"),
-        };
-        source.signer(|path| rpassword::prompt_password(format!("password for {}: ", path.display())))
+        load_signer(self.private_key.as_ref(), self.keystore.as_ref(), self.password_file.as_ref())
     }
+}
+
+/// Loads a key given as hex or as a keystore (one of the two: clap requires it), prompting on
+/// the terminal for a keystore password nothing else gives.
+pub(crate) fn load_signer(
+    private_key: Option<&String>,
+    keystore: Option<&PathBuf>,
+    password_file: Option<&PathBuf>,
+) -> Result<PrivateKeySigner, Error> {
+    let source = match (private_key, keystore) {
+        (Some(key), _) => KeySource::PrivateKey(key.clone()),
+        (None, Some(path)) => {
+            KeySource::Keystore { path: path.clone(), password_file: password_file.cloned() }
+        }
+        (None, None) => unreachable!("clap requires a key or a keystore"),
+    };
+    source.signer(|path| rpassword::prompt_password(format!("password for {}: ", path.display())))
 }

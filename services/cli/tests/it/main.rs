@@ -2,6 +2,7 @@
 //! the contracts' errors by name and values; and the sdk's clients it runs, on a deployed suite.
 
 mod fee_cli;
+mod node_cli;
 mod pass_cli;
 mod pool_cli;
 mod sbt;

@@ -25,6 +25,8 @@
 mod error;
 
 pub use error::Error;
+/// A request as the chain holds it.
+pub use masa_bindings::contracts::IOracleRequests::Request;
 
 use crate::{
     fees::masa_text,
@@ -68,6 +70,41 @@ impl RequestSpec {
     /// A request of job `job` (its name, e.g. `web:v1`) with `params`.
     pub fn new(job: &str, params: &str, fee: U256, quorum: u8, ttl_secs: u64) -> Self {
         Self { job_type: job_type(job), params: params.to_owned(), fee, quorum, ttl_secs }
+    }
+}
+
+/// Where a request stands (`IOracleRequests.Status`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Status {
+    /// No such request.
+    None,
+    /// Waiting for a quorum, until its deadline.
+    Open,
+    /// Answered: its result is on-chain.
+    Finalized,
+    /// Expired without a quorum; its fee went back to its consumer.
+    Refunded,
+}
+
+impl Status {
+    /// Where `request` stands.
+    pub fn of(request: &Request) -> Self {
+        match request.status {
+            1 => Self::Open,
+            2 => Self::Finalized,
+            3 => Self::Refunded,
+            _ => Self::None,
+        }
+    }
+
+    /// The status in one word.
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Self::None => "none",
+            Self::Open => "open",
+            Self::Finalized => "finalized",
+            Self::Refunded => "refunded",
+        }
     }
 }
 
