@@ -6,7 +6,7 @@
 
 use masa_test_harness::{
     AnvilChain, RevmChain,
-    scenarios::{fees, governance, masa_token, passes, pools, zksbt},
+    scenarios::{fees, governance, masa_token, oracle, passes, pools, zksbt},
 };
 use std::time::{Duration, Instant};
 
@@ -76,6 +76,7 @@ async fn main() {
     println!("| payFee in USDC, swapped through Uniswap V2 | {} |", fee.swap_path);
     zksbt_gas().await;
     pools_gas().await;
+    oracle_gas().await;
     println!();
     println!("lifecycle scenario, median of {runs} runs");
     println!("| backend | wall time |");
@@ -87,6 +88,33 @@ async fn main() {
         spawn.as_secs_f64() * 1e3
     );
     println!("| ratio anvil / revm | {:.1}x |", anvil.as_secs_f64() / revm.as_secs_f64());
+}
+
+/// Oracle network gas: a finalized request is `post` + `fulfill` (k signatures in one
+/// transaction).
+async fn oracle_gas() {
+    let gas = oracle::answer_requests(&mut RevmChain::new()).await.expect("oracle on revm");
+    println!();
+    println!("oracle network gas (revm)");
+    println!("| operation | gas |");
+    println!("|---|---:|");
+    for (op, used) in [
+        ("register (the node key's EIP-712 signature)", gas.register),
+        ("stake (rewards weight synced)", gas.stake),
+        ("post (fee escrowed)", gas.post),
+        ("fulfill, 2 agreeing signatures + 1 dissent", gas.fulfill_2_of_3),
+        ("fulfill, 3 agreeing signatures", gas.fulfill_3),
+        ("withdraw (a node's fees)", gas.withdraw),
+        ("claim (a node's rewards)", gas.claim_rewards),
+        ("reportEquivocation (slash, split, jail, weight synced)", gas.report_equivocation),
+    ] {
+        println!("| {op} | {used} |");
+    }
+    println!(
+        "per finalized request: {} gas at quorum 2 with a dissent, {} at quorum 3 (post + fulfill)",
+        gas.post + gas.fulfill_2_of_3,
+        gas.post + gas.fulfill_3
+    );
 }
 
 /// zkSBT gas with real proofs, against the Groth16 floor of the precompiles.

@@ -5,6 +5,7 @@ pub mod fees;
 pub mod governance;
 pub mod marketplace;
 pub mod masa_token;
+pub mod oracle;
 pub mod passes;
 pub mod pools;
 pub mod zksbt;

@@ -15,12 +15,24 @@ use masa_sdk::{
     oracle::{Error, OracleClient, RequestSpec},
     tx::signing_provider,
 };
-use masa_test_harness::{AnvilChain, Chain, DeployedSuite};
+use masa_test_harness::{AnvilChain, Chain, DeployedSuite, RevmChain, scenarios::oracle};
 
 const MASA: U256 = U256::from_limbs([1_000_000_000_000_000_000, 0, 0, 0]);
 
 fn masa(n: u64) -> U256 {
     MASA * U256::from(n)
+}
+
+/// The contracts' story (`scenarios::oracle`) on both backends: the same gas on each.
+#[tokio::test]
+async fn answer_requests_on_revm_and_anvil() {
+    let on_revm = oracle::answer_requests(&mut RevmChain::new()).await.unwrap();
+    let on_anvil = oracle::answer_requests(&mut AnvilChain::spawn().unwrap()).await.unwrap();
+    assert!(on_revm.fulfill_3 > on_revm.fulfill_2_of_3 / 2, "three signatures checked: {on_revm:?}");
+    assert_eq!(on_revm.fulfill_3, on_anvil.fulfill_3, "\n{on_revm:?}\n{on_anvil:?}");
+    // (a report's gas depends on the seconds since the slashing bucket was last refilled, which
+    // anvil takes from the wall clock)
+    assert_eq!(on_revm.fulfill_2_of_3, on_anvil.fulfill_2_of_3);
 }
 
 #[tokio::test]
