@@ -2,6 +2,7 @@
 pragma solidity ^0.8.24;
 
 import {IIssuerRegistry} from "../interfaces/IIssuerRegistry.sol";
+import {IOracleNodes} from "../interfaces/IOracleNodes.sol";
 import {Ownable} from "@openzeppelin/contracts/access/Ownable.sol";
 import {Ownable2Step} from "@openzeppelin/contracts/access/Ownable2Step.sol";
 
@@ -25,6 +26,8 @@ contract IssuerRegistry is IIssuerRegistry, Ownable2Step {
     mapping(address issuer => IssuerInfo) private _issuers;
     mapping(address issuer => mapping(uint256 schemaId => bool)) private _mayAttest;
     mapping(address issuer => bool) private _mayAttestAny;
+    IOracleNodes private _oracleNodes;
+    mapping(uint256 schemaId => bool) private _oracleServes;
 
     /// @notice Emitted when an issuer is allowed or disallowed to attest every registered schema.
     event IssuerAnySchemaSet(address indexed issuer, bool allowed);
@@ -32,7 +35,13 @@ contract IssuerRegistry is IIssuerRegistry, Ownable2Step {
     /// @param owner_ The DAO timelock.
     /// @param schemas Schemas to register.
     /// @param issuers Issuers to register (active) with the schemas each may attest.
-    constructor(address owner_, SchemaInit[] memory schemas, IssuerInit[] memory issuers) Ownable(owner_) {
+    /// @param oracle The oracle node registry whose active nodes attest, and the schemas they attest.
+    constructor(
+        address owner_,
+        SchemaInit[] memory schemas,
+        IssuerInit[] memory issuers,
+        OracleInit memory oracle
+    ) Ownable(owner_) {
         for (uint256 i; i < schemas.length; ++i) {
             _setSchema(schemas[i].schemaId, schemas[i].schema);
         }
@@ -42,6 +51,10 @@ contract IssuerRegistry is IIssuerRegistry, Ownable2Step {
             for (uint256 j; j < init.schemaIds.length; ++j) {
                 _setIssuerSchema(init.issuer, init.schemaIds[j], true);
             }
+        }
+        _setOracleNodes(oracle.nodes);
+        for (uint256 i; i < oracle.schemaIds.length; ++i) {
+            _setOracleSchema(oracle.schemaIds[i], true);
         }
     }
 
@@ -58,6 +71,16 @@ contract IssuerRegistry is IIssuerRegistry, Ownable2Step {
     /// @inheritdoc IIssuerRegistry
     function setIssuerSchema(address issuer, uint256 schemaId, bool allowed) external onlyOwner {
         _setIssuerSchema(issuer, schemaId, allowed);
+    }
+
+    /// @inheritdoc IIssuerRegistry
+    function setOracleNodes(address nodes) external onlyOwner {
+        _setOracleNodes(nodes);
+    }
+
+    /// @inheritdoc IIssuerRegistry
+    function setOracleSchema(uint256 schemaId, bool served) external onlyOwner {
+        _setOracleSchema(schemaId, served);
     }
 
     /// @notice Allows or disallows `issuer` to attest records of every registered schema, present
@@ -87,8 +110,21 @@ contract IssuerRegistry is IIssuerRegistry, Ownable2Step {
 
     /// @inheritdoc IIssuerRegistry
     function isIssuer(address issuer, uint256 schemaId) external view returns (bool) {
-        return _issuers[issuer].active
-            && (_mayAttest[issuer][schemaId] || (_mayAttestAny[issuer] && _schemaExists[schemaId]));
+        if (
+            _issuers[issuer].active
+                && (_mayAttest[issuer][schemaId] || (_mayAttestAny[issuer] && _schemaExists[schemaId]))
+        ) return true;
+        return _isActiveOracleNode(issuer, schemaId);
+    }
+
+    /// @inheritdoc IIssuerRegistry
+    function oracleNodes() external view returns (address) {
+        return address(_oracleNodes);
+    }
+
+    /// @inheritdoc IIssuerRegistry
+    function oracleServes(uint256 schemaId) external view returns (bool) {
+        return _oracleServes[schemaId];
     }
 
     /// @notice Whether `issuer_` was allowed to attest every registered schema (whether or not it
@@ -101,6 +137,25 @@ contract IssuerRegistry is IIssuerRegistry, Ownable2Step {
     function issuerInfo(address issuer_) external view returns (string memory name, bool active) {
         IssuerInfo storage info = _issuers[issuer_];
         return (info.name, info.active);
+    }
+
+    /// Whether `signer` is the key of a node active now, for a schema the oracle network serves.
+    function _isActiveOracleNode(address signer, uint256 schemaId) private view returns (bool) {
+        IOracleNodes nodes = _oracleNodes;
+        if (address(nodes) == address(0) || !_oracleServes[schemaId]) return false;
+        address operator = nodes.operatorOf(signer);
+        return operator != address(0) && nodes.isActive(operator);
+    }
+
+    function _setOracleNodes(address nodes) private {
+        _oracleNodes = IOracleNodes(nodes);
+        emit OracleNodesSet(nodes);
+    }
+
+    function _setOracleSchema(uint256 schemaId, bool served) private {
+        if (!_schemaExists[schemaId]) revert IssuerRegistry__UnknownSchema(schemaId);
+        _oracleServes[schemaId] = served;
+        emit OracleSchemaSet(schemaId, served);
     }
 
     function _setSchema(uint256 schemaId, Schema memory schema_) private {

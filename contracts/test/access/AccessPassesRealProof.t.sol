@@ -69,8 +69,12 @@ contract AccessPassesRealProofTest is Test {
         );
         IIssuerRegistry.SchemaInit[] memory schemas = new IIssuerRegistry.SchemaInit[](1);
         schemas[0] = IIssuerRegistry.SchemaInit(SCHEMA, IIssuerRegistry.Schema("ipfs://self", true, true));
-        IssuerRegistry issuers =
-            new IssuerRegistry(address(this), schemas, new IIssuerRegistry.IssuerInit[](0));
+        IssuerRegistry issuers = new IssuerRegistry(
+            address(this),
+            schemas,
+            new IIssuerRegistry.IssuerInit[](0),
+            IIssuerRegistry.OracleInit(address(0), new uint256[](0))
+        );
         // the registry only checks the statement of a delivery: its disclosure verifier is not used
         sbt = new ZkSBT(
             IDisclosureVerifier(address(new InputBoundVerifier())),

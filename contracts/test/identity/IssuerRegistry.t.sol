@@ -16,8 +16,12 @@ contract IssuerRegistryTest is Test {
     IssuerRegistry internal registry;
 
     function setUp() public {
-        registry =
-            new IssuerRegistry(dao, new IIssuerRegistry.SchemaInit[](0), new IIssuerRegistry.IssuerInit[](0));
+        registry = new IssuerRegistry(
+            dao,
+            new IIssuerRegistry.SchemaInit[](0),
+            new IIssuerRegistry.IssuerInit[](0),
+            IIssuerRegistry.OracleInit(address(0), new uint256[](0))
+        );
     }
 
     function test_Constructor_RegistersSchemasAndIssuers_WithEvents() public {
@@ -36,7 +40,9 @@ contract IssuerRegistryTest is Test {
         emit IIssuerRegistry.IssuerSet(bureau, "Bureau", true);
         vm.expectEmit();
         emit IIssuerRegistry.IssuerSchemaSet(bureau, 2, true);
-        IssuerRegistry r = new IssuerRegistry(dao, schemas, issuers);
+        IssuerRegistry r = new IssuerRegistry(
+            dao, schemas, issuers, IIssuerRegistry.OracleInit(address(0), new uint256[](0))
+        );
         assertEq(r.owner(), dao);
         assertTrue(r.isIssuer(bureau, 2));
         assertFalse(r.isIssuer(bureau, 1));
@@ -55,7 +61,12 @@ contract IssuerRegistryTest is Test {
         ids[0] = 9;
         issuers[0] = IIssuerRegistry.IssuerInit(bureau, "Bureau", ids);
         vm.expectRevert(abi.encodeWithSelector(IIssuerRegistry.IssuerRegistry__UnknownSchema.selector, 9));
-        new IssuerRegistry(dao, new IIssuerRegistry.SchemaInit[](0), issuers);
+        new IssuerRegistry(
+            dao,
+            new IIssuerRegistry.SchemaInit[](0),
+            issuers,
+            IIssuerRegistry.OracleInit(address(0), new uint256[](0))
+        );
     }
 
     function testFuzz_RevertWhen_SetterCallerIsNotTheOwner(address caller) public {

@@ -128,7 +128,9 @@ contract DataPoolsHandler is UniswapV2Fixture {
         // no mint fees: the fee router sees the pools' fees only
         sbt = new ZkSBT(
             IDisclosureVerifier(address(verifier)),
-            new IssuerRegistry(timelock, schemas, issuers),
+            new IssuerRegistry(
+                timelock, schemas, issuers, IIssuerRegistry.OracleInit(address(0), new uint256[](0))
+            ),
             feeRouter,
             timelock,
             IZkSBT.Config(10, 1 hours, 0, 0)

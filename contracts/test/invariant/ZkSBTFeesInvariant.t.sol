@@ -62,7 +62,9 @@ contract ZkSBTFeesHandler is Test {
         uint256[] memory ids = new uint256[](1);
         ids[0] = ATTESTED;
         issuers[0] = IIssuerRegistry.IssuerInit(issuer, "Credit bureau", ids);
-        IssuerRegistry registry = new IssuerRegistry(timelock, schemas, issuers);
+        IssuerRegistry registry = new IssuerRegistry(
+            timelock, schemas, issuers, IIssuerRegistry.OracleInit(address(0), new uint256[](0))
+        );
         sbt = new ZkSBT(
             IDisclosureVerifier(address(new InputBoundVerifier())),
             registry,

@@ -136,6 +136,7 @@ pub async fn deploy<C: Chain>(
         uri: format!("test://schema/{id}"),
         self_attestable,
         fields: vec![],
+        oracle_attested: false,
     };
     let init = IdentityInit {
         owner: admin,
@@ -143,6 +144,7 @@ pub async fn deploy<C: Chain>(
         config,
         schemas: &[schema(PROFILE, true), schema(CREDIT, false)],
         issuers: &[IssuerParams { address: issuer, name: "Credit bureau".into(), schemas: vec![CREDIT] }],
+        oracle_nodes: None,
     };
     let deployed = identity::deploy(&mut run, init).await?;
     Ok(Identity { sbt: deployed.sbt, registry: deployed.issuer_registry, masa, fee_router })

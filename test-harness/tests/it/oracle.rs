@@ -11,9 +11,11 @@ use masa_bindings::{
     Contract,
     contracts::{MasaToken, oracle::IOracleNodes},
 };
+use masa_prover::encryption::OwnerKeys;
 use masa_sdk::{
     oracle::{Error, OracleClient, RequestSpec},
     tx::signing_provider,
+    zksbt::{self, AttestRequest, ZkSbtClient},
 };
 use masa_test_harness::{AnvilChain, Chain, DeployedSuite, RevmChain, scenarios::oracle};
 
@@ -150,4 +152,29 @@ async fn nodes_answer_a_request_get_paid_and_earn_rewards() {
         Error::Tx(e) => assert!(e.refusal().unwrap().is("OracleRequests__InactiveNode"), "{e}"),
         other => panic!("expected a refusal, got {other}"),
     }
+
+    // an active node's key attests a wallet-activity record (schema 3, which the devnet's oracle
+    // network serves) and its owner mints it; the unbonding node's attestation is refused
+    let sbt = |wallet: &PrivateKeySigner| {
+        let provider = signing_provider(endpoint.parse().unwrap(), wallet.clone());
+        ZkSbtClient::new(provider, &suite.manifest, wallet.clone()).unwrap()
+    };
+    let person = sbt(&consumer);
+    let record = OwnerKeys::derive(&consumer.to_bytes().0)
+        .new_record(U256::from(3), [12, 3, 1, 0, 1_700_000_000, 1_750_000_000, 0, 0]);
+    let ask = AttestRequest {
+        owner: consumer.address(),
+        schema_id: U256::from(3),
+        commitment: masa_prover::field::to_u256(record.commitment().unwrap()),
+        expiry: 0,
+        valid_secs: 600,
+    };
+    let refused = sbt(&keys[0]).attest(ask).await.unwrap();
+    match person.mint(record.clone(), Some(&refused)).await.unwrap_err() {
+        zksbt::Error::Tx(e) => assert!(e.refusal().unwrap().is("ZkSBT__NotAnIssuer"), "{e}"),
+        other => panic!("expected a refusal, got {other}"),
+    }
+    let attested = sbt(&keys[1]).attest(ask).await.unwrap();
+    let minted = person.mint(record, Some(&attested)).await.unwrap();
+    assert_eq!(person.record(minted.token).await.unwrap().issuer, keys[1].address());
 }

@@ -67,7 +67,9 @@ abstract contract ZkSBTFixture is Test {
         uint256[] memory ids = new uint256[](1);
         ids[0] = ATTESTED;
         issuers[0] = IIssuerRegistry.IssuerInit(issuer, "Credit bureau", ids);
-        registry = new IssuerRegistry(dao, schemas, issuers);
+        registry = new IssuerRegistry(
+            dao, schemas, issuers, IIssuerRegistry.OracleInit(address(0), new uint256[](0))
+        );
         verifier = new InputBoundVerifier();
         masa = new MasaToken(address(this));
         feeRouter = new FeeRouter(

@@ -1,5 +1,6 @@
 //! The zkSBT registry: the Poseidon libraries (T3 tree nodes, T5 issuer sets, T6 leaves), the
-//! generated disclosure verifier, the issuer registry (with its schemas and issuers) and the
+//! generated disclosure verifier, the issuer registry (with its schemas, its issuers and the
+//! oracle node registry whose active nodes attest the schemas marked `oracle_attested`) and the
 //! registry, linked to the three libraries, its mint fees paid through a fee router.
 
 use super::{
@@ -43,6 +44,8 @@ pub struct IdentityInit<'a> {
     pub schemas: &'a [SchemaParams],
     /// Issuers registered at deployment.
     pub issuers: &'a [IssuerParams],
+    /// The oracle node registry whose active nodes attest the schemas marked `oracle_attested`.
+    pub oracle_nodes: Option<Address>,
 }
 
 /// Deploys the identity contracts.
@@ -79,7 +82,11 @@ pub async fn deploy<C: Chain>(run: &mut Deployer<'_, C>, init: IdentityInit<'_>)
             schemaIds: i.schemas.iter().map(|&id| U256::from(id)).collect(),
         })
         .collect();
-    let registry_args = IssuerRegistry::constructorCall { owner_: init.owner, schemas, issuers };
+    let oracle = IIssuerRegistry::OracleInit {
+        nodes: init.oracle_nodes.unwrap_or(Address::ZERO),
+        schemaIds: init.schemas.iter().filter(|s| s.oracle_attested).map(|s| U256::from(s.id)).collect(),
+    };
+    let registry_args = IssuerRegistry::constructorCall { owner_: init.owner, schemas, issuers, oracle };
     let issuer_registry = run
         .create(Contract::IssuerRegistry, &IssuerRegistry::BYTECODE, registry_args.abi_encode().into())
         .await?;

@@ -110,8 +110,9 @@ pub async fn deploy_suite<C: Chain>(
         .iter()
         .find(|w| w.category == u8::from(masa_bindings::contracts::genesis::Category::OracleStakingRewards))
         .map(|w| w.wallet);
-    oracle::deploy_from_params(run, gov.token, gov.timelock, oracle_wallet, &params.oracle, params_path)
-        .await?;
+    let oracle =
+        oracle::deploy_from_params(run, gov.token, gov.timelock, oracle_wallet, &params.oracle, params_path)
+            .await?;
     let fee_router = fees::deploy(run, gov, &params.fees, params_path).await?;
     let identity = identity::deploy(
         run,
@@ -121,6 +122,7 @@ pub async fn deploy_suite<C: Chain>(
             config,
             schemas: &params.identity.schemas,
             issuers: &params.identity.issuers,
+            oracle_nodes: Some(oracle.nodes),
         },
     )
     .await?;

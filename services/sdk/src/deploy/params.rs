@@ -321,6 +321,10 @@ pub struct SchemaParams {
     /// `masa pool data` writes. Off-chain only; fields left unnamed are `field_<i>`.
     #[serde(default)]
     pub fields: Vec<String>,
+    /// Whether the oracle network's active nodes attest it (their keys are its issuers while
+    /// their nodes are active; governance changes it with `setOracleSchema`).
+    #[serde(default)]
+    pub oracle_attested: bool,
 }
 
 /// An issuer and the schemas it may attest.
