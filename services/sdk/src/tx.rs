@@ -6,7 +6,7 @@
 use alloy::{
     contract::{CallBuilder, CallDecoder},
     network::EthereumWallet,
-    primitives::{Address, B256, Bytes},
+    primitives::{Address, B256, Bytes, U256},
     providers::{DynProvider, Provider, ProviderBuilder},
     rpc::types::{Log, TransactionReceipt},
     signers::local::PrivateKeySigner,
@@ -14,6 +14,7 @@ use alloy::{
 };
 use masa_bindings::{
     Contract,
+    contracts::MasaToken,
     revert::{DecodedRevert, decode_revert},
 };
 use std::{fmt, time::Duration};
@@ -126,6 +127,18 @@ pub enum Error {
         /// What went wrong.
         reason: String,
     },
+    /// The paying wallet does not hold what a payment takes (found before anything is sent).
+    #[error("{what} takes {needed}, but the wallet {wallet} holds {balance}")]
+    Funds {
+        /// What the payment is for (`funding`, `staking`, `the mint fee`).
+        what: &'static str,
+        /// The amount, in the token's words (`1.5 MASA`).
+        needed: String,
+        /// The wallet.
+        wallet: Address,
+        /// Its balance, in the same words.
+        balance: String,
+    },
     /// The transaction was mined and reverted.
     #[error("{call} at {to} reverted in transaction {tx_hash}")]
     Reverted {
@@ -146,6 +159,68 @@ impl Error {
             _ => None,
         }
     }
+}
+
+/// The token a payment is made in, as messages name its amounts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Token {
+    /// MASA (18 decimals): `1.5 MASA`.
+    Masa(Address),
+    /// Another ERC-20, in its base units: `1500000 of token 0x…`.
+    Other(Address),
+}
+
+impl Token {
+    /// `token`, which is MASA when it is `masa`.
+    pub fn of(token: Address, masa: Address) -> Self {
+        if token == masa { Self::Masa(token) } else { Self::Other(token) }
+    }
+
+    /// The token's address.
+    pub const fn address(self) -> Address {
+        match self {
+            Self::Masa(a) | Self::Other(a) => a,
+        }
+    }
+
+    /// `amount` of this token, in words.
+    pub fn text(self, amount: U256) -> String {
+        match self {
+            Self::Masa(_) => format!("{} MASA", crate::fees::masa_text(amount)),
+            Self::Other(token) => format!("{amount} of token {token}"),
+        }
+    }
+}
+
+/// Lets `spender` take exactly `amount` of `token` from `owner` (the provider's wallet), after
+/// checking `owner` holds it ([`Error::Funds`] names `what` the payment is for); sends the
+/// approval only when the allowance is not already that amount. Every client pays this way.
+pub async fn approve_exactly<P: Provider>(
+    provider: &P,
+    token: Token,
+    what: &'static str,
+    owner: Address,
+    spender: Address,
+    amount: U256,
+) -> Result<(), Error> {
+    let address = token.address();
+    // MASA's binding serves any ERC-20's balanceOf, allowance and approve
+    let erc20 = MasaToken::new(address, provider);
+    let read = |function| move |e: alloy::contract::Error| call_error(Call::erc20(function), address, &e);
+    let balance = erc20.balanceOf(owner).call().await.map_err(read("balanceOf"))?;
+    if balance < amount {
+        return Err(Error::Funds {
+            what,
+            needed: token.text(amount),
+            wallet: owner,
+            balance: token.text(balance),
+        });
+    }
+    let allowance = erc20.allowance(owner, spender).call().await.map_err(read("allowance"))?;
+    if allowance != amount {
+        send(Call::erc20("approve"), erc20.approve(spender, amount)).await?;
+    }
+    Ok(())
 }
 
 /// A provider for `rpc_url` that signs with `signer`.

@@ -53,8 +53,12 @@ async fn a_masa_fee_is_burned_and_split_by_the_deployed_router() {
     assert_eq!(paid.masa_amount, fee);
     assert_eq!(paid.burned, fee / U256::from(5), "anvil.toml burns 20%");
     assert_eq!(token.totalSupply().call().await.unwrap(), supply - paid.burned);
-    // every other share goes to the DAO treasury until the reward contracts exist
-    assert_eq!(token.balanceOf(timelock).call().await.unwrap(), fee - paid.burned - paid.dust);
+    // the oracle share (30%) pays the oracle nodes' rewards; every other share goes to the DAO
+    // treasury until the validator and contributor reward contracts exist
+    let oracle_rewards = manifest.address_of(Contract::OracleRewards).unwrap();
+    let oracle_share = fee * U256::from(3) / U256::from(10);
+    assert_eq!(token.balanceOf(oracle_rewards).call().await.unwrap(), oracle_share);
+    assert_eq!(token.balanceOf(timelock).call().await.unwrap(), fee - paid.burned - oracle_share - paid.dust);
 
     // a token governance has not accepted is refused before anything is sent
     let err = min_masa_out(&provider, fee_router, Address::repeat_byte(9), masa, fee, 50).await.unwrap_err();

@@ -44,7 +44,7 @@ async fn mint_fees_revoke_and_expire_from_the_cli() {
     let err = run(t(&["sbt", "mint", "--schema", "1", "--values", "1,2", "--private-key", &key(1)]))
         .await
         .unwrap_err();
-    assert!(err.to_string().contains("the mint fee is 1.5 MASA, but the wallet"), "{err}");
+    assert!(err.to_string().contains("the mint fee takes 1.5 MASA, but the wallet"), "{err}");
 
     // community rewards vest to account 0 a month after listing
     chain.advance_time(31 * 86_400).await.unwrap();

@@ -31,18 +31,6 @@ pub enum Error {
     /// A transaction did not go through.
     #[error(transparent)]
     Tx(#[from] tx::Error),
-    /// The wallet cannot pay.
-    #[error("{what} takes {needed} MASA, but the wallet {wallet} holds {balance} MASA")]
-    Funds {
-        /// What it is for (`staking`, `the request's fee`).
-        what: &'static str,
-        /// The amount.
-        needed: String,
-        /// The wallet.
-        wallet: Address,
-        /// Its balance.
-        balance: String,
-    },
     /// No request has this id.
     #[error("request {request} does not exist (requests are numbered from 1 to {count})")]
     UnknownRequest {

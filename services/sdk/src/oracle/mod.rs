@@ -29,22 +29,18 @@ pub use error::Error;
 pub use masa_bindings::contracts::IOracleRequests::Request;
 
 use crate::{
-    fees::masa_text,
     target::Target,
     tx::{self, Call},
 };
 use alloy::{
     primitives::{Address, B256, Bytes, U256, keccak256},
     providers::{DynProvider, Provider},
-    rpc::types::TransactionReceipt,
     signers::{SignerSync, local::PrivateKeySigner},
-    sol_types::{SolEvent, SolStruct},
+    sol_types::SolStruct,
 };
 use masa_bindings::{
     Contract,
-    contracts::{
-        IOracleRequests, MasaToken, OracleNodes, OracleRequests, OracleRewards, oracle::IOracleNodes,
-    },
+    contracts::{IOracleRequests, OracleNodes, OracleRequests, OracleRewards, oracle::IOracleNodes},
     eip712::{Registration, oracle_nodes_domain},
     manifest::Manifest,
     revert::describe,
@@ -364,7 +360,8 @@ impl<P: Provider> OracleClient<P> {
             deadline,
         );
         let receipt = tx::send(call(Contract::OracleRequests, "post"), post).await?;
-        let posted = event::<OracleRequests::RequestPosted>(&receipt, "RequestPosted")?;
+        let posted = tx::first_event::<OracleRequests::RequestPosted>(receipt.logs())
+            .ok_or(Error::MissingEvent { event: "RequestPosted", tx_hash: receipt.transaction_hash })?;
         Ok(Posted { request: posted.requestId, deadline, tx_hash: receipt.transaction_hash })
     }
 
@@ -413,7 +410,8 @@ impl<P: Provider> OracleClient<P> {
         let fulfill =
             requests.fulfill(agreed.requestId, agreed.resultHash, agreed.configHash, signatures, dissents);
         let receipt = tx::send(call(Contract::OracleRequests, "fulfill"), fulfill).await?;
-        let done = event::<OracleRequests::RequestFinalized>(&receipt, "RequestFinalized")?;
+        let done = tx::first_event::<OracleRequests::RequestFinalized>(receipt.logs())
+            .ok_or(Error::MissingEvent { event: "RequestFinalized", tx_hash: receipt.transaction_hash })?;
         Ok(Finalized {
             operators: done.operators,
             share: done.share,
@@ -438,22 +436,8 @@ impl<P: Provider> OracleClient<P> {
 
     /// Approves `spender` for exactly `amount` MASA, after checking the wallet holds it.
     async fn approve(&self, what: &'static str, spender: Address, amount: U256) -> Result<(), Error> {
-        let masa = MasaToken::new(self.masa, &self.provider);
-        let balance = masa
-            .balanceOf(self.wallet())
-            .call()
-            .await
-            .map_err(self.read(Contract::MasaToken, "balanceOf"))?;
-        if balance < amount {
-            return Err(Error::Funds {
-                what,
-                needed: masa_text(amount),
-                wallet: self.wallet(),
-                balance: masa_text(balance),
-            });
-        }
-        tx::send(call(Contract::MasaToken, "approve"), masa.approve(spender, amount)).await?;
-        Ok(())
+        let masa = tx::Token::Masa(self.masa);
+        Ok(tx::approve_exactly(&self.provider, masa, what, self.wallet(), spender, amount).await?)
     }
 
     async fn now(&self) -> Result<u64, Error> {
@@ -461,13 +445,4 @@ impl<P: Provider> OracleClient<P> {
             .await
             .map_err(|e| Error::Rpc { request: "eth_getBlockByNumber", reason: e.to_string() })
     }
-}
-
-/// The first `E` event of `receipt`.
-fn event<E: SolEvent>(receipt: &TransactionReceipt, name: &'static str) -> Result<E, Error> {
-    receipt
-        .logs()
-        .iter()
-        .find_map(|log| E::decode_log(&log.inner).ok().map(|e| e.data))
-        .ok_or(Error::MissingEvent { event: name, tx_hash: receipt.transaction_hash })
 }

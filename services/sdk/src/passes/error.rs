@@ -87,18 +87,6 @@ pub enum Error {
     /// The offer does not parse.
     #[error("the offer does not parse: {0}")]
     OfferFile(String),
-    /// The wallet cannot pay.
-    #[error("the pass costs {needed} of token {token}, but the wallet {wallet} holds {balance}")]
-    Funds {
-        /// The price token.
-        token: Address,
-        /// The amount (upfront plus every use), in the token's units.
-        needed: U256,
-        /// The wallet.
-        wallet: Address,
-        /// Its balance.
-        balance: U256,
-    },
     /// An amount above the contract's `uint128`.
     #[error("{what} = {amount} is above the most a pass holds (2^128 - 1)")]
     AmountTooLarge {

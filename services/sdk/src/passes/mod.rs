@@ -513,18 +513,9 @@ impl<P: Provider> PassesClient<P> {
 
     /// Approves the passes for exactly `amount` of `token`, after checking the wallet holds it.
     async fn approve(&self, token: Address, amount: U256) -> Result<(), Error> {
-        // MASA's binding serves any ERC-20's balanceOf and approve
-        let erc20 = MasaToken::new(token, &self.provider);
-        let balance = erc20.balanceOf(self.wallet()).call().await.map_err(|e| Error::Read {
-            call: Call::erc20("balanceOf"),
-            contract: token,
-            reason: describe(&e),
-        })?;
-        if balance < amount {
-            return Err(Error::Funds { token, needed: amount, wallet: self.wallet(), balance });
-        }
-        tx::send(Call::erc20("approve"), erc20.approve(self.address, amount)).await?;
-        Ok(())
+        let token = tx::Token::of(token, self.masa);
+        Ok(tx::approve_exactly(&self.provider, token, "the pass", self.wallet(), self.address, amount)
+            .await?)
     }
 
     async fn now(&self) -> Result<u64, Error> {

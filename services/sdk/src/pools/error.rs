@@ -88,16 +88,6 @@ pub enum Error {
     /// The budget is zero.
     #[error("the budget must be more than 0 MASA")]
     ZeroBudget,
-    /// The wallet cannot fund the pool.
-    #[error("funding takes {needed} MASA, but the wallet {wallet} holds {balance} MASA")]
-    Funds {
-        /// The amount.
-        needed: String,
-        /// The wallet.
-        wallet: Address,
-        /// Its balance.
-        balance: String,
-    },
     /// A second operand for an operator other than `in`.
     #[error("`{operator}` takes one operand, not {operands}: a second operand is only for `in`")]
     Operands {

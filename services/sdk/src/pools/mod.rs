@@ -31,7 +31,6 @@ pub use delivery::{Rebind, delivery_args, open, stake_args};
 pub use error::{Error, SchemaMismatch};
 
 use crate::{
-    fees::masa_text,
     indexer::{self, IndexerClient},
     target::Target,
     tx::{self, Call},
@@ -46,7 +45,7 @@ use alloy::{
 };
 use masa_bindings::{
     Contract,
-    contracts::{DataPools, MasaToken, pools::IDataPools},
+    contracts::{DataPools, pools::IDataPools},
     manifest::Manifest,
     revert::describe,
 };
@@ -559,21 +558,8 @@ impl<P: Provider> PoolsClient<P> {
 
     /// Approves the pools for exactly `amount` MASA, after checking the wallet holds it.
     async fn approve(&self, amount: U256) -> Result<(), Error> {
-        let masa = MasaToken::new(self.masa, &self.provider);
-        let balance = masa.balanceOf(self.wallet()).call().await.map_err(|e| Error::Read {
-            call: Call::erc20("balanceOf"),
-            contract: self.masa,
-            reason: describe(&e),
-        })?;
-        if balance < amount {
-            return Err(Error::Funds {
-                needed: masa_text(amount),
-                wallet: self.wallet(),
-                balance: masa_text(balance),
-            });
-        }
-        tx::send(Call::new(Contract::MasaToken, "approve"), masa.approve(self.address, amount)).await?;
-        Ok(())
+        let masa = tx::Token::Masa(self.masa);
+        Ok(tx::approve_exactly(&self.provider, masa, "funding", self.wallet(), self.address, amount).await?)
     }
 
     async fn now(&self) -> Result<u64, Error> {

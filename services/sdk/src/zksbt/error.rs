@@ -114,16 +114,6 @@ pub enum Error {
         /// The identity its key derives.
         derived: U256,
     },
-    /// The wallet cannot pay the mint fee.
-    #[error("the mint fee is {fee} MASA, but the wallet {wallet} holds {balance} MASA")]
-    MintFee {
-        /// The fee, in MASA.
-        fee: String,
-        /// The wallet.
-        wallet: Address,
-        /// Its balance, in MASA.
-        balance: String,
-    },
     /// The attestation is for another record.
     #[error("the attestation by {issuer} is for commitment {attested:#x}, not this record's {commitment:#x}")]
     AttestationMismatch {

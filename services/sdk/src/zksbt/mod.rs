@@ -32,7 +32,6 @@ pub use prove::{Anonymity, ProveRequest, Proven, ProverFiles, disclosure, disclo
 pub use tree::RebuiltTree;
 
 use crate::{
-    fees::masa_text,
     target::Target,
     tx::{self, Call},
 };
@@ -44,7 +43,7 @@ use alloy::{
 };
 use masa_bindings::{
     Contract,
-    contracts::{IZkSBT, MasaToken, ZkSBT},
+    contracts::{IZkSBT, ZkSBT},
     eip712::{Attestation, Consent, zksbt_domain},
     manifest::Manifest,
     revert::describe,
@@ -302,26 +301,8 @@ impl<P: Provider> ZkSbtClient<P> {
         let fees = sbt.mintFees().call().await.map_err(self.read("mintFees"))?;
         let fee = if record.issuer == Address::ZERO { fees.selfAttested } else { fees.attested };
         if fee > U256::ZERO {
-            let masa = MasaToken::new(self.masa, &self.provider);
-            let read = |function| {
-                move |e| Error::Read {
-                    call: Call::new(Contract::MasaToken, function),
-                    contract: self.masa,
-                    reason: describe(&e),
-                }
-            };
-            let balance = masa.balanceOf(owner).call().await.map_err(read("balanceOf"))?;
-            if balance < fee {
-                return Err(Error::MintFee {
-                    fee: masa_text(fee),
-                    wallet: owner,
-                    balance: masa_text(balance),
-                });
-            }
-            let allowance = masa.allowance(owner, self.registry).call().await.map_err(read("allowance"))?;
-            if allowance != fee {
-                tx::send(Call::new(Contract::MasaToken, "approve"), masa.approve(self.registry, fee)).await?;
-            }
+            let masa = tx::Token::Masa(self.masa);
+            tx::approve_exactly(&self.provider, masa, "the mint fee", owner, self.registry, fee).await?;
         }
 
         let consent = self.sign("consent", &consent)?;
