@@ -7,7 +7,12 @@
 use crate::{
     metrics::Metrics,
     store::{
-        EventFilter, EventRow, PassFilter, PoolFilter, Store, StoreError,
+        EventFilter, EventRow, OracleNodeFilter, OracleRequestFilter, PassFilter, PoolFilter, RequestStatus,
+        Store, StoreError,
+        oracle::{
+            OracleDissentRow, OracleNodePage, OracleNodeRow, OracleRequestPage, OracleRequestRow,
+            OracleResultRow, OracleSlashRow,
+        },
         query::{
             ActivityRow, DeliveryPage, DeliveryRow, FeesRow, PassDeliveryPage, PassDeliveryRow, PassPage,
             PassRow, PoolPage, PoolRow, PoolStatement, ProposalRow, StakePage, StakeRow, TokenRow,
@@ -62,6 +67,10 @@ pub struct AppState {
         passes,
         pass,
         pass_deliveries,
+        oracle_nodes,
+        oracle_node,
+        oracle_requests,
+        oracle_request,
         activity,
         events
     ),
@@ -81,6 +90,14 @@ pub struct AppState {
         PassPage,
         PassDeliveryRow,
         PassDeliveryPage,
+        OracleNodeRow,
+        OracleSlashRow,
+        OracleNodePage,
+        RequestStatus,
+        OracleRequestRow,
+        OracleResultRow,
+        OracleDissentRow,
+        OracleRequestPage,
         TokenRow,
         FeesRow,
         ZkSbtStats,
@@ -111,6 +128,10 @@ pub fn router(state: AppState) -> Router {
         .route("/v1/passes", get(passes))
         .route("/v1/passes/{id}", get(pass))
         .route("/v1/passes/{id}/deliveries", get(pass_deliveries))
+        .route("/v1/oracle/nodes", get(oracle_nodes))
+        .route("/v1/oracle/nodes/{operator}", get(oracle_node))
+        .route("/v1/oracle/requests", get(oracle_requests))
+        .route("/v1/oracle/requests/{id}", get(oracle_request))
         .route("/v1/activity", get(activity))
         .route("/v1/events", get(events))
         .fallback(|| async { ApiError::new(StatusCode::NOT_FOUND, "no such endpoint") })
@@ -220,8 +241,9 @@ struct WalletPath {
 }
 
 /// A wallet: balances, transfers, rewards, fees paid, vesting released, votes, zkSBT records
-/// held, disclosures, its data pools (created, staked in, rewards claimed) and its access passes
-/// (granted, bought, and what they paid it as owner, by price token).
+/// held, disclosures, its data pools (created, staked in, rewards claimed), its access passes
+/// (granted, bought, and what they paid it as owner, by price token), the data requests it posted
+/// and its oracle node (stake, request fees earned and withdrawn, rewards claimed).
 #[utoipa::path(get, path = "/v1/wallets/{address}",
     params(WalletPath),
     responses(
@@ -566,6 +588,142 @@ async fn pass_deliveries(
     let limit = limit(q.limit)?;
     let pass = existing_pass(&s, &path).await?;
     Ok(Json(s.store.pass_deliveries(pass.pass_id, after, limit).await?))
+}
+
+/// Oracle node filters and paging.
+#[derive(Debug, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+struct OracleNodeQuery {
+    /// The node signing with this key.
+    #[param(pattern = "^0x[0-9a-fA-F]{40}$")]
+    signer: Option<String>,
+    /// Only nodes slashed at least once (`true`) or never (`false`).
+    slashed: Option<bool>,
+    /// Page size, 1 to 1000 (default 100).
+    #[param(minimum = 1, maximum = 1000)]
+    limit: Option<u32>,
+    /// `next_cursor` of the previous page.
+    #[param(pattern = "^[0-9]{1,18}-[0-9]{1,18}$")]
+    cursor: Option<String>,
+}
+
+/// An oracle node's operator in the path.
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Path)]
+struct OracleNodePath {
+    /// The operator's 20-byte hex address, any case.
+    #[param(pattern = "^0x[0-9a-fA-F]{40}$")]
+    operator: String,
+}
+
+/// Oracle nodes in the order they registered: operator, key, endpoint, stake (active, unbonding,
+/// held; staked in, unbonded, lapsed, claimed), slashes and jail, request fees (earned,
+/// withdrawn, pending; requests answered, dissents), weight in the rewards and rewards claimed.
+#[utoipa::path(get, path = "/v1/oracle/nodes", params(OracleNodeQuery), responses(
+    (status = 200, body = OracleNodePage),
+    (status = 400, body = ApiError),
+))]
+async fn oracle_nodes(
+    State(s): State<AppState>,
+    q: Result<Query<OracleNodeQuery>, QueryRejection>,
+) -> ApiResult<OracleNodePage> {
+    let Query(q) = q?;
+    let filter = OracleNodeFilter {
+        signer: q.signer.as_deref().map(address).transpose()?,
+        slashed: q.slashed,
+        after: q.cursor.as_deref().map(cursor).transpose()?,
+        limit: limit(q.limit)?,
+    };
+    Ok(Json(s.store.oracle_nodes(&filter).await?))
+}
+
+/// One oracle node: as registered, its stake, slashes, request fees and rewards.
+#[utoipa::path(get, path = "/v1/oracle/nodes/{operator}", params(OracleNodePath), responses(
+    (status = 200, body = OracleNodeRow),
+    (status = 400, description = "Not an address", body = ApiError),
+    (status = 404, description = "The operator registered no node", body = ApiError),
+))]
+async fn oracle_node(
+    State(s): State<AppState>,
+    Path(path): Path<OracleNodePath>,
+) -> ApiResult<OracleNodeRow> {
+    let operator = address(&path.operator)?;
+    s.store
+        .oracle_node(&operator)
+        .await?
+        .map(Json)
+        .ok_or_else(|| ApiError::new(StatusCode::NOT_FOUND, format!("no oracle node of {operator}")))
+}
+
+/// Data request filters and paging.
+#[derive(Debug, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+struct OracleRequestQuery {
+    /// Posted by this consumer.
+    #[param(pattern = "^0x[0-9a-fA-F]{40}$")]
+    consumer: Option<String>,
+    /// Standing so.
+    status: Option<RequestStatus>,
+    /// Page size, 1 to 1000 (default 100).
+    #[param(minimum = 1, maximum = 1000)]
+    limit: Option<u32>,
+    /// `next_cursor` of the previous page.
+    #[param(pattern = "^[0-9]{1,18}$")]
+    cursor: Option<String>,
+}
+
+/// A data request in the path.
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Path)]
+struct OracleRequestPath {
+    /// The request's id (1, 2, ...).
+    #[param(pattern = "^[0-9]{1,18}$")]
+    id: String,
+}
+
+/// Data requests by id: terms as posted (consumer, job type, parameters, fee, quorum, deadline),
+/// status, result (hashes, operators paid, share and remainder), refund and dissents.
+#[utoipa::path(get, path = "/v1/oracle/requests", params(OracleRequestQuery), responses(
+    (status = 200, body = OracleRequestPage),
+    (status = 400, body = ApiError),
+))]
+async fn oracle_requests(
+    State(s): State<AppState>,
+    q: Result<Query<OracleRequestQuery>, QueryRejection>,
+) -> ApiResult<OracleRequestPage> {
+    let Query(q) = q?;
+    let filter = OracleRequestFilter {
+        consumer: q.consumer.as_deref().map(address).transpose()?,
+        status: q.status,
+        after: q.cursor.as_deref().map(number_cursor).transpose()?,
+        limit: limit(q.limit)?,
+    };
+    Ok(Json(s.store.oracle_requests(&filter).await?))
+}
+
+/// One data request, with its result and the dissents its finalization recorded.
+#[utoipa::path(get, path = "/v1/oracle/requests/{id}", params(OracleRequestPath), responses(
+    (status = 200, body = OracleRequestRow),
+    (status = 400, description = "Not a request id", body = ApiError),
+    (status = 404, description = "No such request", body = ApiError),
+))]
+async fn oracle_request(
+    State(s): State<AppState>,
+    Path(path): Path<OracleRequestPath>,
+) -> ApiResult<OracleRequestRow> {
+    let id = path
+        .id
+        .parse::<u64>()
+        .ok()
+        .and_then(|id| i64::try_from(id).ok())
+        .ok_or_else(|| ApiError::bad(format!("`{}` is not a request id (a number from 1)", path.id)))?;
+    s.store
+        .oracle_request(id)
+        .await?
+        .map(Json)
+        .ok_or_else(|| ApiError::new(StatusCode::NOT_FOUND, format!("no oracle request {id}")))
 }
 
 /// Days of activity.

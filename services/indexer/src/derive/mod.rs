@@ -1,6 +1,6 @@
 //! Derived state: what each event changes in the family tables (balances, supply, fees,
-//! vesting, governance, zkSBT statistics, data pools, access passes, per-wallet summaries,
-//! activity).
+//! vesting, governance, zkSBT statistics, data pools, access passes, the oracle network,
+//! per-wallet summaries, activity).
 //!
 //! A family turns one decoded event into [`Changes`]: additions to counters (integers, or
 //! uint256 amounts kept as decimal text) and rows that exist from the event's block on. The
@@ -16,6 +16,7 @@ mod activity;
 mod fees;
 mod governance;
 mod identity;
+mod oracle;
 mod passes;
 mod pools;
 mod token;
@@ -35,6 +36,7 @@ const FAMILIES: &[Family] = &[
     identity::changes,
     pools::changes,
     passes::changes,
+    oracle::changes,
     activity::changes,
 ];
 
@@ -48,7 +50,18 @@ pub const ROW_TABLES: &[&str] = &[
     pools::DELIVERIES,
     passes::PASSES,
     passes::DELIVERIES,
+    oracle::NODES,
+    oracle::ENDPOINTS,
+    oracle::STAKE_CHANGES,
+    oracle::SLASHES,
+    oracle::REQUESTS,
+    oracle::RESULTS,
+    oracle::DISSENTS,
+    oracle::WEIGHTS,
 ];
+
+/// What a row of `oracle_stake_changes` records: the store replays them with the node's slashes.
+pub(crate) use oracle::kind as oracle_stake_kind;
 
 type Family = fn(&Event<'_>, &Context, &mut Changes) -> Result<(), DeriveError>;
 
@@ -60,15 +73,20 @@ type Family = fn(&Event<'_>, &Context, &mut Changes) -> Result<(), DeriveError>;
 pub struct Backlog {
     /// Its name in `derive_backlog`.
     pub family: &'static str,
-    /// The contract whose stored events it derives from.
-    pub contract: Contract,
+    /// The contracts whose stored events it derives from.
+    pub contracts: &'static [Contract],
     changes: Family,
 }
 
 /// The families a migration may list in `derive_backlog`.
 pub const BACKLOG: &[Backlog] = &[
-    Backlog { family: "pools", contract: Contract::DataPools, changes: pools::changes },
-    Backlog { family: "passes", contract: Contract::AccessPasses, changes: passes::changes },
+    Backlog { family: "pools", contracts: &[Contract::DataPools], changes: pools::changes },
+    Backlog { family: "passes", contracts: &[Contract::AccessPasses], changes: passes::changes },
+    Backlog {
+        family: "oracle",
+        contracts: &[Contract::OracleNodes, Contract::OracleRequests, Contract::OracleRewards],
+        changes: oracle::changes,
+    },
 ];
 
 /// An event argument whose value the derived tables cannot hold (a database integer, or one

@@ -6,9 +6,11 @@
 //! events and block hashes above the common ancestor removed, checkpoint moved back) is another:
 //! a crash leaves either all of it or none.
 
+pub mod oracle;
 pub mod query;
 mod sql;
 
+pub use oracle::{OracleNodeFilter, OracleRequestFilter, RequestStatus};
 pub use query::{EventFilter, EventPage, PassFilter, PoolFilter};
 
 use crate::{
@@ -426,16 +428,21 @@ impl Store {
                     "derive_backlog lists `{name}`, a family this indexer does not have"
                 ))
             })?;
-            let what = || format!("deriving the {name} tables from the stored {} events", backlog.contract);
+            let contracts: Vec<&str> = backlog.contracts.iter().map(|c| c.name()).collect();
+            let what =
+                || format!("deriving the {name} tables from the stored {} events", contracts.join(", "));
             let mut tx = self.pool.begin().await.during_with(what)?;
-            let rows = sqlx::query(AssertSqlSafe(format!(
-                "SELECT {} FROM events WHERE contract = $1 ORDER BY block_number, log_index",
-                sql::EVENT_COLUMNS
-            )))
-            .bind(backlog.contract.name())
-            .fetch_all(&mut *tx)
-            .await
-            .during_with(what)?;
+            let placeholders: Vec<String> = (1..=contracts.len()).map(|i| format!("${i}")).collect();
+            let select = format!(
+                "SELECT {} FROM events WHERE contract IN ({}) ORDER BY block_number, log_index",
+                sql::EVENT_COLUMNS,
+                placeholders.join(", ")
+            );
+            let mut query = sqlx::query(AssertSqlSafe(select));
+            for contract in &contracts {
+                query = query.bind(*contract);
+            }
+            let rows = query.fetch_all(&mut *tx).await.during_with(what)?;
             let stored = rows.iter().map(Stored::decode).collect::<Result<Vec<_>, _>>()?;
             let mut changes = Changes::of_family(backlog, stored.iter().map(Stored::event), ctx)?;
             changes.compact();

@@ -1,8 +1,9 @@
 //! Reads for the HTTP API: wallets, tokens, fees, zkSBT statistics, governance, data pools
 //! (pools, stakes, deliveries), access passes (passes, deliveries), activity and events with
-//! keyset (cursor) pagination. Every parameter is bound, never formatted in.
+//! keyset (cursor) pagination (the oracle network's: [`super::oracle`]). Every parameter is
+//! bound, never formatted in.
 
-use super::{During, EventRow, Store, StoreError, n, sql};
+use super::{During, EventRow, Store, StoreError, n, oracle::OracleNodeRow, sql};
 use alloy::primitives::U256;
 use serde::Serialize;
 use sqlx::{AssertSqlSafe, Row};
@@ -10,7 +11,7 @@ use std::collections::BTreeMap;
 use utoipa::ToSchema;
 
 /// A wallet's summary: MASA and other token balances, transfers, rewards, records, disclosures,
-/// data pools, access passes.
+/// data pools, access passes, its oracle node and requests.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, ToSchema)]
 pub struct WalletRow {
     /// Checksummed address.
@@ -56,6 +57,13 @@ pub struct WalletRow {
     /// What its passes paid it as their owner, by price token (base units, decimal): each pass's
     /// upfront price and delivered uses, less the fees. Tokens it earned nothing in are left out.
     pub pass_income: BTreeMap<String, String>,
+    /// Oracle nodes it registered as an operator (0 or 1).
+    pub nodes_registered: i64,
+    /// Data requests it posted to the oracle network, as a consumer.
+    pub requests_posted: i64,
+    /// Its oracle node, if it registered one: what the node earned it (request fees earned and
+    /// withdrawn, rewards claimed: "node-to-earn") and its stake.
+    pub oracle_node: Option<OracleNodeRow>,
 }
 
 /// A wallet's stakes and rewards in one pool.
@@ -654,7 +662,8 @@ impl Store {
         let row = sqlx::query(
             "SELECT transfers_in, transfers_out, rewards_earned, fees_paid, vested_released, votes_cast, \
              records_held, records_minted, disclosures, disclosures_consumed, pools_created, pool_refunds, \
-             pool_stakes, pool_rewards, passes_granted, passes_bought FROM wallets WHERE address = $1",
+             pool_stakes, pool_rewards, passes_granted, passes_bought, nodes_registered, requests_posted \
+             FROM wallets WHERE address = $1",
         )
         .bind(address)
         .fetch_optional(self.db())
@@ -691,6 +700,9 @@ impl Store {
             passes_granted: r.get(14),
             passes_bought: r.get(15),
             pass_income: self.pass_income_of(address).await?,
+            nodes_registered: r.get(16),
+            requests_posted: r.get(17),
+            oracle_node: self.oracle_node(address).await?,
         }))
     }
 

@@ -35,6 +35,18 @@ pub(super) const DERIVED_TABLES: &[(&str, usize)] = &[
     ("passes", 1),
     ("pass_totals", 1),
     ("pass_deliveries", 2),
+    ("oracle_nodes", 1),
+    ("oracle_endpoints", 2),
+    ("oracle_stake_changes", 2),
+    ("oracle_slashes", 2),
+    ("oracle_node_totals", 1),
+    ("oracle_requests", 1),
+    ("oracle_results", 1),
+    ("oracle_request_totals", 1),
+    ("oracle_dissents", 2),
+    ("oracle_fees", 1),
+    ("oracle_weights", 2),
+    ("oracle_rewards", 1),
     ("activity", 3),
 ];
 

@@ -2,7 +2,10 @@
 //! and hostile parameters answered with a 400 and a message (never a 500).
 
 use crate::support::{Api, Backend, Env};
+use alloy::primitives::{U256, keccak256};
+use masa_bindings::{MASA, contracts::oracle::IOracleNodes};
 use masa_indexer::metrics::Metrics;
+use masa_sdk::oracle::RequestSpec;
 use masa_test_harness::Chain;
 use serde_json::Value;
 use std::sync::Arc;
@@ -38,6 +41,16 @@ async fn endpoints_paging_and_bad_parameters(backend: Backend) {
     let (status, doc) = api.get("/openapi.json").await;
     assert_eq!(status, 200);
     assert!(doc["paths"]["/v1/events"].is_object(), "{doc}");
+    for path in
+        ["/v1/oracle/nodes", "/v1/oracle/nodes/{operator}", "/v1/oracle/requests", "/v1/oracle/requests/{id}"]
+    {
+        assert!(doc["paths"][path]["get"].is_object(), "{path}: {doc}");
+    }
+    // no node and no request yet: empty pages
+    let (status, nodes) = api.get("/v1/oracle/nodes").await;
+    assert_eq!((status, &nodes["nodes"], &nodes["next_cursor"]), (200, &Value::Array(vec![]), &Value::Null));
+    let (status, requests) = api.get("/v1/oracle/requests?status=open").await;
+    assert_eq!((status, &requests["requests"]), (200, &Value::Array(vec![])));
 
     // a wallet, any case
     let owner = env.chain.accounts()[1].address();
@@ -136,6 +149,18 @@ async fn schemathesis_finds_no_contract_violation() {
     let key = masa_prover::delivery::DeliverySecretKey::generate().public_key().to_words();
     env.create_pool(4, key, 100, 1_000, 0).await;
     env.accept_pass(2, 4).await;
+    // an oracle node and a request it answered, so the oracle endpoints answer with them
+    let node_key = env.run_node(5, "https://node.example", MASA * U256::from(10_000)).await;
+    env.fund(6, MASA * U256::from(10)).await;
+    let spec = RequestSpec::new("web:v1", "https://example.org", MASA * U256::from(3), 1, 600);
+    let posted = env.oracle(6).post(&spec).await.unwrap();
+    let answer = IOracleNodes::Result {
+        requestId: posted.request,
+        resultHash: keccak256("the page"),
+        configHash: keccak256("web:v1 test"),
+    };
+    let node = env.oracle(5);
+    node.fulfill(vec![node.sign(&node_key, answer).unwrap()], vec![]).await.unwrap();
     let backend = Backend::sqlite();
     let store = backend.store("contract").await;
     let metrics = Arc::new(Metrics::default());

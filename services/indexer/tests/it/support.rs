@@ -7,6 +7,7 @@ use alloy::{
     primitives::{Address, U256, keccak256},
     providers::{DynProvider, Provider, ProviderBuilder, WalletProvider},
     rpc::types::{Filter, Log, TransactionReceipt},
+    signers::local::PrivateKeySigner,
 };
 use masa_bindings::{
     MASA,
@@ -21,6 +22,7 @@ use masa_indexer::{
 };
 use masa_sdk::{
     fees::pay_fee,
+    oracle::OracleClient,
     passes::{OfferSpec, PassesClient, Terms},
     tx::{self, Call, signing_provider},
     zksbt::{RecordDraft, ZkSbtClient},
@@ -184,6 +186,31 @@ impl Env {
         };
         let offer = PassesClient::new(provider, &self.manifest, owner).unwrap().offer(&spec).await.unwrap();
         buyer.accept(&offer).await.unwrap().pass
+    }
+
+    /// The oracle network as account `i`: a new client each time, so its nonces are read from the
+    /// chain (a reorg rewinds them).
+    pub(crate) fn oracle(&self, i: usize) -> OracleClient<DynProvider> {
+        let wallet = self.chain.accounts()[i].clone();
+        let provider = signing_provider(self.chain.endpoint().parse().unwrap(), wallet.clone());
+        OracleClient::new(provider, &self.manifest, wallet).unwrap()
+    }
+
+    /// Sends `amount` MASA from account 0 to account `i`.
+    pub(crate) async fn fund(&self, i: usize, amount: U256) {
+        let token = MasaToken::new(self.masa(), &self.provider);
+        confirm(token.transfer(self.chain.accounts()[i].address(), amount)).await;
+    }
+
+    /// Account `operator` (sent `stake` MASA by account 0) registers an oracle node with a new
+    /// key, reached at `endpoint`, and stakes `stake` for it. Returns the node's key.
+    pub(crate) async fn run_node(&self, operator: usize, endpoint: &str, stake: U256) -> PrivateKeySigner {
+        self.fund(operator, stake).await;
+        let key = PrivateKeySigner::random();
+        let node = self.oracle(operator);
+        node.register(&key, endpoint, 600).await.unwrap();
+        node.stake(stake).await.unwrap();
+        key
     }
 
     /// The index agrees with the chain: every log, kept as emitted, every balance, every
