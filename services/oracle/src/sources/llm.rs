@@ -52,11 +52,13 @@
 mod error;
 mod http;
 mod model;
+mod source;
 mod tokenizer;
 
 pub use error::{LlmError, Result};
 pub use http::{HttpConfig, HttpLlm};
 pub use model::{Llm, LlmConfig};
+pub use source::{LlmHttpConfig, LlmSource, LlmSourceConfig};
 
 use crate::sources::JobResult;
 use alloy::{

@@ -2,8 +2,14 @@
 //! it and passes its path in `MASA_ORACLE_MODEL`; without it they fail and say so.
 
 mod agreement;
+mod attest;
+mod chain;
 mod http;
+mod network;
 mod pinning;
+mod social;
+mod tx;
+mod web;
 
 use masa_oracle::LlmConfig;
 

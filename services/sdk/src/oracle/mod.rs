@@ -178,6 +178,54 @@ pub fn sign_result(
     Ok(SignedResult { signer: key.address(), result, signature: signature.as_bytes().into() })
 }
 
+/// The node key that signed `result` with `signature` (65 bytes) in the domain of the registry
+/// at `nodes` on `chain_id`; `None` when the signature does not parse or recover.
+pub fn result_signer(
+    chain_id: u64,
+    nodes: Address,
+    result: &IOracleNodes::Result,
+    signature: &[u8],
+) -> Option<Address> {
+    let signature = alloy::primitives::Signature::try_from(signature).ok()?;
+    let hash = result.eip712_signing_hash(&oracle_nodes_domain(chain_id, nodes));
+    signature.recover_address_from_prehash(&hash).ok()
+}
+
+/// The `OracleRequests.fulfill` call finalizing a request with the agreeing `answers` (sorted
+/// here by signer, as the contract wants them) and recording the `dissents` (sorted likewise).
+pub fn fulfil_call(
+    mut answers: Vec<SignedResult>,
+    mut dissents: Vec<SignedResult>,
+) -> OracleRequests::fulfillCall {
+    answers.sort_by_key(|a| a.signer);
+    dissents.sort_by_key(|d| d.signer);
+    let agreed = answers.first().map(|a| a.result.clone()).unwrap_or(IOracleNodes::Result {
+        requestId: U256::ZERO,
+        resultHash: B256::ZERO,
+        configHash: B256::ZERO,
+    });
+    OracleRequests::fulfillCall {
+        requestId: agreed.requestId,
+        resultHash: agreed.resultHash,
+        configHash: agreed.configHash,
+        signatures: answers.into_iter().map(|a| a.signature).collect(),
+        dissents: dissents
+            .into_iter()
+            .map(|d| IOracleRequests::Dissent {
+                resultHash: d.result.resultHash,
+                configHash: d.result.configHash,
+                signature: d.signature,
+            })
+            .collect(),
+    }
+}
+
+/// The `OracleNodes.reportEquivocation` call proving that one node key signed both `a` and `b`
+/// (two different results for one request): anyone may send it and is paid from the slash.
+pub fn equivocation_call(a: SignedResult, b: SignedResult) -> OracleNodes::reportEquivocationCall {
+    OracleNodes::reportEquivocationCall { a: a.result, sigA: a.signature, b: b.result, sigB: b.signature }
+}
+
 /// `function` of `contract`, as errors name it.
 const fn call(contract: Contract, function: &'static str) -> Call {
     Call::new(contract, function)
@@ -383,32 +431,15 @@ impl<P: Provider> OracleClient<P> {
         self.requests().request(id).call().await.map_err(self.read(Contract::OracleRequests, "request"))
     }
 
-    /// Finalizes a request with the agreeing `answers` (sorted here by signer) and records the
-    /// `dissents`, in one transaction.
+    /// Finalizes a request with the agreeing `answers` and records the `dissents`, in one
+    /// transaction ([`fulfil_call`]).
     pub async fn fulfill(
         &self,
-        mut answers: Vec<SignedResult>,
-        mut dissents: Vec<SignedResult>,
+        answers: Vec<SignedResult>,
+        dissents: Vec<SignedResult>,
     ) -> Result<Finalized, Error> {
-        answers.sort_by_key(|a| a.signer);
-        dissents.sort_by_key(|d| d.signer);
-        let agreed = answers.first().map(|a| a.result.clone()).unwrap_or(IOracleNodes::Result {
-            requestId: U256::ZERO,
-            resultHash: B256::ZERO,
-            configHash: B256::ZERO,
-        });
-        let signatures = answers.into_iter().map(|a| a.signature).collect();
-        let dissents = dissents
-            .into_iter()
-            .map(|d| IOracleRequests::Dissent {
-                resultHash: d.result.resultHash,
-                configHash: d.result.configHash,
-                signature: d.signature,
-            })
-            .collect();
         let requests = self.requests();
-        let fulfill =
-            requests.fulfill(agreed.requestId, agreed.resultHash, agreed.configHash, signatures, dissents);
+        let fulfill = requests.call_builder(&fulfil_call(answers, dissents));
         let receipt = tx::send(call(Contract::OracleRequests, "fulfill"), fulfill).await?;
         let done = tx::first_event::<OracleRequests::RequestFinalized>(receipt.logs())
             .ok_or(Error::MissingEvent { event: "RequestFinalized", tx_hash: receipt.transaction_hash })?;
