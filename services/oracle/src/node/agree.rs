@@ -91,7 +91,7 @@ impl Node {
                     }
                 }
                 None => {
-                    tracing::debug!(request = id, signer = %message.signer, "a peer's answer does not verify")
+                    tracing::debug!(request = id, signer = %message.signer, "a peer's answer does not verify");
                 }
             }
         }

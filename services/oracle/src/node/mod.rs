@@ -20,11 +20,12 @@ use crate::{
         Store, StoreError,
         jobs::{Job, JobState},
     },
-    tx::TxManager,
+    tx::{TxConfig, TxCounters, TxManager, resilient_client},
 };
 use alloy::{
+    network::EthereumWallet,
     primitives::{Address, B256, U256},
-    providers::DynProvider,
+    providers::{DynProvider, Provider, ProviderBuilder},
     signers::local::PrivateKeySigner,
 };
 use masa_bindings::Contract;
@@ -195,17 +196,38 @@ impl Node {
         let keys = &config.keys;
         let operator_key = load_key("operator", &keys.operator_keystore, keys.password_file.as_deref())?;
         let node_key = load_key("node", &keys.node_keystore, keys.password_file.as_deref())?;
-        let target = TargetSpec {
+        let spec = TargetSpec {
             rpc_url: Some(config.chain.rpc_url.clone()),
             network: config.chain.network.clone(),
             deployments: config.chain.deployments.clone(),
             manifest: config.chain.manifest.clone(),
-        }
-        .resolve()
-        .await?;
+        };
+        // an endpoint that does not answer at once (starting, rate limiting) is asked again
+        let mut attempt = 0;
+        let target = loop {
+            match spec.resolve().await {
+                Err(masa_sdk::target::Error::Unreachable { url, reason }) if attempt < 6 => {
+                    attempt += 1;
+                    tracing::warn!(%url, %reason, attempt, "the RPC did not answer; retrying");
+                    tokio::time::sleep(Duration::from_millis(250 << attempt)).await;
+                }
+                outcome => break outcome?,
+            }
+        };
         let store = Store::connect(&config.node.database_url).await?;
-        let provider = masa_sdk::tx::read_provider(target.rpc_url.clone());
-        let oracle = OracleClient::connect(&target, operator_key.clone())
+        // every read and send goes through a transport that retries transient failures
+        let tx_config = TxConfig::default();
+        let client = |counters| {
+            resilient_client(target.rpc_url.clone(), &tx_config, counters)
+                .map_err(|reason| NodeError::Rpc { call: "connect", reason })
+        };
+        let reads = Arc::new(TxCounters::default());
+        let provider = ProviderBuilder::new().connect_client(client(Arc::clone(&reads))?).erased();
+        let operator_provider = ProviderBuilder::new()
+            .wallet(EthereumWallet::from(operator_key.clone()))
+            .connect_client(client(reads)?)
+            .erased();
+        let oracle = OracleClient::new(operator_provider, &target.manifest, operator_key.clone())
             .map_err(|e| NodeError::Chain(e.to_string()))?;
         let nodes =
             target.manifest.address_of(Contract::OracleNodes).map_err(|e| NodeError::Chain(e.to_string()))?;
@@ -215,7 +237,7 @@ impl Node {
             .map_err(|e| NodeError::Chain(e.to_string()))?;
         let sources = build_sources(&config, &target).await?;
         let tx =
-            TxManager::new(target.rpc_url.clone(), operator_key.clone(), store.clone(), Default::default())
+            TxManager::new(target.rpc_url.clone(), operator_key.clone(), store.clone(), tx_config.clone())
                 .await?;
         tx.resume().await?;
         let peers = Peers::new(
@@ -234,9 +256,17 @@ impl Node {
                 let reader = ChainSource::connect(chain_config(&config, &target))
                     .await
                     .map_err(|e| fail(e.to_string()))?;
+                let mut attest = attest.clone();
+                attest.finality_depth.get_or_insert(target.finality_depth());
                 Some(
-                    AttestService::connect(&target, attest.clone(), node_key.clone(), Arc::new(reader))
-                        .map_err(|e| fail(e.to_string()))?,
+                    AttestService::new(
+                        provider.clone(),
+                        &target.manifest,
+                        attest,
+                        node_key.clone(),
+                        Arc::new(reader),
+                    )
+                    .map_err(|e| fail(e.to_string()))?,
                 )
             }
         };

@@ -430,6 +430,21 @@ impl fmt::Debug for TxManager {
     }
 }
 
+/// An RPC client for `rpc_url` whose transport retries transient failures (dropped
+/// connections, answers cut short, HTTP 429 and 5xx, rate-limit errors) with `config`'s backoff,
+/// counting each retry in `counters`. The node reads the chain through such clients too.
+pub fn resilient_client(
+    rpc_url: Url,
+    config: &TxConfig,
+    counters: Arc<TxCounters>,
+) -> Result<alloy::rpc::client::RpcClient, String> {
+    let http =
+        reqwest::Client::builder().timeout(config.request_timeout).build().map_err(|e| e.to_string())?;
+    Ok(ClientBuilder::default()
+        .layer(retry::RetryLayer::new(config.backoff, counters))
+        .http_with_client(http, rpc_url))
+}
+
 impl TxManager {
     /// A manager sending from `signer`'s wallet through the endpoint at `rpc_url`, recording in
     /// `store`'s outbox. Asks the endpoint its chain id.
@@ -445,13 +460,8 @@ impl TxManager {
             rpc_url.port_or_known_default().unwrap_or_default()
         );
         let counters = Arc::new(TxCounters::default());
-        let http = reqwest::Client::builder()
-            .timeout(config.request_timeout)
-            .build()
-            .map_err(|e| TxError::Connect { endpoint: endpoint.clone(), reason: e.to_string() })?;
-        let client = ClientBuilder::default()
-            .layer(retry::RetryLayer::new(config.backoff, counters.clone()))
-            .http_with_client(http, rpc_url);
+        let client = resilient_client(rpc_url, &config, Arc::clone(&counters))
+            .map_err(|reason| TxError::Connect { endpoint: endpoint.clone(), reason })?;
         let provider = ProviderBuilder::new().disable_recommended_fillers().connect_client(client).erased();
         let chain_id = provider
             .get_chain_id()

@@ -307,7 +307,8 @@ async fn three_oracle_processes_answer_agree_get_paid_and_punish() {
     let reader = chain.provider().clone();
 
     // the nodes reach anvil through a proxy that fails 10% of requests
-    let upstream: SocketAddr = endpoint.trim_start_matches("http://").parse().unwrap();
+    let port = url::Url::parse(&endpoint).unwrap().port().unwrap();
+    let upstream = SocketAddr::from(([127, 0, 0, 1], port));
     let proxy = FlakyRpc::start(upstream, 10, 7).await.unwrap();
     let pages = page_server().await;
     let root = tempfile::tempdir().unwrap();
