@@ -253,9 +253,7 @@ impl Node {
             None => None,
             Some(attest) => {
                 let fail = |reason: String| NodeError::Source { job: "attest".into(), reason };
-                let reader = ChainSource::connect(chain_config(&config, &target))
-                    .await
-                    .map_err(|e| fail(e.to_string()))?;
+                let reader = chain_source(&config, &target).await?;
                 let mut attest = attest.clone();
                 attest.finality_depth.get_or_insert(target.finality_depth());
                 Some(
@@ -489,13 +487,18 @@ where
     }
 }
 
-/// `[sources.chain]`, its endpoint defaulting to `[chain] rpc_url`.
-fn chain_config(config: &Config, target: &Target) -> crate::sources::chain::ChainConfig {
+/// The chain source of `[sources.chain]` (its endpoint defaulting to `[chain] rpc_url`), reading
+/// through a transport that retries transient failures.
+async fn chain_source(config: &Config, target: &Target) -> Result<ChainSource, NodeError> {
     let chain = config.sources.chain.clone().unwrap_or_default();
-    crate::sources::chain::ChainConfig {
-        rpc_url: Some(chain.rpc_url.clone().unwrap_or_else(|| target.rpc_url.clone())),
-        ..chain
-    }
+    let url = chain.rpc_url.clone().unwrap_or_else(|| target.rpc_url.clone());
+    let client = resilient_client(url.clone(), &TxConfig::default(), Arc::new(TxCounters::default()))
+        .map_err(|reason| NodeError::Rpc { call: "connect", reason })?;
+    let provider = ProviderBuilder::new().connect_client(client).erased();
+    let config = crate::sources::chain::ChainConfig { rpc_url: Some(url), ..chain };
+    ChainSource::with_provider(config, provider)
+        .await
+        .map_err(|e| NodeError::Source { job: "chain:v1".into(), reason: e.to_string() })
 }
 
 /// The sources of the enabled job types, keyed by their on-chain word.
@@ -510,9 +513,7 @@ async fn build_sources(
             "web:v1" => {
                 Arc::new(WebSource::new(config.sources.web.clone()).map_err(|e| fail(e.to_string()))?)
             }
-            "chain:v1" => Arc::new(
-                ChainSource::connect(chain_config(config, target)).await.map_err(|e| fail(e.to_string()))?,
-            ),
+            "chain:v1" => Arc::new(chain_source(config, target).await?),
             "social:v1" => {
                 let social =
                     config.sources.social.clone().ok_or_else(|| fail("needs [sources.social]".into()))?;

@@ -259,7 +259,12 @@ impl ChainSource {
             job: JOB,
             reason: "no JSON-RPC endpoint: set [sources.chain] rpc_url or [chain] rpc_url".into(),
         })?;
-        let provider = masa_sdk::tx::read_provider(rpc_url);
+        Self::with_provider(config, masa_sdk::tx::read_provider(rpc_url)).await
+    }
+
+    /// The source reading through `provider` (the node passes one whose transport retries);
+    /// `config.rpc_url` is then only informative.
+    pub async fn with_provider(config: ChainConfig, provider: DynProvider) -> Result<Self, SourceError> {
         let chain_id = call(config.timeout, "eth_chainId", provider.get_chain_id()).await?;
         let bridges: BTreeSet<Address> = config.bridges.iter().copied().collect();
         let config_hash = keccak256(

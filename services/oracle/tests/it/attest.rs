@@ -33,7 +33,7 @@ use std::{
 use time::{OffsetDateTime, format_description::well_known::Rfc3339};
 
 const MASA: U256 = U256::from_limbs([1_000_000_000_000_000_000, 0, 0, 0]);
-const DOMAIN: &str = "oracle.test";
+pub(crate) const DOMAIN: &str = "oracle.test";
 const URI: &str = "https://oracle.test/attest";
 /// Transfers the contributor sends before signing in.
 const SENT: u64 = 3;
@@ -52,7 +52,7 @@ fn rfc3339(unix: i64) -> String {
 
 /// A Sign-In with Ethereum message in the layout of EIP-4361.
 #[derive(Clone)]
-struct Siwe {
+pub(crate) struct Siwe {
     domain: &'static str,
     address: Address,
     chain_id: u64,
@@ -62,7 +62,7 @@ struct Siwe {
 }
 
 impl Siwe {
-    fn text(&self) -> String {
+    pub(crate) fn text(&self) -> String {
         let mut text = format!(
             "{domain} wants you to sign in with your Ethereum account:\n{address}\n\n\
              Attest my wallet activity for a Masa zkSBT.\n\n\
@@ -167,7 +167,7 @@ fn config() -> AttestConfig {
 }
 
 /// A contributor talking to the service.
-struct Client<'a> {
+pub(crate) struct Client<'a> {
     http: reqwest::Client,
     base: String,
     user: &'a PrivateKeySigner,
@@ -175,7 +175,7 @@ struct Client<'a> {
 }
 
 impl<'a> Client<'a> {
-    fn new(base: String, user: &'a PrivateKeySigner, chain_id: u64) -> Self {
+    pub(crate) fn new(base: String, user: &'a PrivateKeySigner, chain_id: u64) -> Self {
         Self { http: reqwest::Client::new(), base, user, chain_id }
     }
 
@@ -185,7 +185,7 @@ impl<'a> Client<'a> {
     }
 
     /// A fresh nonce's message, as this client would sign it.
-    async fn message(&self) -> Siwe {
+    pub(crate) async fn message(&self) -> Siwe {
         let (status, body) = self.nonce().await;
         assert_eq!(status, StatusCode::OK, "{body}");
         assert!(body["expires_at"].as_i64().unwrap() > now());
@@ -202,7 +202,12 @@ impl<'a> Client<'a> {
     }
 
     /// Posts `text` signed by `signer` with the contributor's identity and `salt`.
-    async fn attest(&self, text: &str, signer: &PrivateKeySigner, salt: U256) -> (StatusCode, Value) {
+    pub(crate) async fn attest(
+        &self,
+        text: &str,
+        signer: &PrivateKeySigner,
+        salt: U256,
+    ) -> (StatusCode, Value) {
         let signature = signer.sign_message_sync(text.as_bytes()).unwrap();
         let identity = owner_keys(self.user).identity().unwrap();
         self.post(json!({
@@ -227,7 +232,7 @@ impl<'a> Client<'a> {
 }
 
 /// Asserts a refusal's status and that its one-line message says `says`.
-fn refused((status, body): (StatusCode, Value), expected: StatusCode, says: &str) {
+pub(crate) fn refused((status, body): (StatusCode, Value), expected: StatusCode, says: &str) {
     assert_eq!(status, expected, "{body}");
     let error = body["error"].as_str().unwrap_or_else(|| panic!("no error message: {body}"));
     assert!(error.contains(says), "{error:?} does not say {says:?}");
@@ -235,7 +240,7 @@ fn refused((status, body): (StatusCode, Value), expected: StatusCode, says: &str
 }
 
 /// The contributor's record of the answer: its values, its salt, its secret.
-fn record(
+pub(crate) fn record(
     user: &PrivateKeySigner,
     answer: &WalletActivityResponse,
     salt: U256,
@@ -247,7 +252,7 @@ fn record(
     record
 }
 
-fn salt(n: u64) -> U256 {
+pub(crate) fn salt(n: u64) -> U256 {
     U256::from(0x5a17_0000_u64 + n)
 }
 

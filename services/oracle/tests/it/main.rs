@@ -8,6 +8,7 @@ mod http;
 mod network;
 mod pinning;
 mod social;
+mod support;
 mod tx;
 mod web;
 

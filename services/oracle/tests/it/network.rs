@@ -2,9 +2,14 @@
 //! `masa deploy` put there: they register and stake themselves, answer requests for pages a
 //! local server serves and prompts to the pinned model, agree, submit and get paid; a node
 //! configured to answer wrongly is outvoted and recorded; an equivocating node is reported and
-//! slashed; a node killed mid-job restarts and completes with no duplicate transaction; a request
-//! nobody can answer is refunded.
+//! slashed, and once jailed neither counts nor attests; a node killed mid-job restarts and
+//! completes with no duplicate transaction; a contributor gets its wallet activity attested by a
+//! node and mints the zkSBT with it; a request nobody can answer is refunded.
 
+use crate::{
+    attest::{Client, record, refused, salt},
+    support::{OracleProcess, masa, page_server, wait_for},
+};
 use alloy::{
     primitives::{Address, U256},
     providers::{DynProvider, Provider, ext::AnvilApi},
@@ -12,241 +17,19 @@ use alloy::{
     signers::local::PrivateKeySigner,
     sol_types::SolEvent,
 };
-use axum::{Router, routing::get};
 use masa_bindings::{
     Contract,
     contracts::{MasaToken, OracleNodes, OracleRequests},
 };
+use masa_oracle::attest::WalletActivityResponse;
+use masa_sdk::zksbt::ZkSbtClient;
 use masa_sdk::{
     oracle::{OracleClient, RequestSpec, Status},
     tx::signing_provider,
 };
 use masa_test_harness::{AnvilChain, Chain, DeployedSuite, FlakyRpc};
-use std::{
-    future::Future,
-    net::SocketAddr,
-    path::{Path, PathBuf},
-    process::{Child, Command, Stdio},
-    time::{Duration, Instant},
-};
-
-const MASA: U256 = U256::from_limbs([1_000_000_000_000_000_000, 0, 0, 0]);
-const PASSWORD: &str = "correct horse battery staple";
-
-fn masa(n: u64) -> U256 {
-    MASA * U256::from(n)
-}
-
-/// A free local port (bound, then released for the node to bind).
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
-}
-
-/// Polls `check` until it gives a value, failing after `timeout` with `what`.
-async fn wait_for<T, F, Fut>(what: &str, timeout: Duration, mut check: F) -> T
-where
-    F: FnMut() -> Fut,
-    Fut: Future<Output = Option<T>>,
-{
-    let start = Instant::now();
-    loop {
-        if let Some(value) = check().await {
-            return value;
-        }
-        assert!(start.elapsed() < timeout, "timed out after {timeout:?} waiting for {what}");
-        tokio::time::sleep(Duration::from_millis(200)).await;
-    }
-}
-
-/// One node: its keys, directory, configuration and (while running) process.
-struct OracleProcess {
-    name: String,
-    dir: PathBuf,
-    operator: PrivateKeySigner,
-    key: PrivateKeySigner,
-    port: u16,
-    child: Option<Child>,
-}
-
-impl OracleProcess {
-    fn new(root: &Path, name: &str, operator: PrivateKeySigner, rpc: &str, deployments: &Path) -> Self {
-        let dir = root.join(name);
-        std::fs::create_dir_all(&dir).unwrap();
-        let key = PrivateKeySigner::random();
-        let mut rng = alloy::signers::k256::elliptic_curve::rand_core::OsRng;
-        for (file, signer) in [("operator.json", &operator), ("node.json", &key)] {
-            PrivateKeySigner::encrypt_keystore(&dir, &mut rng, signer.to_bytes(), PASSWORD, Some(file))
-                .unwrap();
-        }
-        std::fs::write(dir.join("password"), PASSWORD).unwrap();
-        let port = free_port();
-        let model = std::env::var("MASA_ORACLE_MODEL").expect("MASA_ORACLE_MODEL (make test sets it)");
-        let config = format!(
-            r#"
-[chain]
-rpc_url = "{rpc}"
-deployments = "{deployments}"
-manifest = "{deployments}/anvil.json"
-poll_interval_ms = 200
-
-[keys]
-operator_keystore = "{dir}/operator.json"
-node_keystore = "{dir}/node.json"
-password_file = "{dir}/password"
-
-[node]
-database_url = "sqlite://{dir}/oracle.db"
-endpoint = "http://127.0.0.1:{port}/"
-register = true
-stake = "10000"
-
-[api]
-listen = "127.0.0.1:{port}"
-
-[peers]
-poll_interval_ms = 200
-submit_stagger_ms = 1500
-
-[jobs]
-enabled = ["web:v1", "llm:v1"]
-
-[sources.web]
-allow_private_hosts = true
-
-[sources.llm]
-model = "{model}"
-max_tokens = 12
-"#,
-            deployments = deployments.display(),
-            dir = dir.display(),
-        );
-        std::fs::write(dir.join("oracle.toml"), config).unwrap();
-        Self { name: name.to_owned(), dir, operator, key, port, child: None }
-    }
-
-    /// Starts the process, with `env` overrides (`MASA_ORACLE__TESTING__FAULT`...).
-    fn start(&mut self, env: &[(&str, &str)]) {
-        assert!(self.child.is_none(), "{} runs already", self.name);
-        let log =
-            std::fs::OpenOptions::new().create(true).append(true).open(self.dir.join("node.log")).unwrap();
-        let child = Command::new(env!("CARGO_BIN_EXE_masa-oracle"))
-            .arg("--config")
-            .arg(self.dir.join("oracle.toml"))
-            .args(["--log", "masa_oracle=debug,info", "run"])
-            .envs(env.iter().copied())
-            .env_remove("MASA_KEYSTORE_PASSWORD")
-            .stdout(Stdio::null())
-            .stderr(log)
-            .spawn()
-            .unwrap();
-        self.child = Some(child);
-    }
-
-    /// Kills the process at once (SIGKILL: no graceful shutdown).
-    fn kill(&mut self) {
-        if let Some(mut child) = self.child.take() {
-            let _ = child.kill();
-            let _ = child.wait();
-        }
-    }
-
-    /// Stops the process gracefully (SIGTERM) and waits for it to exit.
-    fn stop(&mut self) {
-        if let Some(mut child) = self.child.take() {
-            let _ = Command::new("kill").arg("-TERM").arg(child.id().to_string()).status();
-            let deadline = Instant::now() + Duration::from_secs(20);
-            loop {
-                if let Ok(Some(status)) = child.try_wait() {
-                    assert!(
-                        status.success(),
-                        "{} exited with {status} after SIGTERM; log:\n{}",
-                        self.name,
-                        self.log()
-                    );
-                    return;
-                }
-                if Instant::now() > deadline {
-                    let _ = child.kill();
-                    panic!("{} did not stop within 20 s of SIGTERM; log:\n{}", self.name, self.log());
-                }
-                std::thread::sleep(Duration::from_millis(100));
-            }
-        }
-    }
-
-    fn url(&self, path: &str) -> String {
-        format!("http://127.0.0.1:{}{path}", self.port)
-    }
-
-    fn log(&self) -> String {
-        let text = std::fs::read_to_string(self.dir.join("node.log")).unwrap_or_default();
-        let lines: Vec<&str> = text.lines().collect();
-        lines[lines.len().saturating_sub(60)..].join("\n")
-    }
-
-    /// Waits until the node's API reports ready (registered, staked, store and RPC reachable).
-    async fn ready(&mut self, http: &reqwest::Client) {
-        let url = self.url("/ready");
-        let start = Instant::now();
-        loop {
-            if let Some(child) = self.child.as_mut()
-                && let Ok(Some(status)) = child.try_wait()
-            {
-                panic!("{} exited with {status}; log:\n{}", self.name, self.log());
-            }
-            if let Ok(response) = http.get(&url).send().await
-                && response.status().is_success()
-            {
-                return;
-            }
-            assert!(
-                start.elapsed() < Duration::from_secs(120),
-                "{} not ready; log:\n{}",
-                self.name,
-                self.log()
-            );
-            tokio::time::sleep(Duration::from_millis(200)).await;
-        }
-    }
-
-    /// The node's job for `request`, as its API shows it.
-    async fn job(&self, http: &reqwest::Client, request: U256) -> Option<serde_json::Value> {
-        let response = http.get(self.url(&format!("/v1/jobs/{request}"))).send().await.ok()?;
-        response.status().is_success().then_some(())?;
-        response.json().await.ok()
-    }
-}
-
-impl Drop for OracleProcess {
-    fn drop(&mut self) {
-        self.kill();
-    }
-}
-
-/// A page server: an article, a slow article, a missing page.
-async fn page_server() -> SocketAddr {
-    const ARTICLE: &str = "<html><head><title>Rainfall in Lisbon</title></head><body>\
-        <nav><a href='/'>Home</a> | <a href='/about'>About</a></nav>\
-        <article><h1>Rainfall in Lisbon</h1>\
-        <p>Lisbon received 42 millimetres of rain in November, a little under its long-term average.</p>\
-        <p>The wettest day was the 14th, when a front from the Atlantic brought 11 millimetres in six hours.</p>\
-        <p>Forecasters expect a drier December, with high pressure settling over the peninsula.</p>\
-        </article><footer>Copyright 2026 Weather Desk</footer></body></html>";
-    let app = Router::new()
-        .route("/article", get(|| async { axum::response::Html(ARTICLE) }))
-        .route(
-            "/slow",
-            get(|| async {
-                tokio::time::sleep(Duration::from_secs(4)).await;
-                axum::response::Html(ARTICLE.replace("Lisbon", "Porto"))
-            }),
-        )
-        .route("/missing", get(|| async { (axum::http::StatusCode::NOT_FOUND, "no such page") }));
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let addr = listener.local_addr().unwrap();
-    tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
-    addr
-}
+use reqwest::StatusCode;
+use std::{net::SocketAddr, time::Duration};
 
 /// The events `event` of `address` over the chain so far.
 async fn events<E: SolEvent>(provider: &DynProvider, address: Address) -> Vec<E> {
@@ -425,6 +208,46 @@ async fn three_oracle_processes_answer_agree_get_paid_and_punish() {
     .await;
     assert!(!slashed.amount.is_zero());
     assert!(!oracle.node(operators[2].address()).await.unwrap().active(), "jailed");
+
+    // a jailed node's answer and attestation are refused: c, honest again but jailed, answers like
+    //    the others, and is neither counted nor paid; it refuses to attest
+    nodes[2].stop();
+    nodes[2].start(&[]);
+    nodes[2].health(&http).await;
+    let after = customer.post(&RequestSpec::new("web:v1", &page, masa(2), 2, 3_600)).await.unwrap();
+    finalized(after.request).await;
+    let last = events::<OracleRequests::RequestFinalized>(&reader, requests).await.pop().unwrap();
+    assert_eq!(last.requestId, after.request);
+    assert!(!last.operators.contains(&operators[2].address()), "the jailed node is not counted");
+    let chain_id = chain.chain_id();
+    let jailed = Client::new(nodes[2].url(""), &consumer, chain_id);
+    let message = jailed.message().await;
+    refused(
+        jailed.attest(&message.text(), &consumer, salt(1)).await,
+        StatusCode::SERVICE_UNAVAILABLE,
+        "no active stake",
+    );
+
+    // 6. a contributor with three MASA transfers signs in at node a, gets its wallet activity
+    //    attested and mints the zkSBT with it; the node key is the token's issuer
+    let contributor = chain.accounts()[5].clone();
+    for _ in 0..3 {
+        token.transfer(contributor.address(), masa(1_000)).send().await.unwrap().get_receipt().await.unwrap();
+    }
+    let attester = Client::new(nodes[0].url(""), &contributor, chain_id);
+    let message = attester.message().await;
+    let (status, body) = attester.attest(&message.text(), &contributor, salt(2)).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let answer: WalletActivityResponse = serde_json::from_value(body).unwrap();
+    assert_eq!(answer.values[..4], [3, 0, 0, 0], "transfers, swaps, mints, bridges: {:?}", answer.values);
+    let sbt = ZkSbtClient::new(
+        signing_provider(endpoint.parse().unwrap(), contributor.clone()),
+        &suite.manifest,
+        contributor.clone(),
+    )
+    .unwrap();
+    let minted = sbt.mint(record(&contributor, &answer, salt(2)), Some(&answer.attestation)).await.unwrap();
+    assert_eq!(sbt.record(minted.token).await.unwrap().issuer, nodes[0].key.address());
 
     // 5. nobody can read a missing page: no quorum by the deadline, the consumer is refunded
     let missing = customer
