@@ -413,4 +413,19 @@ mod tests {
                 .to_string();
         assert!(err.contains("concurrency must be at least 1"), "{err}");
     }
+
+    #[test]
+    fn every_example_configuration_parses() {
+        let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("config");
+        let mut seen = 0;
+        for entry in std::fs::read_dir(&dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path.extension().is_some_and(|e| e == "toml") {
+                let config = Config::load(&path, env(&[])).unwrap_or_else(|e| panic!("{e}"));
+                assert!(!config.jobs.enabled.is_empty(), "{}", path.display());
+                seen += 1;
+            }
+        }
+        assert!(seen >= 3, "an example per network in {}", dir.display());
+    }
 }
