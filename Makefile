@@ -194,12 +194,13 @@ devnet: contracts ## anvil + the deployed suite on http://127.0.0.1:8545 until C
 	$(CARGO) build --locked -p masa-cli --bin masa
 	$(CARGO) run --locked --quiet -p masa-cli --bin masa -- devnet
 
-bench: contracts circuits $(LLM_MODEL) ## gas; revm vs anvil; masa-prover vs snarkjs; indexer backfill of 1M events; dataset export; LLM tokens/s (release)
+bench: contracts circuits $(LLM_MODEL) ## gas; revm vs anvil; masa-prover vs snarkjs; indexer backfill of 1M events; dataset export; LLM tokens/s; oracle network latency and requests/s (release)
 	$(CARGO) bench --locked -p masa-test-harness --bench scenarios
 	$(CARGO) bench --locked -p masa-prover --bench prove
 	$(CARGO) bench --locked -p masa-indexer --bench backfill
 	$(CARGO) bench --locked -p masa-sdk --features dataset --bench dataset
 	MASA_ORACLE_MODEL=$(LLM_MODEL) $(CARGO) bench --locked -p masa-oracle --bench llm
+	MASA_ORACLE_MODEL=$(LLM_MODEL) $(CARGO) bench --locked -p masa-oracle --bench network
 
 clean: ## remove build outputs (contracts/out, cargo target)
 	rm -rf contracts/out contracts/cache contracts/external circuits/build

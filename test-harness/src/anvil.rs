@@ -24,7 +24,8 @@ const STATES_KEPT: u32 = 128;
 /// How long any request or receipt may take on a local anvil before the test fails.
 const TIMEOUT: Duration = Duration::from_secs(60);
 
-/// A spawned anvil (Cancun rules, a free port, automine); the process dies with this value.
+/// A spawned anvil (Cancun rules, a free port, automine or interval mining); the process dies
+/// with this value.
 #[derive(Debug)]
 pub struct AnvilChain {
     anvil: AnvilInstance,
@@ -32,11 +33,23 @@ pub struct AnvilChain {
 }
 
 impl AnvilChain {
-    /// Spawns anvil from this repository's `node_modules` (or `$MASA_ANVIL`).
+    /// Spawns anvil from this repository's `node_modules` (or `$MASA_ANVIL`), mining each
+    /// transaction as it arrives.
     pub fn spawn() -> Result<Self> {
+        Self::spawn_mining(None)
+    }
+
+    /// Spawns anvil like [`Self::spawn`], but mining a block every `secs` seconds (interval
+    /// mining: a transaction waits for the next block, as on a live chain).
+    pub fn spawn_with_block_time(secs: u64) -> Result<Self> {
+        Self::spawn_mining(Some(secs))
+    }
+
+    /// Spawns anvil with automine (`None`) or a block every `block_time` seconds.
+    fn spawn_mining(block_time: Option<u64>) -> Result<Self> {
         let root = Path::new(env!("CARGO_MANIFEST_DIR"));
         let anvil = devnet::anvil_binary(root)
-            .and_then(|binary| devnet::spawn_anvil(&binary, 0, None, Some(STATES_KEPT)))
+            .and_then(|binary| devnet::spawn_anvil(&binary, 0, block_time, Some(STATES_KEPT)))
             .map_err(|e| Error::Spawn(e.to_string()))?;
         let accounts = anvil.keys().iter().cloned().map(PrivateKeySigner::from).collect();
         let rpc = RpcChain::new(anvil.endpoint_url(), anvil.chain_id(), accounts, TIMEOUT)

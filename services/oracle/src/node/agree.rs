@@ -16,6 +16,7 @@ use alloy::{
     primitives::{Address, U256, keccak256},
     sol_types::SolCall,
 };
+use futures::StreamExt;
 use masa_bindings::{Contract, contracts::oracle::IOracleNodes};
 use masa_sdk::{
     oracle::{SignedResult, equivocation_call, fulfil_call},
@@ -25,6 +26,9 @@ use std::{
     collections::{BTreeMap, BTreeSet},
     time::{Duration, Instant},
 };
+
+/// Jobs whose agreement runs at once.
+const AGREE_CONCURRENCY: usize = 16;
 
 fn signed(request: u64, answer: &StoredAnswer) -> SignedResult {
     SignedResult {
@@ -52,12 +56,16 @@ impl Node {
     pub(crate) async fn agree(&self) -> Result<(), NodeError> {
         let mut jobs = self.store.jobs_in(JobState::Answered, 256).await?;
         jobs.extend(self.store.jobs_in(JobState::Submitted, 256).await?);
-        for job in jobs {
-            let id = job.request_id;
-            if let Err(e) = self.agree_on(job).await {
-                tracing::warn!(request = id, error = %e, "agreement round failed");
-            }
-        }
+        // jobs agree concurrently: a fulfilment waiting for its receipt does not hold the others
+        // back (the transaction manager orders the nonces)
+        futures::stream::iter(jobs)
+            .for_each_concurrent(AGREE_CONCURRENCY, |job| async move {
+                let id = job.request_id;
+                if let Err(e) = self.agree_on(job).await {
+                    tracing::warn!(request = id, error = %e, "agreement round failed");
+                }
+            })
+            .await;
         for (state, count) in self.store.job_counts().await? {
             self.metrics
                 .jobs
