@@ -91,16 +91,19 @@ impl Node {
             self.metrics.peer_failures.inc();
             tracing::debug!(request = id, failure, "peer did not answer");
         }
+        // only the answers of registered, active node keys are kept: anyone can sign junk with
+        // fresh keys, and an inactive node's answer counts for nothing on-chain
+        let mut active_cache: BTreeMap<Address, bool> = BTreeMap::new();
         for message in served {
-            match message.verified(id, self.chain_id, self.nodes) {
-                Some(answer) => {
-                    if self.store.insert_answer(id, &answer).await? {
-                        self.metrics.peer_answers.inc();
-                    }
-                }
-                None => {
-                    tracing::debug!(request = id, signer = %message.signer, "a peer's answer does not verify");
-                }
+            let Some(answer) = message.verified(id, self.chain_id, self.nodes) else {
+                tracing::debug!(request = id, signer = %message.signer, "a peer's answer does not verify");
+                continue;
+            };
+            if !self.active_cached(&mut active_cache, answer.signer).await? {
+                continue;
+            }
+            if self.store.insert_answer(id, &answer).await? {
+                self.metrics.peer_answers.inc();
             }
         }
         let answers = self.store.answers(id).await?;
@@ -121,7 +124,7 @@ impl Node {
         // a quorum of active nodes on this node's answer
         let mut active = BTreeSet::new();
         for signer in by_signer.keys() {
-            if self.is_active_signer(*signer).await? {
+            if self.active_cached(&mut active_cache, *signer).await? {
                 active.insert(*signer);
             }
         }
@@ -132,7 +135,9 @@ impl Node {
             })
             .filter(|a| by_signer.get(&a.signer).is_some_and(|v| v.len() == 1))
             .collect();
-        if agreeing.len() < usize::from(job.quorum) || job.state == JobState::Submitted {
+        // a job left `submitted` (a node killed between the state and the outbox) is tried again:
+        // the transaction manager's key returns the fulfilment already sent, if any
+        if agreeing.len() < usize::from(job.quorum) {
             return Ok(());
         }
         let signers: Vec<Address> = agreeing.iter().map(|a| a.signer).collect();
@@ -183,7 +188,9 @@ impl Node {
             .await
         {
             Ok(sent) => {
-                self.metrics.fulfilments_sent.inc();
+                if !sent.already_done {
+                    self.metrics.fulfilments_sent.inc();
+                }
                 tracing::info!(request = id, tx = %sent.tx_hash, "fulfilment mined");
                 self.store.set_state(id, JobState::Submitted, Some(sent.tx_hash)).await?;
             }
@@ -221,6 +228,20 @@ impl Node {
             }
             Err(e) => tracing::info!(request, %signer, error = %e, "equivocation not reported"),
         }
+    }
+
+    /// [`is_active_signer`](Self::is_active_signer), asked once per round and signer.
+    async fn active_cached(
+        &self,
+        cache: &mut BTreeMap<Address, bool>,
+        signer: Address,
+    ) -> Result<bool, NodeError> {
+        if let Some(active) = cache.get(&signer) {
+            return Ok(*active);
+        }
+        let active = self.is_active_signer(signer).await?;
+        cache.insert(signer, active);
+        Ok(active)
     }
 
     /// Whether `signer` is the key of a node that may answer now.

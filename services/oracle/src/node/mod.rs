@@ -396,6 +396,7 @@ impl Node {
                 return Ok(());
             }
         };
+        self.quorum_seen.lock().await.remove(&job.request_id);
         tracing::info!(request = job.request_id, %state, "request settled");
         self.store.set_state(job.request_id, state, None).await?;
         Ok(())
