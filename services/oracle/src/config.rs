@@ -8,11 +8,16 @@
 //! encrypted (their password comes from a file or `MASA_KEYSTORE_PASSWORD`) and the X API token
 //! comes from `MASA_ORACLE_X_BEARER_TOKEN`.
 
-use crate::sources::{chain::ChainConfig, social::SocialConfig, web::WebConfig};
-use serde::Deserialize;
+use crate::{
+    sources::{chain::ChainConfig, social::SocialConfig, web::WebConfig},
+    tx::{Backoff, TxConfig},
+};
+use serde::{Deserialize, Deserializer, de};
 use std::{
+    fmt,
     net::SocketAddr,
     path::{Path, PathBuf},
+    time::Duration,
 };
 use url::Url;
 
@@ -60,6 +65,9 @@ pub struct Config {
     /// How answers are exchanged and submitted.
     #[serde(default)]
     pub peers: PeersSection,
+    /// How transactions are sent: fee cap, replacement of stuck ones, receipts, RPC retries.
+    #[serde(default)]
+    pub tx: TxSection,
     /// Which jobs the node runs, and how.
     #[serde(default)]
     pub jobs: JobsSection,
@@ -192,6 +200,187 @@ impl Default for PeersSection {
     }
 }
 
+/// `[tx]`: how the [transaction manager](crate::tx) sends the node's transactions, in an
+/// operator's units. Every key defaults to [`TxConfig::default`]'s value; the timeouts and retries
+/// apply to the node's chain reads too (they share the manager's transport).
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct TxSection {
+    /// The highest EIP-1559 fee cap the node signs, in gwei: fee estimates above it are cut to it,
+    /// and a base fee above it refuses the send (it waits rather than pays).
+    pub max_fee_per_gas_gwei: Gwei,
+    /// Blocks after which a pending transaction is replaced with higher fees.
+    pub replace_after_blocks: u64,
+    /// Seconds after which a pending transaction is replaced (whichever of the two comes first).
+    pub replace_after_secs: u64,
+    /// Most transactions signed for one key (the first, its replacements and re-signs).
+    pub max_attempts: u32,
+    /// Longest wait for a transaction's receipt in one send, in seconds; the transaction stays in
+    /// the outbox after, and is tracked again by the next send of its key or at restart.
+    pub receipt_timeout_secs: u64,
+    /// Pause between two looks at a pending transaction, in milliseconds.
+    pub poll_interval_ms: u64,
+    /// Longest wait for one RPC answer, in milliseconds.
+    pub request_timeout_ms: u64,
+    /// Tries of one RPC request in all, retrying transient failures (1: no retry).
+    pub retry_attempts: u32,
+    /// The delay before the first retry, in milliseconds, doubled before each next one (with
+    /// jitter).
+    pub retry_initial_ms: u64,
+    /// The longest delay between two retries, in milliseconds.
+    pub retry_max_ms: u64,
+}
+
+impl Default for TxSection {
+    /// [`TxConfig::default`]'s values, in the section's units.
+    fn default() -> Self {
+        let tx = TxConfig::default();
+        Self {
+            max_fee_per_gas_gwei: Gwei::from_wei(tx.max_fee_per_gas),
+            replace_after_blocks: tx.replace_after_blocks,
+            replace_after_secs: tx.replace_after.as_secs(),
+            max_attempts: tx.max_attempts,
+            receipt_timeout_secs: tx.receipt_timeout.as_secs(),
+            poll_interval_ms: millis(tx.poll_interval),
+            request_timeout_ms: millis(tx.request_timeout),
+            retry_attempts: tx.backoff.attempts,
+            retry_initial_ms: millis(tx.backoff.initial),
+            retry_max_ms: millis(tx.backoff.max),
+        }
+    }
+}
+
+impl TxSection {
+    /// The transaction manager's configuration (the pre-flight's hardfork stays
+    /// [`TxConfig::default`]'s).
+    pub fn to_tx_config(&self) -> TxConfig {
+        TxConfig {
+            backoff: Backoff {
+                attempts: self.retry_attempts,
+                initial: Duration::from_millis(self.retry_initial_ms),
+                max: Duration::from_millis(self.retry_max_ms),
+            },
+            request_timeout: Duration::from_millis(self.request_timeout_ms),
+            max_fee_per_gas: self.max_fee_per_gas_gwei.wei(),
+            replace_after_blocks: self.replace_after_blocks,
+            replace_after: Duration::from_secs(self.replace_after_secs),
+            max_attempts: self.max_attempts,
+            receipt_timeout: Duration::from_secs(self.receipt_timeout_secs),
+            poll_interval: Duration::from_millis(self.poll_interval_ms),
+            ..TxConfig::default()
+        }
+    }
+
+    /// The first value that cannot work, as a one-line message naming its key.
+    fn check(&self) -> Result<(), String> {
+        // a zero fee cap refuses every send, zero replacement waits replace at every look, zero
+        // timeouts give up at once
+        let zero = [
+            ("max_fee_per_gas_gwei", self.max_fee_per_gas_gwei.wei() == 0),
+            ("replace_after_blocks", self.replace_after_blocks == 0),
+            ("replace_after_secs", self.replace_after_secs == 0),
+            ("max_attempts", self.max_attempts == 0),
+            ("receipt_timeout_secs", self.receipt_timeout_secs == 0),
+            ("poll_interval_ms", self.poll_interval_ms == 0),
+            ("request_timeout_ms", self.request_timeout_ms == 0),
+            ("retry_attempts", self.retry_attempts == 0),
+        ];
+        if let Some((key, _)) = zero.iter().find(|(_, zero)| *zero) {
+            return Err(format!("[tx] {key} must be above 0"));
+        }
+        if self.retry_initial_ms > self.retry_max_ms {
+            return Err(format!(
+                "[tx] retry_initial_ms ({}) must not exceed retry_max_ms ({})",
+                self.retry_initial_ms, self.retry_max_ms
+            ));
+        }
+        Ok(())
+    }
+}
+
+/// An amount of gwei in the configuration, held in wei: an integer (`25`) or a decimal of at most
+/// 9 places (`0.001`, the smallest `0.000000001`: 1 wei), as a TOML number or string.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Gwei(u128);
+
+impl Gwei {
+    /// `wei` wei.
+    pub const fn from_wei(wei: u128) -> Self {
+        Self(wei)
+    }
+
+    /// The amount in wei.
+    pub const fn wei(self) -> u128 {
+        self.0
+    }
+
+    /// Reads decimal gwei (`25`, `0.5`, `.5`): `None` for anything else, more than 9 decimal
+    /// places (below 1 wei) or more than `u128::MAX` wei. Not alloy's `parse_units`: it
+    /// truncates places past the unit's silently, and takes negative amounts.
+    fn parse(text: &str) -> Option<Self> {
+        let (whole, fraction) = text.split_once('.').unwrap_or((text, ""));
+        let digits = |part: &str| part.bytes().all(|b| b.is_ascii_digit());
+        if (whole.is_empty() && fraction.is_empty())
+            || !digits(whole)
+            || !digits(fraction)
+            || fraction.len() > 9
+        {
+            return None;
+        }
+        let whole: u128 = if whole.is_empty() { 0 } else { whole.parse().ok()? };
+        let fraction: u128 = format!("{fraction:0<9}").parse().ok()?;
+        whole.checked_mul(1_000_000_000)?.checked_add(fraction).map(Self)
+    }
+}
+
+impl<'de> Deserialize<'de> for Gwei {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct Visitor;
+
+        impl Visitor {
+            fn read<E: de::Error>(text: &str) -> Result<Gwei, E> {
+                Gwei::parse(text).ok_or_else(|| {
+                    E::custom(format!(
+                        "`{text}` is not an amount of gwei (a non-negative integer or decimal of at most 9 places)"
+                    ))
+                })
+            }
+        }
+
+        impl de::Visitor<'_> for Visitor {
+            type Value = Gwei;
+
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("an amount of gwei (25, 0.5 or \"0.001\")")
+            }
+
+            fn visit_u64<E: de::Error>(self, gwei: u64) -> Result<Gwei, E> {
+                Ok(Gwei(u128::from(gwei) * 1_000_000_000))
+            }
+
+            fn visit_i64<E: de::Error>(self, gwei: i64) -> Result<Gwei, E> {
+                Self::read(&gwei.to_string())
+            }
+
+            fn visit_f64<E: de::Error>(self, gwei: f64) -> Result<Gwei, E> {
+                // a float's `Display` is its shortest exact decimal, never in exponent notation
+                Self::read(&gwei.to_string())
+            }
+
+            fn visit_str<E: de::Error>(self, gwei: &str) -> Result<Gwei, E> {
+                Self::read(gwei.trim())
+            }
+        }
+
+        deserializer.deserialize_any(Visitor)
+    }
+}
+
+/// `duration` in whole milliseconds.
+fn millis(duration: Duration) -> u64 {
+    u64::try_from(duration.as_millis()).unwrap_or(u64::MAX)
+}
+
 /// `[jobs]`.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -321,6 +510,7 @@ impl Config {
         if config.jobs.concurrency == 0 {
             return Err(invalid("[jobs] concurrency must be at least 1".into()));
         }
+        config.tx.check().map_err(invalid)?;
         Ok(config)
     }
 }
@@ -412,6 +602,108 @@ mod tests {
                 .unwrap_err()
                 .to_string();
         assert!(err.contains("concurrency must be at least 1"), "{err}");
+    }
+
+    #[test]
+    fn tx_defaults_are_the_transaction_manager_s() {
+        let config = Config::parse(Path::new("oracle.toml"), MINIMAL, env(&[])).unwrap();
+        assert_eq!(config.tx, TxSection::default());
+        assert_eq!(config.tx.to_tx_config(), TxConfig::default());
+        assert_eq!(config.tx.max_fee_per_gas_gwei.wei(), 500_000_000_000);
+        let written = Config::parse(
+            Path::new("oracle.toml"),
+            &format!("{MINIMAL}\n[tx]\nmax_fee_per_gas_gwei = 500\nmax_attempts = 10\n"),
+            env(&[]),
+        )
+        .unwrap();
+        assert_eq!(written.tx.to_tx_config(), TxConfig::default());
+    }
+
+    #[test]
+    fn tx_values_and_overrides_reach_the_transaction_manager() {
+        let text = format!(
+            "{MINIMAL}
+            [tx]
+            max_fee_per_gas_gwei = 1.5
+            replace_after_blocks = 60
+            replace_after_secs = 30
+            max_attempts = 4
+            receipt_timeout_secs = 300
+            poll_interval_ms = 250
+            request_timeout_ms = 20000
+            retry_attempts = 3
+            retry_initial_ms = 50
+            retry_max_ms = 2000
+            "
+        );
+        let tx = Config::parse(Path::new("oracle.toml"), &text, env(&[])).unwrap().tx.to_tx_config();
+        let expected = TxConfig {
+            backoff: Backoff { attempts: 3, initial: Duration::from_millis(50), max: Duration::from_secs(2) },
+            request_timeout: Duration::from_secs(20),
+            max_fee_per_gas: 1_500_000_000,
+            replace_after_blocks: 60,
+            replace_after: Duration::from_secs(30),
+            max_attempts: 4,
+            receipt_timeout: Duration::from_secs(300),
+            poll_interval: Duration::from_millis(250),
+            spec: TxConfig::default().spec,
+        };
+        assert_eq!(tx, expected);
+
+        // an override wins over the file; the fee cap is read as a TOML integer, float or string
+        for (value, wei) in [("25", 25_000_000_000), ("0.001", 1_000_000), ("\"0.000000001\"", 1)] {
+            let config = Config::parse(
+                Path::new("oracle.toml"),
+                &text,
+                env(&[
+                    ("MASA_ORACLE__TX__MAX_FEE_PER_GAS_GWEI", value),
+                    ("MASA_ORACLE__TX__POLL_INTERVAL_MS", "100"),
+                ]),
+            )
+            .unwrap();
+            let tx = config.tx.to_tx_config();
+            assert_eq!((tx.max_fee_per_gas, tx.poll_interval), (wei, Duration::from_millis(100)), "{value}");
+            assert_eq!(tx.max_attempts, 4, "the file's other values stay");
+        }
+        // and without a [tx] table in the file
+        let config = Config::parse(
+            Path::new("oracle.toml"),
+            MINIMAL,
+            env(&[("MASA_ORACLE__TX__REPLACE_AFTER_BLOCKS", "12")]),
+        )
+        .unwrap();
+        assert_eq!(config.tx.to_tx_config().replace_after_blocks, 12);
+    }
+
+    #[test]
+    fn invalid_tx_values_are_named() {
+        let refused = |tx: &str| {
+            Config::parse(Path::new("oracle.toml"), &format!("{MINIMAL}\n[tx]\n{tx}\n"), env(&[]))
+                .unwrap_err()
+                .to_string()
+        };
+        for (tx, said) in [
+            ("max_attempts = 0", "[tx] max_attempts must be above 0"),
+            ("poll_interval_ms = 0", "[tx] poll_interval_ms must be above 0"),
+            ("max_fee_per_gas_gwei = 0", "[tx] max_fee_per_gas_gwei must be above 0"),
+            ("max_fee_per_gas_gwei = \"0.0\"", "[tx] max_fee_per_gas_gwei must be above 0"),
+            ("replace_after_blocks = 0", "[tx] replace_after_blocks must be above 0"),
+            ("retry_initial_ms = 6000", "[tx] retry_initial_ms (6000) must not exceed retry_max_ms (5000)"),
+            ("max_fee_per_gas_gwei = -1", "`-1` is not an amount of gwei"),
+            ("max_fee_per_gas_gwei = 0.0000000001", "`0.0000000001` is not an amount of gwei"),
+            ("max_fee_per_gas_gwei = \"25 gwei\"", "`25 gwei` is not an amount of gwei"),
+            ("max_fee_per_gas = 25", "max_fee_per_gas"),
+        ] {
+            let err = refused(tx);
+            assert!(err.contains(said), "{tx}: {err}");
+        }
+        let err = refused("max_fee_per_gas_gwei = -1");
+        assert!(err.contains("max_fee_per_gas_gwei"), "the key is named: {err}");
+        let err =
+            Config::parse(Path::new("oracle.toml"), MINIMAL, env(&[("MASA_ORACLE__TX__MAX_ATTEMPTS", "0")]))
+                .unwrap_err()
+                .to_string();
+        assert!(err.contains("[tx] max_attempts must be above 0"), "{err}");
     }
 
     #[test]

@@ -127,10 +127,11 @@ async fn deploys_once_then_detects_the_deployment() {
     let wallet = MasaVestingWallet::new(oracle_wallet, chain.provider());
     assert_eq!(wallet.beneficiary().call().await.unwrap(), *rewards.address());
     assert_eq!(fees.recipients().call().await.unwrap().oracleRewards, *rewards.address());
-    // the oracle network's active nodes attest the wallet-activity schema
+    // the oracle network's active nodes attest the wallet-activity and web-page schemas
     let issuers = IssuerRegistry::new(address_of(masa_bindings::Contract::IssuerRegistry), chain.provider());
     assert_eq!(issuers.oracleNodes().call().await.unwrap(), *nodes.address());
     assert!(issuers.oracleServes(U256::from(3)).call().await.unwrap());
+    assert!(issuers.oracleServes(U256::from(4)).call().await.unwrap());
     assert!(!issuers.oracleServes(U256::from(2)).call().await.unwrap());
 
     let block = chain.provider().get_block_number().await.unwrap();

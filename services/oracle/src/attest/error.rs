@@ -60,9 +60,14 @@ pub enum AttestError {
         /// The RPC's error.
         reason: String,
     },
-    /// The activity could not be read.
-    #[error("reading the activity failed: {0}")]
-    Activity(#[from] SourceError),
+    /// What the node attests could not be read: a `what` of `the activity`, `the page`.
+    #[error("reading {what} failed: {}", .error.reason())]
+    Read {
+        /// What was read.
+        what: &'static str,
+        /// The source's error: invalid (400), refused (422) or transient (503).
+        error: SourceError,
+    },
     /// The attestation could not be made (the latest block's time, the signature).
     #[error("attesting failed: {0}")]
     Attest(#[from] masa_sdk::zksbt::Error),
@@ -79,12 +84,12 @@ impl AttestError {
             Self::SignIn(_) => StatusCode::UNAUTHORIZED,
             Self::RateLimited { .. } => StatusCode::TOO_MANY_REQUESTS,
             Self::IdentityMismatch { .. } => StatusCode::CONFLICT,
-            Self::Activity(SourceError::InvalidParams { .. }) => StatusCode::BAD_REQUEST,
-            Self::Activity(SourceError::Refused { .. }) => StatusCode::UNPROCESSABLE_ENTITY,
+            Self::Read { error: SourceError::InvalidParams { .. }, .. } => StatusCode::BAD_REQUEST,
+            Self::Read { error: SourceError::Refused { .. }, .. } => StatusCode::UNPROCESSABLE_ENTITY,
             Self::NoncesFull(_)
             | Self::NodeUnavailable { .. }
             | Self::Chain { .. }
-            | Self::Activity(SourceError::Transient { .. })
+            | Self::Read { error: SourceError::Transient { .. }, .. }
             | Self::Attest(_) => StatusCode::SERVICE_UNAVAILABLE,
         }
     }

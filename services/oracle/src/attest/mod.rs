@@ -1,49 +1,58 @@
 //! The attestation service for contributors: a person signs in with their wallet (EIP-4361) and
-//! the node attests their wallet-activity record (zkSBT schema 3), which the node computed
-//! itself from the chain, so that they can mint it.
+//! the node attests a record it computed itself, so that they can mint it as a zkSBT: their
+//! wallet's activity read from the chain (schema 3, [`activity`]) or a web page the node fetched
+//! (schema 4, [`page`]).
 //!
 //! **The flow.** The contributor asks for a nonce (`GET /v1/attest/nonce`), signs a Sign-In with
 //! Ethereum message naming this node's domain, its chain and that nonce, and posts it with their
-//! identity commitment `Poseidon_1(ownerSecret)` and a fresh salt (`POST
-//! /v1/attest/wallet-activity`), never their owner secret. The node checks the sign-in
-//! ([`siwe::verify`], the nonce used once), checks that its own key may attest right now (its
-//! operator's node is registered and active, the oracle network serves the schema: what the
-//! registry checks again at the mint), reads the signed-in address's activity up to the block
-//! `latest - finality_depth` ([`ActivityReader`]), computes the record's commitment
-//! `Poseidon_4(schemaId, Poseidon_8(values), salt, identity)` and signs the EIP-712
-//! `Attestation` with the node key ([`ZkSbtClient::attest`]). The answer carries the values and
-//! the block: the contributor builds the same record with their secret and salt and mints it with
-//! [`ZkSbtClient::mint`]; the node's key is the token's issuer.
+//! identity commitment `Poseidon_1(ownerSecret)` and a fresh salt, never their owner secret
+//! (`POST /v1/attest/wallet-activity`; `POST /v1/attest/web-page` adds the page's URL). The node
+//! checks the sign-in ([`siwe::verify`], the nonce unused), checks that its own key may attest
+//! the schema right now (its operator's node is registered and active, the oracle network serves
+//! the schema: what the registry checks again at the mint), reads what it attests (the activity
+//! up to the block `latest - finality_depth`, or the page), uses the nonce, computes the record's
+//! commitment `Poseidon_4(schemaId, Poseidon_8(values), salt, identity)` and signs the EIP-712
+//! `Attestation` with the node key ([`ZkSbtClient::attest`]). The answer ([`Attested`]) carries
+//! the record's values and what they were read from: the contributor builds the same record with
+//! their secret and salt and mints it with [`ZkSbtClient::mint`]; the node's key is the token's
+//! issuer. A request refused before the node signs (a page that cannot be read, a chain read that
+//! failed) leaves the nonce unused: the same signed message can be sent again.
 //!
-//! **What binds what.** The sign-in authenticates the address only; the identity and salt ride
-//! beside it. That is enough: the attestation names the signed-in address as the record's owner,
-//! and the registry mints it only with that owner's own consent signature (and only with the
-//! identity it registered at the owner's first mint, which the node checks up front). A copied
-//! sign-in gets its holder an attestation nobody else can use. The registry checks the node's
-//! standing live at each mint: an attestation of a node that has since unbonded or been jailed no
-//! longer mints (`ZkSBT__NotAnIssuer`).
+//! **What binds what.** The sign-in authenticates the address only; the identity, the salt and
+//! the URL ride beside it. That is enough: the attestation names the signed-in address as the
+//! record's owner, and the registry mints it only with that owner's own consent signature (and
+//! only with the identity it registered at the owner's first mint, which the node checks up
+//! front). A copied sign-in gets its holder an attestation nobody else can use. The registry
+//! checks the node's standing live at each mint: an attestation of a node that has since unbonded
+//! or been jailed no longer mints (`ZkSBT__NotAnIssuer`).
 //!
 //! **Limits.** Each nonce is used once and lives `nonce_ttl_secs`; at most `max_nonces` are held.
-//! Requests are rate-limited per client IP (both endpoints) and per signed-in address
-//! (attestations), answered `429` with `Retry-After`. Only EOAs sign in (ERC-1271 contract
-//! wallets are not supported yet). Logs name the address and the outcome, never a signature, an
-//! identity or a salt.
+//! Requests are rate-limited per client IP (every endpoint) and per signed-in address
+//! (attestations of either kind), answered `429` with `Retry-After`. Only EOAs sign in (ERC-1271
+//! contract wallets are not supported yet). Logs name the address, the page and the outcome,
+//! never a signature, an identity or a salt.
 //!
 //! **Mounting.** [`AttestService::router`] is an axum router; the client IP is read from axum's
 //! `ConnectInfo<SocketAddr>` (serve with `into_make_service_with_connect_info::<SocketAddr>()`),
 //! or from the configured proxy header. Without either, every client shares one IP bucket.
 
+pub mod activity;
 pub mod error;
 pub mod limit;
+pub mod page;
 pub mod siwe;
 
+pub use activity::{
+    ACTIVITY_FIELDS, ActivityReader, WalletActivity, WalletActivityRequest, WalletActivityResponse,
+};
 pub use error::AttestError;
 pub use limit::{KeyedLimiter, RateLimit};
+pub use page::{PageRead, WebPageRequest, WebPageResponse};
 
-use crate::SourceError;
+use crate::sources::web::WebSource;
 use alloy::{
     primitives::{Address, U256},
-    providers::{DynProvider, Provider},
+    providers::DynProvider,
     signers::local::PrivateKeySigner,
 };
 use axum::{
@@ -52,7 +61,6 @@ use axum::{
     http::request::Parts,
     routing::{get, post},
 };
-use futures::future::BoxFuture;
 use masa_bindings::{
     Contract,
     contracts::{IssuerRegistry, OracleNodes},
@@ -72,22 +80,9 @@ use std::{
     time::{Duration, SystemTime},
 };
 
-/// Fields of a wallet-activity record (schema 3): transfers, swaps, mints, bridges, first seen,
-/// last seen (unix seconds), in the schema's order.
-pub const ACTIVITY_FIELDS: usize = 6;
-
-/// The largest request body taken (a sign-in message is a few hundred bytes).
+/// The largest request body taken (a sign-in message is a few hundred bytes, a URL at most
+/// [`MAX_URL_LEN`](crate::sources::web::MAX_URL_LEN)).
 const MAX_BODY: usize = 16 * 1024;
-
-/// Reads an address's wallet activity as the schema's values; the chain source implements it.
-pub trait ActivityReader: Send + Sync {
-    /// `account`'s activity up to and including `to_block`, as the schema's six values.
-    fn values<'a>(
-        &'a self,
-        account: Address,
-        to_block: u64,
-    ) -> BoxFuture<'a, Result<[u64; ACTIVITY_FIELDS], SourceError>>;
-}
 
 /// The service's configuration (a `[attest]` table; every field has a default).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -98,8 +93,10 @@ pub struct AttestConfig {
     pub domain: String,
     /// The URI messages must name; any URI when unset (the field must be there).
     pub uri: Option<String>,
-    /// The schema attested (3, wallet activity).
-    pub schema_id: u64,
+    /// The schema of wallet-activity records (3).
+    pub wallet_activity_schema: u64,
+    /// The schema of web-page records (4).
+    pub web_page_schema: u64,
     /// Blocks behind the head the activity is read at; unset: the network's (`finality_depth`
     /// in networks.toml, 0 for a development chain).
     pub finality_depth: Option<u64>,
@@ -115,7 +112,7 @@ pub struct AttestConfig {
     pub clock_skew_secs: u64,
     /// Requests per client IP (nonces and attestations).
     pub per_ip: RateLimit,
-    /// Attestations per signed-in address.
+    /// Attestations per signed-in address (of either kind).
     pub per_address: RateLimit,
     /// A header a trusted reverse proxy sets to the client's address (`x-forwarded-for`: its
     /// last entry is taken); unset: the connection's peer address.
@@ -127,7 +124,8 @@ impl Default for AttestConfig {
         Self {
             domain: "localhost".to_owned(),
             uri: None,
-            schema_id: 3,
+            wallet_activity_schema: 3,
+            web_page_schema: 4,
             finality_depth: None,
             attestation_valid_secs: 3_600,
             record_expiry_secs: 0,
@@ -157,36 +155,45 @@ pub struct NonceResponse {
     pub chain_id: u64,
 }
 
-/// An attestation request (`POST /v1/attest/wallet-activity`).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct WalletActivityRequest {
+/// What every attestation request carries besides its subject: the sign-in and the owner's side
+/// of the record.
+#[derive(Debug, Clone, Copy)]
+pub struct Credentials<'a> {
     /// The signed EIP-4361 message, exactly as signed.
-    pub message: String,
+    pub message: &'a str,
     /// Its EIP-191 signature, 65 bytes of hex.
-    pub signature: String,
+    pub signature: &'a str,
     /// The owner's identity commitment `Poseidon_1(ownerSecret)`, decimal or `0x` hex.
-    pub identity: String,
-    /// The record's salt, decimal or `0x` hex (a field element; fresh for each record).
-    pub salt: String,
+    pub identity: &'a str,
+    /// The record's salt, decimal or `0x` hex.
+    pub salt: &'a str,
 }
 
-/// An attestation of a wallet-activity record: everything its owner needs to build the record
-/// (with their secret and the salt they sent) and mint it.
+/// An attestation of a record: everything its owner needs to build the record (with their secret
+/// and the salt they sent) and mint it, and what the node read (`S`, flattened into the JSON).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct WalletActivityResponse {
+pub struct Attested<S> {
     /// The node's signed attestation (the sdk's `AttestationFile`: `masa sbt mint --attestation`
     /// reads it).
     pub attestation: AttestationFile,
     /// The record's schema.
     pub schema_id: u64,
-    /// The values counted (transfers, swaps, mints, bridges, first seen, last seen); the record's
-    /// last two fields are 0.
-    pub values: [u64; ACTIVITY_FIELDS],
-    /// The block the activity was read at.
-    pub block: u64,
+    /// The record's eight values, in the schema's order.
+    pub values: [u64; poseidon::FIELDS],
     /// The signed-in address: the record's owner.
     pub owner: Address,
+    /// What the values were read from.
+    #[serde(flatten)]
+    pub subject: S,
+}
+
+/// A signed-in owner the node may attest a record for (everything checked but the nonce's use).
+struct Admitted {
+    owner: Address,
+    nonce: String,
+    identity: U256,
+    salt: U256,
+    schema: u64,
 }
 
 /// The attestation service of one node (cheap to clone: shared state).
@@ -203,7 +210,8 @@ struct Inner {
     sbt: ZkSbtClient<DynProvider>,
     issuers: Address,
     nodes: Address,
-    reader: Arc<dyn ActivityReader>,
+    activity: Arc<dyn ActivityReader>,
+    pages: WebSource,
     nonces: siwe::NonceStore,
     per_ip: KeyedLimiter<IpAddr>,
     per_address: KeyedLimiter<Address>,
@@ -221,17 +229,18 @@ impl std::fmt::Debug for AttestService {
 
 impl AttestService {
     /// The service of `target`'s deployment, attesting with `node_key` (the key the node
-    /// registered in `OracleNodes`) and reading activity with `reader`. An unset
-    /// `finality_depth` is the network's.
+    /// registered in `OracleNodes`), reading activity with `activity` and pages with `pages`. An
+    /// unset `finality_depth` is the network's.
     pub fn connect(
         target: &Target,
         mut config: AttestConfig,
         node_key: PrivateKeySigner,
-        reader: Arc<dyn ActivityReader>,
+        activity: Arc<dyn ActivityReader>,
+        pages: WebSource,
     ) -> Result<Self, masa_sdk::zksbt::Error> {
         config.finality_depth.get_or_insert(target.finality_depth());
         let provider = tx::signing_provider(target.rpc_url.clone(), node_key.clone());
-        Self::new(provider, &target.manifest, config, node_key, reader)
+        Self::new(provider, &target.manifest, config, node_key, activity, pages)
     }
 
     /// The service of `manifest`'s deployment over `provider` (an unset `finality_depth` is 0).
@@ -240,7 +249,8 @@ impl AttestService {
         manifest: &Manifest,
         config: AttestConfig,
         node_key: PrivateKeySigner,
-        reader: Arc<dyn ActivityReader>,
+        activity: Arc<dyn ActivityReader>,
+        pages: WebSource,
     ) -> Result<Self, masa_sdk::zksbt::Error> {
         let sbt = ZkSbtClient::new(provider.clone(), manifest, node_key)?;
         Ok(Self {
@@ -254,7 +264,8 @@ impl AttestService {
                 per_address: KeyedLimiter::new(config.per_address),
                 provider,
                 sbt,
-                reader,
+                activity,
+                pages,
                 config,
             }),
         })
@@ -270,11 +281,13 @@ impl AttestService {
         &self.inner.config
     }
 
-    /// The routes `GET /v1/attest/nonce` and `POST /v1/attest/wallet-activity`.
+    /// The routes `GET /v1/attest/nonce`, `POST /v1/attest/wallet-activity` and `POST
+    /// /v1/attest/web-page`.
     pub fn router(&self) -> Router {
         Router::new()
             .route("/v1/attest/nonce", get(nonce_handler))
-            .route("/v1/attest/wallet-activity", post(wallet_activity_handler))
+            .route("/v1/attest/wallet-activity", post(activity::handler))
+            .route("/v1/attest/web-page", post(page::handler))
             .layer(DefaultBodyLimit::max(MAX_BODY))
             .with_state(self.clone())
     }
@@ -293,17 +306,6 @@ impl AttestService {
         })
     }
 
-    /// Attests the wallet activity of the address signed in by `request`, for a client at
-    /// `client`.
-    pub async fn attest_wallet_activity(
-        &self,
-        request: &WalletActivityRequest,
-        client: IpAddr,
-    ) -> Result<WalletActivityResponse, AttestError> {
-        self.check_ip(client)?;
-        self.attest_checked(request, client).await
-    }
-
     /// Counts a request of `client` against its IP's limit.
     fn check_ip(&self, client: IpAddr) -> Result<(), AttestError> {
         self.inner
@@ -312,44 +314,47 @@ impl AttestService {
             .map_err(|wait| AttestError::rate_limited(format!("from {client}"), wait))
     }
 
-    /// [`Self::attest_wallet_activity`] once the client's IP was counted; logs the outcome.
-    async fn attest_checked(
-        &self,
-        request: &WalletActivityRequest,
+    /// Logs an attestation's outcome: `what` was attested (or refused) for the signed-in `owner`
+    /// (known once the signature checked out), `detail` naming what was read.
+    fn log<S>(
+        what: &str,
+        outcome: &Result<Attested<S>, AttestError>,
+        owner: Option<Address>,
         client: IpAddr,
-    ) -> Result<WalletActivityResponse, AttestError> {
-        let mut owner = None;
-        let outcome = self.attest(request, &mut owner).await;
-        match (&outcome, owner) {
+        detail: impl Fn(&S) -> String,
+    ) {
+        match (outcome, owner) {
             (Ok(done), _) => {
-                let (owner, block, schema) = (done.owner, done.block, done.schema_id);
-                tracing::info!(%owner, block, schema, %client, "attested wallet activity");
+                let (owner, schema, read) = (done.owner, done.schema_id, detail(&done.subject));
+                tracing::info!(%owner, schema, %client, "attested {what}: {read}");
             }
-            (Err(e), owner) => {
+            (Err(e), Some(owner)) => {
                 let (status, why) = (e.status().as_u16(), e.log_line());
-                // the address is only known once the signature checked out
-                match owner {
-                    Some(owner) => tracing::info!(%owner, %client, status, "attestation refused: {why}"),
-                    None => tracing::info!(%client, status, "attestation refused: {why}"),
-                }
+                tracing::info!(%owner, %client, status, "{what} attestation refused: {why}");
+            }
+            (Err(e), None) => {
+                let (status, why) = (e.status().as_u16(), e.log_line());
+                tracing::info!(%client, status, "{what} attestation refused: {why}");
             }
         }
-        outcome
     }
 
-    async fn attest(
+    /// Checks a request's sign-in and owner for a record of `schema`, short of using its nonce:
+    /// the sign-in (signature, this node's domain, chain, clock; then the nonce), the address's
+    /// rate limit, this node's standing, the owner's identity. `signed_in` is set as soon as the
+    /// signature checks out.
+    async fn admit(
         &self,
-        request: &WalletActivityRequest,
+        credentials: Credentials<'_>,
+        schema: u64,
         signed_in: &mut Option<Address>,
-    ) -> Result<WalletActivityResponse, AttestError> {
+    ) -> Result<Admitted, AttestError> {
         let inner = &self.inner;
-        let identity = field("identity", &request.identity)?;
-        let salt = field("salt", &request.salt)?;
+        let identity = field("identity", credentials.identity)?;
+        let salt = field("salt", credentials.salt)?;
         if identity.is_zero() {
             return Err(AttestError::BadRequest("identity is 0: send Poseidon_1(ownerSecret)".to_owned()));
         }
-
-        // who signed in: the signature, then this node's domain, chain, clock; then the nonce
         let expected = siwe::Expected {
             domain: &inner.config.domain,
             uri: inner.config.uri.as_deref(),
@@ -357,7 +362,7 @@ impl AttestService {
             now: SystemTime::now(),
             skew: Duration::from_secs(inner.config.clock_skew_secs),
         };
-        let sign_in = siwe::verify(&request.message, &request.signature, &expected)?;
+        let sign_in = siwe::verify(credentials.message, credentials.signature, &expected)?;
         let owner = sign_in.address;
         *signed_in = Some(owner);
         // a replayed or stale message is refused before it counts against the address's limit
@@ -366,27 +371,29 @@ impl AttestService {
             .per_address
             .check(&owner)
             .map_err(|wait| AttestError::rate_limited(format!("for {owner}"), wait))?;
-        // before the nonce is used, what would make the attestation useless
-        self.check_signer().await?;
+        // what would make the attestation useless
+        self.check_signer(schema).await?;
         self.check_identity(owner, identity).await?;
-        inner.nonces.consume(&sign_in.nonce)?;
+        Ok(Admitted { owner, nonce: sign_in.nonce, identity, salt, schema })
+    }
 
-        // the activity at a final block, its record's commitment, the attestation
-        let head = inner
-            .provider
-            .get_block_number()
-            .await
-            .map_err(|e| AttestError::Chain { what: "the latest block number", reason: e.to_string() })?;
-        let block = head.saturating_sub(inner.finality_depth);
-        let values = inner.reader.values(owner, block).await?;
-        let mut record_values = [0u64; poseidon::FIELDS];
-        record_values[..ACTIVITY_FIELDS].copy_from_slice(&values);
-        let schema_id = U256::from(inner.config.schema_id);
+    /// Uses the admitted request's nonce, then attests its record of `values` (the nonce is used
+    /// first, so two copies of one signed message never both get an attestation).
+    async fn seal<S>(
+        &self,
+        admitted: Admitted,
+        values: [u64; poseidon::FIELDS],
+        subject: S,
+    ) -> Result<Attested<S>, AttestError> {
+        let inner = &self.inner;
+        inner.nonces.consume(&admitted.nonce)?;
+        let schema_id = U256::from(admitted.schema);
+        let bad = |e: masa_prover::field::NotInField| AttestError::BadRequest(e.to_string());
         let commitment = poseidon::commitment_of_identity(
-            to_fr("schemaId", schema_id).map_err(|e| AttestError::BadRequest(e.to_string()))?,
-            &record_values,
-            to_fr("salt", salt).map_err(|e| AttestError::BadRequest(e.to_string()))?,
-            to_fr("identity", identity).map_err(|e| AttestError::BadRequest(e.to_string()))?,
+            to_fr("schemaId", schema_id).map_err(bad)?,
+            &values,
+            to_fr("salt", admitted.salt).map_err(bad)?,
+            to_fr("identity", admitted.identity).map_err(bad)?,
         );
         let expiry = if inner.config.record_expiry_secs == 0 {
             0
@@ -399,22 +406,22 @@ impl AttestService {
         let attestation = inner
             .sbt
             .attest(AttestRequest {
-                owner,
+                owner: admitted.owner,
                 schema_id,
                 commitment: masa_prover::field::to_u256(commitment),
                 expiry,
                 valid_secs: inner.config.attestation_valid_secs,
             })
             .await?;
-        Ok(WalletActivityResponse { attestation, schema_id: inner.config.schema_id, values, block, owner })
+        Ok(Attested { attestation, schema_id: admitted.schema, values, owner: admitted.owner, subject })
     }
 
-    /// Whether the node key may attest the schema now, as the registry checks it at the mint
+    /// Whether the node key may attest `schema` now, as the registry checks it at the mint
     /// (`IssuerRegistry.isIssuer`); when not, why.
-    pub async fn check_signer(&self) -> Result<(), AttestError> {
+    pub async fn check_signer(&self, schema: u64) -> Result<(), AttestError> {
         let inner = &self.inner;
         let signer = self.signer();
-        let schema = U256::from(inner.config.schema_id);
+        let schema = U256::from(schema);
         let read = |what: &'static str| {
             move |e: alloy::contract::Error| AttestError::Chain { what, reason: describe(&e) }
         };
@@ -501,25 +508,15 @@ async fn nonce_handler(
     service.nonce(client).map(Json).inspect_err(|e| tracing::info!(%client, "nonce refused: {e}"))
 }
 
-async fn wallet_activity_handler(
-    State(service): State<AttestService>,
-    ClientIp(client): ClientIp,
-    body: Result<Json<WalletActivityRequest>, JsonRejection>,
-) -> Result<Json<WalletActivityResponse>, AttestError> {
+/// An attestation request's body, once the client's IP was counted (a body the endpoint does not
+/// take is a 400 with serde's reason).
+fn body<T>(
+    service: &AttestService,
+    client: IpAddr,
+    body: Result<Json<T>, JsonRejection>,
+) -> Result<T, AttestError> {
     service
         .check_ip(client)
         .inspect_err(|e| tracing::info!(%client, "attestation refused: {}", e.log_line()))?;
-    let Json(request) = body.map_err(|e| AttestError::BadRequest(e.body_text()))?;
-    service.attest_checked(&request, client).await.map(Json)
-}
-
-impl ActivityReader for crate::sources::chain::ChainSource {
-    /// [`ChainSource::activity`](crate::sources::chain::ChainSource::activity)'s values.
-    fn values<'a>(
-        &'a self,
-        account: Address,
-        to_block: u64,
-    ) -> BoxFuture<'a, Result<[u64; ACTIVITY_FIELDS], SourceError>> {
-        Box::pin(async move { self.activity(account, to_block).await.map(|activity| activity.values()) })
-    }
+    body.map(|Json(request)| request).map_err(|e| AttestError::BadRequest(e.body_text()))
 }

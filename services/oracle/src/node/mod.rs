@@ -20,7 +20,7 @@ use crate::{
         Store, StoreError,
         jobs::{Job, JobState},
     },
-    tx::{TxConfig, TxCounters, TxManager, resilient_client},
+    tx::{TxCounters, TxManager, resilient_client},
 };
 use alloy::{
     network::EthereumWallet,
@@ -216,7 +216,7 @@ impl Node {
         };
         let store = Store::connect(&config.node.database_url).await?;
         // every read and send goes through a transport that retries transient failures
-        let tx_config = TxConfig::default();
+        let tx_config = config.tx.to_tx_config();
         let client = |counters| {
             resilient_client(target.rpc_url.clone(), &tx_config, counters)
                 .map_err(|reason| NodeError::Rpc { call: "connect", reason })
@@ -254,6 +254,7 @@ impl Node {
             Some(attest) => {
                 let fail = |reason: String| NodeError::Source { job: "attest".into(), reason };
                 let reader = chain_source(&config, &target).await?;
+                let pages = WebSource::new(config.sources.web.clone()).map_err(|e| fail(e.to_string()))?;
                 let mut attest = attest.clone();
                 attest.finality_depth.get_or_insert(target.finality_depth());
                 Some(
@@ -263,6 +264,7 @@ impl Node {
                         attest,
                         node_key.clone(),
                         Arc::new(reader),
+                        pages,
                     )
                     .map_err(|e| fail(e.to_string()))?,
                 )
@@ -493,7 +495,7 @@ where
 async fn chain_source(config: &Config, target: &Target) -> Result<ChainSource, NodeError> {
     let chain = config.sources.chain.clone().unwrap_or_default();
     let url = chain.rpc_url.clone().unwrap_or_else(|| target.rpc_url.clone());
-    let client = resilient_client(url.clone(), &TxConfig::default(), Arc::new(TxCounters::default()))
+    let client = resilient_client(url.clone(), &config.tx.to_tx_config(), Arc::new(TxCounters::default()))
         .map_err(|reason| NodeError::Rpc { call: "connect", reason })?;
     let provider = ProviderBuilder::new().connect_client(client).erased();
     let config = crate::sources::chain::ChainConfig { rpc_url: Some(url), ..chain };

@@ -78,6 +78,15 @@ impl SourceError {
     pub const fn is_transient(&self) -> bool {
         matches!(self, Self::Transient { .. })
     }
+
+    /// Why, without the job type or the retry policy (for callers that state their own).
+    pub fn reason(&self) -> &str {
+        match self {
+            Self::InvalidParams { reason, .. }
+            | Self::Refused { reason, .. }
+            | Self::Transient { reason, .. } => reason,
+        }
+    }
 }
 
 /// A job type a node can run.

@@ -11,12 +11,14 @@
 //!   never leaves the signer and is never stored or logged.
 //! - **Pre-flight.** Before signing, the call is executed in revm against a fork of the chain at
 //!   the latest block ([`Fork`]); a revert is refused with the contract's error by name and
-//!   values ([`TxError::Preflight`]) and nothing is signed.
+//!   values ([`TxError::Preflight`], [`Check::Revm`]) and nothing is signed.
 //! - **Nonces.** One counter per wallet behind a mutex, started from the node's pending count and
 //!   the outbox's highest pending nonce, and resynchronised when a nonce turns out taken.
 //! - **Gas and fees.** The node's estimate [with headroom](masa_sdk::tx::with_headroom), EIP-1559
 //!   fees from the node's fee history, capped at [`TxConfig::max_fee_per_gas`]; the wallet's
-//!   balance is checked against gas × fee cap before signing.
+//!   balance is checked against gas × fee cap before signing. The estimate executes the call
+//!   too, over the node's pending state: a revert there refuses the send as well
+//!   ([`TxError::Preflight`], [`Check::GasEstimate`]).
 //! - **Retries.** Every RPC request is retried on transient failures with exponential backoff and
 //!   jitter ([`Backoff`]), at the transport.
 //! - **Stuck transactions.** A transaction not mined after [`TxConfig::replace_after_blocks`]
@@ -115,7 +117,8 @@ pub struct TxCounters {
     pub resigned: AtomicU64,
     /// RPC requests retried after a transient failure.
     pub retried: AtomicU64,
-    /// Sends refused by the pre-flight (nothing signed).
+    /// Sends refused before signing (nothing signed): reverted or halted in the revm pre-flight,
+    /// or reverted in the node's gas estimate.
     pub preflight_refused: AtomicU64,
     /// Keys whose transaction was seen mined (status 1 or 0).
     pub mined: AtomicU64,
@@ -141,6 +144,29 @@ pub struct Sent {
     pub already_done: bool,
 }
 
+/// The check that refused a call before anything was signed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Check {
+    /// The pre-flight: the call executed in revm over a fork of the chain at a block ([`Fork`]).
+    Revm {
+        /// The block it ran over.
+        block: u64,
+    },
+    /// The node's gas estimate (`eth_estimateGas`), which executes the call over the node's
+    /// pending state: the chain moved since the pre-flight's block, or the node's pool holds a
+    /// transaction that changes the outcome.
+    GasEstimate,
+}
+
+impl fmt::Display for Check {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::Revm { block } => write!(f, "the revm pre-flight at block {block}"),
+            Self::GasEstimate => f.write_str("the node's gas estimate (eth_estimateGas, pending state)"),
+        }
+    }
+}
+
 /// Why a send failed. Messages name the call, the key and the transaction, never key material.
 #[derive(Debug, thiserror::Error)]
 pub enum TxError {
@@ -152,15 +178,16 @@ pub enum TxError {
         /// Why.
         reason: String,
     },
-    /// The pre-flight reverted: nothing was signed.
-    #[error("{call} ({key}) refused by the pre-flight at block {block}: {reason}")]
+    /// The call reverted in a check before signing (the revm pre-flight or the node's gas
+    /// estimate): nothing was signed.
+    #[error("{call} ({key}) refused by {check}: {reason}")]
     Preflight {
         /// The call (`OracleRequests.fulfill`).
         call: String,
         /// The key.
         key: String,
-        /// The block it ran over.
-        block: u64,
+        /// The check that refused it.
+        check: Check,
         /// The contract's error, by name and values when a contract of the suite declares it.
         reason: Refusal,
     },
@@ -278,7 +305,7 @@ impl TxError {
         matches!(self, Self::Connect { .. } | Self::Rpc { .. } | Self::Pending { .. })
     }
 
-    /// The pre-flight's refusal, when that is what this is.
+    /// The contract's refusal, when a check before signing (either [`Check`]) refused the call.
     pub const fn refusal(&self) -> Option<&Refusal> {
         match self {
             Self::Preflight { reason, .. } => Some(reason),
@@ -1011,7 +1038,7 @@ impl TxManager {
             Outcome::Revert { data, .. } => TxError::Preflight {
                 call: ctx.call.into(),
                 key: ctx.key.into(),
-                block,
+                check: Check::Revm { block },
                 reason: Refusal::from_data(&data),
             },
             Outcome::Halt { reason } => {
@@ -1023,8 +1050,9 @@ impl TxManager {
         Err(refused)
     }
 
-    /// The node's gas estimate with headroom, within the block's gas limit. A revert here (the
-    /// chain moved since the pre-flight) is a refusal too.
+    /// The node's gas estimate with headroom, within the block's gas limit. A revert here (over
+    /// the node's pending state: the chain moved since the pre-flight, or a transaction in the
+    /// pool changes the outcome) is a refusal too, labelled [`Check::GasEstimate`].
     async fn estimate(
         &self,
         ctx: Ctx<'_>,
@@ -1039,12 +1067,14 @@ impl TxManager {
             Err(e) => {
                 if let Some(revert) = e.as_error_resp().and_then(|payload| payload.as_revert_data()) {
                     self.inner.counters.preflight_refused.fetch_add(1, Ordering::Relaxed);
-                    return Err(TxError::Preflight {
+                    let refused = TxError::Preflight {
                         call: ctx.call.into(),
                         key: ctx.key.into(),
-                        block: latest.number,
+                        check: Check::GasEstimate,
                         reason: Refusal::from_data(&revert),
-                    });
+                    };
+                    tracing::info!(key = ctx.key, error = %refused, "not sent");
+                    return Err(refused);
                 }
                 return Err(ctx.rpc("eth_estimateGas")(e));
             }
@@ -1195,9 +1225,32 @@ mod tests {
         let refused = TxError::Preflight {
             call: "OracleRequests.refund".into(),
             key: "refund:1".into(),
-            block: 9,
+            check: Check::Revm { block: 9 },
             reason: Refusal::Raw(Bytes::new()),
         };
+        assert!(!refused.is_transient());
+        assert!(refused.refusal().is_some());
+        assert_eq!(
+            refused.to_string(),
+            "OracleRequests.refund (refund:1) refused by the revm pre-flight at block 9: a revert without data"
+        );
+    }
+
+    #[test]
+    fn a_refusal_of_the_gas_estimate_is_not_labelled_a_revm_pre_flight() {
+        let refused = TxError::Preflight {
+            call: "OracleRequests.fulfill".into(),
+            key: "fulfill:7".into(),
+            check: Check::GasEstimate,
+            reason: Refusal::Raw(Bytes::from_static(&[0xde, 0xad])),
+        };
+        let text = refused.to_string();
+        assert_eq!(
+            text,
+            "OracleRequests.fulfill (fulfill:7) refused by the node's gas estimate (eth_estimateGas, \
+             pending state): a revert with data 0xdead"
+        );
+        assert!(!text.contains("revm") && !text.contains("at block"), "{text}");
         assert!(!refused.is_transient());
         assert!(refused.refusal().is_some());
     }

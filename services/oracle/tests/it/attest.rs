@@ -4,7 +4,10 @@
 //! attested by the node (counted by the real chain source) and mints the zkSBT with it; replays,
 //! other domains and chains, expired messages and other keys' signatures are refused; rate limits
 //! answer 429; once the operator unbonds, the node refuses, and an attestation it gave before no
-//! longer mints (the registry checks the issuer live).
+//! longer mints (the registry checks the issuer live). A page the node fetches itself is attested
+//! the same way (schema 4): its record names the final URL's and the text's hashes and whether the
+//! page names the owner; a page that cannot be read leaves the nonce unused, and the SSRF guard
+//! holds through the attestation endpoint.
 
 use alloy::{
     primitives::{Address, U256},
@@ -13,8 +16,11 @@ use alloy::{
 };
 use masa_bindings::{Contract, contracts::MasaToken};
 use masa_oracle::{
-    attest::{AttestConfig, AttestService, RateLimit, WalletActivityResponse},
-    sources::chain::{ChainConfig, ChainSource},
+    attest::{AttestConfig, AttestService, Attested, RateLimit, WalletActivityResponse, WebPageResponse},
+    sources::{
+        chain::{ChainConfig, ChainSource},
+        web::{WebConfig, WebSource},
+    },
 };
 use masa_prover::field::to_u256;
 use masa_sdk::{
@@ -129,8 +135,14 @@ impl World {
         self.chain.provider()
     }
 
-    /// The service with `config`, serving HTTP on a local port: its base URL.
+    /// The service with `config`, serving HTTP on a local port: its base URL. Pages on this
+    /// machine are read.
     async fn serve(&self, config: AttestConfig) -> String {
+        self.serve_reading(config, WebConfig { allow_private_hosts: true, ..WebConfig::default() }).await
+    }
+
+    /// [`Self::serve`], reading pages with `web`.
+    async fn serve_reading(&self, config: AttestConfig, web: WebConfig) -> String {
         let source =
             ChainSource::connect(ChainConfig::new(self.chain.endpoint().parse().unwrap())).await.unwrap();
         let provider = signing_provider(self.chain.endpoint().parse().unwrap(), self.node_key.clone());
@@ -140,6 +152,7 @@ impl World {
             config,
             self.node_key.clone(),
             Arc::new(source),
+            WebSource::new(web).unwrap(),
         )
         .unwrap();
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
@@ -208,25 +221,41 @@ impl<'a> Client<'a> {
         signer: &PrivateKeySigner,
         salt: U256,
     ) -> (StatusCode, Value) {
+        self.post(self.signed(text, signer, salt)).await
+    }
+
+    /// Posts `text` signed by `signer` with the contributor's identity, `salt` and the page `url`.
+    pub(crate) async fn attest_page(
+        &self,
+        text: &str,
+        signer: &PrivateKeySigner,
+        salt: U256,
+        url: &str,
+    ) -> (StatusCode, Value) {
+        let mut body = self.signed(text, signer, salt);
+        body["url"] = url.into();
+        self.post_to("web-page", body).await
+    }
+
+    /// A request's body: `text` signed by `signer`, the contributor's identity and `salt`.
+    fn signed(&self, text: &str, signer: &PrivateKeySigner, salt: U256) -> Value {
         let signature = signer.sign_message_sync(text.as_bytes()).unwrap();
         let identity = owner_keys(self.user).identity().unwrap();
-        self.post(json!({
+        json!({
             "message": text,
             "signature": alloy::hex::encode_prefixed(signature.as_bytes()),
             "identity": identity.to_string(),
             "salt": format!("{salt:#x}"),
-        }))
-        .await
+        })
     }
 
     async fn post(&self, body: Value) -> (StatusCode, Value) {
-        let response = self
-            .http
-            .post(format!("{}/v1/attest/wallet-activity", self.base))
-            .json(&body)
-            .send()
-            .await
-            .unwrap();
+        self.post_to("wallet-activity", body).await
+    }
+
+    async fn post_to(&self, endpoint: &str, body: Value) -> (StatusCode, Value) {
+        let response =
+            self.http.post(format!("{}/v1/attest/{endpoint}", self.base)).json(&body).send().await.unwrap();
         (response.status(), response.json().await.unwrap())
     }
 }
@@ -240,14 +269,12 @@ pub(crate) fn refused((status, body): (StatusCode, Value), expected: StatusCode,
 }
 
 /// The contributor's record of the answer: its values, its salt, its secret.
-pub(crate) fn record(
+pub(crate) fn record<S>(
     user: &PrivateKeySigner,
-    answer: &WalletActivityResponse,
+    answer: &Attested<S>,
     salt: U256,
 ) -> masa_prover::record::Record {
-    let mut values = [0u64; 8];
-    values[..6].copy_from_slice(&answer.values);
-    let mut record = owner_keys(user).new_record(U256::from(answer.schema_id), values);
+    let mut record = owner_keys(user).new_record(U256::from(answer.schema_id), answer.values);
     record.salt = salt;
     record
 }
@@ -273,8 +300,10 @@ async fn attest_signs_in_attests_and_the_record_mints() {
     assert_eq!(answer.schema_id, 3);
     assert_eq!(answer.attestation.issuer, world.node_key.address());
     let head = world.provider().get_block_number().await.unwrap();
-    assert_eq!(answer.block, head - 2, "read at latest - finality_depth");
-    let [transfers, swaps, mints, bridges, first_seen, last_seen] = answer.values;
+    assert_eq!(answer.subject.block, head - 2, "read at latest - finality_depth");
+    let [transfers, swaps, mints, bridges, first_seen, last_seen, 0, 0] = answer.values else {
+        panic!("the last two values are 0: {:?}", answer.values)
+    };
     assert_eq!((transfers, swaps, mints, bridges), (1 + SENT, 0, 0, 0), "one received, {SENT} sent");
     assert!(0 < first_seen && first_seen <= last_seen, "{:?}", answer.values);
 
@@ -288,7 +317,7 @@ async fn attest_signs_in_attests_and_the_record_mints() {
     assert_eq!(on_chain.schemaId, U256::from(3));
     let tokens = person.tokens().await.unwrap();
     let mine = tokens.iter().find(|t| t.token == minted.token).unwrap();
-    assert_eq!(mine.values.unwrap()[..6], answer.values, "the sealed record opens to the attested values");
+    assert_eq!(mine.values.unwrap(), answer.values, "the sealed record opens to the attested values");
 
     // the same nonce twice
     refused(client.attest(&text, &world.user, salt(2)).await, StatusCode::UNAUTHORIZED, "already used");
@@ -424,4 +453,127 @@ async fn attest_stops_when_the_node_unbonds_and_its_attestations_stop_minting() 
         }
         other => panic!("expected the registry's refusal, got {other}"),
     }
+}
+
+/// A server of pages about `owner`: `/me` names the address, `/moved` redirects there,
+/// `/someone` names nobody, `/missing` is a 404.
+async fn pages_about(owner: Address) -> SocketAddr {
+    use axum::{Router, response::Html, response::Redirect, routing::get};
+    let article = |who: String| {
+        format!(
+            "<html><head><title>About me</title></head><body><nav><a href='/'>Home</a></nav>\
+             <article><h1>About me</h1>\
+             <p>I write about rainfall in Lisbon and the rivers of the Iberian peninsula.</p>\
+             <p>My wallet for tips and for Masa is {who}, and it is the only one I use.</p>\
+             <p>The wettest day last November was the 14th, with 11 millimetres in six hours.</p>\
+             </article><footer>Copyright 2026</footer></body></html>"
+        )
+    };
+    let mine = article(owner.to_checksum(None));
+    let theirs = article("0x3C44CdDdB6a900fa2b585dd299e03d12FA4293BC".to_owned());
+    let app = Router::new()
+        .route("/me", get(move || async move { Html(mine) }))
+        .route("/moved", get(|| async { Redirect::permanent("/me") }))
+        .route("/someone", get(move || async move { Html(theirs) }))
+        .route("/missing", get(|| async { (StatusCode::NOT_FOUND, "no such page") }));
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
+    addr
+}
+
+/// The first 192 bits of `hash` in three big-endian limbs, as the web-page schema keeps hashes.
+fn limbs(hash: alloy::primitives::B256) -> [u64; 3] {
+    std::array::from_fn(|i| u64::from_be_bytes(hash[i * 8..i * 8 + 8].try_into().unwrap()))
+}
+
+#[tokio::test]
+async fn attest_web_page_reads_the_page_itself_and_the_record_mints() {
+    let world = World::new().await;
+    let chain_id = world.chain.chain_id();
+    let pages = pages_about(world.user.address()).await;
+    let client = Client::new(world.serve(config()).await, &world.user, chain_id);
+
+    // a page that cannot be read is refused before the node signs: the nonce stays unused
+    let message = client.message().await;
+    let text = message.text();
+    let missing = format!("http://{pages}/missing");
+    let said = "reading the page failed";
+    refused(
+        client.attest_page(&text, &world.user, salt(1), &missing).await,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        said,
+    );
+    let said = "\"ftp://files.test/me\" is not an http(s) URL";
+    refused(
+        client.attest_page(&text, &world.user, salt(1), "ftp://files.test/me").await,
+        StatusCode::BAD_REQUEST,
+        said,
+    );
+
+    // the same message, for a page that moved to the contributor's own page
+    let moved = format!("http://{pages}/moved");
+    let (status, body) = client.attest_page(&text, &world.user, salt(1), &moved).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let answer: WebPageResponse = serde_json::from_value(body).unwrap();
+    let read = &answer.subject;
+    assert_eq!((answer.schema_id, answer.owner), (4, world.user.address()));
+    assert_eq!(answer.attestation.issuer, world.node_key.address());
+    assert_eq!(
+        (read.url.as_str(), read.final_url.as_str()),
+        (moved.as_str(), format!("http://{pages}/me").as_str())
+    );
+    assert!(read.text.contains(&world.user.address().to_checksum(None)), "{}", read.text);
+    assert!(!read.text.contains("Copyright"), "the main text only: {}", read.text);
+    assert_eq!(
+        read.text_sha256.as_slice(),
+        <sha2::Sha256 as sha2::Digest>::digest(read.text.as_bytes()).as_slice()
+    );
+    assert_eq!(
+        answer.values[..3],
+        limbs(alloy::primitives::keccak256(&read.final_url)),
+        "the final URL's hash"
+    );
+    assert_eq!(answer.values[3..6], limbs(read.text_sha256), "the text's hash");
+    assert!(answer.values[6].abs_diff(now() as u64) < 60, "fetched now: {}", answer.values[6]);
+    assert_eq!((answer.values[7], read.names_owner), (1, true), "the page names its owner");
+
+    // the contributor builds the record and mints it; the node key is the issuer
+    let record = record(&world.user, &answer, salt(1));
+    assert_eq!(to_u256(record.commitment().unwrap()), answer.attestation.commitment);
+    let person = world.sbt(&world.user);
+    let minted = person.mint(record, Some(&answer.attestation)).await.unwrap();
+    let on_chain = person.record(minted.token).await.unwrap();
+    assert_eq!((on_chain.issuer, on_chain.schemaId), (world.node_key.address(), U256::from(4)));
+    let tokens = person.tokens().await.unwrap();
+    let mine = tokens.iter().find(|t| t.token == minted.token).unwrap();
+    assert_eq!(mine.values.unwrap(), answer.values, "the sealed record opens to the attested values");
+    // the message was used by the attestation
+    refused(
+        client.attest_page(&text, &world.user, salt(2), &moved).await,
+        StatusCode::UNAUTHORIZED,
+        "already used",
+    );
+
+    // a page that names someone else is attested as not naming the owner
+    let message = client.message().await;
+    let someone = format!("http://{pages}/someone");
+    let (status, body) = client.attest_page(&message.text(), &world.user, salt(3), &someone).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let other: WebPageResponse = serde_json::from_value(body).unwrap();
+    assert_eq!((other.values[7], other.subject.names_owner), (0, false));
+    assert_eq!(other.values[3..6], limbs(other.subject.text_sha256));
+
+    // the SSRF guard holds through the attestation: a node that reads only public hosts refuses
+    // this machine's pages, and signs nothing
+    let guarded =
+        Client::new(world.serve_reading(config(), WebConfig::default()).await, &world.user, chain_id);
+    let message = guarded.message().await;
+    let said = "resolves to a non-public address";
+    let me = format!("http://{pages}/me");
+    refused(
+        guarded.attest_page(&message.text(), &world.user, salt(4), &me).await,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        said,
+    );
 }

@@ -3,8 +3,9 @@
 //! local server serves and prompts to the pinned model, agree, submit and get paid; a node
 //! configured to answer wrongly is outvoted and recorded; an equivocating node is reported and
 //! slashed, and once jailed neither counts nor attests; a node killed mid-job restarts and
-//! completes with no duplicate transaction; a contributor gets its wallet activity attested by a
-//! node and mints the zkSBT with it; a request nobody can answer is refunded.
+//! completes with no duplicate transaction; a contributor gets its wallet activity and a page of
+//! its own attested by the nodes and mints the zkSBTs with them; a request nobody can answer is
+//! refunded.
 
 use crate::{
     attest::{Client, record, refused, salt},
@@ -21,7 +22,7 @@ use masa_bindings::{
     Contract,
     contracts::{MasaToken, OracleNodes, OracleRequests},
 };
-use masa_oracle::attest::WalletActivityResponse;
+use masa_oracle::attest::{WalletActivityResponse, WebPageResponse};
 use masa_sdk::zksbt::ZkSbtClient;
 use masa_sdk::{
     oracle::{OracleClient, RequestSpec, Status},
@@ -248,6 +249,17 @@ async fn three_oracle_processes_answer_agree_get_paid_and_punish() {
     .unwrap();
     let minted = sbt.mint(record(&contributor, &answer, salt(2)), Some(&answer.attestation)).await.unwrap();
     assert_eq!(sbt.record(minted.token).await.unwrap().issuer, nodes[0].key.address());
+    // and a page of its own, which node b fetches itself: the record says the page names it
+    let attester = Client::new(nodes[1].url(""), &contributor, chain_id);
+    let message = attester.message().await;
+    let profile = format!("http://{pages}/profile/{}", contributor.address());
+    let (status, body) = attester.attest_page(&message.text(), &contributor, salt(3), &profile).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let answer: WebPageResponse = serde_json::from_value(body).unwrap();
+    assert!(answer.subject.names_owner && answer.values[7] == 1, "{:?}", answer.subject);
+    let minted = sbt.mint(record(&contributor, &answer, salt(3)), Some(&answer.attestation)).await.unwrap();
+    let on_chain = sbt.record(minted.token).await.unwrap();
+    assert_eq!((on_chain.issuer, on_chain.schemaId), (nodes[1].key.address(), U256::from(4)));
 
     // 5. nobody can read a missing page: no quorum by the deadline, the consumer is refunded
     let missing = customer

@@ -221,7 +221,8 @@ impl Drop for OracleProcess {
     }
 }
 
-/// A page server: an article, a slow article, a missing page.
+/// A page server: an article, a slow article, a missing page, and the article naming `who` at
+/// `/profile/{who}`.
 pub async fn page_server() -> SocketAddr {
     const ARTICLE: &str = "<html><head><title>Rainfall in Lisbon</title></head><body>\
         <nav><a href='/'>Home</a> | <a href='/about'>About</a></nav>\
@@ -239,7 +240,15 @@ pub async fn page_server() -> SocketAddr {
                 axum::response::Html(ARTICLE.replace("Lisbon", "Porto"))
             }),
         )
-        .route("/missing", get(|| async { (axum::http::StatusCode::NOT_FOUND, "no such page") }));
+        .route("/missing", get(|| async { (axum::http::StatusCode::NOT_FOUND, "no such page") }))
+        .route(
+            "/profile/{who}",
+            get(|axum::extract::Path(who): axum::extract::Path<String>| async move {
+                axum::response::Html(
+                    ARTICLE.replace("a little under its long-term average", &format!("says {who}")),
+                )
+            }),
+        );
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
     tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });

@@ -18,7 +18,7 @@ use masa_bindings::{
 };
 use masa_oracle::{
     store::{Store, outbox::OutboxState},
-    tx::{TxConfig, TxError, TxManager},
+    tx::{Check, TxConfig, TxError, TxManager},
 };
 use masa_sdk::{
     oracle::{OracleClient, RequestSpec},
@@ -365,12 +365,12 @@ async fn a_call_the_preflight_refuses_is_not_sent_and_its_error_is_named() {
     let manager = world.manager(&world.chain.endpoint(), &url, config()).await;
     let before = world.nonce().await;
     let err = manager.send("refund:1", call, requests, refund.clone()).await.unwrap_err();
-    let TxError::Preflight { reason, .. } = &err else { panic!("{err}") };
+    let TxError::Preflight { check: Check::Revm { .. }, reason, .. } = &err else { panic!("{err}") };
     assert!(reason.is("OracleRequests__StillOpen"), "{err}");
     assert!(!err.is_transient());
     let text = err.to_string();
     assert!(
-        text.starts_with("OracleRequests.refund (refund:1) refused by the pre-flight at block ")
+        text.starts_with("OracleRequests.refund (refund:1) refused by the revm pre-flight at block ")
             && text.ends_with(&format!(
                 "OracleRequests__StillOpen(requestId {}, deadline {})",
                 posted.request, posted.deadline
@@ -391,6 +391,49 @@ async fn a_call_the_preflight_refuses_is_not_sent_and_its_error_is_named() {
     assert_eq!(world.nonce().await, before + 1);
     let receipt = world.provider().get_transaction_receipt(sent.tx_hash).await.unwrap().unwrap();
     assert!(receipt.status());
+}
+
+#[tokio::test]
+async fn a_call_the_node_s_gas_estimate_refuses_is_not_sent_and_labelled_so() {
+    let world = World::new().await;
+    let url = world.sqlite("node.db");
+    let manager = world.manager(&world.chain.endpoint(), &url, config()).await;
+    let before = world.nonce().await;
+    let all = world.balance(world.wallet.address()).await;
+
+    // another client of the wallet sends its whole MASA balance away; nothing is mined, so the
+    // latest block (the pre-flight's) still holds the balance and the node's pending state
+    // (its gas estimate's) does not
+    world.provider().anvil_set_auto_mine(false).await.unwrap();
+    let other = MasaToken::new(
+        world.masa,
+        signing_provider(world.chain.endpoint().parse().unwrap(), world.wallet.clone()),
+    );
+    let pending = other.transfer(Address::repeat_byte(0x48), all).send().await.unwrap();
+    let data = MasaToken::transferCall { to: Address::repeat_byte(0x47), value: all }.abi_encode();
+    let call = Call::new(Contract::MasaToken, "transfer");
+    let err = manager.send("transfer:all", call, world.masa, data.into()).await.unwrap_err();
+
+    let TxError::Preflight { check: Check::GasEstimate, reason, .. } = &err else { panic!("{err}") };
+    assert!(reason.is("ERC20InsufficientBalance"), "{err}");
+    assert!(!err.is_transient());
+    let text = err.to_string();
+    assert!(
+        text.starts_with(
+            "MasaToken.transfer (transfer:all) refused by the node's gas estimate (eth_estimateGas, pending state): \
+             ERC20InsufficientBalance("
+        ) && !text.contains("revm"),
+        "{text}"
+    );
+    assert_eq!(manager.counters().preflight_refused.load(Ordering::Relaxed), 1);
+    assert_eq!(manager.counters().sent.load(Ordering::Relaxed), 0);
+    let store = Store::connect(&url).await.unwrap();
+    assert!(store.outbox_entry("transfer:all").await.unwrap().is_none(), "nothing signed");
+
+    world.provider().anvil_mine(Some(1), None).await.unwrap();
+    world.provider().anvil_set_auto_mine(true).await.unwrap();
+    assert!(pending.get_receipt().await.unwrap().status());
+    assert_eq!(world.nonce().await, before + 1, "only the other client's transaction");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
