@@ -2,17 +2,12 @@
 //! bridges, first and last seen, which the node reads from the chain itself up to a final block
 //! (`POST /v1/attest/wallet-activity`).
 
-use super::{AttestError, AttestService, Attested, ClientIp, Credentials, body};
+use super::{AttestConfig, AttestError, AttestService, Attested, Credentials, Subject};
 use crate::SourceError;
 use alloy::{primitives::Address, providers::Provider};
-use axum::{
-    Json,
-    extract::{State, rejection::JsonRejection},
-};
 use futures::future::BoxFuture;
 use masa_prover::poseidon;
 use serde::{Deserialize, Serialize};
-use std::net::IpAddr;
 
 /// Fields of a wallet-activity record: transfers, swaps, mints, bridges, first seen, last seen
 /// (unix seconds), in the schema's order; the record's last two values are 0.
@@ -52,49 +47,30 @@ pub struct WalletActivity {
 /// An attested wallet-activity record.
 pub type WalletActivityResponse = Attested<WalletActivity>;
 
-impl WalletActivityRequest {
-    fn credentials(&self) -> Credentials<'_> {
+impl Subject for WalletActivity {
+    type Request = WalletActivityRequest;
+    const WHAT: &'static str = "wallet activity";
+
+    fn credentials(request: &WalletActivityRequest) -> Credentials<'_> {
         Credentials {
-            message: &self.message,
-            signature: &self.signature,
-            identity: &self.identity,
-            salt: &self.salt,
+            message: &request.message,
+            signature: &request.signature,
+            identity: &request.identity,
+            salt: &request.salt,
         }
     }
-}
 
-impl AttestService {
-    /// Attests the wallet activity of the address signed in by `request`, for a client at
-    /// `client`.
-    pub async fn attest_wallet_activity(
-        &self,
-        request: &WalletActivityRequest,
-        client: IpAddr,
-    ) -> Result<WalletActivityResponse, AttestError> {
-        self.check_ip(client)?;
-        self.activity_checked(request, client).await
+    fn schema(config: &AttestConfig) -> u64 {
+        config.wallet_activity_schema
     }
 
-    /// [`Self::attest_wallet_activity`] once the client's IP was counted; logs the outcome.
-    async fn activity_checked(
-        &self,
-        request: &WalletActivityRequest,
-        client: IpAddr,
-    ) -> Result<WalletActivityResponse, AttestError> {
-        let mut owner = None;
-        let outcome = self.activity(request, &mut owner).await;
-        Self::log("wallet activity", &outcome, owner, client, |read| format!("at block {}", read.block));
-        outcome
-    }
-
-    async fn activity(
-        &self,
-        request: &WalletActivityRequest,
-        signed_in: &mut Option<Address>,
-    ) -> Result<WalletActivityResponse, AttestError> {
-        let inner = &self.inner;
-        let admitted =
-            self.admit(request.credentials(), inner.config.wallet_activity_schema, signed_in).await?;
+    /// The owner's activity up to the block `latest - finality_depth`.
+    async fn read(
+        service: &AttestService,
+        owner: Address,
+        _: &WalletActivityRequest,
+    ) -> Result<([u64; poseidon::FIELDS], Self), AttestError> {
+        let inner = &service.inner;
         let head = inner
             .provider
             .get_block_number()
@@ -103,22 +79,17 @@ impl AttestService {
         let block = head.saturating_sub(inner.finality_depth);
         let activity = inner
             .activity
-            .values(admitted.owner, block)
+            .values(owner, block)
             .await
             .map_err(|error| AttestError::Read { what: "the activity", error })?;
         let mut values = [0u64; poseidon::FIELDS];
         values[..ACTIVITY_FIELDS].copy_from_slice(&activity);
-        self.seal(admitted, values, WalletActivity { block }).await
+        Ok((values, Self { block }))
     }
-}
 
-pub(super) async fn handler(
-    State(service): State<AttestService>,
-    ClientIp(client): ClientIp,
-    request: Result<Json<WalletActivityRequest>, JsonRejection>,
-) -> Result<Json<WalletActivityResponse>, AttestError> {
-    let request = body(&service, client, request)?;
-    service.activity_checked(&request, client).await.map(Json)
+    fn describe(&self) -> String {
+        format!("at block {}", self.block)
+    }
 }
 
 impl ActivityReader for crate::sources::chain::ChainSource {

@@ -73,8 +73,9 @@ use masa_sdk::{
     tx,
     zksbt::{AttestRequest, AttestationFile, ZkSbtClient},
 };
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Serialize, de::DeserializeOwned};
 use std::{
+    future::Future,
     net::{IpAddr, Ipv4Addr, SocketAddr},
     sync::Arc,
     time::{Duration, SystemTime},
@@ -187,6 +188,32 @@ pub struct Attested<S> {
     pub subject: S,
 }
 
+/// A kind of record the node attests (wallet activity, a web page): what its request carries
+/// besides the sign-in, and how the node reads the record's values. The value is what the
+/// values were read from, returned beside them.
+pub trait Subject: Serialize + Send + Sized + 'static {
+    /// The request body.
+    type Request: DeserializeOwned + Send + Sync + 'static;
+    /// What is attested, for logs (`wallet activity`).
+    const WHAT: &'static str;
+
+    /// The request's sign-in and owner's side of the record.
+    fn credentials(request: &Self::Request) -> Credentials<'_>;
+
+    /// The schema of the records, as configured.
+    fn schema(config: &AttestConfig) -> u64;
+
+    /// Reads `owner`'s record for `request`: its eight values, and what they were read from.
+    fn read(
+        service: &AttestService,
+        owner: Address,
+        request: &Self::Request,
+    ) -> impl Future<Output = Result<([u64; poseidon::FIELDS], Self), AttestError>> + Send;
+
+    /// What was read, for the log line of a success.
+    fn describe(&self) -> String;
+}
+
 /// A signed-in owner the node may attest a record for (everything checked but the nonce's use).
 struct Admitted {
     owner: Address,
@@ -286,8 +313,8 @@ impl AttestService {
     pub fn router(&self) -> Router {
         Router::new()
             .route("/v1/attest/nonce", get(nonce_handler))
-            .route("/v1/attest/wallet-activity", post(activity::handler))
-            .route("/v1/attest/web-page", post(page::handler))
+            .route("/v1/attest/wallet-activity", post(handler::<WalletActivity>))
+            .route("/v1/attest/web-page", post(handler::<PageRead>))
             .layer(DefaultBodyLimit::max(MAX_BODY))
             .with_state(self.clone())
     }
@@ -314,18 +341,36 @@ impl AttestService {
             .map_err(|wait| AttestError::rate_limited(format!("from {client}"), wait))
     }
 
-    /// Logs an attestation's outcome: `what` was attested (or refused) for the signed-in `owner`
-    /// (known once the signature checked out), `detail` naming what was read.
-    fn log<S>(
-        what: &str,
-        outcome: &Result<Attested<S>, AttestError>,
-        owner: Option<Address>,
+    /// Attests the record of kind `S` that `request` asks for, for a client at `client`:
+    /// [`WalletActivity`] or [`PageRead`].
+    pub async fn attest<S: Subject>(
+        &self,
+        request: &S::Request,
         client: IpAddr,
-        detail: impl Fn(&S) -> String,
-    ) {
-        match (outcome, owner) {
+    ) -> Result<Attested<S>, AttestError> {
+        self.check_ip(client)?;
+        self.attest_counted(request, client).await
+    }
+
+    /// [`Self::attest`] once the client's IP was counted; logs the outcome, naming the
+    /// signed-in owner once the signature checked out.
+    async fn attest_counted<S: Subject>(
+        &self,
+        request: &S::Request,
+        client: IpAddr,
+    ) -> Result<Attested<S>, AttestError> {
+        let mut signed_in = None;
+        let outcome = async {
+            let config = &self.inner.config;
+            let admitted = self.admit(S::credentials(request), S::schema(config), &mut signed_in).await?;
+            let (values, subject) = S::read(self, admitted.owner, request).await?;
+            self.seal(admitted, values, subject).await
+        }
+        .await;
+        let what = S::WHAT;
+        match (&outcome, signed_in) {
             (Ok(done), _) => {
-                let (owner, schema, read) = (done.owner, done.schema_id, detail(&done.subject));
+                let (owner, schema, read) = (done.owner, done.schema_id, done.subject.describe());
                 tracing::info!(%owner, schema, %client, "attested {what}: {read}");
             }
             (Err(e), Some(owner)) => {
@@ -337,6 +382,7 @@ impl AttestService {
                 tracing::info!(%client, status, "{what} attestation refused: {why}");
             }
         }
+        outcome
     }
 
     /// Checks a request's sign-in and owner for a record of `schema`, short of using its nonce:
@@ -508,15 +554,16 @@ async fn nonce_handler(
     service.nonce(client).map(Json).inspect_err(|e| tracing::info!(%client, "nonce refused: {e}"))
 }
 
-/// An attestation request's body, once the client's IP was counted (a body the endpoint does not
-/// take is a 400 with serde's reason).
-fn body<T>(
-    service: &AttestService,
-    client: IpAddr,
-    body: Result<Json<T>, JsonRejection>,
-) -> Result<T, AttestError> {
+/// `POST /v1/attest/<kind>`: the client's IP is counted first, then a body the endpoint does not
+/// take is a 400 with serde's reason.
+async fn handler<S: Subject>(
+    State(service): State<AttestService>,
+    ClientIp(client): ClientIp,
+    body: Result<Json<S::Request>, JsonRejection>,
+) -> Result<Json<Attested<S>>, AttestError> {
     service
         .check_ip(client)
         .inspect_err(|e| tracing::info!(%client, "attestation refused: {}", e.log_line()))?;
-    body.map(|Json(request)| request).map_err(|e| AttestError::BadRequest(e.body_text()))
+    let Json(request) = body.map_err(|e| AttestError::BadRequest(e.body_text()))?;
+    service.attest_counted(&request, client).await.map(Json)
 }

@@ -28,19 +28,14 @@
 //! The response carries the page's URL, final URL, title and text: the person keeps their data
 //! and can show that the record's hashes are of it.
 
-use super::{AttestError, AttestService, Attested, ClientIp, Credentials, body};
+use super::{AttestConfig, AttestError, AttestService, Attested, Credentials, Subject};
 use crate::sources::web::WebPage;
 use alloy::{
     hex,
     primitives::{Address, B256, keccak256},
 };
-use axum::{
-    Json,
-    extract::{State, rejection::JsonRejection},
-};
 use masa_prover::poseidon;
 use serde::{Deserialize, Serialize};
-use std::net::IpAddr;
 
 /// An attestation request for a page the node fetches.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -80,17 +75,6 @@ pub struct PageRead {
 /// An attested web-page record.
 pub type WebPageResponse = Attested<PageRead>;
 
-impl WebPageRequest {
-    fn credentials(&self) -> Credentials<'_> {
-        Credentials {
-            message: &self.message,
-            signature: &self.signature,
-            identity: &self.identity,
-            salt: &self.salt,
-        }
-    }
-}
-
 /// The first 192 bits of `hash` as three big-endian 64-bit limbs.
 fn limbs(hash: B256) -> [u64; 3] {
     std::array::from_fn(|i| u64::from_be_bytes(hash[i * 8..i * 8 + 8].try_into().expect("8 bytes")))
@@ -112,47 +96,37 @@ pub fn page_values(page: &WebPage, owner: Address) -> [u64; poseidon::FIELDS] {
     values
 }
 
-impl AttestService {
-    /// Attests the page at `request.url` for the address signed in by `request`, for a client at
-    /// `client`.
-    pub async fn attest_web_page(
-        &self,
-        request: &WebPageRequest,
-        client: IpAddr,
-    ) -> Result<WebPageResponse, AttestError> {
-        self.check_ip(client)?;
-        self.page_checked(request, client).await
+impl Subject for PageRead {
+    type Request = WebPageRequest;
+    const WHAT: &'static str = "web page";
+
+    fn credentials(request: &WebPageRequest) -> Credentials<'_> {
+        Credentials {
+            message: &request.message,
+            signature: &request.signature,
+            identity: &request.identity,
+            salt: &request.salt,
+        }
     }
 
-    /// [`Self::attest_web_page`] once the client's IP was counted; logs the outcome.
-    async fn page_checked(
-        &self,
-        request: &WebPageRequest,
-        client: IpAddr,
-    ) -> Result<WebPageResponse, AttestError> {
-        let mut owner = None;
-        let outcome = self.page(request, &mut owner).await;
-        Self::log("web page", &outcome, owner, client, |read| {
-            format!("{} (names the owner: {})", read.final_url, read.names_owner)
-        });
-        outcome
+    fn schema(config: &AttestConfig) -> u64 {
+        config.web_page_schema
     }
 
-    async fn page(
-        &self,
+    /// The page at the request's URL, fetched by the web source.
+    async fn read(
+        service: &AttestService,
+        owner: Address,
         request: &WebPageRequest,
-        signed_in: &mut Option<Address>,
-    ) -> Result<WebPageResponse, AttestError> {
-        let admitted =
-            self.admit(request.credentials(), self.inner.config.web_page_schema, signed_in).await?;
-        let page = self
+    ) -> Result<([u64; poseidon::FIELDS], Self), AttestError> {
+        let page = service
             .inner
             .pages
             .fetch(&request.url)
             .await
             .map_err(|error| AttestError::Read { what: "the page", error })?;
-        let values = page_values(&page, admitted.owner);
-        let read = PageRead {
+        let values = page_values(&page, owner);
+        let read = Self {
             names_owner: values[7] == 1,
             url: page.url,
             final_url: page.final_url,
@@ -161,17 +135,12 @@ impl AttestService {
             text_sha256: page.content_hash,
             fetched_at: page.fetched_at,
         };
-        self.seal(admitted, values, read).await
+        Ok((values, read))
     }
-}
 
-pub(super) async fn handler(
-    State(service): State<AttestService>,
-    ClientIp(client): ClientIp,
-    request: Result<Json<WebPageRequest>, JsonRejection>,
-) -> Result<Json<WebPageResponse>, AttestError> {
-    let request = body(&service, client, request)?;
-    service.page_checked(&request, client).await.map(Json)
+    fn describe(&self) -> String {
+        format!("{} (names the owner: {})", self.final_url, self.names_owner)
+    }
 }
 
 #[cfg(test)]

@@ -101,7 +101,7 @@ impl Resolve for GuardedResolver {
         let policy = Arc::clone(&self.0);
         Box::pin(async move {
             let host = name.as_str().to_owned();
-            // the port is replaced by the connector: 0 is a placeholder
+            // port 0: the connector sets the URL's port on each address it returns
             let addrs: Vec<SocketAddr> = tokio::net::lookup_host((host.as_str(), 0)).await?.collect();
             for addr in &addrs {
                 policy.check(&host, addr.ip())?;
