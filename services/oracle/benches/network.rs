@@ -300,13 +300,7 @@ async fn main() {
 
     let pages = page_server().await;
     let root = tempfile::tempdir().unwrap();
-    let mut nodes: Vec<OracleProcess> = ["a", "b", "c"]
-        .iter()
-        .zip(&operators)
-        .map(|(name, operator)| {
-            OracleProcess::new(root.path(), name, operator.clone(), &endpoint, suite.deployments.path())
-        })
-        .collect();
+    let mut nodes = OracleProcess::network(root.path(), &operators, &endpoint, suite.deployments.path());
     let http = reqwest::Client::builder().timeout(Duration::from_secs(5)).build().unwrap();
     let started = Instant::now();
     for node in &mut nodes {

@@ -186,6 +186,11 @@ pub struct PeersSection {
     /// (the first in the request's order submits at once; the others only if it did not).
     #[serde(default = "default_stagger_ms")]
     pub submit_stagger_ms: u64,
+    /// How long peers are still asked about a request after it finalized, in milliseconds: a
+    /// node that signs a second, different result later (or whose two answers were not both
+    /// seen before the quorum) is still reported for equivocation.
+    #[serde(default = "default_equivocation_watch_ms")]
+    pub equivocation_watch_ms: u64,
 }
 
 impl Default for PeersSection {
@@ -196,6 +201,7 @@ impl Default for PeersSection {
             timeout_ms: default_peer_timeout_ms(),
             grace_ms: default_grace_ms(),
             submit_stagger_ms: default_stagger_ms(),
+            equivocation_watch_ms: default_equivocation_watch_ms(),
         }
     }
 }
@@ -474,6 +480,9 @@ const fn default_grace_ms() -> u64 {
 }
 const fn default_stagger_ms() -> u64 {
     3_000
+}
+const fn default_equivocation_watch_ms() -> u64 {
+    30_000
 }
 fn default_jobs() -> Vec<String> {
     vec!["web:v1".into(), "chain:v1".into()]

@@ -24,8 +24,7 @@ use masa_bindings::Contract;
 pub(crate) fn parse_amount(text: &str) -> Result<U256, StoreError> {
     text.parse().map_err(|_| StoreError::Corrupt(format!("amount `{text}`")))
 }
-use sqlx::{AnyPool, AssertSqlSafe, Row, any::AnyPoolOptions};
-use std::time::Duration;
+use sqlx::{AnyPool, AssertSqlSafe, Row};
 
 /// Names what the store was doing when the database failed.
 trait During<T> {
@@ -43,16 +42,7 @@ impl<T> During<T> for Result<T, sqlx::Error> {
     }
 }
 
-/// `url` without its password, for messages and logs.
-pub fn redacted(url: &str) -> String {
-    match url::Url::parse(url) {
-        Ok(mut parsed) if parsed.password().is_some() => {
-            let _ = parsed.set_password(Some("***"));
-            parsed.to_string()
-        }
-        _ => url.to_owned(),
-    }
-}
+pub use masa_db::redacted;
 
 /// Store errors.
 #[derive(Debug, thiserror::Error)]
@@ -226,41 +216,15 @@ impl Stored {
 impl Store {
     /// Connects (creating a SQLite file if needed) and applies the migrations.
     pub async fn connect(url: &str) -> Result<Self, StoreError> {
-        sqlx::any::install_default_drivers();
-        let postgres = url.starts_with("postgres:") || url.starts_with("postgresql:");
-        let url = if url.starts_with("sqlite:") && !url.contains("mode=") {
-            format!("{url}{}mode=rwc", if url.contains('?') { '&' } else { '?' })
-        } else {
-            url.to_owned()
-        };
-        // SQLite allows one writer; readers (the API) use their own connections in WAL mode.
-        let max = if postgres { 8 } else { 4 };
-        let pool = AnyPoolOptions::new()
-            .max_connections(max)
-            .acquire_timeout(Duration::from_secs(3))
-            .after_connect(move |conn, _| {
-                Box::pin(async move {
-                    if !postgres {
-                        // WAL: the API reads while the indexer writes; NORMAL: durable at each
-                        // checkpoint of the WAL, consistent after a crash (atomic transactions).
-                        for pragma in [
-                            "PRAGMA journal_mode = WAL",
-                            "PRAGMA synchronous = NORMAL",
-                            "PRAGMA busy_timeout = 10000",
-                        ] {
-                            sqlx::query(pragma).execute(&mut *conn).await?;
-                        }
-                    }
-                    Ok(())
-                })
-            })
-            .connect(&url)
+        // NORMAL: durable at each checkpoint of the WAL, consistent after a crash (atomic
+        // transactions); a lost tail is indexed again from the chain
+        let masa_db::Database { pool, postgres } = masa_db::open(url, masa_db::Durability::Normal)
             .await
-            .map_err(|source| StoreError::Open { url: redacted(&url), source })?;
+            .map_err(|source| StoreError::Open { url: redacted(url), source })?;
         sqlx::migrate!("./migrations")
             .run(&pool)
             .await
-            .map_err(|source| StoreError::Migrate { url: redacted(&url), source })?;
+            .map_err(|source| StoreError::Migrate { url: redacted(url), source })?;
         Ok(Self { pool, postgres })
     }
 
@@ -526,12 +490,6 @@ impl Store {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn database_passwords_stay_out_of_messages() {
-        assert_eq!(redacted("postgres://indexer:secret@db:5432/masa"), "postgres://indexer:***@db:5432/masa");
-        assert_eq!(redacted("sqlite://.masa-indexer/indexer.db"), "sqlite://.masa-indexer/indexer.db");
-    }
 
     #[tokio::test]
     async fn a_database_that_cannot_be_opened_is_named_without_its_password() {

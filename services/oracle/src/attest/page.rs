@@ -23,7 +23,9 @@
 //! repository page is theirs (Keybase's proofs). The node attests any readable page; a pool or a
 //! pass that wants the person's own pages requires `names_owner = 1` in its eligibility
 //! statement. A page naming the address elsewhere than in its main text (a sidebar, a footer that
-//! Readability drops) does not count.
+//! Readability drops) does not count. Caveat: on a page where visitors write (comments, a forum
+//! thread, a wiki), any visitor who writes their address is "named"; `names_owner` proves control
+//! of the page only where its owner alone writes its main text.
 //!
 //! The response carries the page's URL, final URL, title and text: the person keeps their data
 //! and can show that the record's hashes are of it.

@@ -2,7 +2,8 @@
 //! verified ones, reports any node key that signed two different results for the request, and,
 //! once a quorum of active nodes signed its own result, carries their signatures (and the
 //! dissenting active nodes' signed answers, so the chain records them) to
-//! `OracleRequests.fulfill` in one transaction.
+//! `OracleRequests.fulfill` in one transaction. Finalized requests stay watched for
+//! equivocation a while (`[peers] equivocation_watch_ms`).
 //!
 //! Who submits: the agreeing signers are ordered by `keccak256(requestId, signer)`, a fresh order
 //! per request; the first submits once every known node answered or a grace period passed, the `r`-th only after `r × submit_stagger` without the
@@ -66,6 +67,7 @@ impl Node {
                 }
             })
             .await;
+        self.watch_equivocations().await;
         for (state, count) in self.store.job_counts().await? {
             self.metrics
                 .jobs
@@ -85,41 +87,9 @@ impl Node {
             return Ok(());
         };
 
-        // collect what the peers serve, verified
-        let (served, failures) = self.peers.ask(id).await;
-        for failure in failures {
-            self.metrics.peer_failures.inc();
-            tracing::debug!(request = id, failure, "peer did not answer");
-        }
-        // only the answers of registered, active node keys are kept: anyone can sign junk with
-        // fresh keys, and an inactive node's answer counts for nothing on-chain
         let mut active_cache: BTreeMap<Address, bool> = BTreeMap::new();
-        for message in served {
-            let Some(answer) = message.verified(id, self.chain_id, self.nodes) else {
-                tracing::debug!(request = id, signer = %message.signer, "a peer's answer does not verify");
-                continue;
-            };
-            if !self.active_cached(&mut active_cache, answer.signer).await? {
-                continue;
-            }
-            if self.store.insert_answer(id, &answer).await? {
-                self.metrics.peer_answers.inc();
-            }
-        }
-        let answers = self.store.answers(id).await?;
-
-        // equivocation: one key, two results
-        let mut by_signer: BTreeMap<Address, Vec<&StoredAnswer>> = BTreeMap::new();
-        for answer in &answers {
-            by_signer.entry(answer.signer).or_default().push(answer);
-        }
-        for (signer, theirs) in &by_signer {
-            if let [a, b, ..] = theirs.as_slice()
-                && *signer != self.node_key.address()
-            {
-                self.report_equivocation(id, signed(id, a), signed(id, b)).await;
-            }
-        }
+        let answers = self.gather(id, &mut active_cache).await?;
+        let by_signer = self.report_equivocations(id, &answers).await;
 
         // a quorum of active nodes on this node's answer
         let mut active = BTreeSet::new();
@@ -202,6 +172,78 @@ impl Node {
             }
         }
         Ok(())
+    }
+
+    /// Asks the peers for their answers to request `id` and stores the verified ones; returns
+    /// every answer stored for it. Only the answers of registered, active node keys are kept:
+    /// anyone can sign junk with fresh keys, and an inactive node's answer counts for nothing
+    /// on-chain.
+    async fn gather(
+        &self,
+        id: u64,
+        active_cache: &mut BTreeMap<Address, bool>,
+    ) -> Result<Vec<StoredAnswer>, NodeError> {
+        let (served, failures) = self.peers.ask(id).await;
+        for failure in failures {
+            self.metrics.peer_failures.inc();
+            tracing::debug!(request = id, failure, "peer did not answer");
+        }
+        for message in served {
+            let Some(answer) = message.verified(id, self.chain_id, self.nodes) else {
+                tracing::debug!(request = id, signer = %message.signer, "a peer's answer does not verify");
+                continue;
+            };
+            if !self.active_cached(active_cache, answer.signer).await? {
+                continue;
+            }
+            if self.store.insert_answer(id, &answer).await? {
+                self.metrics.peer_answers.inc();
+            }
+        }
+        Ok(self.store.answers(id).await?)
+    }
+
+    /// Groups `answers` by signer and reports every other key that signed two results.
+    async fn report_equivocations<'a>(
+        &self,
+        id: u64,
+        answers: &'a [StoredAnswer],
+    ) -> BTreeMap<Address, Vec<&'a StoredAnswer>> {
+        let mut by_signer: BTreeMap<Address, Vec<&StoredAnswer>> = BTreeMap::new();
+        for answer in answers {
+            by_signer.entry(answer.signer).or_default().push(answer);
+        }
+        for (signer, theirs) in &by_signer {
+            if let [a, b, ..] = theirs.as_slice()
+                && *signer != self.node_key.address()
+            {
+                self.report_equivocation(id, signed(id, a), signed(id, b)).await;
+            }
+        }
+        by_signer
+    }
+
+    /// Keeps asking the peers about the requests finalized less than `equivocation_watch_ms`
+    /// ago, reporting any key seen signing two results (the contract takes a report at any time);
+    /// forgets the older ones.
+    async fn watch_equivocations(&self) {
+        let window = Duration::from_millis(self.config.peers.equivocation_watch_ms);
+        let ids: Vec<u64> = {
+            let mut watched = self.watched.lock().await;
+            watched.retain(|_, since| since.elapsed() < window);
+            watched.keys().copied().collect()
+        };
+        futures::stream::iter(ids)
+            .for_each_concurrent(AGREE_CONCURRENCY, |id| async move {
+                let mut active_cache = BTreeMap::new();
+                match self.gather(id, &mut active_cache).await {
+                    Ok(answers) => {
+                        self.report_equivocations(id, &answers).await;
+                    }
+                    Err(e) => tracing::warn!(request = id, error = %e, "equivocation watch failed"),
+                }
+            })
+            .await;
     }
 
     /// Reports `a` and `b`, two different results signed by one key for one request (once per

@@ -143,6 +143,8 @@ pub struct Node {
     pub(crate) attest: Option<AttestService>,
     /// When each request's quorum was first seen (the submission stagger's origin).
     pub(crate) quorum_seen: Mutex<HashMap<u64, std::time::Instant>>,
+    /// Finalized requests whose peers are still asked for equivocation, and since when.
+    pub(crate) watched: Mutex<HashMap<u64, std::time::Instant>>,
     /// Answers served so far (an equivocating test node alternates between its two).
     pub(crate) served: std::sync::atomic::AtomicU64,
 }
@@ -285,6 +287,7 @@ impl Node {
             requests,
             attest,
             quorum_seen: Mutex::new(HashMap::new()),
+            watched: Mutex::new(HashMap::new()),
             served: std::sync::atomic::AtomicU64::new(0),
             config,
         });
@@ -399,6 +402,9 @@ impl Node {
             }
         };
         self.quorum_seen.lock().await.remove(&job.request_id);
+        if state == JobState::Finalized {
+            self.watched.lock().await.insert(job.request_id, std::time::Instant::now());
+        }
         tracing::info!(request = job.request_id, %state, "request settled");
         self.store.set_state(job.request_id, state, None).await?;
         Ok(())

@@ -12,8 +12,7 @@
 pub mod jobs;
 pub mod outbox;
 
-use sqlx::{AnyPool, any::AnyPoolOptions};
-use std::time::Duration;
+use sqlx::AnyPool;
 
 /// Why the store failed. Messages carry the URL without its password.
 #[derive(Debug, thiserror::Error)]
@@ -58,16 +57,7 @@ impl<T> During<T> for Result<T, sqlx::Error> {
     }
 }
 
-/// `url` without its password, for messages and logs.
-pub fn redacted(url: &str) -> String {
-    match url::Url::parse(url) {
-        Ok(mut parsed) if parsed.password().is_some() => {
-            let _ = parsed.set_password(Some("***"));
-            parsed.to_string()
-        }
-        _ => url.to_owned(),
-    }
-}
+pub use masa_db::redacted;
 
 /// The node's database.
 #[derive(Debug, Clone)]
@@ -79,39 +69,15 @@ pub struct Store {
 impl Store {
     /// Connects (creating a SQLite file if needed) and applies the migrations.
     pub async fn connect(url: &str) -> Result<Self, StoreError> {
-        sqlx::any::install_default_drivers();
-        let postgres = url.starts_with("postgres:") || url.starts_with("postgresql:");
-        let url = if url.starts_with("sqlite:") && !url.contains("mode=") {
-            format!("{url}{}mode=rwc", if url.contains('?') { '&' } else { '?' })
-        } else {
-            url.to_owned()
-        };
-        let pool = AnyPoolOptions::new()
-            .max_connections(if postgres { 8 } else { 4 })
-            .acquire_timeout(Duration::from_secs(5))
-            .after_connect(move |conn, _| {
-                Box::pin(async move {
-                    if !postgres {
-                        // WAL: the API reads while the node writes; FULL: a committed row (a job
-                        // state, a signed transaction about to be broadcast) survives a crash.
-                        for pragma in [
-                            "PRAGMA journal_mode = WAL",
-                            "PRAGMA synchronous = FULL",
-                            "PRAGMA busy_timeout = 10000",
-                        ] {
-                            sqlx::query(pragma).execute(&mut *conn).await?;
-                        }
-                    }
-                    Ok(())
-                })
-            })
-            .connect(&url)
+        // FULL: a committed row (a job state, a signed transaction about to be broadcast)
+        // survives a crash
+        let masa_db::Database { pool, postgres } = masa_db::open(url, masa_db::Durability::Full)
             .await
-            .map_err(|source| StoreError::Open { url: redacted(&url), source })?;
+            .map_err(|source| StoreError::Open { url: redacted(url), source })?;
         sqlx::migrate!("./migrations")
             .run(&pool)
             .await
-            .map_err(|source| StoreError::Migrate { url: redacted(&url), source })?;
+            .map_err(|source| StoreError::Migrate { url: redacted(url), source })?;
         Ok(Self { pool, postgres })
     }
 

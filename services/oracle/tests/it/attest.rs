@@ -9,6 +9,7 @@
 //! page names the owner; a page that cannot be read leaves the nonce unused, and the SSRF guard
 //! holds through the attestation endpoint.
 
+use crate::support::masa;
 use alloy::{
     primitives::{Address, U256},
     providers::{Provider, ext::AnvilApi},
@@ -38,15 +39,10 @@ use std::{
 };
 use time::{OffsetDateTime, format_description::well_known::Rfc3339};
 
-const MASA: U256 = U256::from_limbs([1_000_000_000_000_000_000, 0, 0, 0]);
 pub(crate) const DOMAIN: &str = "oracle.test";
 const URI: &str = "https://oracle.test/attest";
 /// Transfers the contributor sends before signing in.
 const SENT: u64 = 3;
-
-fn masa(n: u64) -> U256 {
-    MASA * U256::from(n)
-}
 
 fn now() -> i64 {
     SystemTime::now().duration_since(UNIX_EPOCH).unwrap().as_secs() as i64

@@ -96,13 +96,7 @@ async fn three_oracle_processes_answer_agree_get_paid_and_punish() {
     let proxy = FlakyRpc::start(upstream, 10, 7).await.unwrap();
     let pages = page_server().await;
     let root = tempfile::tempdir().unwrap();
-    let mut nodes: Vec<OracleProcess> = ["a", "b", "c"]
-        .iter()
-        .zip(&operators)
-        .map(|(name, operator)| {
-            OracleProcess::new(root.path(), name, operator.clone(), &proxy.url(), suite.deployments.path())
-        })
-        .collect();
+    let mut nodes = OracleProcess::network(root.path(), &operators, &proxy.url(), suite.deployments.path());
     let http = reqwest::Client::builder().timeout(Duration::from_secs(5)).build().unwrap();
     for node in &mut nodes {
         node.start(&[]);

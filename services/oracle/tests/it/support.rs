@@ -52,6 +52,17 @@ pub struct OracleProcess {
 }
 
 impl OracleProcess {
+    /// Nodes `a`, `b`, `c`… under `root`, one per operator, reaching the chain at `rpc`.
+    pub fn network(root: &Path, operators: &[PrivateKeySigner], rpc: &str, deployments: &Path) -> Vec<Self> {
+        let names = ["a", "b", "c", "d", "e"];
+        assert!(operators.len() <= names.len(), "at most {} nodes", names.len());
+        names
+            .iter()
+            .zip(operators)
+            .map(|(name, operator)| Self::new(root, name, operator.clone(), rpc, deployments))
+            .collect()
+    }
+
     pub fn new(root: &Path, name: &str, operator: PrivateKeySigner, rpc: &str, deployments: &Path) -> Self {
         let dir = root.join(name);
         std::fs::create_dir_all(&dir).unwrap();

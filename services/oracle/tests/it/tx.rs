@@ -6,6 +6,7 @@
 //! fees; a call the pre-flight refuses is not sent and its error is named; through a flaky
 //! endpoint each key is still sent exactly once.
 
+use crate::support::{MASA, wait_for};
 use alloy::{
     primitives::{Address, Bytes, U256},
     providers::{DynProvider, Provider, ext::AnvilApi},
@@ -25,30 +26,7 @@ use masa_sdk::{
     tx::{Call, signing_provider},
 };
 use masa_test_harness::{AnvilChain, Chain, DeployedSuite, FlakyRpc, Postgres};
-use std::{
-    future::Future,
-    net::SocketAddr,
-    sync::atomic::Ordering,
-    time::{Duration, Instant},
-};
-
-const MASA: U256 = U256::from_limbs([1_000_000_000_000_000_000, 0, 0, 0]);
-
-/// Polls `check` until it gives a value, failing after `timeout` with `what`.
-async fn wait_for<T, F, Fut>(what: &str, timeout: Duration, mut check: F) -> T
-where
-    F: FnMut() -> Fut,
-    Fut: Future<Output = Option<T>>,
-{
-    let start = Instant::now();
-    loop {
-        if let Some(value) = check().await {
-            return value;
-        }
-        assert!(start.elapsed() < timeout, "timed out after {timeout:?} waiting for {what}");
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
-}
+use std::{net::SocketAddr, sync::atomic::Ordering, time::Duration};
 
 /// Fast polls for a local anvil; no replacement unless a test asks for one.
 fn config() -> TxConfig {
