@@ -250,6 +250,9 @@ impl Node {
     /// key and request).
     async fn report_equivocation(&self, request: u64, a: SignedResult, b: SignedResult) {
         let signer = a.signer;
+        if self.reported.lock().await.contains(&(request, signer)) {
+            return;
+        }
         let key = format!("equivocation:{request}:{signer}");
         let call = equivocation_call(a, b);
         match self
@@ -263,12 +266,20 @@ impl Node {
             .await
         {
             Ok(sent) => {
+                self.reported.lock().await.insert((request, signer));
                 if !sent.already_done {
                     self.metrics.equivocations_reported.inc();
                     tracing::warn!(request, %signer, tx = %sent.tx_hash, "equivocation reported: the node signed two results");
                 }
             }
-            Err(e) => tracing::info!(request, %signer, error = %e, "equivocation not reported"),
+            Err(e) => {
+                // the contract refuses it (another node's report landed first: `AlreadySlashed`):
+                // not tried again every round
+                if e.refusal().is_some() {
+                    self.reported.lock().await.insert((request, signer));
+                }
+                tracing::info!(request, %signer, error = %e, "equivocation not reported");
+            }
         }
     }
 

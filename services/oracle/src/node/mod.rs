@@ -145,6 +145,8 @@ pub struct Node {
     pub(crate) quorum_seen: Mutex<HashMap<u64, std::time::Instant>>,
     /// Finalized requests whose peers are still asked for equivocation, and since when.
     pub(crate) watched: Mutex<HashMap<u64, std::time::Instant>>,
+    /// Equivocations (request, signer) whose report is settled: mined, or refused for good.
+    pub(crate) reported: Mutex<std::collections::HashSet<(u64, Address)>>,
     /// Answers served so far (an equivocating test node alternates between its two).
     pub(crate) served: std::sync::atomic::AtomicU64,
 }
@@ -288,6 +290,7 @@ impl Node {
             attest,
             quorum_seen: Mutex::new(HashMap::new()),
             watched: Mutex::new(HashMap::new()),
+            reported: Mutex::new(std::collections::HashSet::new()),
             served: std::sync::atomic::AtomicU64::new(0),
             config,
         });
