@@ -1,6 +1,6 @@
 #![doc = include_str!("../README.md")]
 
-use sqlx::{AnyPool, any::AnyPoolOptions};
+use sqlx::{AnyPool, any::AnyPoolOptions, migrate::Migrator};
 use std::time::Duration;
 
 /// How long a query waits for a free connection.
@@ -34,10 +34,41 @@ pub struct Database {
     pub postgres: bool,
 }
 
-/// Opens the database at `url` (`sqlite://path`, created when missing, or `postgres://…`). The
-/// caller runs its migrations on the pool; errors are sqlx's, to be reported with
-/// [`redacted`]`(url)`.
-pub async fn open(url: &str, durability: Durability) -> Result<Database, sqlx::Error> {
+/// Why a database could not be opened; the URL is [`redacted`].
+#[derive(Debug, thiserror::Error)]
+pub enum OpenError {
+    /// The database cannot be reached or created.
+    #[error("cannot open the database {url}: {source}")]
+    Open {
+        /// Its URL, without a password.
+        url: String,
+        /// The driver's error.
+        source: sqlx::Error,
+    },
+    /// A migration failed.
+    #[error("cannot migrate the database {url}: {source}")]
+    Migrate {
+        /// Its URL, without a password.
+        url: String,
+        /// The migrator's error.
+        source: sqlx::migrate::MigrateError,
+    },
+}
+
+/// Opens the database at `url` (`sqlite://path`, created when missing, or `postgres://…`) and
+/// applies `migrations` (the caller's `sqlx::migrate!()`).
+pub async fn open(url: &str, durability: Durability, migrations: &Migrator) -> Result<Database, OpenError> {
+    let database =
+        connect(url, durability).await.map_err(|source| OpenError::Open { url: redacted(url), source })?;
+    migrations
+        .run(&database.pool)
+        .await
+        .map_err(|source| OpenError::Migrate { url: redacted(url), source })?;
+    Ok(database)
+}
+
+/// The pool of [`open`], before the migrations.
+async fn connect(url: &str, durability: Durability) -> Result<Database, sqlx::Error> {
     sqlx::any::install_default_drivers();
     let postgres = url.starts_with("postgres:") || url.starts_with("postgresql:");
     let url = if url.starts_with("sqlite:") && !url.contains("mode=") {
@@ -94,7 +125,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         for (durability, synchronous) in [(Durability::Normal, 1), (Durability::Full, 2)] {
             let url = format!("sqlite://{}/{durability:?}.db", dir.path().display());
-            let db = open(&url, durability).await.unwrap();
+            let db = connect(&url, durability).await.unwrap();
             assert!(!db.postgres);
             let mode: String = sqlx::query("PRAGMA journal_mode").fetch_one(&db.pool).await.unwrap().get(0);
             assert_eq!(mode, "wal");

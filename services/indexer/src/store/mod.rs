@@ -42,8 +42,6 @@ impl<T> During<T> for Result<T, sqlx::Error> {
     }
 }
 
-pub use masa_db::redacted;
-
 /// Store errors.
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
@@ -55,22 +53,9 @@ pub enum StoreError {
         /// The driver's error.
         source: sqlx::Error,
     },
-    /// The database cannot be opened.
-    #[error("cannot open the database {url}: {source}")]
-    Open {
-        /// Its URL, without a password.
-        url: String,
-        /// The driver's error.
-        source: sqlx::Error,
-    },
-    /// A migration failed.
-    #[error("cannot migrate the database {url}: {source}")]
-    Migrate {
-        /// Its URL, without a password.
-        url: String,
-        /// The migrator's error.
-        source: sqlx::migrate::MigrateError,
-    },
+    /// The database cannot be opened or migrated.
+    #[error(transparent)]
+    Open(#[from] masa_db::OpenError),
     /// A stored event's arguments do not fit the derived tables (a rewind re-derives it).
     #[error(transparent)]
     Derive(#[from] DeriveError),
@@ -218,13 +203,8 @@ impl Store {
     pub async fn connect(url: &str) -> Result<Self, StoreError> {
         // NORMAL: durable at each checkpoint of the WAL, consistent after a crash (atomic
         // transactions); a lost tail is indexed again from the chain
-        let masa_db::Database { pool, postgres } = masa_db::open(url, masa_db::Durability::Normal)
-            .await
-            .map_err(|source| StoreError::Open { url: redacted(url), source })?;
-        sqlx::migrate!("./migrations")
-            .run(&pool)
-            .await
-            .map_err(|source| StoreError::Migrate { url: redacted(url), source })?;
+        let masa_db::Database { pool, postgres } =
+            masa_db::open(url, masa_db::Durability::Normal, &sqlx::migrate!("./migrations")).await?;
         Ok(Self { pool, postgres })
     }
 

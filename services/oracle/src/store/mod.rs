@@ -17,22 +17,9 @@ use sqlx::AnyPool;
 /// Why the store failed. Messages carry the URL without its password.
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
-    /// The database cannot be opened.
-    #[error("cannot open the database {url}: {source}")]
-    Open {
-        /// The URL, without its password.
-        url: String,
-        /// Why.
-        source: sqlx::Error,
-    },
-    /// The migrations failed.
-    #[error("cannot migrate the database {url}: {source}")]
-    Migrate {
-        /// The URL, without its password.
-        url: String,
-        /// Why.
-        source: sqlx::migrate::MigrateError,
-    },
+    /// The database cannot be opened or migrated.
+    #[error(transparent)]
+    Open(#[from] masa_db::OpenError),
     /// A query failed.
     #[error("database error while {during}: {source}")]
     Db {
@@ -71,13 +58,8 @@ impl Store {
     pub async fn connect(url: &str) -> Result<Self, StoreError> {
         // FULL: a committed row (a job state, a signed transaction about to be broadcast)
         // survives a crash
-        let masa_db::Database { pool, postgres } = masa_db::open(url, masa_db::Durability::Full)
-            .await
-            .map_err(|source| StoreError::Open { url: redacted(url), source })?;
-        sqlx::migrate!("./migrations")
-            .run(&pool)
-            .await
-            .map_err(|source| StoreError::Migrate { url: redacted(url), source })?;
+        let masa_db::Database { pool, postgres } =
+            masa_db::open(url, masa_db::Durability::Full, &sqlx::migrate!("./migrations")).await?;
         Ok(Self { pool, postgres })
     }
 
