@@ -20,6 +20,15 @@ pub struct StateLabel {
     pub state: String,
 }
 
+/// A label naming a kind of attested record and what became of the request.
+#[derive(Debug, Clone, Hash, PartialEq, Eq, EncodeLabelSet)]
+pub struct AttestLabel {
+    /// The kind, as its endpoint names it (`wallet-activity`, `web-page`).
+    pub kind: String,
+    /// `issued` or `refused`.
+    pub outcome: String,
+}
+
 /// The node's metrics.
 #[derive(Debug)]
 pub struct Metrics {
@@ -50,8 +59,9 @@ pub struct Metrics {
     pub checkpoint_block: Gauge,
     /// Jobs per state (refreshed each coordination round).
     pub jobs: Family<StateLabel, Gauge>,
-    /// Attestations issued.
-    pub attestations: Counter,
+    /// Attestation requests, by kind of record and outcome (counted by the attestation service
+    /// once the client's IP and the body passed).
+    pub attestations: Family<AttestLabel, Counter>,
 }
 
 impl Default for Metrics {
@@ -80,7 +90,7 @@ impl Metrics {
             head_block: Gauge::default(),
             checkpoint_block: Gauge::default(),
             jobs: Family::default(),
-            attestations: Counter::default(),
+            attestations: Family::default(),
             registry: Registry::default(),
         };
         registry.register("requests_seen", "Requests seen on-chain", metrics.requests_seen.clone());
@@ -108,7 +118,11 @@ impl Metrics {
         registry.register("head_block", "The chain head last seen", metrics.head_block.clone());
         registry.register("checkpoint_block", "The block scanned to", metrics.checkpoint_block.clone());
         registry.register("jobs", "Jobs per state", metrics.jobs.clone());
-        registry.register("attestations", "Attestations issued", metrics.attestations.clone());
+        registry.register(
+            "attestations",
+            "Attestation requests, by kind and outcome",
+            metrics.attestations.clone(),
+        );
         Self { registry, ..metrics }
     }
 

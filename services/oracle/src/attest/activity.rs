@@ -50,6 +50,7 @@ pub type WalletActivityResponse = Attested<WalletActivity>;
 impl Subject for WalletActivity {
     type Request = WalletActivityRequest;
     const WHAT: &'static str = "wallet activity";
+    const KIND: &'static str = "wallet-activity";
 
     fn credentials(request: &WalletActivityRequest) -> Credentials<'_> {
         Credentials {

@@ -49,7 +49,7 @@ pub use error::AttestError;
 pub use limit::{KeyedLimiter, RateLimit};
 pub use page::{PageRead, WebPageRequest, WebPageResponse};
 
-use crate::sources::web::WebSource;
+use crate::{metrics::AttestLabel, sources::web::WebSource};
 use alloy::{
     primitives::{Address, U256},
     providers::DynProvider,
@@ -73,6 +73,7 @@ use masa_sdk::{
     tx,
     zksbt::{AttestRequest, AttestationFile, ZkSbtClient},
 };
+use prometheus_client::metrics::{counter::Counter, family::Family};
 use serde::{Deserialize, Serialize, de::DeserializeOwned};
 use std::{
     future::Future,
@@ -196,6 +197,8 @@ pub trait Subject: Serialize + Send + Sized + 'static {
     type Request: DeserializeOwned + Send + Sync + 'static;
     /// What is attested, for logs (`wallet activity`).
     const WHAT: &'static str;
+    /// The kind's name in its endpoint's path and in the metrics (`wallet-activity`).
+    const KIND: &'static str;
 
     /// The request's sign-in and owner's side of the record.
     fn credentials(request: &Self::Request) -> Credentials<'_>;
@@ -227,6 +230,8 @@ struct Admitted {
 #[derive(Clone)]
 pub struct AttestService {
     inner: Arc<Inner>,
+    /// Requests by kind and outcome (the node's metric, after [`AttestService::count_in`]).
+    counted: Family<AttestLabel, Counter>,
 }
 
 struct Inner {
@@ -281,6 +286,7 @@ impl AttestService {
     ) -> Result<Self, masa_sdk::zksbt::Error> {
         let sbt = ZkSbtClient::new(provider.clone(), manifest, node_key)?;
         Ok(Self {
+            counted: Family::default(),
             inner: Arc::new(Inner {
                 finality_depth: config.finality_depth.unwrap_or(0),
                 chain_id: manifest.chain_id,
@@ -298,6 +304,12 @@ impl AttestService {
         })
     }
 
+    /// The service counting its requests in `family` (the node's `attestations` metric).
+    pub fn count_in(mut self, family: &Family<AttestLabel, Counter>) -> Self {
+        self.counted = family.clone();
+        self
+    }
+
     /// The node key's address (the attestations' issuer).
     pub fn signer(&self) -> Address {
         self.inner.sbt.wallet()
@@ -313,8 +325,8 @@ impl AttestService {
     pub fn router(&self) -> Router {
         Router::new()
             .route("/v1/attest/nonce", get(nonce_handler))
-            .route("/v1/attest/wallet-activity", post(handler::<WalletActivity>))
-            .route("/v1/attest/web-page", post(handler::<PageRead>))
+            .route(&format!("/v1/attest/{}", WalletActivity::KIND), post(handler::<WalletActivity>))
+            .route(&format!("/v1/attest/{}", PageRead::KIND), post(handler::<PageRead>))
             .layer(DefaultBodyLimit::max(MAX_BODY))
             .with_state(self.clone())
     }
@@ -367,6 +379,11 @@ impl AttestService {
             self.seal(admitted, values, subject).await
         }
         .await;
+        let label = AttestLabel {
+            kind: S::KIND.to_owned(),
+            outcome: if outcome.is_ok() { "issued" } else { "refused" }.to_owned(),
+        };
+        self.counted.get_or_create(&label).inc();
         let what = S::WHAT;
         match (&outcome, signed_in) {
             (Ok(done), _) => {

@@ -101,6 +101,7 @@ pub fn page_values(page: &WebPage, owner: Address) -> [u64; poseidon::FIELDS] {
 impl Subject for PageRead {
     type Request = WebPageRequest;
     const WHAT: &'static str = "web page";
+    const KIND: &'static str = "web-page";
 
     fn credentials(request: &WebPageRequest) -> Credentials<'_> {
         Credentials {

@@ -253,6 +253,7 @@ impl Node {
             config.chain.max_log_range,
             Duration::from_millis(config.peers.timeout_ms),
         );
+        let metrics = Arc::new(Metrics::new());
         let attest = match &config.attest {
             None => None,
             Some(attest) => {
@@ -270,13 +271,14 @@ impl Node {
                         Arc::new(reader),
                         pages,
                     )
-                    .map_err(|e| fail(e.to_string()))?,
+                    .map_err(|e| fail(e.to_string()))?
+                    .count_in(&metrics.attestations),
                 )
             }
         };
         let node = Arc::new(Self {
             store,
-            metrics: Arc::new(Metrics::new()),
+            metrics,
             provider,
             oracle,
             tx,

@@ -254,6 +254,26 @@ async fn three_oracle_processes_answer_agree_get_paid_and_punish() {
     let minted = sbt.mint(record(&contributor, &answer, salt(3)), Some(&answer.attestation)).await.unwrap();
     let on_chain = sbt.record(minted.token).await.unwrap();
     assert_eq!((on_chain.issuer, on_chain.schemaId), (nodes[1].key.address(), U256::from(4)));
+    // each node counts its attestation requests by kind and outcome
+    let metrics = |node: &OracleProcess| {
+        let (http, url) = (http.clone(), node.url("/metrics"));
+        async move { http.get(url).send().await.unwrap().text().await.unwrap() }
+    };
+    let a_metrics = metrics(&nodes[0]).await;
+    assert!(
+        a_metrics.contains(r#"masa_oracle_attestations_total{kind="wallet-activity",outcome="issued"} 1"#),
+        "{a_metrics}"
+    );
+    let b_metrics = metrics(&nodes[1]).await;
+    assert!(
+        b_metrics.contains(r#"masa_oracle_attestations_total{kind="web-page",outcome="issued"} 1"#),
+        "{b_metrics}"
+    );
+    let c_metrics = metrics(&nodes[2]).await;
+    assert!(
+        c_metrics.contains(r#"masa_oracle_attestations_total{kind="wallet-activity",outcome="refused"} 1"#),
+        "{c_metrics}"
+    );
 
     // 5. nobody can read a missing page: no quorum by the deadline, the consumer is refunded
     let missing = customer
