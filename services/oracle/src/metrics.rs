@@ -1,10 +1,18 @@
 //! The node's Prometheus metrics, served at `/metrics` (`OpenMetrics` text).
 
+use crate::tx::TxCounters;
 use prometheus_client::{
-    encoding::{EncodeLabelSet, text::encode},
-    metrics::{counter::Counter, family::Family, gauge::Gauge, histogram::Histogram},
+    collector::Collector,
+    encoding::{DescriptorEncoder, EncodeLabelSet, EncodeMetric, text::encode},
+    metrics::{
+        counter::{ConstCounter, Counter},
+        family::Family,
+        gauge::Gauge,
+        histogram::Histogram,
+    },
     registry::Registry,
 };
+use std::sync::{Arc, atomic::Ordering};
 
 /// A label naming a job type or a state.
 #[derive(Debug, Clone, Hash, PartialEq, Eq, EncodeLabelSet)]
@@ -126,6 +134,14 @@ impl Metrics {
         Self { registry, ..metrics }
     }
 
+    /// These metrics and the transaction counters of the node's sends (`sends`, its
+    /// [`TxManager`](crate::tx::TxManager)'s) and reads (`reads`, its read transport's), read at
+    /// each scrape.
+    pub fn with_tx(mut self, sends: Arc<TxCounters>, reads: Arc<TxCounters>) -> Self {
+        self.registry.register_collector(Box::new(TxCollector { sends, reads }));
+        self
+    }
+
     /// The metrics in the `OpenMetrics` text format.
     pub fn render(&self) -> String {
         let mut out = String::new();
@@ -137,5 +153,65 @@ impl Metrics {
     /// The counter of `job`'s type.
     pub fn job(job: &str) -> JobLabel {
         JobLabel { job: job.to_owned() }
+    }
+}
+
+/// The transaction counters, as counters of the scrape.
+#[derive(Debug)]
+struct TxCollector {
+    sends: Arc<TxCounters>,
+    reads: Arc<TxCounters>,
+}
+
+impl Collector for TxCollector {
+    fn encode(&self, mut encoder: DescriptorEncoder<'_>) -> Result<(), std::fmt::Error> {
+        let (s, r) = (&*self.sends, &*self.reads);
+        let read = |c: &std::sync::atomic::AtomicU64| c.load(Ordering::Relaxed);
+        for (name, help, value) in [
+            ("tx_sent", "Transaction keys sent (their first transaction broadcast)", read(&s.sent)),
+            ("tx_mined", "Transaction keys seen mined", read(&s.mined)),
+            ("tx_replaced", "Stuck transactions replaced with higher fees", read(&s.replaced)),
+            ("tx_resigned", "Transactions signed again with a fresh nonce", read(&s.resigned)),
+            (
+                "tx_refused",
+                "Sends refused before signing (revm pre-flight or gas estimate)",
+                read(&s.preflight_refused),
+            ),
+            (
+                "rpc_retries",
+                "RPC requests retried after a transient failure",
+                read(&s.retried) + read(&r.retried),
+            ),
+        ] {
+            let counter = ConstCounter::new(value);
+            counter.encode(encoder.encode_descriptor(name, help, None, counter.metric_type())?)?;
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_transaction_counters_are_read_at_each_scrape() {
+        let (sends, reads) = (Arc::new(TxCounters::default()), Arc::new(TxCounters::default()));
+        let metrics = Metrics::new().with_tx(Arc::clone(&sends), Arc::clone(&reads));
+        sends.sent.fetch_add(3, Ordering::Relaxed);
+        sends.preflight_refused.fetch_add(1, Ordering::Relaxed);
+        sends.retried.fetch_add(2, Ordering::Relaxed);
+        reads.retried.fetch_add(5, Ordering::Relaxed);
+        let text = metrics.render();
+        for line in [
+            "masa_oracle_tx_sent_total 3",
+            "masa_oracle_tx_mined_total 0",
+            "masa_oracle_tx_refused_total 1",
+            "masa_oracle_rpc_retries_total 7",
+        ] {
+            assert!(text.lines().any(|l| l == line), "{line:?} not in\n{text}");
+        }
+        sends.mined.fetch_add(1, Ordering::Relaxed);
+        assert!(metrics.render().lines().any(|l| l == "masa_oracle_tx_mined_total 1"));
     }
 }

@@ -229,7 +229,7 @@ impl Node {
         let provider = ProviderBuilder::new().connect_client(client(Arc::clone(&reads))?).erased();
         let operator_provider = ProviderBuilder::new()
             .wallet(EthereumWallet::from(operator_key.clone()))
-            .connect_client(client(reads)?)
+            .connect_client(client(Arc::clone(&reads))?)
             .erased();
         let oracle = OracleClient::new(operator_provider, &target.manifest, operator_key.clone())
             .map_err(|e| NodeError::Chain(e.to_string()))?;
@@ -253,7 +253,7 @@ impl Node {
             config.chain.max_log_range,
             Duration::from_millis(config.peers.timeout_ms),
         );
-        let metrics = Arc::new(Metrics::new());
+        let metrics = Arc::new(Metrics::new().with_tx(Arc::clone(tx.counters()), reads));
         let attest = match &config.attest {
             None => None,
             Some(attest) => {

@@ -518,7 +518,7 @@ impl TxManager {
     }
 
     /// What the manager did so far.
-    pub fn counters(&self) -> &TxCounters {
+    pub fn counters(&self) -> &Arc<TxCounters> {
         &self.inner.counters
     }
 

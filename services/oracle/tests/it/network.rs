@@ -291,6 +291,21 @@ async fn three_oracle_processes_answer_agree_get_paid_and_punish() {
     customer.refund(missing.request).await.unwrap();
     assert_eq!(token.balanceOf(consumer.address()).call().await.unwrap(), before + masa(5));
 
+    // the nodes' transaction metrics: fulfilments and reports mined; the proxy's failures retried
+    let mut totals = [0u64; 2];
+    for node in &nodes {
+        let text = http.get(node.url("/metrics")).send().await.unwrap().text().await.unwrap();
+        for (total, name) in
+            totals.iter_mut().zip(["masa_oracle_tx_mined_total ", "masa_oracle_rpc_retries_total "])
+        {
+            let line =
+                text.lines().find(|l| l.starts_with(name)).unwrap_or_else(|| panic!("no {name}in\n{text}"));
+            *total += line[name.len()..].parse::<u64>().unwrap();
+        }
+    }
+    assert!(totals[0] > 0, "fulfilments and reports mined (counted since each process started): {totals:?}");
+    assert!(totals[1] > 0, "requests the proxy failed were retried: {totals:?}");
+
     // the operators' earnings: a and b were paid for every request; graceful shutdown
     for node in &mut nodes {
         node.stop();
