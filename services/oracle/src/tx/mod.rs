@@ -638,10 +638,7 @@ impl TxManager {
             u32::try_from(self.inner.store.outbox_attempts(ctx.key).await?.len()).unwrap_or(u32::MAX);
         let (entry, attempt) = {
             let mut next = self.inner.nonce.lock().await;
-            let nonce = match *next {
-                Some(nonce) => nonce,
-                None => self.chain_nonce(ctx).await?,
-            };
+            let nonce = self.next_nonce(ctx, *next).await?;
             let unsigned =
                 Unsigned { number, nonce, to, input: &data, gas_limit, fees, block: latest.number };
             let attempt = self.sign(ctx.key, &unsigned).map_err(ctx.sign())?;
@@ -927,17 +924,7 @@ impl TxManager {
             );
             return Ok(false);
         }
-        let unsigned = Unsigned {
-            number,
-            nonce: entry.nonce,
-            to: entry.to,
-            input: &entry.input,
-            gas_limit: entry.gas_limit,
-            fees,
-            block: latest.number,
-        };
-        let attempt = self.sign(ctx.key, &unsigned).map_err(ctx.sign())?;
-        self.inner.store.outbox_add_attempt(&attempt).await?;
+        let attempt = self.sign_again(ctx, entry, number, entry.nonce, fees, latest.number).await?;
         self.inner.counters.replaced.fetch_add(1, Ordering::Relaxed);
         let outcome = self.broadcast(&attempt.raw).await;
         tracing::info!(
@@ -969,21 +956,8 @@ impl TxManager {
         let number = u32::try_from(count).unwrap_or(u32::MAX);
         let attempt = {
             let mut next = self.inner.nonce.lock().await;
-            let nonce = match *next {
-                Some(nonce) => nonce,
-                None => self.chain_nonce(ctx).await?,
-            };
-            let unsigned = Unsigned {
-                number,
-                nonce,
-                to: entry.to,
-                input: &entry.input,
-                gas_limit: entry.gas_limit,
-                fees,
-                block: latest.number,
-            };
-            let attempt = self.sign(ctx.key, &unsigned).map_err(ctx.sign())?;
-            self.inner.store.outbox_add_attempt(&attempt).await?;
+            let nonce = self.next_nonce(ctx, *next).await?;
+            let attempt = self.sign_again(ctx, entry, number, nonce, fees, latest.number).await?;
             *next = Some(nonce + 1);
             attempt
         };
@@ -1137,6 +1111,39 @@ impl TxManager {
     }
 
     /// Signs `tx`, attempt `tx.number` of `key`: an EIP-1559 call.
+    /// The wallet's next nonce: the one kept (`next`, under the nonce lock), else the chain's.
+    async fn next_nonce(&self, ctx: Ctx<'_>, next: Option<u64>) -> Result<u64, TxError> {
+        match next {
+            Some(nonce) => Ok(nonce),
+            None => self.chain_nonce(ctx).await,
+        }
+    }
+
+    /// Signs `entry`'s call again as attempt `number` with `nonce` and `fees` (a replacement, or
+    /// a re-signing after its nonce was taken) and records the attempt in the outbox.
+    async fn sign_again(
+        &self,
+        ctx: Ctx<'_>,
+        entry: &OutboxEntry,
+        number: u32,
+        nonce: u64,
+        fees: Fees,
+        block: u64,
+    ) -> Result<OutboxAttempt, TxError> {
+        let unsigned = Unsigned {
+            number,
+            nonce,
+            to: entry.to,
+            input: &entry.input,
+            gas_limit: entry.gas_limit,
+            fees,
+            block,
+        };
+        let attempt = self.sign(ctx.key, &unsigned).map_err(ctx.sign())?;
+        self.inner.store.outbox_add_attempt(&attempt).await?;
+        Ok(attempt)
+    }
+
     fn sign(&self, key: &str, tx: &Unsigned<'_>) -> Result<OutboxAttempt, alloy::signers::Error> {
         let Fees { max_fee_per_gas, max_priority_fee_per_gas } = tx.fees;
         let unsigned = TxEip1559 {
