@@ -71,19 +71,12 @@ impl BatchInverse for Fq {
         norm_inverse
     }
 
-    /// Eight additions at a time on AVX-512 IFMA (`msm/ifma.rs`), where the CPU has it.
     fn add_level<P: SWCurveConfig<BaseField = Self>>(
         points: &mut [Affine<P>],
         offset: &[usize],
         len: &mut [usize],
     ) -> Option<bool> {
-        #[cfg(target_arch = "x86_64")]
-        if ifma::available() {
-            // SAFETY: the CPU has AVX-512F and IFMA.
-            return Some(unsafe { ifma::add_level(points, offset, len) });
-        }
-        let _ = (points, offset, len);
-        None
+        vector_level(points, offset, len)
     }
 }
 
@@ -98,6 +91,34 @@ impl BatchInverse for Fq2 {
     fn inverse_from_norm(&self, norm_inverse: Fq) -> Self {
         Self::new(self.c0 * norm_inverse, -(self.c1 * norm_inverse))
     }
+
+    fn add_level<P: SWCurveConfig<BaseField = Self>>(
+        points: &mut [Affine<P>],
+        offset: &[usize],
+        len: &mut [usize],
+    ) -> Option<bool> {
+        vector_level(points, offset, len)
+    }
+}
+
+/// A level of additions eight at a time on AVX-512 IFMA (`msm/ifma.rs`), where the CPU has it.
+#[cfg(target_arch = "x86_64")]
+fn vector_level<P: SWCurveConfig>(
+    points: &mut [Affine<P>],
+    offset: &[usize],
+    len: &mut [usize],
+) -> Option<bool>
+where
+    P::BaseField: ifma::Lanes,
+{
+    // SAFETY: the CPU has AVX-512F and IFMA.
+    ifma::available().then(|| unsafe { ifma::add_level(points, offset, len) })
+}
+
+/// No vector path off x86-64.
+#[cfg(not(target_arch = "x86_64"))]
+fn vector_level<P: SWCurveConfig>(_: &mut [Affine<P>], _: &[usize], _: &mut [usize]) -> Option<bool> {
+    None
 }
 
 /// Precomputed window multiples of a fixed list of bases, for repeated MSMs over them.

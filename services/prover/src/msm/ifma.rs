@@ -1,10 +1,11 @@
-//! G1's batched affine additions ([`super::sum_segments`]) eight at a time, on AVX-512 IFMA.
+//! The batched affine additions of [`super::sum_segments`] eight at a time, on AVX-512 IFMA,
+//! in G1 (over Fq) and G2 (over Fq2).
 //!
-//! Most of a proof is G1 additions in the fixed-base MSMs, each a handful of multiplications in
-//! the base field Fq. arkworks multiplies one element at a time with 64-bit limbs (about 15 ns
-//! here); AVX-512 IFMA multiplies eight pairs of 52-bit limbs in one instruction
-//! (`vpmadd52luq`/`vpmadd52huq`), so eight additions of a level, one per lane, cost about what
-//! two cost one by one.
+//! Most of a proof is point additions in the fixed-base MSMs, each a handful of multiplications
+//! in the base field Fq. arkworks multiplies one element at a time with 64-bit limbs (about
+//! 15 ns here); AVX-512 IFMA multiplies eight pairs of 52-bit limbs in one instruction
+//! (`vpmadd52luq`/`vpmadd52huq`), so the eight additions of a row, one per lane, cost about what
+//! two cost one by one. Fq2 is built on it as arkworks builds it on Fq (Karatsuba, norms).
 //!
 //! Elements stay in arkworks' Montgomery form (`a·2²⁵⁶ mod p`) in five 52-bit limbs: loading
 //! and storing only move bits. The multiplication is Montgomery's with `R = 2²⁵⁶`: four
@@ -16,14 +17,14 @@
 //! Why by hand: no crate in reach multiplies BN254 elements on IFMA (arkworks has no vector
 //! backend; the IFMA code of big-integer libraries is for RSA-sized moduli). The arithmetic is
 //! tested equal to arkworks' on random and edge values, and the MSMs built on it equal
-//! arkworks' `VariableBaseMSM` (`msm::tests`), as before.
+//! arkworks' `VariableBaseMSM` (`msm::tests`) in both groups.
 
-use ark_bn254::{Fq, FqConfig};
+use ark_bn254::{Fq, Fq2, FqConfig};
 use ark_ec::{
-    AffineRepr, CurveGroup,
+    AffineRepr, CurveConfig, CurveGroup,
     short_weierstrass::{Affine, SWCurveConfig},
 };
-use ark_ff::{BigInt, MontConfig, One, PrimeField};
+use ark_ff::{BigInt, MontConfig, One, PrimeField, Zero};
 use std::arch::x86_64::{
     __m512i, _mm512_add_epi64, _mm512_and_si512, _mm512_cmplt_epi64_mask, _mm512_madd52hi_epu64,
     _mm512_madd52lo_epu64, _mm512_mask_blend_epi64, _mm512_or_si512, _mm512_set1_epi64, _mm512_setzero_si512,
@@ -61,7 +62,7 @@ pub(super) fn available() -> bool {
 
 /// Eight elements of Fq: limb `k` of lane `i` is lane `i` of `self.0[k]`.
 #[derive(Clone, Copy)]
-struct Fq8([__m512i; 5]);
+pub(super) struct Fq8([__m512i; 5]);
 
 /// Eight 64-bit lanes from an array.
 #[inline]
@@ -141,8 +142,7 @@ fn reduce(s: [__m512i; 5], q: &[__m512i; 5]) -> Fq8 {
     Fq8([0, 1, 2, 3, 4].map(|k| _mm512_mask_blend_epi64(below, d[k], s[k])))
 }
 
-/// `a + b` (below `2p`). Only the tests add; the additions of points only subtract.
-#[cfg(test)]
+/// `a + b` (below `2p`).
 #[inline]
 #[target_feature(enable = "avx512f")]
 fn add(a: &Fq8, b: &Fq8) -> Fq8 {
@@ -217,21 +217,144 @@ fn mul(a: &Fq8, b: &Fq8) -> Fq8 {
     }))
 }
 
+/// A base field whose elements [`add_level`] handles eight at a time: Fq (G1) and Fq2 (G2).
+/// The methods are the arithmetic of the affine addition, on eight lanes; every one requires
+/// AVX-512F and IFMA.
+pub(super) trait Lanes: super::BatchInverse {
+    /// Eight elements.
+    type Vector: Copy;
+    /// # Safety
+    /// The CPU has AVX-512F and IFMA (all the methods).
+    unsafe fn load8(x: [Self; 8]) -> Self::Vector;
+    /// The eight elements, reduced.
+    unsafe fn store8(v: Self::Vector) -> [Self; 8];
+    /// `a - b`.
+    unsafe fn sub8(a: &Self::Vector, b: &Self::Vector) -> Self::Vector;
+    /// `a·b`.
+    unsafe fn mul8(a: &Self::Vector, b: &Self::Vector) -> Self::Vector;
+    /// `a²`.
+    unsafe fn square8(a: &Self::Vector) -> Self::Vector;
+    /// The norms in Fq, as [`super::BatchInverse::norm_fq`].
+    unsafe fn norm8(a: &Self::Vector) -> Fq8;
+    /// `1/a` given `1/norm(a)`, as [`super::BatchInverse::inverse_from_norm`].
+    unsafe fn inverse_from_norm8(a: &Self::Vector, norm_inverse: &Fq8) -> Self::Vector;
+}
+
+impl Lanes for Fq {
+    type Vector = Fq8;
+    #[inline]
+    #[target_feature(enable = "avx512f,avx512ifma")]
+    unsafe fn load8(x: [Self; 8]) -> Fq8 {
+        Fq8::load(&x.map(|e| e.0.0))
+    }
+    #[inline]
+    #[target_feature(enable = "avx512f,avx512ifma")]
+    unsafe fn store8(v: Fq8) -> [Self; 8] {
+        v.store().map(|l| Self::new_unchecked(BigInt(l)))
+    }
+    #[inline]
+    #[target_feature(enable = "avx512f,avx512ifma")]
+    unsafe fn sub8(a: &Fq8, b: &Fq8) -> Fq8 {
+        sub(a, b)
+    }
+    #[inline]
+    #[target_feature(enable = "avx512f,avx512ifma")]
+    unsafe fn mul8(a: &Fq8, b: &Fq8) -> Fq8 {
+        mul(a, b)
+    }
+    #[inline]
+    #[target_feature(enable = "avx512f,avx512ifma")]
+    unsafe fn square8(a: &Fq8) -> Fq8 {
+        mul(a, a)
+    }
+    #[inline]
+    #[target_feature(enable = "avx512f,avx512ifma")]
+    unsafe fn norm8(a: &Fq8) -> Fq8 {
+        *a
+    }
+    #[inline]
+    #[target_feature(enable = "avx512f,avx512ifma")]
+    unsafe fn inverse_from_norm8(_: &Fq8, norm_inverse: &Fq8) -> Fq8 {
+        *norm_inverse
+    }
+}
+
+/// Eight elements of Fq2 = Fq[u]/(u² + 1): `c0 + c1·u`.
+#[derive(Clone, Copy)]
+pub(super) struct Fq2x8 {
+    c0: Fq8,
+    c1: Fq8,
+}
+
+impl Lanes for Fq2 {
+    type Vector = Fq2x8;
+    #[inline]
+    #[target_feature(enable = "avx512f,avx512ifma")]
+    unsafe fn load8(x: [Self; 8]) -> Fq2x8 {
+        Fq2x8 { c0: Fq8::load(&x.map(|e| e.c0.0.0)), c1: Fq8::load(&x.map(|e| e.c1.0.0)) }
+    }
+    #[inline]
+    #[target_feature(enable = "avx512f,avx512ifma")]
+    unsafe fn store8(v: Fq2x8) -> [Self; 8] {
+        let (c0, c1) = (v.c0.store(), v.c1.store());
+        std::array::from_fn(|i| Self::new(Fq::new_unchecked(BigInt(c0[i])), Fq::new_unchecked(BigInt(c1[i]))))
+    }
+    #[inline]
+    #[target_feature(enable = "avx512f,avx512ifma")]
+    unsafe fn sub8(a: &Fq2x8, b: &Fq2x8) -> Fq2x8 {
+        Fq2x8 { c0: sub(&a.c0, &b.c0), c1: sub(&a.c1, &b.c1) }
+    }
+    /// Karatsuba: three multiplications.
+    #[inline]
+    #[target_feature(enable = "avx512f,avx512ifma")]
+    unsafe fn mul8(a: &Fq2x8, b: &Fq2x8) -> Fq2x8 {
+        let (v0, v1) = (mul(&a.c0, &b.c0), mul(&a.c1, &b.c1));
+        let cross = mul(&add(&a.c0, &a.c1), &add(&b.c0, &b.c1));
+        Fq2x8 { c0: sub(&v0, &v1), c1: sub(&sub(&cross, &v0), &v1) }
+    }
+    /// `(c0 + c1)(c0 - c1) + 2·c0·c1·u`: two multiplications.
+    #[inline]
+    #[target_feature(enable = "avx512f,avx512ifma")]
+    unsafe fn square8(a: &Fq2x8) -> Fq2x8 {
+        let m = mul(&a.c0, &a.c1);
+        Fq2x8 { c0: mul(&add(&a.c0, &a.c1), &sub(&a.c0, &a.c1)), c1: add(&m, &m) }
+    }
+    /// `c0² + c1²`.
+    #[inline]
+    #[target_feature(enable = "avx512f,avx512ifma")]
+    unsafe fn norm8(a: &Fq2x8) -> Fq8 {
+        add(&mul(&a.c0, &a.c0), &mul(&a.c1, &a.c1))
+    }
+    /// `(c0 - c1·u)/norm`.
+    #[inline]
+    #[target_feature(enable = "avx512f,avx512ifma")]
+    unsafe fn inverse_from_norm8(a: &Fq2x8, norm_inverse: &Fq8) -> Fq2x8 {
+        let zero = Fq8([_mm512_setzero_si512(); 5]);
+        Fq2x8 { c0: mul(&a.c0, norm_inverse), c1: sub(&zero, &mul(&a.c1, norm_inverse)) }
+    }
+}
+
 /// One level of [`super::sum_segments`]: the pairs `(2i, 2i + 1)` of every segment added into
 /// slot `i`, eight pairs per vector, with one field inversion for the level; `false` when no
-/// segment has a pair left. Requires AVX-512F and IFMA ([`available`]).
+/// segment has a pair left.
 ///
-/// As in the scalar level, a backward pass multiplies the denominators `x₂ - x₁` (per lane),
-/// and a forward pass turns the running inverse into each pair's and adds the pair, writing
-/// slot `i` only after every pair that reads it (pairs read slots `2i` and `2i + 1`). Pairs that
-/// take the general group law (an identity, equal `x`) are copied out first and added by
-/// arkworks; their lanes are not used.
+/// As in the scalar level, a backward pass multiplies the denominators' norms (per lane), and
+/// a forward pass turns the running inverse into each pair's and adds the pair, writing slot
+/// `i` only after every pair that reads it (pairs read slots `2i` and `2i + 1`). Pairs that take
+/// the general group law (an identity, equal `x`) are copied out first and added by arkworks;
+/// their lanes are not used.
+///
+/// # Safety
+/// The CPU has AVX-512F and IFMA ([`available`]).
 #[target_feature(enable = "avx512f,avx512ifma")]
-pub(super) fn add_level<P: SWCurveConfig<BaseField = Fq>>(
+pub(super) unsafe fn add_level<P: SWCurveConfig>(
     points: &mut [Affine<P>],
     offset: &[usize],
     len: &mut [usize],
-) -> bool {
+) -> bool
+where
+    P::BaseField: Lanes,
+{
     // (first input, output slot) of the vector pairs; the general pairs and odd tails, copied
     let mut pairs: Vec<(u32, u32)> = Vec::new();
     let mut general = Vec::new();
@@ -253,51 +376,55 @@ pub(super) fn add_level<P: SWCurveConfig<BaseField = Fq>>(
         return false;
     }
 
-    // the coordinates (x₁, y₁, x₂, y₂) of a row's eight pairs; an unused lane adds (0, 0) and
-    // (1, 0): its denominator is 1
-    let one = Fq::one().0.0;
+    // a row's eight pairs: x₁, y₁, x₂, y₂; an unused lane adds (0, 0) and (1, 0), so its
+    // denominator is 1
     let row = |points: &[Affine<P>], r: usize| {
-        let mut c = [[[0u64; 4]; 8]; 4];
-        c[2] = [one; 8];
+        let (zero, one) = (P::BaseField::zero(), P::BaseField::one());
+        let mut c = [[zero; 8], [zero; 8], [one; 8], [zero; 8]];
         for (lane, &(first, _)) in pairs[8 * r..].iter().take(8).enumerate() {
             let (p, q) = (&points[first as usize], &points[first as usize + 1]);
-            c[0][lane] = p.x.0.0;
-            c[1][lane] = p.y.0.0;
-            c[2][lane] = q.x.0.0;
-            c[3][lane] = q.y.0.0;
+            c[0][lane] = p.x;
+            c[1][lane] = p.y;
+            c[2][lane] = q.x;
+            c[3][lane] = q.y;
         }
-        c.map(|coordinate| Fq8::load(&coordinate))
+        // SAFETY: the caller's (AVX-512F and IFMA).
+        c.map(|coordinate| unsafe { P::BaseField::load8(coordinate) })
     };
 
-    // backward: later[r] = product of the denominators of the rows after r, per lane
+    // backward: per row, (product of the later rows' norms, the row's norms), per lane
     let rows = pairs.len().div_ceil(8);
-    let mut product = Fq8::load(&[one; 8]);
-    let mut later = vec![product; rows];
+    let mut product = Fq8::load(&[Fq::one().0.0; 8]);
+    let mut chain = Vec::with_capacity(rows);
     for r in (0..rows).rev() {
         let [x1, _, x2, _] = row(points, r);
-        later[r] = product;
-        product = mul(&product, &sub(&x2, &x1));
+        // SAFETY: the caller's (AVX-512F and IFMA).
+        let norm = unsafe { P::BaseField::norm8(&P::BaseField::sub8(&x2, &x1)) };
+        chain.push((product, norm));
+        product = mul(&product, &norm);
     }
+    chain.reverse();
     // the eight lanes' inverses, with one inversion
     let mut lanes = product.store().map(|l| Fq::new_unchecked(BigInt(l)));
     ark_ff::batch_inversion(&mut lanes);
     let mut inverse = Fq8::load(&lanes.map(|x| x.0.0));
 
     // forward: λ = (y₂ - y₁)/(x₂ - x₁), x₃ = λ² - x₁ - x₂, y₃ = λ(x₁ - x₃) - y₁
-    for (r, later) in later.iter().enumerate() {
+    for (r, (later, norm)) in chain.iter().enumerate() {
         let [x1, y1, x2, y2] = row(points, r);
-        let dx = sub(&x2, &x1);
-        let dx_inverse = mul(&inverse, later);
-        inverse = mul(&inverse, &dx);
-        let lambda = mul(&sub(&y2, &y1), &dx_inverse);
-        let x3 = sub(&sub(&mul(&lambda, &lambda), &x1), &x2);
-        let y3 = sub(&mul(&lambda, &sub(&x1, &x3)), &y1);
-        let (x3, y3) = (x3.store(), y3.store());
+        let norm_inverse = mul(&inverse, later);
+        inverse = mul(&inverse, norm);
+        // SAFETY: the caller's (AVX-512F and IFMA).
+        let (x3, y3) = unsafe {
+            type F<P> = <P as CurveConfig>::BaseField;
+            let dx_inverse = F::<P>::inverse_from_norm8(&F::<P>::sub8(&x2, &x1), &norm_inverse);
+            let lambda = F::<P>::mul8(&F::<P>::sub8(&y2, &y1), &dx_inverse);
+            let x3 = F::<P>::sub8(&F::<P>::sub8(&F::<P>::square8(&lambda), &x1), &x2);
+            let y3 = F::<P>::sub8(&F::<P>::mul8(&lambda, &F::<P>::sub8(&x1, &x3)), &y1);
+            (F::<P>::store8(x3), F::<P>::store8(y3))
+        };
         for (lane, &(_, slot)) in pairs[8 * r..].iter().take(8).enumerate() {
-            points[slot as usize] = Affine::new_unchecked(
-                Fq::new_unchecked(BigInt(x3[lane])),
-                Fq::new_unchecked(BigInt(y3[lane])),
-            );
+            points[slot as usize] = Affine::new_unchecked(x3[lane], y3[lane]);
         }
     }
     for (p, q, slot) in general {
@@ -313,7 +440,8 @@ pub(super) fn add_level<P: SWCurveConfig<BaseField = Fq>>(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use ark_ff::{Field, UniformRand, Zero};
+    use crate::msm::BatchInverse;
+    use ark_ff::{Field, UniformRand};
     use ark_std::rand::SeedableRng;
     use rand_chacha::ChaCha20Rng;
 
@@ -355,6 +483,32 @@ mod tests {
             carry = _mm512_srli_epi64::<52>(v);
             _mm512_and_si512(v, mask)
         }))
+    }
+
+    #[test]
+    fn fq2_arithmetic_equals_arkworks() {
+        if !available() {
+            eprintln!("no AVX-512 IFMA on this CPU: the vector path is not used here, nothing to test");
+            return;
+        }
+        let mut rng = ChaCha20Rng::seed_from_u64(12);
+        let all = samples(&mut rng);
+        for w in all.windows(4) {
+            let a: [Fq2; 8] = std::array::from_fn(|i| Fq2::new(w[0][i], w[1][i]));
+            let b: [Fq2; 8] = std::array::from_fn(|i| Fq2::new(w[2][i], w[3][i]));
+            // SAFETY: `available()` above.
+            unsafe {
+                let (va, vb) = (Fq2::load8(a), Fq2::load8(b));
+                assert_eq!(Fq2::store8(Fq2::mul8(&va, &vb)), std::array::from_fn(|i| a[i] * b[i]));
+                assert_eq!(Fq2::store8(Fq2::square8(&va)), std::array::from_fn(|i| a[i].square()));
+                assert_eq!(Fq2::store8(Fq2::sub8(&va, &vb)), std::array::from_fn(|i| a[i] - b[i]));
+                let norm = Fq2::norm8(&va);
+                assert_eq!(elements(norm), a.map(|x| x.norm_fq()));
+                let norm_inverse = elements(norm).map(|n| n.inverse().unwrap_or_default());
+                let inverse = Fq2::inverse_from_norm8(&va, &vector(&norm_inverse));
+                assert_eq!(Fq2::store8(inverse), a.map(|x| x.inverse().unwrap_or_default()));
+            }
+        }
     }
 
     #[test]
