@@ -10,7 +10,7 @@ pub mod inputs;
 pub mod keys;
 pub mod merkle;
 pub mod msm;
-mod native_inverse;
+mod native_field;
 pub mod poseidon;
 pub mod proof;
 pub mod prover;

@@ -6,10 +6,10 @@
 //! to the wasm, keyed by the wasm's SHA-256 and the wasmer version, and later processes load
 //! it in milliseconds.
 //!
-//! Before it is compiled, the module's field inversions are redirected to a native one
-//! ([`crate::native_inverse`]): about half of the delivery circuit's witness time in the wasm.
+//! Before it is compiled, the module's field inversions and multiplications are redirected to
+//! native ones (`native_field.rs`): about 60% of the delivery circuit's witness time in the wasm.
 
-use crate::{ProverError, native_inverse};
+use crate::{ProverError, native_field};
 use ark_bn254::Fr;
 use ark_ff::{BigInteger256, PrimeField};
 use fnv::FnvHasher;
@@ -29,9 +29,9 @@ use wasmer::{
 /// the dependency). Loading also checks the artifact's own engine header.
 const WASMER: &str = "wasmer-6.1";
 
-/// The rewrite of the module before it is compiled ([`crate::native_inverse`]; bump when it
+/// The rewrite of the module before it is compiled (`native_field.rs`; bump when it
 /// changes): part of the cache's name.
-const REWRITE: &str = "inv1";
+const REWRITE: &str = "fr2";
 
 /// How the witness code was made ready.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -154,9 +154,9 @@ impl Witnesser {
         let (module, source) = match cached {
             Some(module) => (module, WitnessCodeSource::Cached),
             None => {
-                let rewritten = native_inverse::redirect_inverse(&wasm);
+                let rewritten = native_field::redirect_field_ops(&wasm);
                 if rewritten.is_none() {
-                    tracing::warn!(wasm = %wasm_path.display(), "field inversions left in the witness code (unexpected module shape)");
+                    tracing::warn!(wasm = %wasm_path.display(), "field inversions and products left in the witness code (unexpected module shape)");
                 }
                 let module = Module::new(&store, rewritten.as_deref().unwrap_or(&wasm))
                     .map_err(|e| ProverError::Witness(format!("{}: {e}", wasm_path.display())))?;
@@ -172,7 +172,7 @@ impl Witnesser {
         let imports = runtime_imports(&mut store, &memory);
         let instance = Instance::new(&mut store, &module, &imports)
             .map_err(|e| ProverError::Witness(format!("{}: {e}", wasm_path.display())))?;
-        // the inversions' host function reads and writes the instance's memory
+        // the host functions read and write the instance's memory
         *memory.as_mut(&mut store) = instance.exports.get_memory("memory").ok().cloned();
         let exports = Exports::new(&mut store, &instance).map_err(|e| {
             ProverError::Witness(format!("{}: not circom2 witness code: {e}", wasm_path.display()))
@@ -245,8 +245,8 @@ impl Witnesser {
 
 /// The imports of circom2 witness code: its runtime's callbacks, as ark-circom's
 /// `WitnessCalculator` gives them (an `error` call fails the witness; circom 2.1 code reports a
-/// failed constraint by trapping, the other callbacks only print), and the native inversion of
-/// [`native_inverse`] (`memory`: the instance's memory, once it exists).
+/// failed constraint by trapping, the other callbacks only print), and the native inversion and
+/// product of `native_field.rs` (`memory`: the instance's memory, once it exists).
 fn runtime_imports(store: &mut Store, memory: &FunctionEnv<Option<Memory>>) -> Imports {
     fn error(a: i32, b: i32, c: i32, d: i32, e: i32, f: i32) -> Result<(), RuntimeError> {
         Err(RuntimeError::new(format!("witness code error {a} {b} {c} {d} {e} {f}")))
@@ -267,8 +267,9 @@ fn runtime_imports(store: &mut Store, memory: &FunctionEnv<Option<Memory>>) -> I
             "printErrorMessage" => nothing(store),
             "writeBufferMessage" => nothing(store),
         },
-        native_inverse::IMPORT_MODULE => {
-            native_inverse::IMPORT_NAME => Function::new_typed_with_env(store, memory, native_inverse::inverse_mod),
+        native_field::IMPORT_MODULE => {
+            native_field::INVERSE_IMPORT => Function::new_typed_with_env(store, memory, native_field::inverse_mod),
+            native_field::MUL_IMPORT => Function::new_typed_with_env(store, memory, native_field::mont_mul),
         }
     }
 }
@@ -285,7 +286,7 @@ mod tests {
     use alloy::primitives::U256;
     use ark_circom::WitnessCalculator;
 
-    /// The rewritten delivery witness code (native inversions) gives exactly ark-circom's
+    /// The rewritten delivery witness code (native inversions and products) gives exactly ark-circom's
     /// witness (the unmodified module, its own `WitnessCalculator`) on random deliveries: random
     /// values, salt, owner secret, delivery key, nonce and ephemeral secret.
     #[test]
@@ -299,7 +300,10 @@ mod tests {
         let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
         let wasm = root.join(paths::DELIVERY_WASM);
         let bytes = fs::read(&wasm).expect("make circuits first");
-        assert!(native_inverse::redirect_inverse(&bytes).is_some(), "the inversions are redirected");
+        assert!(
+            native_field::redirect_field_ops(&bytes).is_some(),
+            "the inversions and products are redirected"
+        );
         let mut ours = Witnesser::load(&wasm).unwrap();
         let mut store = Store::default();
         let mut reference = WitnessCalculator::new(&mut store, &wasm).unwrap();
@@ -345,7 +349,7 @@ mod tests {
     fn the_witness_is_ark_circoms() {
         let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
         let wasm = root.join(paths::WASM);
-        assert!(native_inverse::redirect_inverse(&fs::read(&wasm).unwrap()).is_some());
+        assert!(native_field::redirect_field_ops(&fs::read(&wasm).unwrap()).is_some());
         let mut ours = Witnesser::load(&wasm).expect("make circuits first");
         let wires = crate::keys::read_r1cs(&root.join(paths::R1CS)).unwrap().1.num_variables;
         let mut store = Store::default();
