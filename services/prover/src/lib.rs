@@ -5,6 +5,8 @@ pub mod circuit;
 pub mod delivery;
 pub mod encryption;
 pub mod field;
+#[cfg(target_arch = "x86_64")]
+mod field8;
 pub mod groth16;
 pub mod inputs;
 pub mod keys;

@@ -112,7 +112,7 @@ where
     P::BaseField: ifma::Lanes,
 {
     // SAFETY: the CPU has AVX-512F and IFMA.
-    ifma::available().then(|| unsafe { ifma::add_level(points, offset, len) })
+    crate::field8::available().then(|| unsafe { ifma::add_level(points, offset, len) })
 }
 
 /// No vector path off x86-64.
