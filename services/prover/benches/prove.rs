@@ -16,6 +16,7 @@ use masa_prover::{
     calldata::{ProofFile, from_snarkjs, to_snarkjs, verify_calldata},
     delivery::{DeliverySecretKey, EphemeralSecret},
     keys::{Keys, read_r1cs},
+    msm::Lanes,
     prover::{circuit_inputs, delivery_inputs},
     record::Record,
     statement::{Mode, Operator, Statement},
@@ -199,6 +200,18 @@ where
             elapsed
         })
         .collect();
+    // the same proofs with the portable arithmetic alone (one lane), for the stage line below
+    prover.set_lanes(Lanes::One);
+    let one_lane: Vec<Duration> = (0..PROCESS_RUNS)
+        .map(|_| {
+            let t = match circuit {
+                Circuit::Disclosure => prover.prove(&record, &statement, None).unwrap().1,
+                Circuit::Delivery => prover.prove_delivery(&record, &statement, None, &request).unwrap().1,
+            };
+            t.prove
+        })
+        .collect();
+    prover.set_lanes(Lanes::Eight);
     // the same witness through ark-groth16's own prover (arkworks MSMs and FFTs), for the
     // library stage line below
     let mut witnesser = Witnesser::load(&wasm).unwrap();
@@ -323,6 +336,11 @@ where
         ms(median_stage(|t| t.witness)),
         ms(median_stage(|t| t.prove)),
         ms(median(arkworks))
+    );
+    println!(
+        "  the proof's arithmetic eight elements at a time on AVX-512 IFMA: {}; one at a time (the portable path): {} for the proof and its verification",
+        if Lanes::eight_available() { "yes, this CPU has it" } else { "no, this CPU lacks it" },
+        ms(median(one_lane))
     );
     println!("cross-check: snarkjs verifies masa-prover's proof, masa-prover verifies snarkjs's: ok");
 }

@@ -17,7 +17,7 @@
 
 use crate::{
     ProverError,
-    msm::FixedBaseMsm,
+    msm::{FixedBaseMsm, Lanes},
     qap::{Matrices, QapDomain},
 };
 use ark_bn254::{Bn254, Fq, Fq2, Fr, g1, g2};
@@ -161,6 +161,7 @@ pub(crate) fn create_proof_no_zk(
     tables: &ProvingTables,
     m: &Matrices,
     w: &[Fr],
+    lanes: Lanes,
 ) -> Result<Proof<Bn254>, ProverError> {
     let num_inputs = m.num_inputs as usize;
     let fits = w.len() == tables.a.len()
@@ -180,10 +181,10 @@ pub(crate) fn create_proof_no_zk(
     // One stage after another, each on every core: the MSMs split their buckets into one
     // balanced range per thread, so stages run side by side (`rayon::join`) leave a core idle
     // while the longer one finishes (about 10 ms more per delivery proof, `make bench`).
-    let h = tables.qap.witness_map(m, w);
-    let g_c = tables.lh.msm(&[&w[num_inputs..], &h].concat());
-    let g_a = tables.a.msm(w) + pk.vk.alpha_g1;
-    let g2_b = tables.b_g2.msm(w) + pk.vk.beta_g2;
+    let h = tables.qap.witness_map_with(m, w, lanes);
+    let g_c = tables.lh.msm_with(&[&w[num_inputs..], &h].concat(), lanes);
+    let g_a = tables.a.msm_with(w, lanes) + pk.vk.alpha_g1;
+    let g2_b = tables.b_g2.msm_with(w, lanes) + pk.vk.beta_g2;
     Ok(Proof { a: g_a.into_affine(), b: g2_b.into_affine(), c: g_c.into_affine() })
 }
 
@@ -344,7 +345,8 @@ mod tests {
         };
         let inputs = crate::prover::circuit_inputs(&record, &statement, None).unwrap();
         let w = witnesser.witness(inputs.named).unwrap();
-        let ours = create_proof_no_zk(&keys.pk, &keys.tables, m, &w).unwrap();
+        let ours = create_proof_no_zk(&keys.pk, &keys.tables, m, &w, Lanes::Eight).unwrap();
+        assert_eq!(create_proof_no_zk(&keys.pk, &keys.tables, m, &w, Lanes::One).unwrap(), ours);
         let theirs = Groth16::<Bn254, CircomReduction>::create_proof_with_reduction_and_matrices(
             &keys.pk,
             Fr::zero(),

@@ -227,6 +227,12 @@ where
 {
     /// `Σ scalars[i] · bases[i]`. Panics unless there is one scalar per base.
     pub fn msm(&self, scalars: &[P::ScalarField]) -> Projective<P> {
+        self.msm_with(scalars, Lanes::Eight)
+    }
+
+    /// [`FixedBaseMsm::msm`], with the additions of `lanes` ([`Lanes::One`]: the portable path
+    /// alone, for comparisons; the tests check both).
+    pub fn msm_with(&self, scalars: &[P::ScalarField], lanes: Lanes) -> Projective<P> {
         assert_eq!(scalars.len(), self.len, "one scalar per base");
         let (c, w) = (self.c, self.windows);
         // Signed c-bit digits of each scalar folded into (-p/2, p/2]: digit magnitudes are at
@@ -275,7 +281,7 @@ where
             .into_par_iter()
             .map(|(lo, hi)| {
                 let (lo, hi) = (lo + 1, hi + 1);
-                let mut scratch = Scratch::new();
+                let mut scratch = Scratch { lanes, pairs: Vec::new() };
                 let sums = bucket_sums(&digits, &self.table, lo, &counts[lo..hi], &mut scratch);
                 weighted_sum(&sums, lo, &mut scratch)
             })
@@ -419,30 +425,32 @@ fn sum_segments<P: SWCurveConfig>(
     P::BaseField: BatchInverse,
 {
     loop {
-        match P::BaseField::add_level(points, offset, len) {
-            Some(true) => continue,
-            Some(false) => return,
-            None => {}
+        if scratch.lanes == Lanes::Eight {
+            match P::BaseField::add_level(points, offset, len) {
+                Some(true) => continue,
+                Some(false) => return,
+                None => {}
+            }
         }
         // backward: (product of the later pairs' norms, this pair's norm); 1 for a pair that
         // takes the general group law
-        scratch.clear();
+        scratch.pairs.clear();
         let mut product = Fq::one();
         for (&s, &l) in offset.iter().zip(len.iter()).rev() {
             let segment = &points[s..s + l];
             for i in (0..l / 2).rev() {
                 let (p, q) = (&segment[2 * i], &segment[2 * i + 1]);
                 let norm = if general(p, q) { Fq::one() } else { (q.x - p.x).norm_fq() };
-                scratch.push((product, norm));
+                scratch.pairs.push((product, norm));
                 product *= norm;
             }
         }
-        if scratch.is_empty() {
+        if scratch.pairs.is_empty() {
             return;
         }
         // forward: `inverse` = 1/(product of this and the later pairs' norms)
         let mut inverse = product.inverse().expect("no zero denominator in a batch");
-        let mut entries = scratch.iter().rev();
+        let mut entries = scratch.pairs.iter().rev();
         for (&s, l) in offset.iter().zip(len.iter_mut()) {
             let segment = &mut points[s..s + *l];
             let pairs = *l / 2;
@@ -468,8 +476,32 @@ fn sum_segments<P: SWCurveConfig>(
     }
 }
 
-/// The buffer [`sum_segments`] reuses: per pair, a suffix product and a norm.
-type Scratch = Vec<(Fq, Fq)>;
+/// How the prover's field arithmetic runs: the MSMs' additions ([`FixedBaseMsm::msm_with`]) and
+/// the QAP's transforms ([`crate::qap::QapDomain::witness_map_with`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Lanes {
+    /// Eight elements at a time on AVX-512 IFMA where the CPU has it, else one (the default).
+    Eight,
+    /// One at a time, arkworks' portable arithmetic.
+    One,
+}
+
+impl Lanes {
+    /// Whether this CPU runs [`Lanes::Eight`] on its vector unit (AVX-512F and IFMA).
+    pub fn eight_available() -> bool {
+        #[cfg(target_arch = "x86_64")]
+        return crate::field8::available();
+        #[cfg(not(target_arch = "x86_64"))]
+        false
+    }
+}
+
+/// What [`sum_segments`] reuses: how it adds, and its buffer (per pair, a suffix product and a
+/// norm).
+struct Scratch {
+    lanes: Lanes,
+    pairs: Vec<(Fq, Fq)>,
+}
 
 /// `Σ (lo + i)·sums[i]` = `Σ (i + 1)·sums[i] + (lo - 1)·Σ sums[i]`.
 ///
@@ -632,16 +664,20 @@ mod tests {
         let bases = random_bases::<P>(n, &mut rng);
         let fixed = FixedBaseMsm::new(&bases, c);
         let reference = |s: &[Fr]| Projective::<P>::msm(&bases, s).unwrap();
-        for _ in 0..3 {
-            let s = scalars(n, &mut rng);
-            assert_eq!(fixed.msm(&s), reference(&s), "n = {n}, c = {c}");
+        // eight lanes (where this CPU has them) and one
+        for lanes in [Lanes::Eight, Lanes::One] {
+            let msm = |s: &[Fr]| fixed.msm_with(s, lanes);
+            for _ in 0..3 {
+                let s = scalars(n, &mut rng);
+                assert_eq!(msm(&s), reference(&s), "n = {n}, c = {c}, {lanes:?}");
+            }
+            // one scalar on every base: many additions into one bucket, doublings, P + (-P)
+            for s in [Fr::one(), -Fr::one(), Fr::from(3u64), -Fr::from(2u64).pow([200])] {
+                let same = vec![s; n];
+                assert_eq!(msm(&same), reference(&same), "n = {n}, c = {c}, {lanes:?}");
+            }
+            assert!(msm(&vec![Fr::zero(); n]).is_zero());
         }
-        // one scalar on every base: many additions into one bucket, doublings, P + (-P)
-        for s in [Fr::one(), -Fr::one(), Fr::from(3u64), -Fr::from(2u64).pow([200])] {
-            let same = vec![s; n];
-            assert_eq!(fixed.msm(&same), reference(&same), "n = {n}, c = {c}");
-        }
-        assert!(fixed.msm(&vec![Fr::zero(); n]).is_zero());
     }
 
     #[test]

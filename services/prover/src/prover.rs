@@ -8,6 +8,7 @@ use crate::{
     inputs::{PublicInputs, PublicSignals},
     keys::{Keys, Matrices},
     merkle::{MAX_DEPTH, MerkleProof},
+    msm::Lanes,
     poseidon,
     proof::{CircuitProof, DeliveryProof, DisclosureProof, Timings},
     record::Record,
@@ -34,6 +35,8 @@ pub struct Prover {
     keys: Keys,
     pvk: PreparedVerifyingKey<Bn254>,
     witnesser: Witnesser,
+    /// How the proof's arithmetic runs ([`Lanes::Eight`] unless set).
+    lanes: Lanes,
     /// Time spent loading, by stage (`witness`/`prove` stay zero).
     pub load_timings: Timings,
 }
@@ -61,6 +64,7 @@ impl Prover {
             keys,
             pvk,
             witnesser,
+            lanes: Lanes::Eight,
             load_timings: Timings { witness_code, key_load, ..Timings::default() },
         })
     }
@@ -72,7 +76,13 @@ impl Prover {
         let witnesser = Witnesser::load(wasm_path)?;
         let pvk = prepare_verifying_key(&keys.pk.vk);
         let load_timings = Timings { witness_code: start.elapsed(), ..Timings::default() };
-        Ok(Self { circuit, keys, pvk, witnesser, load_timings })
+        Ok(Self { circuit, keys, pvk, witnesser, lanes: Lanes::Eight, load_timings })
+    }
+
+    /// Runs the proofs' arithmetic with `lanes` ([`Lanes::One`]: the portable path alone, for
+    /// comparisons; the default is [`Lanes::Eight`]).
+    pub fn set_lanes(&mut self, lanes: Lanes) {
+        self.lanes = lanes;
     }
 
     /// The circuit this prover's key is for.
@@ -191,7 +201,7 @@ impl Prover {
         // The proof with r = s = 0, then randomised (see `groth16`): a fresh, zero-knowledge
         // proof. Should the unrandomised one be degenerate (A = 0 or B = 0: negligible odds),
         // randomising would not hide it, so it is refused.
-        let fixed = create_proof_no_zk(&self.keys.pk, &self.keys.tables, m, assignment)?;
+        let fixed = create_proof_no_zk(&self.keys.pk, &self.keys.tables, m, assignment, self.lanes)?;
         if fixed.a.is_zero() || fixed.b.is_zero() {
             return Err(ProverError::Prove("degenerate proof (A or B is zero)".into()));
         }

@@ -12,6 +12,7 @@
 //! takes about 7.4 ms instead of 12.9 on two cores. The output is tested equal to
 //! `CircomReduction::witness_map_from_matrices`.
 
+use crate::msm::Lanes;
 use ark_bn254::Fr;
 use ark_ff::{Field, Zero};
 use ark_groth16::r1cs_to_qap::evaluate_constraint;
@@ -86,6 +87,12 @@ impl QapDomain {
     /// `CircomReduction::witness_map_from_matrices(&m.abc[..2], …, w)`: the coefficients of
     /// the quotient, evaluations of `A·B - C` on the odd coset, in natural order.
     pub fn witness_map(&self, m: &Matrices, w: &[Fr]) -> Vec<Fr> {
+        self.witness_map_with(m, w, Lanes::Eight)
+    }
+
+    /// [`QapDomain::witness_map`], with the arithmetic of `lanes` ([`Lanes::One`]: the portable
+    /// path alone, for comparisons; the tests check both).
+    pub fn witness_map_with(&self, m: &Matrices, w: &[Fr], lanes: Lanes) -> Vec<Fr> {
         let n = self.size();
         let (constraints, inputs) = (m.num_constraints as usize, m.num_inputs as usize);
         assert!(constraints + inputs <= n, "domain too small");
@@ -106,11 +113,11 @@ impl QapDomain {
         a[constraints..constraints + inputs].copy_from_slice(&w[..inputs]);
 
         [&mut a, &mut b, &mut c].into_par_iter().for_each(|v| {
-            natural_to_bit_reversed(v, &self.inverse_roots);
-            if !vector::scale(v, &self.shift) {
+            natural_to_bit_reversed(v, &self.inverse_roots, lanes);
+            if lanes == Lanes::One || !vector::scale(v, &self.shift) {
                 v.iter_mut().zip(&self.shift).for_each(|(x, s)| *x *= s);
             }
-            bit_reversed_to_natural(v, &self.roots);
+            bit_reversed_to_natural(v, &self.roots, lanes);
         });
         a.par_iter_mut().zip(&b).zip(&c).for_each(|((a, b), c)| *a = *a * b - c);
         a
@@ -123,12 +130,12 @@ fn bit_reverse(i: usize, bits: u32) -> usize {
 
 /// Transform (roots `ω^i`, `i < n/2`) from natural to bit-reversed order (Gentleman–Sande):
 /// `(x, y) → (x + y, (x - y)·ω^i)`.
-fn natural_to_bit_reversed(v: &mut [Fr], roots: &[Fr]) {
+fn natural_to_bit_reversed(v: &mut [Fr], roots: &[Fr], lanes: Lanes) {
     let n = v.len();
     let mut gap = n / 2;
     while gap > 0 {
         let stride = n / (2 * gap);
-        if !vector::layer(v, gap, roots, stride, vector::Butterfly::GentlemanSande) {
+        if lanes == Lanes::One || !vector::layer(v, gap, roots, stride, vector::Butterfly::GentlemanSande) {
             layer(v, gap, |i, x, y| {
                 let d = *x - *y;
                 *x += *y;
@@ -141,12 +148,12 @@ fn natural_to_bit_reversed(v: &mut [Fr], roots: &[Fr]) {
 
 /// Transform (roots `ω^i`, `i < n/2`) from bit-reversed to natural order (Cooley–Tukey):
 /// `(x, y) → (x + y·ω^i, x - y·ω^i)`.
-fn bit_reversed_to_natural(v: &mut [Fr], roots: &[Fr]) {
+fn bit_reversed_to_natural(v: &mut [Fr], roots: &[Fr], lanes: Lanes) {
     let n = v.len();
     let mut gap = 1;
     while gap < n {
         let stride = n / (2 * gap);
-        if !vector::layer(v, gap, roots, stride, vector::Butterfly::CooleyTukey) {
+        if lanes == Lanes::One || !vector::layer(v, gap, roots, stride, vector::Butterfly::CooleyTukey) {
             layer(v, gap, |i, x, y| {
                 let t = if i == 0 { *y } else { *y * roots[i * stride] };
                 *y = *x - t;
@@ -324,8 +331,11 @@ mod tests {
                 &w,
             )
             .unwrap();
-            let ours = QapDomain::for_matrices(&m).unwrap().witness_map(&m, &w);
-            assert_eq!(ours, expected, "{constraints} constraints, {inputs} inputs");
+            let domain = QapDomain::for_matrices(&m).unwrap();
+            for lanes in [Lanes::Eight, Lanes::One] {
+                let ours = domain.witness_map_with(&m, &w, lanes);
+                assert_eq!(ours, expected, "{constraints} constraints, {inputs} inputs, {lanes:?}");
+            }
         }
     }
 
@@ -334,10 +344,12 @@ mod tests {
         let mut rng = ChaCha20Rng::seed_from_u64(6);
         let d = QapDomain::new(4096).unwrap();
         let v: Vec<Fr> = (0..4096).map(|_| Fr::rand(&mut rng)).collect();
-        let mut x = v.clone();
-        natural_to_bit_reversed(&mut x, &d.roots);
-        bit_reversed_to_natural(&mut x, &d.inverse_roots);
         let n = Fr::from(4096u64);
-        assert!(x.iter().zip(&v).all(|(x, v)| *x == *v * n));
+        for lanes in [Lanes::Eight, Lanes::One] {
+            let mut x = v.clone();
+            natural_to_bit_reversed(&mut x, &d.roots, lanes);
+            bit_reversed_to_natural(&mut x, &d.inverse_roots, lanes);
+            assert!(x.iter().zip(&v).all(|(x, v)| *x == *v * n), "{lanes:?}");
+        }
     }
 }
