@@ -13,8 +13,8 @@
 //!   every level's additions sharing one field inversion (Montgomery's trick): about six
 //!   multiplications per addition;
 //! - the final `Σ m·bucketₘ` splits `m` in two halves, so most of it is batched additions too;
-//! - in G1, on a CPU with AVX-512 IFMA, a level's additions run eight at a time, one per vector
-//!   lane (`msm/ifma.rs`): the G1 MSMs take about half the time (`make bench`).
+//! - on a CPU with AVX-512 IFMA, a level's additions run eight at a time, one per vector lane,
+//!   in G1 and G2 (`msm/ifma.rs`): the MSMs take about half the time (`make bench`).
 //!
 //! With two threads, a proof on these tables takes less than half of ark-groth16's own prover on
 //! the same witness (`make bench`).
@@ -23,8 +23,8 @@
 //! one base by many scalars); halo2curves' `msm_best` (batch-affine Pippenger, BN254) measured
 //! 1.2× faster than arkworks on the 8,192-point quotient MSM and 1.2–2× slower on the witness
 //! ones (no zero or small-scalar handling, slower G2); bellperson's precomputed MSM is for
-//! other curve libraries. The arithmetic is arkworks' (except the IFMA field multiplication of
-//! `msm/ifma.rs`, which says why): its field operations, its group law
+//! other curve libraries. The arithmetic is arkworks' (except the eight-lane field arithmetic of
+//! `field8.rs`, which says why): its field operations, its group law
 //! (`Projective`, `Bucket`) for the bucket sums and for every addition the affine formula does
 //! not cover (an identity, a doubling, `P + (-P)`), `normalize_batch` for the tables. The affine
 //! addition is the textbook chord formula. The results are tested equal to
