@@ -320,8 +320,11 @@ const GROUP_BYTES: usize = 1 << 19;
 /// is the sum of the table points whose digit is `±m` (negated for `-m`), as an affine point
 /// (the identity for an empty bucket).
 ///
-/// The table is read in order, each point copied to the region of its group of buckets (a
-/// group's points fit the core's cache); each group is then sorted by bucket and its buckets
+/// The digits are read in order, each point's table position and bucket noted in the region of
+/// its group of buckets (8 bytes a point; a group's points fit the core's cache); each group's
+/// points are then gathered from the table in bucket order (in increasing table order within
+/// the group, with prefetches: 5% off a delivery proof against copying whole points twice) and
+/// its buckets
 /// summed as trees, level by level: every level adds disjoint pairs, all the group's buckets at
 /// once, in affine coordinates with one field inversion for the whole level (Montgomery's
 /// trick): about six multiplications per addition, against ten for arkworks' mixed `Bucket`
@@ -360,13 +363,15 @@ where
     }
     first.push(n);
 
-    // Each point (with its bucket) to its group's region, reading the table in order.
-    let mut staged = vec![(Affine::<P>::identity(), 0u32); start[n]];
+    // Each point's position in the table and its signed bucket (±(b + 1)) to its group's region,
+    // reading the digits in order: 8 bytes a point, so the regions stay small.
+    let mut staged = vec![(0u32, 0i32); start[n]];
     let mut next: Vec<usize> = first[..first.len() - 1].iter().map(|&b| start[b]).collect();
-    for (&d, p) in digits.iter().zip(table) {
+    for (k, &d) in digits.iter().enumerate() {
         if let Some(b) = bucket(d) {
             let g = group_of[b] as usize;
-            staged[next[g]] = (if d > 0 { *p } else { -*p }, b as u32);
+            let b = b as i32 + 1;
+            staged[next[g]] = (k as u32, if d > 0 { b } else { -b });
             next[g] += 1;
         }
     }
@@ -382,9 +387,15 @@ where
         offset.clear();
         offset.extend((b0..b1).map(|b| start[b] - base));
         let mut fill = offset.clone();
-        for (p, b) in &staged[base..start[b1]] {
-            let slot = &mut fill[*b as usize - b0];
-            points[*slot] = *p;
+        let region = &staged[base..start[b1]];
+        for (i, &(k, b)) in region.iter().enumerate() {
+            // the table is read in increasing order, with gaps: ask for a later point early
+            if let Some(&(ahead, _)) = region.get(i + PREFETCH) {
+                prefetch(&table[ahead as usize]);
+            }
+            let p = &table[k as usize];
+            let slot = &mut fill[b.unsigned_abs() as usize - 1 - b0];
+            points[*slot] = if b > 0 { *p } else { -*p };
             *slot += 1;
         }
         len.clear();
@@ -397,6 +408,27 @@ where
         }
     }
     sums
+}
+
+/// How many points ahead [`bucket_sums`] asks for table points.
+const PREFETCH: usize = 16;
+
+/// Asks the CPU to bring `x` into its caches (a hint; nothing is read).
+#[inline(always)]
+fn prefetch<T>(x: &T) {
+    #[cfg(target_arch = "x86_64")]
+    {
+        use std::arch::x86_64::{_MM_HINT_T0, _mm_prefetch};
+        let p = (x as *const T).cast::<i8>();
+        // SAFETY: a prefetch never faults and reads nothing into the program; `p` and the next
+        // cache line (a point spans two at most) are within or just past a live reference.
+        unsafe {
+            _mm_prefetch::<_MM_HINT_T0>(p);
+            _mm_prefetch::<_MM_HINT_T0>(p.wrapping_add(64));
+        }
+    }
+    #[cfg(not(target_arch = "x86_64"))]
+    let _ = x;
 }
 
 /// Whether `p + q` needs the general group law: an identity (the identity is (0, 0); a finite
