@@ -74,15 +74,8 @@ pub enum Error {
         router: Address,
     },
     /// A read from the router or a token failed.
-    #[error("cannot read {call} from {contract}: {reason}")]
-    Read {
-        /// The view (`FeeRouter.pathOf`).
-        call: Call,
-        /// The contract.
-        contract: Address,
-        /// The revert or transport error.
-        reason: String,
-    },
+    #[error(transparent)]
+    Read(#[from] tx::ReadError),
     /// The exchange does not quote the swap.
     #[error("the exchange {exchange} cannot quote {amount} of {token} (no pool or no liquidity?): {reason}")]
     NoQuote {
@@ -249,9 +242,7 @@ pub async fn min_masa_out(
         return Ok(amount);
     }
     let router = FeeRouter::new(fee_router, provider);
-    let read = |function| {
-        move |e| Error::Read { call: router_call(function), contract: fee_router, reason: describe(&e) }
-    };
+    let read = |function| tx::read(router_call(function), fee_router);
     let path = router.pathOf(token).call().await.map_err(read("pathOf"))?;
     if path.is_empty() {
         return Err(Error::NotAccepted { token, router: fee_router });
@@ -302,20 +293,13 @@ async fn pay_fee_from(
     let Payment { token, amount, min_masa_out, deadline, fee_kind } = payment;
     let paid = Token::read(provider, token).await?;
     let router = FeeRouter::new(fee_router, provider);
-    let masa = router.masa().call().await.map_err(|e| Error::Read {
-        call: router_call("masa"),
-        contract: fee_router,
-        reason: describe(&e),
-    })?;
+    let masa = router.masa().call().await.map_err(tx::read(router_call("masa"), fee_router))?;
     let masa = if masa == token { paid.clone() } else { Token::read(provider, masa).await? };
     let text = paid.format(amount);
 
     let erc20 = MasaToken::new(token, provider);
-    let allowance = erc20.allowance(payer, fee_router).call().await.map_err(|e| Error::Read {
-        call: Call::erc20("allowance"),
-        contract: token,
-        reason: describe(&e),
-    })?;
+    let allowance =
+        erc20.allowance(payer, fee_router).call().await.map_err(tx::read(Call::erc20("allowance"), token))?;
     if allowance < amount {
         tx::send(Call::erc20("approve"), erc20.approve(fee_router, amount)).await.map_err(|source| {
             Error::Approve { router: fee_router, amount: text.clone(), source: Box::new(source) }

@@ -50,6 +50,40 @@ impl fmt::Display for Call {
     }
 }
 
+/// A view call that failed (the clients' `Read` errors): which function, on which contract,
+/// and why.
+#[derive(Debug, thiserror::Error)]
+#[error("cannot read {call} from {contract}: {reason}")]
+pub struct ReadError {
+    /// The view (`DataPools.pool`).
+    pub call: Call,
+    /// The contract.
+    pub contract: Address,
+    /// The revert (decoded) or transport error.
+    pub reason: String,
+}
+
+/// The [`ReadError`] of a failed view `call` on `contract` (its revert decoded by name), for
+/// `map_err`: `.map_err(tx::read(Call::erc20("decimals"), token))?`.
+pub fn read(call: Call, contract: Address) -> impl Fn(alloy::contract::Error) -> ReadError {
+    move |e| ReadError { call, contract, reason: masa_bindings::revert::describe(&e) }
+}
+
+/// A plain RPC request that failed (the clients' `Rpc` errors: `eth_getLogs`, a block query).
+#[derive(Debug, thiserror::Error)]
+#[error("{request} on the RPC: {reason}")]
+pub struct RpcError {
+    /// What was asked.
+    pub request: &'static str,
+    /// Why it failed.
+    pub reason: String,
+}
+
+/// The [`RpcError`] of a failed `request`, for `map_err`: `.map_err(tx::rpc("eth_getLogs"))?`.
+pub fn rpc<E: fmt::Display>(request: &'static str) -> impl Fn(E) -> RpcError {
+    move |e| RpcError { request, reason: e.to_string() }
+}
+
 /// Why a call was refused: the revert, decoded when a contract of the suite declares it.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Refusal {

@@ -1,7 +1,7 @@
 //! Why an oracle network operation failed.
 
 use crate::tx;
-use alloy::primitives::{Address, U256};
+use alloy::primitives::U256;
 
 /// Why an oracle operation failed. Messages name the node, the request and the transaction;
 /// none holds a key.
@@ -11,23 +11,11 @@ pub enum Error {
     #[error(transparent)]
     Manifest(#[from] masa_bindings::Error),
     /// A read from the oracle contracts (or MASA) failed.
-    #[error("cannot read {call} from {contract}: {reason}")]
-    Read {
-        /// The view (`OracleNodes.node`).
-        call: tx::Call,
-        /// The contract.
-        contract: Address,
-        /// The revert or transport error.
-        reason: String,
-    },
+    #[error(transparent)]
+    Read(#[from] tx::ReadError),
     /// A block query failed.
-    #[error("{request} on the RPC: {reason}")]
-    Rpc {
-        /// What was asked.
-        request: &'static str,
-        /// Why it failed.
-        reason: String,
-    },
+    #[error(transparent)]
+    Rpc(#[from] tx::RpcError),
     /// A transaction did not go through.
     #[error(transparent)]
     Tx(#[from] tx::Error),

@@ -43,7 +43,6 @@ use masa_bindings::{
     contracts::{IOracleRequests, OracleNodes, OracleRequests, OracleRewards, oracle::IOracleNodes},
     eip712::{Registration, oracle_nodes_domain},
     manifest::Manifest,
-    revert::describe,
 };
 
 /// A request to post.
@@ -300,7 +299,8 @@ impl<P: Provider> OracleClient<P> {
             Contract::OracleRewards => self.rewards,
             _ => self.masa,
         };
-        move |e| Error::Read { call: call(contract, function), contract: address, reason: describe(&e) }
+        let read = tx::read(call(contract, function), address);
+        move |e| read(e).into()
     }
 
     // ------------------------------------------------------------------ operators
@@ -472,8 +472,6 @@ impl<P: Provider> OracleClient<P> {
     }
 
     async fn now(&self) -> Result<u64, Error> {
-        tx::latest_timestamp(&self.provider)
-            .await
-            .map_err(|e| Error::Rpc { request: "eth_getBlockByNumber", reason: e.to_string() })
+        Ok(tx::latest_timestamp(&self.provider).await.map_err(tx::rpc("eth_getBlockByNumber"))?)
     }
 }

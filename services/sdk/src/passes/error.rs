@@ -12,23 +12,11 @@ pub enum Error {
     #[error(transparent)]
     Manifest(#[from] masa_bindings::Error),
     /// A read from the passes (or a token) failed.
-    #[error("cannot read {call} from {contract}: {reason}")]
-    Read {
-        /// The view (`AccessPasses.pass`).
-        call: tx::Call,
-        /// The contract.
-        contract: Address,
-        /// The revert or transport error.
-        reason: String,
-    },
+    #[error(transparent)]
+    Read(#[from] tx::ReadError),
     /// `eth_getLogs` or a block query failed.
-    #[error("{request} on the RPC: {reason}")]
-    Rpc {
-        /// What was asked.
-        request: &'static str,
-        /// Why it failed.
-        reason: String,
-    },
+    #[error(transparent)]
+    Rpc(#[from] tx::RpcError),
     /// A transaction did not go through.
     #[error(transparent)]
     Tx(#[from] tx::Error),

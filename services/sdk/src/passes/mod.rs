@@ -53,7 +53,6 @@ use masa_bindings::{
     },
     eip712::access_passes_domain,
     manifest::Manifest,
-    revert::describe,
 };
 use masa_prover::{
     DeliveryRequest, Prover, Timings,
@@ -263,16 +262,17 @@ impl<P: Provider> PassesClient<P> {
     pub async fn decimals(&self, token: Option<Address>) -> Result<u8, Error> {
         let token = token.unwrap_or(self.masa);
         // MASA's binding serves any ERC-20's `decimals`
-        MasaToken::new(token, &self.provider).decimals().call().await.map_err(|e| Error::Read {
-            call: Call::erc20("decimals"),
-            contract: token,
-            reason: describe(&e),
-        })
+        Ok(MasaToken::new(token, &self.provider)
+            .decimals()
+            .call()
+            .await
+            .map_err(tx::read(Call::erc20("decimals"), token))?)
     }
 
     /// A failed view of the passes, as an error naming it.
-    fn read(&self, function: &'static str) -> impl Fn(alloy::contract::Error) -> Error + '_ {
-        move |e| Error::Read { call: passes(function), contract: self.address, reason: describe(&e) }
+    fn read(&self, function: &'static str) -> impl Fn(alloy::contract::Error) -> Error {
+        let read = tx::read(passes(function), self.address);
+        move |e| read(e).into()
     }
 
     /// The number of passes (ids `1..=count`).
@@ -460,8 +460,7 @@ impl<P: Provider> PassesClient<P> {
 
     /// Pass `id`'s deliveries, from the chain's logs (the passes' deployment block to the latest).
     pub async fn deliveries(&self, id: U256) -> Result<Vec<DeliveryLog>, Error> {
-        let rpc = |request, e: &dyn std::fmt::Display| Error::Rpc { request, reason: e.to_string() };
-        let head = self.provider.get_block_number().await.map_err(|e| rpc("eth_blockNumber", &e))?;
+        let head = self.provider.get_block_number().await.map_err(tx::rpc("eth_blockNumber"))?;
         let mut out = Vec::new();
         let mut from = self.from_block;
         while from <= head {
@@ -472,8 +471,8 @@ impl<P: Provider> PassesClient<P> {
                 .to_block(to)
                 .event_signature(AccessPasses::UseDelivered::SIGNATURE_HASH)
                 .topic1(B256::from(id));
-            for log in self.provider.get_logs(&filter).await.map_err(|e| rpc("eth_getLogs", &e))? {
-                out.push(DeliveryLog::from_log(&log).map_err(|e| rpc("eth_getLogs", &e))?);
+            for log in self.provider.get_logs(&filter).await.map_err(tx::rpc("eth_getLogs"))? {
+                out.push(DeliveryLog::from_log(&log).map_err(tx::rpc("eth_getLogs"))?);
             }
             from = to + 1;
         }
@@ -497,10 +496,7 @@ impl<P: Provider> PassesClient<P> {
         let mut out = Vec::new();
         for log in logs.iter().filter(|log| log.topic0() == Some(&AccessPasses::UseDelivered::SIGNATURE_HASH))
         {
-            out.push(
-                DeliveryLog::from_log(log)
-                    .map_err(|reason| Error::Rpc { request: "eth_getTransactionReceipt", reason })?,
-            );
+            out.push(DeliveryLog::from_log(log).map_err(tx::rpc("eth_getTransactionReceipt"))?);
         }
         out.sort_by_key(|d| (d.block_number, d.log_index));
         Ok(out)
@@ -519,9 +515,7 @@ impl<P: Provider> PassesClient<P> {
     }
 
     async fn now(&self) -> Result<u64, Error> {
-        tx::latest_timestamp(&self.provider)
-            .await
-            .map_err(|e| Error::Rpc { request: "eth_getBlockByNumber", reason: e.to_string() })
+        Ok(tx::latest_timestamp(&self.provider).await.map_err(tx::rpc("eth_getBlockByNumber"))?)
     }
 }
 

@@ -1,7 +1,7 @@
 //! Why a pool operation failed.
 
 use crate::{indexer, tx, zksbt};
-use alloy::primitives::{Address, U256};
+use alloy::primitives::U256;
 use masa_prover::{
     ProverError, delivery::DeliveryError, field::NotInField, poseidon::IssuerSetSize, statement::Operator,
 };
@@ -14,23 +14,11 @@ pub enum Error {
     #[error(transparent)]
     Manifest(#[from] masa_bindings::Error),
     /// A read from the pools (or MASA) failed.
-    #[error("cannot read {call} from {contract}: {reason}")]
-    Read {
-        /// The view (`DataPools.pool`).
-        call: tx::Call,
-        /// The contract.
-        contract: Address,
-        /// The revert or transport error.
-        reason: String,
-    },
+    #[error(transparent)]
+    Read(#[from] tx::ReadError),
     /// `eth_getLogs` or a block query failed.
-    #[error("{request} on the RPC: {reason}")]
-    Rpc {
-        /// What was asked.
-        request: &'static str,
-        /// Why it failed.
-        reason: String,
-    },
+    #[error(transparent)]
+    Rpc(#[from] tx::RpcError),
     /// A transaction did not go through.
     #[error(transparent)]
     Tx(#[from] tx::Error),

@@ -47,7 +47,6 @@ use masa_bindings::{
     Contract,
     contracts::{DataPools, pools::IDataPools},
     manifest::Manifest,
-    revert::describe,
 };
 use masa_prover::{
     DeliveryRequest, Prover, Timings,
@@ -251,8 +250,9 @@ impl<P: Provider> PoolsClient<P> {
     }
 
     /// A failed view of the pools, as an error naming it.
-    fn read(&self, function: &'static str) -> impl Fn(alloy::contract::Error) -> Error + '_ {
-        move |e| Error::Read { call: pools(function), contract: self.address, reason: describe(&e) }
+    fn read(&self, function: &'static str) -> impl Fn(alloy::contract::Error) -> Error {
+        let read = tx::read(pools(function), self.address);
+        move |e| read(e).into()
     }
 
     /// The number of pools (ids `1..=count`).
@@ -478,11 +478,7 @@ impl<P: Provider> PoolsClient<P> {
     /// Pool `id`'s deliveries and stakes, from the chain's logs (from the pools' deployment
     /// block to the latest), `progress` told after each range of blocks.
     pub async fn deliveries(&self, id: U256, mut progress: impl FnMut(Scan)) -> Result<Deliveries, Error> {
-        let head = self
-            .provider
-            .get_block_number()
-            .await
-            .map_err(|e| Error::Rpc { request: "eth_blockNumber", reason: e.to_string() })?;
+        let head = self.provider.get_block_number().await.map_err(tx::rpc("eth_blockNumber"))?;
         let topic = B256::from(id);
         let total = head.saturating_sub(self.from_block) + 1;
         let mut out = Deliveries::default();
@@ -527,7 +523,7 @@ impl<P: Provider> PoolsClient<P> {
         .await?;
         let mut out = Deliveries::default();
         for log in &logs {
-            out.record(log).map_err(|reason| Error::Rpc { request: "eth_getTransactionReceipt", reason })?;
+            out.record(log).map_err(tx::rpc("eth_getTransactionReceipt"))?;
         }
         out.deliveries.sort_by_key(|d| (d.block_number, d.log_index));
         for (i, &block) in exits.iter().enumerate() {
@@ -545,13 +541,9 @@ impl<P: Provider> PoolsClient<P> {
 
     /// Adds the logs `filter` matches to `out`.
     async fn record_logs(&self, filter: &Filter, out: &mut Deliveries) -> Result<(), Error> {
-        let logs = self
-            .provider
-            .get_logs(filter)
-            .await
-            .map_err(|e| Error::Rpc { request: "eth_getLogs", reason: e.to_string() })?;
+        let logs = self.provider.get_logs(filter).await.map_err(tx::rpc("eth_getLogs"))?;
         for log in &logs {
-            out.record(log).map_err(|reason| Error::Rpc { request: "eth_getLogs", reason })?;
+            out.record(log).map_err(tx::rpc("eth_getLogs"))?;
         }
         Ok(())
     }
@@ -563,9 +555,7 @@ impl<P: Provider> PoolsClient<P> {
     }
 
     async fn now(&self) -> Result<u64, Error> {
-        tx::latest_timestamp(&self.provider)
-            .await
-            .map_err(|e| Error::Rpc { request: "eth_getBlockByNumber", reason: e.to_string() })
+        Ok(tx::latest_timestamp(&self.provider).await.map_err(tx::rpc("eth_getBlockByNumber"))?)
     }
 }
 

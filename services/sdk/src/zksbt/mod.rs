@@ -188,14 +188,13 @@ impl<P: Provider> ZkSbtClient<P> {
     }
 
     /// A failed view of the registry, as an error naming it.
-    fn read(&self, function: &'static str) -> impl Fn(alloy::contract::Error) -> Error + '_ {
-        move |e| Error::Read { call: registry(function), contract: self.registry, reason: describe(&e) }
+    fn read(&self, function: &'static str) -> impl Fn(alloy::contract::Error) -> Error {
+        let read = tx::read(registry(function), self.registry);
+        move |e| read(e).into()
     }
 
     async fn now(&self) -> Result<u64, Error> {
-        tx::latest_timestamp(&self.provider)
-            .await
-            .map_err(|e| Error::Rpc { request: "eth_getBlockByNumber", reason: e.to_string() })
+        Ok(tx::latest_timestamp(&self.provider).await.map_err(tx::rpc("eth_getBlockByNumber"))?)
     }
 
     /// The token's on-chain record; a token that does not exist is the registry's refusal

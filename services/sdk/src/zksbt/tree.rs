@@ -43,9 +43,12 @@ impl<P: Provider> ZkSbtClient<P> {
         if let Some(t) = topic2 {
             filter = filter.topic2(t);
         }
-        let rpc = |e: &dyn std::fmt::Display| Error::Rpc { request: "eth_getLogs", reason: e.to_string() };
-        let logs = self.provider.get_logs(&filter).await.map_err(|e| rpc(&e))?;
-        logs.iter().map(|log| E::decode_log(&log.inner).map(|l| l.data).map_err(|e| rpc(&e))).collect()
+        let logs = self.provider.get_logs(&filter).await.map_err(crate::tx::rpc("eth_getLogs"))?;
+        let decode = crate::tx::rpc("eth_getLogs");
+        Ok(logs
+            .iter()
+            .map(|log| E::decode_log(&log.inner).map(|l| l.data).map_err(&decode))
+            .collect::<Result<_, _>>()?)
     }
 
     /// Tree `tree_id` as the registry holds it, from its events (checked against
