@@ -21,7 +21,10 @@ use ark_ff::Zero;
 use ark_groth16::{Groth16, PreparedVerifyingKey, prepare_verifying_key};
 use num_bigint::{BigInt, Sign};
 use rand_core::OsRng;
-use std::{path::Path, time::Instant};
+use std::{
+    path::Path,
+    time::{Duration, Instant},
+};
 
 /// Number of public inputs of the disclosure circuit ([`PublicInputs::COUNT`]).
 pub const PUBLIC_INPUTS: usize = PublicInputs::COUNT;
@@ -41,6 +44,12 @@ pub struct Prover {
     pub load_timings: Timings,
 }
 
+/// `f()` and how long it took.
+fn timed<T>(f: impl FnOnce() -> T) -> (T, Duration) {
+    let start = Instant::now();
+    (f(), start.elapsed())
+}
+
 impl Prover {
     /// Loads the proving key at `key_path` and the witness code at `wasm_path`; with
     /// `r1cs_path`, refuses a key made for another build of the circuit.
@@ -49,15 +58,19 @@ impl Prover {
         wasm_path: &Path,
         r1cs_sha256: Option<[u8; 32]>,
     ) -> Result<Self, ProverError> {
-        let start = Instant::now();
-        let witnesser = tracing::info_span!("witness_code").in_scope(|| Witnesser::load(wasm_path))?;
-        let witness_code = start.elapsed();
+        // Each is read and parsed on one core (the key takes most of the time): side by side.
+        let ((witnesser, witness_code), (keys, key_load)) = std::thread::scope(|s| {
+            let keys = s.spawn(|| {
+                tracing::info_span!("key_load").in_scope(|| timed(|| Keys::load(key_path, r1cs_sha256)))
+            });
+            let witnesser =
+                tracing::info_span!("witness_code").in_scope(|| timed(|| Witnesser::load(wasm_path)));
+            (witnesser, keys.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic)))
+        });
+        let (witnesser, keys) = (witnesser?, keys?);
         tracing::debug!(?witness_code, source = ?witnesser.source, "witness code ready");
-        let start = Instant::now();
-        let keys = tracing::info_span!("key_load").in_scope(|| Keys::load(key_path, r1cs_sha256))?;
         let circuit = Circuit::of_keys(&keys)?;
         let pvk = prepare_verifying_key(&keys.pk.vk);
-        let key_load = start.elapsed();
         tracing::debug!(?key_load, origin = ?keys.origin, %circuit, "proving key loaded");
         Ok(Self {
             circuit,

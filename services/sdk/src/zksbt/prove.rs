@@ -14,7 +14,7 @@ use masa_bindings::{
 };
 use masa_prover::{
     Circuit, DisclosureProof, Prover, PublicInputs, Timings,
-    keys::read_r1cs,
+    keys::r1cs_sha256,
     merkle::MerkleProof,
     paths,
     record::Record,
@@ -49,7 +49,7 @@ impl ProverFiles {
     pub fn load_circuit(&self, circuit: Circuit) -> Result<Prover, Error> {
         let name = circuit.name();
         let r1cs = self.circuit.join(format!("{name}.r1cs"));
-        let (r1cs_hash, _) = read_r1cs(&r1cs).map_err(Error::ProverLoad)?;
+        let r1cs_hash = r1cs_sha256(&r1cs).map_err(Error::ProverLoad)?;
         let wasm = self.circuit.join(format!("{name}_js/{name}.wasm"));
         Prover::load(&self.key, &wasm, Some(r1cs_hash)).map_err(Error::ProverLoad)
     }
