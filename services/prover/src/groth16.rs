@@ -29,7 +29,7 @@ use ark_ff::{BigInt, PrimeField};
 use ark_groth16::{Proof, ProvingKey};
 use rayon::prelude::*;
 use std::{
-    io::{Read, Write},
+    io::Write,
     sync::atomic::{AtomicBool, Ordering},
 };
 
@@ -105,12 +105,12 @@ impl ProvingTables {
         self.lh.write(w)
     }
 
-    /// Reads tables written by [`ProvingTables::write`] from `r`, which holds at most `budget`
-    /// more bytes (counted off).
-    pub fn read(r: &mut impl Read, budget: &mut u64) -> Result<Self, String> {
-        let l_len = u32::from_le_bytes(read_bytes(r, budget)?) as usize;
+    /// Reads tables written by [`ProvingTables::write`] from the start of `bytes`, leaving the
+    /// rest there.
+    pub fn read(bytes: &mut &[u8]) -> Result<Self, String> {
+        let l_len = u32::from_le_bytes(take_array(bytes)?) as usize;
         let (a, b_g2, lh) =
-            (FixedBaseMsm::read(r, budget)?, FixedBaseMsm::read(r, budget)?, FixedBaseMsm::read(r, budget)?);
+            (FixedBaseMsm::read(bytes)?, FixedBaseMsm::read(bytes)?, FixedBaseMsm::read(bytes)?);
         let h_len = lh.len().checked_sub(l_len).ok_or("window tables: l longer than l and h")?;
         Ok(Self { a, b_g2, lh, l_len, qap: qap_domain(h_len)? })
     }
@@ -213,39 +213,32 @@ where
         Ok(())
     }
 
-    fn read(r: &mut impl Read, budget: &mut u64) -> Result<Self, String> {
-        let c = read_bytes::<1>(r, budget)?[0] as usize;
-        let len = u32::from_le_bytes(read_bytes(r, budget)?) as usize;
-        let count = u32::from_le_bytes(read_bytes(r, budget)?) as usize;
+    fn read(bytes: &mut &[u8]) -> Result<Self, String> {
+        let c = take_array::<1>(bytes)?[0] as usize;
+        let len = u32::from_le_bytes(take_array(bytes)?) as usize;
+        let count = u32::from_le_bytes(take_array(bytes)?) as usize;
         let windows = Self::windows(c).ok_or_else(|| format!("window of {c} bits"))?;
         let coord = P::BaseField::BYTES;
-        let points = count * windows;
-        if count > len || (4 * count + 2 * coord * points) as u64 > *budget {
-            return Err("truncated window tables".into());
+        if count > len {
+            return Err(format!("window table of {count} points for {len} bases"));
         }
-        let mut index = Vec::with_capacity(count);
-        for _ in 0..count {
-            index.push(u32::from_le_bytes(read_bytes(r, budget)?));
-        }
-        // Read in chunks, each parsed in parallel onto the end of the table (the table's
-        // memory is first touched there, by both threads).
-        const CHUNK: usize = 4096;
-        let mut table = Vec::with_capacity(points);
-        let mut buffer = vec![0u8; 2 * coord * CHUNK];
+        let index = take(bytes, 4 * count)?
+            .chunks_exact(4)
+            .map(|b| u32::from_le_bytes(b.try_into().expect("4 bytes")))
+            .collect();
+        // Parsed on every core (the table's memory is first touched there, by each thread).
+        let points = take(bytes, 2 * coord * count * windows)?;
         let out_of_range = AtomicBool::new(false);
-        while table.len() < points {
-            let bytes = &mut buffer[..2 * coord * CHUNK.min(points - table.len())];
-            read_exact(r, bytes, budget)?;
-            table.par_extend(bytes.par_chunks_exact(2 * coord).map(|b| {
-                match (P::BaseField::get(&b[..coord]), P::BaseField::get(&b[coord..])) {
-                    (Some(x), Some(y)) => Affine::new_unchecked(x, y),
-                    _ => {
-                        out_of_range.store(true, Ordering::Relaxed);
-                        Affine::identity()
-                    }
+        let table = points
+            .par_chunks_exact(2 * coord)
+            .map(|b| match (P::BaseField::get(&b[..coord]), P::BaseField::get(&b[coord..])) {
+                (Some(x), Some(y)) => Affine::new_unchecked(x, y),
+                _ => {
+                    out_of_range.store(true, Ordering::Relaxed);
+                    Affine::identity()
                 }
-            }));
-        }
+            })
+            .collect();
         if out_of_range.into_inner() {
             return Err("window table coordinate out of range".into());
         }
@@ -253,21 +246,18 @@ where
     }
 }
 
-/// `read_exact` within `budget` bytes (what is left of the file), counting them off.
-fn read_exact(r: &mut impl Read, buf: &mut [u8], budget: &mut u64) -> Result<(), String> {
-    let n = buf.len() as u64;
-    if n > *budget {
+/// The first `n` of `bytes`, taken off it.
+fn take<'a>(bytes: &mut &'a [u8], n: usize) -> Result<&'a [u8], String> {
+    if n > bytes.len() {
         return Err("truncated window tables".into());
     }
-    r.read_exact(buf).map_err(|e| format!("window tables: {e}"))?;
-    *budget -= n;
-    Ok(())
+    let (head, rest) = bytes.split_at(n);
+    *bytes = rest;
+    Ok(head)
 }
 
-fn read_bytes<const N: usize>(r: &mut impl Read, budget: &mut u64) -> Result<[u8; N], String> {
-    let mut buf = [0u8; N];
-    read_exact(r, &mut buf, budget)?;
-    Ok(buf)
+fn take_array<const N: usize>(bytes: &mut &[u8]) -> Result<[u8; N], String> {
+    Ok(take(bytes, N)?.try_into().expect("N bytes"))
 }
 
 #[cfg(test)]
@@ -295,10 +285,10 @@ mod tests {
         let keys = keys();
         let mut bytes = Vec::new();
         keys.tables.write(&mut bytes).unwrap();
-        let read = |b: &[u8]| ProvingTables::read(&mut &b[..], &mut (b.len() as u64));
-        let mut budget = bytes.len() as u64;
-        let back = ProvingTables::read(&mut bytes.as_slice(), &mut budget).unwrap();
-        assert_eq!(budget, 0);
+        let read = |b: &[u8]| ProvingTables::read(&mut &b[..]);
+        let mut rest = bytes.as_slice();
+        let back = ProvingTables::read(&mut rest).unwrap();
+        assert!(rest.is_empty());
         assert!(back == keys.tables && back.are_for(&keys.pk));
         // a coordinate ≥ p is refused
         let mut bad = bytes.clone();

@@ -25,7 +25,7 @@ use rand_chacha::ChaCha20Rng;
 use sha2::{Digest, Sha256};
 use std::{
     fs::{self, File},
-    io::{BufReader, BufWriter, Read, Seek, Write},
+    io::{BufReader, BufWriter, Write},
     path::Path,
 };
 
@@ -172,44 +172,52 @@ impl Keys {
     /// `expected_r1cs_sha256`.
     pub fn load(path: &Path, expected_r1cs_sha256: Option<[u8; 32]>) -> Result<Self, ProverError> {
         let io = |source| ProverError::io(path, source);
-        let bad = |what: &str| ProverError::Key(format!("{}: {what}", path.display()));
         let file = File::open(path).map_err(io)?;
-        let size = file.metadata().map_err(io)?.len();
-        let mut r = BufReader::with_capacity(1 << 16, file);
-        let mut header = [0u8; 41];
-        if size < 41 || r.read_exact(&mut header).is_err() {
-            return Err(bad("not a masa-prover key file (run `masa-prover setup --dev` or `import-zkey`)"));
-        }
+        // Mapped rather than read: the tables (most of the file) are parsed on every core
+        // straight from the page cache, without a copy through a buffer first.
+        // SAFETY: the mapping is only read, here; key files are replaced by a rename, never
+        // rewritten in place (`Keys::save`), so no writer changes a mapped file under us.
+        let map = unsafe { memmap2::MmapOptions::new().populate().map(&file) }.map_err(io)?;
+        tracing::info_span!("key", path = %path.display())
+            .in_scope(|| Self::from_bytes(&map, expected_r1cs_sha256))
+            .map_err(|what| ProverError::Key(format!("{}: {what}", path.display())))
+    }
+
+    /// [`Keys::load`] of the file's contents; the error says what is wrong with them.
+    fn from_bytes(bytes: &[u8], expected_r1cs_sha256: Option<[u8; 32]>) -> Result<Self, String> {
+        let not_ours =
+            || "not a masa-prover key file (run `masa-prover setup --dev` or `import-zkey`)".to_owned();
+        let (header, mut rest) = bytes.split_at_checked(41).ok_or_else(not_ours)?;
         let v1 = &header[..8] == MAGIC_V1;
         if &header[..8] != MAGIC && !v1 {
-            return Err(bad("not a masa-prover key file (run `masa-prover setup --dev` or `import-zkey`)"));
+            return Err(not_ours());
         }
         let r1cs_sha256: [u8; 32] = header[8..40].try_into().expect("32 bytes");
         if let Some(expected) = expected_r1cs_sha256
             && expected != r1cs_sha256
         {
-            return Err(bad("made for another build of the circuit (r1cs hash differs): redo the setup"));
+            return Err("made for another build of the circuit (r1cs hash differs): redo the setup".into());
         }
         let origin = if header[40] == 1 { KeyOrigin::Ceremony } else { KeyOrigin::Development };
         // Validate::No: the file is ours and bound to the circuit by hash (see module docs).
-        let pk = ProvingKey::<Bn254>::deserialize_with_mode(&mut r, Compress::No, Validate::No)
-            .map_err(|e| bad(&format!("corrupt proving key: {e}")))?;
-        let matrices = Matrices::deserialize_with_mode(&mut r, Compress::No, Validate::No)
-            .map_err(|e| bad(&format!("corrupt matrices: {e}")))?;
+        let pk = ProvingKey::<Bn254>::deserialize_with_mode(&mut rest, Compress::No, Validate::No)
+            .map_err(|e| format!("corrupt proving key: {e}"))?;
+        let matrices = Matrices::deserialize_with_mode(&mut rest, Compress::No, Validate::No)
+            .map_err(|e| format!("corrupt matrices: {e}"))?;
         let tables = if v1 {
-            tracing::warn!(key = %path.display(), "version 1 key file: computing its window tables (rewrite it with `setup --dev` or `import-zkey` to load them)");
-            ProvingTables::new(&pk).map_err(|e| bad(&e))?
+            tracing::warn!(
+                "version 1 key file: computing its window tables (rewrite it with `setup --dev` or `import-zkey` to load them)"
+            );
+            ProvingTables::new(&pk)?
         } else {
-            let mut budget = size.saturating_sub(r.stream_position().map_err(io)?);
-            let tables = ProvingTables::read(&mut r, &mut budget)
-                .map_err(|e| bad(&format!("corrupt window tables: {e}")))?;
+            let tables = ProvingTables::read(&mut rest).map_err(|e| format!("corrupt window tables: {e}"))?;
             if !tables.are_for(&pk) {
-                return Err(bad("corrupt window tables: they are not the proving key's"));
+                return Err("corrupt window tables: they are not the proving key's".into());
             }
             tables
         };
-        if r.read(&mut [0u8; 1]).map_err(io)? != 0 {
-            return Err(bad("trailing bytes"));
+        if !rest.is_empty() {
+            return Err("trailing bytes".into());
         }
         Ok(Self { pk, matrices, r1cs_sha256, origin, tables })
     }

@@ -13,9 +13,15 @@ fn main() -> ExitCode {
     match Cli::parse_or_exit().run() {
         Ok(()) => ExitCode::SUCCESS,
         Err(err) => {
-            // one line, whatever the error chain holds
-            let message = format!("{err:#}").replace('\n', " ");
-            eprintln!("error: {message}");
+            // one line, whatever the error chain holds; a cause already in the message (the
+            // library's errors say theirs) is not said twice
+            let mut message = err.to_string();
+            for cause in err.chain().skip(1).map(ToString::to_string) {
+                if !message.contains(&cause) {
+                    message = format!("{message}: {cause}");
+                }
+            }
+            eprintln!("error: {}", message.replace('\n', " "));
             ExitCode::FAILURE
         }
     }
