@@ -156,6 +156,12 @@ pub(crate) fn u(v: i64) -> u64 {
     u64::try_from(v).expect("stored numbers are non-negative")
 }
 
+/// The cursor of the page after `rows`: `key` of its last row when the page is full (`limit`
+/// rows), none when it is the last page.
+pub(crate) fn next_cursor<T>(rows: &[T], limit: u32, key: impl FnOnce(&T) -> String) -> Option<String> {
+    if rows.len() == limit as usize { rows.last().map(key) } else { None }
+}
+
 /// A stored event, decoded again from its raw log for the derive layer.
 struct Stored {
     contract: Contract,

@@ -8,7 +8,7 @@
 //! and slashes replayed in chain order, checked against the stake held, a sum), its weight (its
 //! latest sync) and the remainders of the fee splits it was paid first in.
 
-use super::{During, Store, StoreError, n, parse_amount};
+use super::{During, Store, StoreError, n, next_cursor, parse_amount};
 use crate::derive::oracle_stake_kind as kind;
 use alloy::primitives::U256;
 use serde::{Deserialize, Serialize};
@@ -425,9 +425,8 @@ impl Store {
         for r in &rows {
             nodes.push(self.oracle_node_row(r).await?);
         }
-        let next_cursor = (nodes.len() == filter.limit as usize)
-            .then(|| nodes.last().map(|n| format!("{}-{}", n.block_number, n.log_index)))
-            .flatten();
+        let next_cursor =
+            next_cursor(&nodes, filter.limit, |n| format!("{}-{}", n.block_number, n.log_index));
         Ok(OracleNodePage { nodes, next_cursor })
     }
 
@@ -585,9 +584,7 @@ impl Store {
             .during("reading oracle requests")?;
         let mut requests: Vec<OracleRequestRow> = rows.iter().map(request_row).collect::<Result<_, _>>()?;
         self.add_dissents(&mut requests).await?;
-        let next_cursor = (requests.len() == filter.limit as usize)
-            .then(|| requests.last().map(|r| r.request_id.to_string()))
-            .flatten();
+        let next_cursor = next_cursor(&requests, filter.limit, |r| r.request_id.to_string());
         Ok(OracleRequestPage { requests, next_cursor })
     }
 

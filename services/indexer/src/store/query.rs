@@ -3,7 +3,7 @@
 //! keyset (cursor) pagination (the oracle network's: [`super::oracle`]). Every parameter is
 //! bound, never formatted in.
 
-use super::{During, EventRow, Store, StoreError, n, oracle::OracleNodeRow, sql};
+use super::{During, EventRow, Store, StoreError, n, next_cursor, oracle::OracleNodeRow, sql};
 use alloy::primitives::U256;
 use serde::Serialize;
 use sqlx::{AssertSqlSafe, Row};
@@ -762,9 +762,7 @@ impl Store {
             .await
             .during("reading pools")?;
         let pools: Vec<PoolRow> = rows.iter().map(pool_row).collect::<Result<_, _>>()?;
-        let next_cursor = (pools.len() == filter.limit as usize)
-            .then(|| pools.last().map(|p| p.pool_id.to_string()))
-            .flatten();
+        let next_cursor = next_cursor(&pools, filter.limit, |p| p.pool_id.to_string());
         Ok(PoolPage { pools, next_cursor })
     }
 
@@ -826,9 +824,7 @@ impl Store {
                 }
             })
             .collect();
-        let next_cursor = (stakes.len() == limit as usize)
-            .then(|| stakes.last().map(|s| format!("{}-{}", s.block_number, s.log_index)))
-            .flatten();
+        let next_cursor = next_cursor(&stakes, limit, |s| format!("{}-{}", s.block_number, s.log_index));
         Ok(StakePage { stakes, next_cursor })
     }
 
@@ -874,9 +870,7 @@ impl Store {
                 })
             })
             .collect::<Result<_, StoreError>>()?;
-        let next_cursor = (deliveries.len() == limit as usize)
-            .then(|| deliveries.last().map(|d| format!("{}-{}", d.block_number, d.log_index)))
-            .flatten();
+        let next_cursor = next_cursor(&deliveries, limit, |d| format!("{}-{}", d.block_number, d.log_index));
         Ok(DeliveryPage { deliveries, next_cursor })
     }
 
@@ -895,9 +889,7 @@ impl Store {
             .await
             .during("reading passes")?;
         let passes: Vec<PassRow> = rows.iter().map(pass_row).collect::<Result<_, _>>()?;
-        let next_cursor = (passes.len() == filter.limit as usize)
-            .then(|| passes.last().map(|p| p.pass_id.to_string()))
-            .flatten();
+        let next_cursor = next_cursor(&passes, filter.limit, |p| p.pass_id.to_string());
         Ok(PassPage { passes, next_cursor })
     }
 
@@ -951,9 +943,7 @@ impl Store {
                 })
             })
             .collect::<Result<_, StoreError>>()?;
-        let next_cursor = (deliveries.len() == limit as usize)
-            .then(|| deliveries.last().map(|d| d.use_index.to_string()))
-            .flatten();
+        let next_cursor = next_cursor(&deliveries, limit, |d| d.use_index.to_string());
         Ok(PassDeliveryPage { deliveries, next_cursor })
     }
 
