@@ -10,7 +10,9 @@
 //! one. An index from before migration 0010 derives the pass tables from the pass events it
 //! already holds.
 
-use crate::support::{Api, Backend, Env, assert_backlog_derives, assert_equals_fresh_index, confirm};
+use crate::support::{
+    Api, Backend, Env, assert_backlog_derives, assert_equals_fresh_index, confirm, delivery_prover,
+};
 use alloy::{
     primitives::{Address, B256, U256},
     providers::{Provider, ext::AnvilApi},
@@ -23,7 +25,7 @@ use masa_bindings::{
     contracts::{AccessPasses, MasaToken, access::IAccessPasses},
 };
 use masa_indexer::store::{PassFilter, Store};
-use masa_prover::{Circuit, Prover, keys::r1cs_sha256, record::Record};
+use masa_prover::{Prover, record::Record};
 use masa_sdk::{
     indexer::IndexerClient,
     passes::{DeliveryLog, OfferSpec, PassesClient, SignedOffer, Terms},
@@ -32,7 +34,6 @@ use masa_sdk::{
 };
 use masa_test_harness::Chain;
 use serde_json::Value;
-use std::path::Path;
 
 /// The schema of the records offered (registered by the anvil deployment).
 const SCHEMA: u64 = 1;
@@ -40,15 +41,6 @@ const SCHEMA: u64 = 1;
 const VALID_SECS: u64 = 3_600;
 /// Seconds a disclosure of a delivery stays valid.
 const DISCLOSURE_SECS: u64 = 3_600;
-
-/// The delivery circuit's prover with the development key (`make circuits keys`), from which the
-/// deployed `DeliveryVerifier` was generated.
-fn delivery_prover() -> Prover {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
-    let circuit = Circuit::Delivery;
-    let r1cs = r1cs_sha256(&root.join(circuit.r1cs())).expect("run `make circuits keys` first");
-    Prover::load(&root.join(circuit.key()), &root.join(circuit.wasm()), Some(r1cs)).unwrap()
-}
 
 /// A record's owner: its wallet, the record it minted and the token.
 struct Owner {

@@ -9,7 +9,7 @@
 //! events it already holds.
 
 use crate::support::{
-    Api, Backend, Env, account, assert_backlog_derives, assert_equals_fresh_index, confirm,
+    Api, Backend, Env, account, assert_backlog_derives, assert_equals_fresh_index, confirm, delivery_prover,
 };
 use alloy::{
     primitives::{Address, B256, U256},
@@ -27,9 +27,8 @@ use masa_bindings::{
 };
 use masa_indexer::store::{PoolFilter, Store};
 use masa_prover::{
-    Circuit, DeliveryRequest, Prover,
+    DeliveryRequest, Prover,
     delivery::DeliverySecretKey,
-    keys::r1cs_sha256,
     record::Record,
     statement::{Mode, Operator, Statement},
 };
@@ -41,7 +40,6 @@ use masa_sdk::{
 };
 use masa_test_harness::Chain;
 use serde_json::Value;
-use std::path::Path;
 
 /// The schema of the records staked (registered by the anvil deployment).
 const SCHEMA: u64 = 1;
@@ -50,15 +48,6 @@ const FIELD: u8 = 1;
 const MIN: u64 = 700;
 /// Seconds the main pool runs, as created.
 const DURATION: u64 = 2_000;
-
-/// The delivery circuit's prover with the development key (`make circuits keys`), from which the
-/// deployed `DeliveryVerifier` was generated.
-fn delivery_prover() -> Prover {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
-    let circuit = Circuit::Delivery;
-    let r1cs = r1cs_sha256(&root.join(circuit.r1cs())).expect("run `make circuits keys` first");
-    Prover::load(&root.join(circuit.key()), &root.join(circuit.wasm()), Some(r1cs)).unwrap()
-}
 
 /// A staker: a wallet, its minted record and the client that minted it.
 struct Staker {

@@ -20,6 +20,7 @@ use masa_indexer::{
     metrics::Metrics,
     store::Store,
 };
+use masa_prover::{Circuit, Prover, keys::r1cs_sha256};
 use masa_sdk::{
     fees::pay_fee,
     oracle::OracleClient,
@@ -29,7 +30,7 @@ use masa_sdk::{
 };
 use masa_test_harness::{AnvilChain, Chain, DeployedSuite, Postgres};
 use serde_json::Value;
-use std::sync::Arc;
+use std::{path::Path, sync::Arc};
 
 /// Shows the indexer's logs in a failing test's output (`RUST_LOG=masa_indexer=debug`).
 pub(crate) fn logs() {
@@ -397,4 +398,13 @@ impl Api {
             }
         }
     }
+}
+
+/// The delivery circuit's prover with the development key (`make circuits keys`), from which the
+/// deployed `DeliveryVerifier` was generated.
+pub(crate) fn delivery_prover() -> Prover {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+    let circuit = Circuit::Delivery;
+    let r1cs = r1cs_sha256(&root.join(circuit.r1cs())).expect("run `make circuits keys` first");
+    Prover::load(&root.join(circuit.key()), &root.join(circuit.wasm()), Some(r1cs)).unwrap()
 }
