@@ -58,7 +58,8 @@ impl Prover {
         wasm_path: &Path,
         r1cs_sha256: Option<[u8; 32]>,
     ) -> Result<Self, ProverError> {
-        // Each is read and parsed on one core (the key takes most of the time): side by side.
+        // Side by side: the witness code on this thread, the key (most of the time; its window
+        // tables are parsed on every core) on another.
         let ((witnesser, witness_code), (keys, key_load)) = std::thread::scope(|s| {
             let keys = s.spawn(|| {
                 tracing::info_span!("key_load").in_scope(|| timed(|| Keys::load(key_path, r1cs_sha256)))
