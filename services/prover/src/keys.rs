@@ -25,7 +25,7 @@ use rand_chacha::ChaCha20Rng;
 use sha2::{Digest, Sha256};
 use std::{
     fs::{self, File},
-    io::{BufReader, BufWriter, Write},
+    io::{BufReader, BufWriter, Read, Write},
     path::Path,
 };
 
@@ -172,7 +172,16 @@ impl Keys {
     /// `expected_r1cs_sha256`.
     pub fn load(path: &Path, expected_r1cs_sha256: Option<[u8; 32]>) -> Result<Self, ProverError> {
         let io = |source| ProverError::io(path, source);
-        let file = File::open(path).map_err(io)?;
+        let bad = |what: String| ProverError::Key(format!("{}: {what}", path.display()));
+        let mut file = File::open(path).map_err(io)?;
+        // The header first: a file that is not a key, or is another circuit's, is refused
+        // before the rest of it is read.
+        let mut header = [0u8; HEADER];
+        match file.read_exact(&mut header) {
+            Err(e) if e.kind() == std::io::ErrorKind::UnexpectedEof => return Err(bad(not_a_key())),
+            Err(e) => return Err(io(e)),
+            Ok(()) => check_header(&header, expected_r1cs_sha256).map_err(bad)?,
+        };
         // Mapped rather than read: the tables (most of the file) are parsed on every core
         // straight from the page cache, without a copy through a buffer first.
         // SAFETY: the mapping is only read, here; key files are replaced by a rename, never
@@ -180,24 +189,14 @@ impl Keys {
         let map = unsafe { memmap2::MmapOptions::new().populate().map(&file) }.map_err(io)?;
         tracing::info_span!("key", path = %path.display())
             .in_scope(|| Self::from_bytes(&map, expected_r1cs_sha256))
-            .map_err(|what| ProverError::Key(format!("{}: {what}", path.display())))
+            .map_err(bad)
     }
 
     /// [`Keys::load`] of the file's contents; the error says what is wrong with them.
     fn from_bytes(bytes: &[u8], expected_r1cs_sha256: Option<[u8; 32]>) -> Result<Self, String> {
-        let not_ours =
-            || "not a masa-prover key file (run `masa-prover setup --dev` or `import-zkey`)".to_owned();
-        let (header, mut rest) = bytes.split_at_checked(41).ok_or_else(not_ours)?;
-        let v1 = &header[..8] == MAGIC_V1;
-        if &header[..8] != MAGIC && !v1 {
-            return Err(not_ours());
-        }
+        let (header, mut rest) = bytes.split_at_checked(HEADER).ok_or_else(not_a_key)?;
+        let v1 = check_header(header, expected_r1cs_sha256)?;
         let r1cs_sha256: [u8; 32] = header[8..40].try_into().expect("32 bytes");
-        if let Some(expected) = expected_r1cs_sha256
-            && expected != r1cs_sha256
-        {
-            return Err("made for another build of the circuit (r1cs hash differs): redo the setup".into());
-        }
         let origin = if header[40] == 1 { KeyOrigin::Ceremony } else { KeyOrigin::Development };
         // Validate::No: the file is ours and bound to the circuit by hash (see module docs).
         let pk = ProvingKey::<Bn254>::deserialize_with_mode(&mut rest, Compress::No, Validate::No)
@@ -223,9 +222,50 @@ impl Keys {
     }
 }
 
+/// Bytes before the proving key: magic and version, the r1cs hash, the origin.
+const HEADER: usize = 41;
+
+fn not_a_key() -> String {
+    "not a masa-prover key file (run `masa-prover setup --dev` or `import-zkey`)".to_owned()
+}
+
+/// Checks a key file's header (magic, and the r1cs hash if one is expected); whether it is a
+/// version 1 file.
+fn check_header(header: &[u8], expected_r1cs_sha256: Option<[u8; 32]>) -> Result<bool, String> {
+    let v1 = &header[..8] == MAGIC_V1;
+    if &header[..8] != MAGIC && !v1 {
+        return Err(not_a_key());
+    }
+    if expected_r1cs_sha256.is_some_and(|expected| expected[..] != header[8..40]) {
+        return Err("made for another build of the circuit (r1cs hash differs): redo the setup".into());
+    }
+    Ok(v1)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// What is not a key file is refused by name, from its header, before the rest is read.
+    #[test]
+    fn files_that_are_not_keys_are_refused_by_name() {
+        let dir = tempfile::tempdir().unwrap();
+        let message = |path: &Path, expected| Keys::load(path, expected).unwrap_err().to_string();
+        let short = dir.path().join("short.key");
+        fs::write(&short, b"MASAGK02").unwrap();
+        assert!(message(&short, None).contains("not a masa-prover key file"));
+        let other = dir.path().join("other.bin");
+        fs::write(&other, vec![7u8; 1 << 20]).unwrap();
+        assert!(message(&other, None).contains("not a masa-prover key file"));
+        let mut header = MAGIC.to_vec();
+        header.extend_from_slice(&[1; 33]);
+        let foreign = dir.path().join("foreign.key");
+        fs::write(&foreign, &header).unwrap();
+        assert!(message(&foreign, Some([2; 32])).contains("r1cs hash differs"));
+        assert!(message(&foreign, Some([1; 32])).contains("corrupt proving key"));
+        assert!(matches!(Keys::load(dir.path(), None), Err(ProverError::Io { .. })), "a directory");
+        assert!(matches!(Keys::load(&dir.path().join("none.key"), None), Err(ProverError::Io { .. })));
+    }
 
     /// A version 1 file (no tables) still loads: the tables are computed, the same as stored.
     #[test]
