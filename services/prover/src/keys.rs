@@ -177,25 +177,25 @@ impl Keys {
         // The header first: a file that is not a key, or is another circuit's, is refused
         // before the rest of it is read.
         let mut header = [0u8; HEADER];
-        match file.read_exact(&mut header) {
+        let v1 = match file.read_exact(&mut header) {
             Err(e) if e.kind() == std::io::ErrorKind::UnexpectedEof => return Err(bad(not_a_key())),
             Err(e) => return Err(io(e)),
             Ok(()) => check_header(&header, expected_r1cs_sha256).map_err(bad)?,
         };
-        // Mapped rather than read: the tables (most of the file) are parsed on every core
-        // straight from the page cache, without a copy through a buffer first.
+        // The rest mapped rather than read: the tables (most of the file) are parsed on every
+        // core straight from the page cache, without a copy through a buffer first.
         // SAFETY: the mapping is only read, here; key files are replaced by a rename, never
         // rewritten in place (`Keys::save`), so no writer changes a mapped file under us.
         let map = unsafe { memmap2::MmapOptions::new().populate().map(&file) }.map_err(io)?;
+        let body = map.get(HEADER..).ok_or_else(|| bad("changed while it was read".into()))?;
         tracing::info_span!("key", path = %path.display())
-            .in_scope(|| Self::from_bytes(&map, expected_r1cs_sha256))
+            .in_scope(|| Self::from_body(&header, v1, body))
             .map_err(bad)
     }
 
-    /// [`Keys::load`] of the file's contents; the error says what is wrong with them.
-    fn from_bytes(bytes: &[u8], expected_r1cs_sha256: Option<[u8; 32]>) -> Result<Self, String> {
-        let (header, mut rest) = bytes.split_at_checked(HEADER).ok_or_else(not_a_key)?;
-        let v1 = check_header(header, expected_r1cs_sha256)?;
+    /// The key of a file with this (checked) header and this body; the error says what is wrong
+    /// with the body.
+    fn from_body(header: &[u8; HEADER], v1: bool, mut rest: &[u8]) -> Result<Self, String> {
         let r1cs_sha256: [u8; 32] = header[8..40].try_into().expect("32 bytes");
         let origin = if header[40] == 1 { KeyOrigin::Ceremony } else { KeyOrigin::Development };
         // Validate::No: the file is ours and bound to the circuit by hash (see module docs).
