@@ -162,6 +162,8 @@ contract AccessPasses is IAccessPasses, EIP712, Ownable2Step, ReentrancyGuardTra
         address developer = p.developer;
         if (msg.sender != developer) revert AccessPasses__NotDeveloper(passId, msg.sender, developer);
         if (p.revoked) revert AccessPasses__Revoked(passId);
+        // a close is the only refund, and it refunds a non-zero escrow
+        if (p.refunded != 0) revert AccessPasses__Closed(passId);
         // timestamps are the validity by definition (validators shift them by seconds)
         // forge-lint: disable-next-line(block-timestamp)
         if (block.timestamp < p.validFrom) {
@@ -255,15 +257,21 @@ contract AccessPasses is IAccessPasses, EIP712, Ownable2Step, ReentrancyGuardTra
         Pass storage p = _existingPass(passId);
         amount = p.escrow;
         if (amount == 0) revert AccessPasses__NothingToRefund(passId);
+        address developer = p.developer;
         uint256 closableAt = uint256(p.validUntil) + DELIVERY_GRACE;
         // forge-lint: disable-next-line(block-timestamp)
         if (!p.revoked && block.timestamp <= closableAt) {
-            revert AccessPasses__NotClosable(passId, closableAt, block.timestamp);
+            // early, only the developer, and only with no use waiting for its delivery (closing
+            // then would let it take a delivery it no longer pays for); {requestUse} refuses a
+            // closed pass, so no use follows
+            if (msg.sender != developer) {
+                revert AccessPasses__NotClosable(passId, closableAt, block.timestamp);
+            }
+            if (p.delivered != p.requested) revert AccessPasses__UsePending(passId, p.delivered);
         }
         p.escrow = 0;
         // forge-lint: disable-next-line(unsafe-typecast)
         p.refunded += uint128(amount); // escrow + refunded <= paid < 2^128
-        address developer = p.developer;
         emit PassClosed(passId, developer, amount);
         IERC20(p.token).safeTransfer(developer, amount);
     }
@@ -420,6 +428,13 @@ contract AccessPasses is IAccessPasses, EIP712, Ownable2Step, ReentrancyGuardTra
         // forge-lint: disable-next-line(block-timestamp)
         if (offer.validUntil <= offer.validFrom || offer.validUntil <= block.timestamp) {
             revert AccessPasses__InvalidValidity(offer.validFrom, offer.validUntil, block.timestamp);
+        }
+        // every use the pass allows must be deliverable: the record is in a tree (not revoked)
+        // and outlives the last delivery
+        (bool inTree, uint64 expiry) = _zkSBT.recordState(offer.tokenId);
+        uint256 lastDelivery = uint256(offer.validUntil) + DELIVERY_GRACE;
+        if (!inTree || (expiry != 0 && expiry <= lastDelivery)) {
+            revert AccessPasses__RecordUndeliverable(offer.tokenId, inTree, expiry, lastDelivery);
         }
         if (offer.maxUses == 0) revert AccessPasses__ZeroMaxUses();
         address token = offer.token;

@@ -240,9 +240,8 @@ contract ZkSBT is IZkSBT, IERC5192, IERC5484, ERC721, EIP712, Ownable2Step {
     function revoke(uint256 tokenId) external {
         _requireOwned(tokenId);
         Record storage rec = _records[tokenId];
-        if (rec.issuer == address(0) || rec.issuer != msg.sender) {
-            revert ZkSBT__NotIssuer(msg.sender, rec.issuer);
-        }
+        // a self-attested record's issuer is zero, which is never the sender
+        if (rec.issuer != msg.sender) revert ZkSBT__NotIssuer(msg.sender, rec.issuer);
         if (rec.revoked) revert ZkSBT__AlreadyRevoked(tokenId);
         uint256 commitment = rec.commitment;
         if (rec.inTree) _removeLeaf(rec);
@@ -355,6 +354,12 @@ contract ZkSBT is IZkSBT, IERC5192, IERC5484, ERC721, EIP712, Ownable2Step {
     function record(uint256 tokenId) external view returns (Record memory) {
         _requireOwned(tokenId);
         return _records[tokenId];
+    }
+
+    /// @inheritdoc IZkSBT
+    function recordState(uint256 tokenId) external view returns (bool inTree, uint64 expiry) {
+        Record storage rec = _records[tokenId];
+        return (rec.inTree, rec.expiry);
     }
 
     /// @inheritdoc IZkSBT

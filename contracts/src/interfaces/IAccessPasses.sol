@@ -32,7 +32,12 @@ import {IZkSBT} from "./IZkSBT.sol";
 ///   (no transaction). Requests stop at `validUntil`; a request made in time may be delivered
 ///   until `validUntil + DELIVERY_GRACE`. The unused escrow goes back to the developer through
 ///   {close}, which anyone may call once the pass is revoked or that grace is over (a revoke
-///   itself moves no token, so no token or account can stop an owner from revoking).
+///   itself moves no token, so no token or account can stop an owner from revoking), and the
+///   developer at any time no use waits for its delivery (it stops buying uses: no use follows).
+///   So an owner who stops delivering, a terms contract that refuses every use, or a burned
+///   record never lock the escrow of uses not yet asked for.
+/// - **The record must outlive the pass**: at accept it is in a tree (not revoked or burned) and
+///   does not expire before the last delivery (`validUntil + DELIVERY_GRACE`).
 /// - **Conservation (per pass).** `upfrontPrice + perUsePrice * maxUses` (what the developer
 ///   paid) `= ownerPaid + fees + escrow + refunded`; this contract holds, per token, the sum of
 ///   the passes' `escrow` plus {pendingFees} (plus tokens sent here outside a pass, which belong
@@ -264,15 +269,27 @@ interface IAccessPasses {
     error AccessPasses__NonceMismatch(uint256 expected, uint256 actual);
     /// @notice The delivery proof is not valid for the disclosure, the pass's key and the delivery.
     error AccessPasses__InvalidDeliveryProof(uint256 passId, uint256 useIndex);
-    /// @notice `passId` is neither revoked nor past `closableAt` (`validUntil + DELIVERY_GRACE`).
+    /// @notice `passId` is neither revoked nor past `closableAt` (`validUntil + DELIVERY_GRACE`),
+    /// and the caller is not its developer.
     error AccessPasses__NotClosable(uint256 passId, uint256 closableAt, uint256 timestamp);
     /// @notice `passId` has no escrow left.
     error AccessPasses__NothingToRefund(uint256 passId);
+    /// @notice The developer closes `passId` early while a use waits for its delivery (`delivered`
+    /// of the uses asked for are).
+    error AccessPasses__UsePending(uint256 passId, uint256 delivered);
+    /// @notice `passId` was closed (its escrow refunded): no further use.
+    error AccessPasses__Closed(uint256 passId);
+    /// @notice An offer's record cannot be delivered for the whole pass: it is not in a tree
+    /// (revoked or burned), or it expires at `expiry`, not after the pass's last delivery.
+    error AccessPasses__RecordUndeliverable(
+        uint256 tokenId, bool inTree, uint64 expiry, uint256 lastDelivery
+    );
     /// @notice No fees in `token` are held.
     error AccessPasses__NothingToForward(address token);
 
     /// @notice Accepts `offer` (the caller must be its developer): checks the owner's signature
-    /// (EOA or ERC-1271), nonce and deadline, that the owner holds the token, and the terms; uses
+    /// (EOA or ERC-1271), nonce and deadline, that the owner holds the token and its record
+    /// outlives the pass's last delivery, and the terms; uses
     /// the nonce; pulls `upfrontPrice + perUsePrice * maxUses` of `offer.token` from the caller
     /// (who approved this contract); pays the owner the upfront price less the fee and the fee to
     /// the fee router (MASA) or to {pendingFees} (another token); escrows the rest.
@@ -282,7 +299,8 @@ interface IAccessPasses {
     /// @dev Emits {PassAccepted}. Reverts with {AccessPasses__OfferExpired},
     /// {AccessPasses__NotOfferedDeveloper}, {AccessPasses__NonceBelowFloor},
     /// {AccessPasses__NonceUsed}, {AccessPasses__InvalidSignature}, {AccessPasses__NotTokenOwner},
-    /// {AccessPasses__InvalidValidity}, {AccessPasses__ZeroMaxUses}, {AccessPasses__AmountTooLarge},
+    /// {AccessPasses__InvalidValidity}, {AccessPasses__RecordUndeliverable},
+    /// {AccessPasses__ZeroMaxUses}, {AccessPasses__AmountTooLarge},
     /// {AccessPasses__TokenNotAccepted}, {AccessPasses__InvalidDeliveryKey},
     /// {AccessPasses__InvalidTerms}, {AccessPasses__TransferAmountMismatch}, or the token's errors.
     function accept(Offer calldata offer, bytes calldata signature) external returns (uint256 passId);
@@ -291,8 +309,9 @@ interface IAccessPasses {
     /// `validUntil`, while uses are left; consults the terms contract, if any.
     /// @return useIndex The use asked for (0 for the first).
     /// @dev Emits {UseRequested}. Reverts with {AccessPasses__UnknownPass},
-    /// {AccessPasses__NotDeveloper}, {AccessPasses__Revoked}, {AccessPasses__NotStarted},
-    /// {AccessPasses__Expired}, {AccessPasses__UsesExhausted}, or the terms contract's error.
+    /// {AccessPasses__NotDeveloper}, {AccessPasses__Revoked}, {AccessPasses__Closed},
+    /// {AccessPasses__NotStarted}, {AccessPasses__Expired}, {AccessPasses__UsesExhausted}, or the
+    /// terms contract's error.
     function requestUse(uint256 passId) external returns (uint256 useIndex);
 
     /// @notice Delivers the oldest undelivered requested use of `passId` (anyone may submit it:
@@ -317,11 +336,13 @@ interface IAccessPasses {
     /// {AccessPasses__NotOwner} or {AccessPasses__Revoked}.
     function revoke(uint256 passId) external;
 
-    /// @notice Returns the unused escrow of `passId` to its developer (anyone may call), once the
-    /// pass is revoked or `validUntil + DELIVERY_GRACE` has passed.
+    /// @notice Returns the unused escrow of `passId` to its developer: anyone may call once the
+    /// pass is revoked or `validUntil + DELIVERY_GRACE` has passed; the developer before that,
+    /// when every use it asked for was delivered. A closed pass allows no further use.
     /// @return amount What was returned.
     /// @dev Emits {PassClosed}. Reverts with {AccessPasses__UnknownPass},
-    /// {AccessPasses__NothingToRefund} or {AccessPasses__NotClosable}.
+    /// {AccessPasses__NothingToRefund}, {AccessPasses__NotClosable} (early, not the developer) or
+    /// {AccessPasses__UsePending} (early, a use waits for its delivery).
     function close(uint256 passId) external returns (uint256 amount);
 
     /// @notice Cancels the caller's offer nonce `nonce`: an offer signed with it can no longer be

@@ -233,7 +233,8 @@ interface IDataPools {
     /// not after `start`, or more than {MAX_DURATION} after it.
     error DataPools__InvalidSchedule(uint256 start, uint256 end, uint256 timestamp);
     /// @notice A statement part is out of the range any disclosure can have (field index above 7,
-    /// operator above 6, issuer set not a field element).
+    /// operator above 6, issuer set not a field element, `operandB` not 0 for an operator other
+    /// than the range, or below `operandA` for the range).
     error DataPools__InvalidStatement(StatementField field, uint256 value);
     /// @notice The delivery key is not a BabyJubJub point other than the identity.
     error DataPools__InvalidDeliveryKey(uint256 x, uint256 y);

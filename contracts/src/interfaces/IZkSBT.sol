@@ -344,6 +344,12 @@ interface IZkSBT {
     /// @notice The record of `tokenId`.
     function record(uint256 tokenId) external view returns (Record memory);
 
+    /// @notice Whether `tokenId`'s record is in a tree (minted, not burned, revoked nor taken out
+    /// at its expiry), and its expiry (0: never): a direct disclosure about it can be checked
+    /// while it is in a tree, before its expiry. {record} without the ciphertext, for contracts.
+    /// @dev Does not revert: a token never minted or burned is not in a tree.
+    function recordState(uint256 tokenId) external view returns (bool inTree, uint64 expiry);
+
     /// @notice The identity commitment `owner` registered at its first mint (0: none yet).
     function identityOf(address owner) external view returns (uint256);
 

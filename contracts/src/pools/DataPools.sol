@@ -497,6 +497,11 @@ contract DataPools is IDataPools, Ownable2Step, ReentrancyGuardTransient {
         }
         if (s.fieldIndex > 7) revert DataPools__InvalidStatement(StatementField.FieldIndex, s.fieldIndex);
         if (s.operator > 6) revert DataPools__InvalidStatement(StatementField.Operator, s.operator);
+        // the circuit pins operandB to 0 but for the range operator (one encoding per statement),
+        // and no value is in an empty range
+        if (s.operator == 6 ? s.operandB < s.operandA : s.operandB != 0) {
+            revert DataPools__InvalidStatement(StatementField.OperandB, s.operandB);
+        }
     }
 
     /// @dev `d` states exactly the pool's statement, for the pool's purpose.

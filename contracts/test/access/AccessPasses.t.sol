@@ -324,6 +324,43 @@ contract AccessPassesTest is AccessPassesFixture {
         passes.accept(o, signature);
     }
 
+    /// A record that cannot be delivered for the whole pass is refused at accept (the developer
+    /// would pay the upfront price for nothing): one expiring before the last delivery, or one
+    /// its issuer revoked (still held, out of the tree).
+    function test_RevertWhen_AcceptRecordUndeliverable() public {
+        IAccessPasses.Offer memory o = offerOf(alice);
+        uint64 lastDelivery = o.validUntil + 1 days; // GRACE
+        o.tokenId = mintSelfExpiring(aliceKey, 12, lastDelivery);
+        bytes memory signature = signOffer(aliceKey, o);
+        vm.prank(developer);
+        vm.expectRevert(
+            abi.encodeWithSelector(
+                IAccessPasses.AccessPasses__RecordUndeliverable.selector,
+                o.tokenId,
+                true,
+                lastDelivery,
+                uint256(lastDelivery)
+            )
+        );
+        passes.accept(o, signature);
+
+        o.tokenId = mintAttested(aliceKey, 13);
+        vm.prank(issuer);
+        sbt.revoke(o.tokenId);
+        signature = signOffer(aliceKey, o);
+        vm.prank(developer);
+        vm.expectRevert(
+            abi.encodeWithSelector(
+                IAccessPasses.AccessPasses__RecordUndeliverable.selector, o.tokenId, false, 0, lastDelivery
+            )
+        );
+        passes.accept(o, signature);
+
+        // a second more is enough
+        o.tokenId = mintSelfExpiring(aliceKey, 14, lastDelivery + 1);
+        assertEq(passes.pass(acceptOffer(o)).tokenId, o.tokenId);
+    }
+
     /// Someone else's signature, or any field changed after signing, is refused.
     function test_RevertWhen_SignatureIsNotTheOwners() public {
         IAccessPasses.Offer memory o = offerOf(alice);
@@ -936,20 +973,70 @@ contract AccessPassesTest is AccessPassesFixture {
     }
 
     /// The developer sees the owner's delivery (and its ciphertext) in the mempool: it cannot end
-    /// the pass first to keep the price, since a live pass cannot be closed.
+    /// the pass first to keep the price, since a pass with a use waiting for its delivery cannot
+    /// be closed early.
     function test_Regression_DeveloperCannotCloseEarlyToDodgeADelivery() public {
         uint256 passId = passOf(alice);
         requestAs(developer, passId);
-        uint64 until = passes.pass(passId).validUntil;
         vm.prank(developer);
+        vm.expectRevert(abi.encodeWithSelector(IAccessPasses.AccessPasses__UsePending.selector, passId, 0));
+        passes.close(passId);
+        deliverNext(passId);
+        assertEq(passes.pass(passId).delivered, 1);
+    }
+
+    /// The developer stops buying uses: with every use it asked for delivered, it closes the pass
+    /// early and gets the escrow of the uses it never asked for; no use follows. Nobody else can
+    /// close a live pass.
+    function test_Close_EarlyByTheDeveloper() public {
+        uint256 passId = passOf(alice);
+        requestAs(developer, passId);
+        deliverNext(passId);
+        uint64 until = passes.pass(passId).validUntil;
+        vm.prank(watcher);
         vm.expectRevert(
             abi.encodeWithSelector(
                 IAccessPasses.AccessPasses__NotClosable.selector, passId, until + GRACE, t0
             )
         );
         passes.close(passId);
-        deliverNext(passId);
-        assertEq(passes.pass(passId).delivered, 1);
+
+        uint256 refundable = PER_USE * (USES - 1);
+        uint256 before = masa.balanceOf(developer);
+        vm.expectEmit(address(passes));
+        emit IAccessPasses.PassClosed(passId, developer, refundable);
+        vm.prank(developer);
+        assertEq(passes.close(passId), refundable);
+        assertEq(masa.balanceOf(developer) - before, refundable);
+        IAccessPasses.Pass memory p = passes.pass(passId);
+        assertEq(p.escrow, 0);
+        assertEq(p.refunded, refundable);
+        assertFalse(p.revoked);
+        assertConserved(passId);
+
+        vm.expectRevert(abi.encodeWithSelector(IAccessPasses.AccessPasses__Closed.selector, passId));
+        requestAs(developer, passId);
+        IZkSBT.Disclosure memory d = useDisclosure(passId, alice, selfToken[alice], 1);
+        IAccessPasses.Delivery memory del = deliveryFor(passId, 1);
+        vm.prank(alice);
+        vm.expectRevert(abi.encodeWithSelector(IAccessPasses.AccessPasses__NoPendingUse.selector, passId, 1));
+        passes.deliver(passId, d, del);
+        vm.prank(developer);
+        vm.expectRevert(abi.encodeWithSelector(IAccessPasses.AccessPasses__NothingToRefund.selector, passId));
+        passes.close(passId);
+    }
+
+    /// An owner who stops delivering cannot lock the escrow of uses not yet asked for until the
+    /// pass ends: its record burned (no use can be delivered), the developer closes at once.
+    function test_Regression_BurnedRecordDoesNotLockTheEscrow() public {
+        IAccessPasses.Offer memory o = offerOf(alice);
+        o.validUntil = uint64(block.timestamp + 365 days);
+        uint256 passId = acceptOffer(o);
+        vm.prank(alice);
+        sbt.burn(selfToken[alice]);
+        vm.prank(developer);
+        assertEq(passes.close(passId), PER_USE * USES);
+        assertConserved(passId);
     }
 
     /// A token that refuses transfers to the developer cannot stop the owner revoking (a revoke

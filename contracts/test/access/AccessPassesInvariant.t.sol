@@ -87,7 +87,7 @@ contract AccessPassesHandler is AccessPassesFixture {
         if (!found) return;
         if (
             // forge-lint: disable-next-line(block-timestamp)
-            p.revoked || block.timestamp < p.validFrom || block.timestamp > p.validUntil
+            p.revoked || p.refunded != 0 || block.timestamp < p.validFrom || block.timestamp > p.validUntil
                 || p.requested >= p.maxUses
                 || (p.terms == address(rateLimit) && rateLimit.remaining(passId) == 0)
         ) return;
@@ -127,13 +127,16 @@ contract AccessPassesHandler is AccessPassesFixture {
         }
     }
 
+    /// Anyone once the pass is revoked or past its grace; before, its developer when no use waits
+    /// for its delivery.
     function close(uint256 seed) external {
         (bool found, uint256 passId, IAccessPasses.Pass memory p) = _pick(seed);
+        if (!found || p.escrow == 0) return;
         // forge-lint: disable-next-line(block-timestamp)
-        if (!found || p.escrow == 0 || (!p.revoked && block.timestamp <= uint256(p.validUntil) + GRACE)) {
-            return;
+        if (p.revoked || block.timestamp > uint256(p.validUntil) + GRACE) {
+            return _close(passId, p, address(this));
         }
-        _close(passId, p);
+        if (p.delivered == p.requested) _close(passId, p, p.developer);
     }
 
     function warp(uint256 seconds_) external {
@@ -168,7 +171,7 @@ contract AccessPassesHandler is AccessPassesFixture {
         vm.warp(block.timestamp + 11 days + GRACE + 2 days);
         for (uint256 i; i < passIds.length; ++i) {
             IAccessPasses.Pass memory p = passes.pass(passIds[i]);
-            if (p.escrow != 0) _close(passIds[i], p);
+            if (p.escrow != 0) _close(passIds[i], p, address(this));
         }
     }
 
@@ -212,9 +215,10 @@ contract AccessPassesHandler is AccessPassesFixture {
         }
     }
 
-    function _close(uint256 passId, IAccessPasses.Pass memory p) internal {
+    function _close(uint256 passId, IAccessPasses.Pass memory p, address caller) internal {
         IERC20Like token = IERC20Like(p.token);
         uint256 before = token.balanceOf(p.developer);
+        vm.prank(caller);
         try passes.close(passId) returns (uint256 amount) {
             ghostRefunded[passId] += token.balanceOf(p.developer) - before;
             if (amount != p.escrow) _unexpected("close returned another amount");

@@ -174,7 +174,8 @@ contract MarketplaceHandler is AccessPassesFixture {
     function request(uint256 seed) external {
         (bool found, uint256 passId, IAccessPasses.Pass memory p) = _pass(seed);
         // forge-lint: disable-next-line(block-timestamp)
-        if (!found || p.revoked || block.timestamp > p.validUntil || p.requested >= p.maxUses) return;
+        bool expired = block.timestamp > p.validUntil;
+        if (!found || p.revoked || p.refunded != 0 || expired || p.requested >= p.maxUses) return;
         vm.prank(p.developer);
         try passes.requestUse(passId) {
             ++calls["request"];
@@ -211,13 +212,16 @@ contract MarketplaceHandler is AccessPassesFixture {
         }
     }
 
+    /// Anyone once the pass is revoked or past its grace; before, its developer when no use waits
+    /// for its delivery.
     function close(uint256 seed) external {
         (bool found, uint256 passId, IAccessPasses.Pass memory p) = _pass(seed);
+        if (!found || p.escrow == 0) return;
         // forge-lint: disable-next-line(block-timestamp)
-        if (!found || p.escrow == 0 || (!p.revoked && block.timestamp <= uint256(p.validUntil) + GRACE)) {
-            return;
+        bool ended = p.revoked || block.timestamp > uint256(p.validUntil) + GRACE;
+        if (ended || p.delivered == p.requested) {
+            _close(passId, p.developer, ended ? address(this) : p.developer);
         }
-        _close(passId, p.developer);
     }
 
     function warp(uint256 seconds_) external {
@@ -237,7 +241,7 @@ contract MarketplaceHandler is AccessPassesFixture {
         }
         for (uint256 i; i < passIds.length; ++i) {
             IAccessPasses.Pass memory p = passes.pass(passIds[i]);
-            if (p.escrow != 0) _close(passIds[i], p.developer);
+            if (p.escrow != 0) _close(passIds[i], p.developer, address(this));
         }
     }
 
@@ -349,8 +353,9 @@ contract MarketplaceHandler is AccessPassesFixture {
         }
     }
 
-    function _close(uint256 passId, address dev) internal {
+    function _close(uint256 passId, address dev, address caller) internal {
         uint256 before = masa.balanceOf(dev);
+        vm.prank(caller);
         try passes.close(passId) {
             ghostDevelopersRefunded += masa.balanceOf(dev) - before;
             ++calls["close"];

@@ -242,6 +242,17 @@ contract DataPoolsTest is DataPoolsFixture {
         cfg = config(t0, t0 + DURATION);
         cfg.statement.issuerSet = P;
         expectCreateRevert(cfg, IDataPools.StatementField.IssuerSet, P);
+        // operandB is 0 but for the range (the circuit pins it), and a range is not empty
+        cfg = config(t0, t0 + DURATION);
+        cfg.statement.operator = 5;
+        cfg.statement.operandB = 1;
+        expectCreateRevert(cfg, IDataPools.StatementField.OperandB, 1);
+        cfg.statement.operator = 6;
+        cfg.statement.operandA = 2;
+        expectCreateRevert(cfg, IDataPools.StatementField.OperandB, 1);
+        // a range of one value is a statement
+        cfg.statement.operandA = 1;
+        createPool(cfg, BUDGET);
     }
 
     function expectCreateRevert(

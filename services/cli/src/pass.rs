@@ -171,7 +171,9 @@ pub enum PassCommand {
         #[command(flatten)]
         wallet: WalletArgs,
     },
-    /// Close a revoked or expired pass: its unused escrow goes back to the developer.
+    /// Close a pass: its unused escrow goes back to the developer. Anyone may once the pass is
+    /// revoked or past its delivery grace; the developer at any time no use waits for its
+    /// delivery (it stops buying uses: no use follows).
     Close {
         /// The pass.
         #[arg(long)]

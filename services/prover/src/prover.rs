@@ -25,6 +25,7 @@ use std::{
     path::Path,
     time::{Duration, Instant},
 };
+use zeroize::Zeroizing;
 
 /// Number of public inputs of the disclosure circuit ([`PublicInputs::COUNT`]).
 pub const PUBLIC_INPUTS: usize = PublicInputs::COUNT;
@@ -374,8 +375,8 @@ pub fn delivery_inputs(
     named.push(("nonce".into(), vec![BigInt::from(request.nonce)]));
     named.push(("ciphertext".into(), ciphertext.iter().copied().map(big).collect()));
     named.extend_from_slice(private_named);
-    let secret = ephemeral.to_u256().to_be_bytes::<32>();
-    named.push(("ephemeralSecret".into(), vec![BigInt::from_bytes_be(Sign::Plus, &secret)]));
+    let secret = Zeroizing::new(ephemeral.to_u256().to_be_bytes::<32>());
+    named.push(("ephemeralSecret".into(), vec![BigInt::from_bytes_be(Sign::Plus, secret.as_slice())]));
     named.push(("deliveryKeyDiv8".into(), point(request.key.div8())));
     Ok(CircuitInputs { named, public })
 }

@@ -4,7 +4,8 @@
 //! accepts, its first use is refused until alice allows the purpose; alice delivers, is paid,
 //! and the developer's dataset holds her record (another key's holds nothing); the offer cannot be accepted twice; a second use is
 //! asked, alice revokes, the delivery is refused, and the developer closes the pass for the
-//! unused escrow. Every balance is checked to the wei.
+//! unused escrow. Every balance is checked to the wei. A second pass is closed early by its
+//! developer before any use; a revoked record cannot be offered.
 
 use crate::support::{Market, assert_one_line_error, key, market, masa_bin, mint_credit, on, run};
 use alloy::{
@@ -189,4 +190,32 @@ async fn offer_accept_use_deliver_revoke_and_close_from_the_cli() {
         &bin(&["pass", "show", "--pass", "9", "--private-key", &bob]),
         "pass 9 does not exist",
     );
+
+    // a second pass: the developer stops buying uses before asking any, and closes it at once for
+    // its whole escrow (nobody else may close a live pass); no use follows
+    let second = tmp.path().join("second.json");
+    run(t(&offer_args(second.to_str().unwrap()).iter().map(String::as_str).collect::<Vec<_>>()))
+        .await
+        .unwrap();
+    assert!(accept(&dev, &second).status.success());
+    assert_one_line_error(
+        &bin(&["pass", "close", "--pass", "2", "--private-key", &bob]),
+        "AccessPasses__NotClosable(passId 2,",
+    );
+    let before = balance(0).await;
+    let out = bin(&["pass", "close", "--pass", "2", "--private-key", &dev]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(balance(0).await - before, masa("4"), "the two uses' escrow");
+    let use_second = bin(&["pass", "use", "--pass", "2", "--private-key", &dev]);
+    assert_one_line_error(&use_second, "AccessPasses__Closed(2)");
+
+    // a record its issuer revoked is refused before the owner signs anything
+    let revoked_dir = tmp.path().join("revoked");
+    std::fs::create_dir(&revoked_dir).unwrap();
+    mint_credit(&chain, &t, &revoked_dir, 1, 700).await;
+    run(t(&["sbt", "revoke", "--token", "2", "--private-key", &key(&chain, 9)])).await.unwrap();
+    let mut args = offer_args(tmp.path().join("revoked.json").to_str().unwrap());
+    args[3] = "2".into(); // --token
+    let out = bin(&args.iter().map(String::as_str).collect::<Vec<_>>());
+    assert_one_line_error(&out, "token 2's record was revoked or burned, before the pass's last delivery");
 }

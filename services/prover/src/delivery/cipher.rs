@@ -7,6 +7,7 @@ use ark_bn254::Fr;
 use ark_ff::{Field, Zero};
 use light_poseidon::{PoseidonParameters, parameters::bn254_x5};
 use std::sync::OnceLock;
+use zeroize::Zeroizing;
 
 /// Width of the permutation: 1 capacity element and 3 rate elements.
 pub const WIDTH: usize = 4;
@@ -77,9 +78,10 @@ fn initial_state(key: &SharedKey, nonce: u128) -> [Fr; WIDTH] {
 /// `PoseidonEncrypt(K, N, values)`: the 9 released elements (8 values + 1 padding zero) and
 /// the tag.
 pub fn encrypt(key: &SharedKey, nonce: u128, values: &[Fr; VALUES]) -> [Fr; CIPHERTEXT] {
-    let mut padded = [Fr::zero(); BLOCKS * RATE];
+    // the state holds the key and, like `padded`, the plaintext: wiped when dropped
+    let mut padded = Zeroizing::new([Fr::zero(); BLOCKS * RATE]);
     padded[..VALUES].copy_from_slice(values);
-    let mut state = initial_state(key, nonce);
+    let mut state = Zeroizing::new(initial_state(key, nonce));
     let mut c = [Fr::zero(); CIPHERTEXT];
     for i in 0..BLOCKS {
         permute(&mut state);
@@ -99,8 +101,8 @@ pub fn decrypt(
     nonce: u128,
     ciphertext: &[Fr; CIPHERTEXT],
 ) -> Result<[Fr; VALUES], DecryptError> {
-    let mut state = initial_state(key, nonce);
-    let mut padded = [Fr::zero(); BLOCKS * RATE];
+    let mut state = Zeroizing::new(initial_state(key, nonce));
+    let mut padded = Zeroizing::new([Fr::zero(); BLOCKS * RATE]);
     for i in 0..BLOCKS {
         permute(&mut state);
         for j in 0..RATE {

@@ -83,6 +83,19 @@ pub enum Error {
         /// The amount.
         amount: U256,
     },
+    /// The offered record cannot be delivered until the pass's last delivery (the contract
+    /// would refuse the offer at accept).
+    #[error(
+        "token {token}'s record {why}, before the pass's last delivery at {last_delivery} (its validity plus the delivery grace): offer a shorter validity or a live record"
+    )]
+    RecordUndeliverable {
+        /// The token offered.
+        token: U256,
+        /// What stops it: revoked or burned, or when it expires.
+        why: String,
+        /// The pass's last delivery time (`validUntil + DELIVERY_GRACE`).
+        last_delivery: u64,
+    },
     /// A developer's delivery key that is not one.
     #[error("the delivery key is not a Baby Jubjub key: {0}")]
     DeliveryKey(DeliveryError),

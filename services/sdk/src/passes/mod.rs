@@ -297,6 +297,8 @@ impl<P: Provider> PassesClient<P> {
         let now = self.now().await?;
         let valid_from = spec.valid_from.unwrap_or(now);
         let [key_x, key_y] = spec.delivery_key.to_words();
+        let valid_until = valid_from.saturating_add(spec.valid_secs);
+        self.check_deliverable(spec.token, valid_until).await?;
         let mut nonce = [0u8; 32];
         rand_core::RngCore::fill_bytes(&mut rand_core::OsRng, &mut nonce);
         let offer = IAccessPasses::Offer {
@@ -307,7 +309,7 @@ impl<P: Provider> PassesClient<P> {
             upfrontPrice: price("the upfront price", spec.upfront)?,
             perUsePrice: price("the per-use price", spec.per_use)?,
             validFrom: valid_from,
-            validUntil: valid_from.saturating_add(spec.valid_secs),
+            validUntil: valid_until,
             maxUses: spec.max_uses,
             purpose: purpose_word(&spec.purpose),
             deliveryKeyX: key_x,
@@ -325,6 +327,22 @@ impl<P: Provider> PassesClient<P> {
             offer,
             signature: signature.as_bytes().to_vec().into(),
         })
+    }
+
+    /// Refuses to offer `token` for a pass valid until `valid_until` when its record would not
+    /// be deliverable until the pass's last delivery, as `accept` would.
+    async fn check_deliverable(&self, token: U256, valid_until: u64) -> Result<(), Error> {
+        let grace = self.contract().DELIVERY_GRACE().call().await.map_err(self.read("DELIVERY_GRACE"))?;
+        let last_delivery = valid_until.saturating_add(grace.saturating_to());
+        let record = self.sbt.record(token).await?;
+        let why = if !record.inTree {
+            "was revoked or burned".to_string()
+        } else if record.expiry != 0 && record.expiry <= last_delivery {
+            format!("expires at {}", record.expiry)
+        } else {
+            return Ok(());
+        };
+        Err(Error::RecordUndeliverable { token, why, last_delivery })
     }
 
     /// Accepts `offer` as its developer (refused when its purpose's words are not what the
@@ -436,8 +454,9 @@ impl<P: Provider> PassesClient<P> {
         Ok(tx::send(passes("revoke"), self.contract().revoke(id)).await?.transaction_hash)
     }
 
-    /// Closes pass `id` (revoked, or past its validity and delivery grace): its unused escrow
-    /// goes back to the developer; returns how much.
+    /// Closes pass `id`: its unused escrow goes back to the developer; returns how much. Anyone
+    /// may once it is revoked or past its validity and delivery grace; its developer before, when
+    /// no use waits for its delivery (then no use follows).
     pub async fn close(&self, id: U256) -> Result<(U256, B256), Error> {
         let receipt = tx::send(passes("close"), self.contract().close(id)).await?;
         let e = event::<AccessPasses::PassClosed>(receipt.logs(), receipt.transaction_hash)?;
