@@ -919,17 +919,8 @@ contract AccessPassesTest is AccessPassesFixture {
         vm.expectRevert(abi.encodeWithSelector(IAccessPasses.AccessPasses__Revoked.selector, passId));
         passes.deliver(passId, d, del);
 
-        uint256 before = masa.balanceOf(developer);
-        vm.expectEmit(address(passes));
-        emit IAccessPasses.PassClosed(passId, developer, refundable);
-        vm.prank(watcher);
-        assertEq(passes.close(passId), refundable);
-        assertEq(masa.balanceOf(developer) - before, refundable);
+        closeAs(watcher, passId, refundable);
         assertEq(masa.balanceOf(address(passes)), 0);
-        IAccessPasses.Pass memory p = passes.pass(passId);
-        assertEq(p.escrow, 0);
-        assertEq(p.refunded, refundable);
-        assertConserved(passId);
         vm.expectRevert(abi.encodeWithSelector(IAccessPasses.AccessPasses__NothingToRefund.selector, passId));
         passes.close(passId);
     }
@@ -1001,18 +992,8 @@ contract AccessPassesTest is AccessPassesFixture {
         );
         passes.close(passId);
 
-        uint256 refundable = PER_USE * (USES - 1);
-        uint256 before = masa.balanceOf(developer);
-        vm.expectEmit(address(passes));
-        emit IAccessPasses.PassClosed(passId, developer, refundable);
-        vm.prank(developer);
-        assertEq(passes.close(passId), refundable);
-        assertEq(masa.balanceOf(developer) - before, refundable);
-        IAccessPasses.Pass memory p = passes.pass(passId);
-        assertEq(p.escrow, 0);
-        assertEq(p.refunded, refundable);
-        assertFalse(p.revoked);
-        assertConserved(passId);
+        closeAs(developer, passId, PER_USE * (USES - 1));
+        assertFalse(passes.pass(passId).revoked);
 
         vm.expectRevert(abi.encodeWithSelector(IAccessPasses.AccessPasses__Closed.selector, passId));
         requestAs(developer, passId);
@@ -1034,9 +1015,7 @@ contract AccessPassesTest is AccessPassesFixture {
         uint256 passId = acceptOffer(o);
         vm.prank(alice);
         sbt.burn(selfToken[alice]);
-        vm.prank(developer);
-        assertEq(passes.close(passId), PER_USE * USES);
-        assertConserved(passId);
+        closeAs(developer, passId, PER_USE * USES);
     }
 
     /// A token that refuses transfers to the developer cannot stop the owner revoking (a revoke

@@ -8,6 +8,7 @@ import {UniswapV2Fixture} from "../../fees/UniswapV2Fixture.sol";
 import {ZkSBTFixture} from "../../identity/utils/ZkSBTFixture.sol";
 import {InputBoundDeliveryVerifier} from "../../pools/utils/InputBoundDeliveryVerifier.sol";
 import {TestERC20} from "../../utils/TestERC20.sol";
+import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
 
 /// @notice The passes contract over the zkSBT fixture's registry, the input-bound delivery
 /// verifier double (a real proof runs in AccessPassesRealProof.t.sol) and the fixture's real fee
@@ -251,6 +252,21 @@ abstract contract AccessPassesFixture is ZkSBTFixture, UniswapV2Fixture {
     }
 
     /// The conservation law of one pass.
+    /// `caller` closes `passId`: `refundable` goes back to the developer, announced, and the pass
+    /// records it (no escrow left, the law holds).
+    function closeAs(address caller, uint256 passId, uint256 refundable) internal {
+        uint256 before = IERC20(passes.pass(passId).token).balanceOf(developer);
+        vm.expectEmit(address(passes));
+        emit IAccessPasses.PassClosed(passId, developer, refundable);
+        vm.prank(caller);
+        assertEq(passes.close(passId), refundable);
+        IAccessPasses.Pass memory p = passes.pass(passId);
+        assertEq(IERC20(p.token).balanceOf(developer) - before, refundable);
+        assertEq(p.escrow, 0);
+        assertEq(p.refunded, refundable);
+        assertConserved(passId);
+    }
+
     function assertConserved(uint256 passId) internal view {
         IAccessPasses.Pass memory p = passes.pass(passId);
         assertEq(
