@@ -217,5 +217,8 @@ async fn offer_accept_use_deliver_revoke_and_close_from_the_cli() {
     let mut args = offer_args(tmp.path().join("revoked.json").to_str().unwrap());
     args[3] = "2".into(); // --token
     let out = bin(&args.iter().map(String::as_str).collect::<Vec<_>>());
-    assert_one_line_error(&out, "token 2's record was revoked or burned, before the pass's last delivery");
+    assert_one_line_error(
+        &out,
+        "token 2's record was revoked by its issuer, before the pass's last delivery",
+    );
 }

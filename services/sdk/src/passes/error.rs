@@ -91,7 +91,7 @@ pub enum Error {
     RecordUndeliverable {
         /// The token offered.
         token: U256,
-        /// What stops it: revoked or burned, or when it expires.
+        /// What stops it: revoked, out of its tree, or when it expires.
         why: String,
         /// The pass's last delivery time (`validUntil + DELIVERY_GRACE`).
         last_delivery: u64,

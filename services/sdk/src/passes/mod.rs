@@ -335,8 +335,11 @@ impl<P: Provider> PassesClient<P> {
         let grace = self.contract().DELIVERY_GRACE().call().await.map_err(self.read("DELIVERY_GRACE"))?;
         let last_delivery = valid_until.saturating_add(grace.saturating_to());
         let record = self.sbt.record(token).await?;
-        let why = if !record.inTree {
-            "was revoked or burned".to_string()
+        // a burned token has no record: `record` already refused it
+        let why = if record.revoked {
+            "was revoked by its issuer".to_string()
+        } else if !record.inTree {
+            "is out of its tree (taken out at its expiry)".to_string()
         } else if record.expiry != 0 && record.expiry <= last_delivery {
             format!("expires at {}", record.expiry)
         } else {
