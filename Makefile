@@ -179,8 +179,12 @@ $(CIRCOMSPECT):
 	@echo "building circomspect 0.9.0 into $(TOOLS) (once per machine, a few minutes)"
 	$(CARGO) install circomspect --version 0.9.0 --locked --root $(TOOLS)
 
-lint: contracts $(CIRCOMSPECT) ## static checks: forge fmt, circomspect, rustfmt, clippy -D warnings, the generated verifier
+# `forge test` deploys contracts of any size; a chain refuses runtime code above 24,576 bytes
+# (EIP-170), and `forge build --sizes` fails then: say so here, before anvil refuses a deploy.
+lint: contracts $(CIRCOMSPECT) ## static checks: forge fmt, contract sizes, circomspect, rustfmt, clippy -D warnings, the generated verifier
 	cd contracts && $(FORGE) fmt --check
+	@cd contracts && $(FORGE) build --sizes > cache/sizes.log 2>&1 || { cat cache/sizes.log; \
+	  echo "error: a contract is over the 24,576-byte code size limit (EIP-170): see the table above" >&2; exit 1; }
 	tools/circomspect-check $(CIRCOMSPECT)
 	$(CARGO) fmt --all --check
 	$(CARGO) clippy --workspace --all-targets --locked -- -D warnings
