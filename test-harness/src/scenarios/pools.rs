@@ -1,8 +1,9 @@
 //! Data staking pools end to end, with real Groth16 proofs of the delivery circuit: a developer
 //! funds a pool for "credit score >= 700, attested by the bureau" with its Baby Jubjub delivery
 //! key; one person stakes anonymously (a watcher relays the transaction: the rewards still go to
-//! the proof's recipient), the same stake is refused the second time, a stake whose ciphertext
-//! is not the proven one is refused; halfway the first claims and another person stakes
+//! the proof's recipient), the same stake is refused the second time and in a second pool of
+//! the same statement (even with its purpose changed: the proof's scope is the first pool's), a
+//! stake whose ciphertext is not the proven one is refused; halfway the first claims and another person stakes
 //! directly; the developer decrypts both deliveries from the `Delivered` events and gets exactly
 //! the stakers' records; both claim and leave at the end, the developer takes back what nobody
 //! earned, and every wei of the funding is accounted for.
@@ -105,6 +106,9 @@ pub async fn stake_and_earn<C: Chain>(chain: &mut C, prover: &mut Prover) -> Res
         (funded, created.fee),
         (budget / U256::from(100) * U256::from(99), budget / U256::from(100)),
     )?;
+    // a second pool of the same developer, statement and key, to replay a stake into
+    chain.send(admin, id.masa, MasaToken::transferCall { to: developer, value: budget }).await?;
+    let (_, other, _) = open_pool(chain, id, pools, developer, developer_key.public_key(), terms).await?;
     let purpose = chain.view(pools, DataPools::purposeOfCall { poolId: pool }).await?;
     let balance = async |chain: &C, account| chain.view(id.masa, MasaToken::balanceOfCall { account }).await;
     let before = (balance(chain, alice.address()).await?, balance(chain, bob.address()).await?);
@@ -140,6 +144,34 @@ pub async fn stake_and_earn<C: Chain>(chain: &mut C, prover: &mut Prover) -> Res
     let again: DataPools::DataPools__NullifierUsed =
         chain.expect_revert(alice.address(), pools, call).await?;
     chain.ensure_eq("one stake per person and pool", again.nullifier, d.nullifier)?;
+    // the same stake in the second pool: refused for its purpose, and with the purpose changed,
+    // by the proof (its scope is the first pool's)
+    let other_purpose = chain.view(pools, DataPools::purposeOfCall { poolId: other.poolId }).await?;
+    let replay = |d: &IZkSBT::Disclosure| DataPools::stakeCall {
+        poolId: other.poolId,
+        d: d.clone(),
+        delivery: delivery.clone(),
+    };
+    let mismatch: DataPools::DataPools__PurposeMismatch =
+        chain.expect_revert(watcher, pools, replay(&d)).await?;
+    chain.ensure_eq(
+        "a stake states its pool's purpose",
+        (mismatch.expected, mismatch.actual),
+        (other_purpose, purpose),
+    )?;
+    let moved = IZkSBT::Disclosure { purpose: other_purpose, ..d.clone() };
+    let refused: DataPools::DataPools__InvalidDeliveryProof =
+        chain.expect_revert(watcher, pools, replay(&moved)).await?;
+    chain.ensure_eq(
+        "a proof is bound to its pool",
+        (refused.poolId, refused.nullifier),
+        (other.poolId, d.nullifier),
+    )?;
+    // nobody staked in it: the developer ends it and gets its whole budget back
+    let before_end = balance(chain, developer).await?;
+    chain.send(developer, pools, DataPools::endCall { poolId: other.poolId }).await?;
+    let back = balance(chain, developer).await? - before_end;
+    chain.ensure_eq("the unused pool's budget is back", back, other.rewardBudget)?;
 
     // halfway through alice claims what she earned so far, and bob stakes directly
     chain.advance_time(DURATION / 2).await?;
