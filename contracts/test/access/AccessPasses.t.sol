@@ -911,13 +911,8 @@ contract AccessPassesTest is AccessPassesFixture {
         passes.revoke(passId);
         assertTrue(passes.pass(passId).revoked);
 
-        vm.expectRevert(abi.encodeWithSelector(IAccessPasses.AccessPasses__Revoked.selector, passId));
-        requestAs(developer, passId);
-        IZkSBT.Disclosure memory d = useDisclosure(passId, alice, selfToken[alice], 1);
-        IAccessPasses.Delivery memory del = deliveryFor(passId, 1);
-        vm.prank(alice);
-        vm.expectRevert(abi.encodeWithSelector(IAccessPasses.AccessPasses__Revoked.selector, passId));
-        passes.deliver(passId, d, del);
+        bytes memory revoked = abi.encodeWithSelector(IAccessPasses.AccessPasses__Revoked.selector, passId);
+        expectNoFurtherUse(passId, 1, revoked, revoked);
 
         closeAs(watcher, passId, refundable);
         assertEq(masa.balanceOf(address(passes)), 0);
@@ -995,13 +990,12 @@ contract AccessPassesTest is AccessPassesFixture {
         closeAs(developer, passId, PER_USE * (USES - 1));
         assertFalse(passes.pass(passId).revoked);
 
-        vm.expectRevert(abi.encodeWithSelector(IAccessPasses.AccessPasses__Closed.selector, passId));
-        requestAs(developer, passId);
-        IZkSBT.Disclosure memory d = useDisclosure(passId, alice, selfToken[alice], 1);
-        IAccessPasses.Delivery memory del = deliveryFor(passId, 1);
-        vm.prank(alice);
-        vm.expectRevert(abi.encodeWithSelector(IAccessPasses.AccessPasses__NoPendingUse.selector, passId, 1));
-        passes.deliver(passId, d, del);
+        expectNoFurtherUse(
+            passId,
+            1,
+            abi.encodeWithSelector(IAccessPasses.AccessPasses__Closed.selector, passId),
+            abi.encodeWithSelector(IAccessPasses.AccessPasses__NoPendingUse.selector, passId, 1)
+        );
         vm.prank(developer);
         vm.expectRevert(abi.encodeWithSelector(IAccessPasses.AccessPasses__NothingToRefund.selector, passId));
         passes.close(passId);

@@ -252,6 +252,24 @@ abstract contract AccessPassesFixture is ZkSBTFixture, UniswapV2Fixture {
     }
 
     /// The conservation law of one pass.
+    /// The developer's request fails with `requestError`, and the owner's delivery of use
+    /// `useIndex` with `deliverError`.
+    function expectNoFurtherUse(
+        uint256 passId,
+        uint256 useIndex,
+        bytes memory requestError,
+        bytes memory deliverError
+    ) internal {
+        vm.expectRevert(requestError);
+        requestAs(developer, passId);
+        IAccessPasses.Pass memory p = passes.pass(passId);
+        IZkSBT.Disclosure memory d = useDisclosure(passId, p.owner, p.tokenId, useIndex);
+        IAccessPasses.Delivery memory del = deliveryFor(passId, useIndex);
+        vm.prank(p.owner);
+        vm.expectRevert(deliverError);
+        passes.deliver(passId, d, del);
+    }
+
     /// `caller` closes `passId`: `refundable` goes back to the developer, announced, and the pass
     /// records it (no escrow left, the law holds).
     function closeAs(address caller, uint256 passId, uint256 refundable) internal {
